@@ -1,0 +1,57 @@
+"""Numbers as people write them in YAML: `1e9`, `"2.5M"`, `"750K"`, `"1_000_000"`, `"15%"` (DESIGN §2).
+
+PyYAML reads `1e9` (no dot) as text, so every numeric field goes through `parse_number`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+_NUMBER = re.compile(
+    r"""^\s*(?P<num>[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?)\s*(?P<suffix>[KkMmBbTt%]?)\s*$"""
+)
+
+
+def parse_number(value: object, *, percent: bool = False) -> float:
+    """Return `value` as a float; strings may carry a K/M/B/T multiplier or, when `percent`, a `%`.
+
+    Raises ValueError with a message fit for the user on anything else (booleans, lists,
+    NaN, infinities, unknown suffixes).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"{value} is too large a number") from None
+    elif isinstance(value, str):
+        match = _NUMBER.match(value)
+        if match is None:
+            hint = " such as 2.5M, 750K or 15%" if percent else " such as 2.5M or 750K"
+            raise ValueError(f"{value!r} is not a number{hint}")
+        number = float(match["num"].replace("_", ""))  # float() of text overflows to inf, never raises
+        suffix = match["suffix"]
+        if suffix == "%":
+            if not percent:
+                raise ValueError(f"{value!r}: a percentage is only allowed for shares and rates")
+            number /= 100
+        elif suffix:
+            number *= _SUFFIXES[suffix.upper()]
+    else:
+        raise ValueError(f"expected a number, got {_kind(value)}")
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

@@ -1,0 +1,254 @@
+"""The scenario file's schema (DESIGN §3): pydantic models, every field with its rule and default.
+
+Only types and single-field rules live here; rules that relate fields or options to each other
+(one workload form, unique names, references) are in `tco.scenario`, so that every problem in a
+file can be reported at once with the path of the field at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from tco.quantities import parse_number
+
+_NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s*$"
+_PERCENT_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt%]?\s*$"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric field's rule: parsing (suffixes, percentages), bounds, and its JSON Schema.
+
+    Used as `Annotated[float, Number(...)]`; messages are written for the person editing the file.
+    """
+
+    description: str
+    percent: bool = False
+    whole: bool = False
+    minimum: float | None = None
+    exclusive_minimum: float | None = None
+    maximum: float | None = None
+    what: str = "value"
+
+    def check(self, value: Any) -> float | int:
+        number = parse_number(value, percent=self.percent)
+        shown = _show(value)
+        if self.minimum is not None and number < self.minimum:
+            if self.minimum == 0:
+                raise ValueError(f"must not be negative (got {shown}): a {self.what} cannot be below 0")
+            raise ValueError(f"must be at least {self.minimum:g} (got {shown})")
+        if self.exclusive_minimum is not None and number <= self.exclusive_minimum:
+            raise ValueError(f"must be above {self.exclusive_minimum:g} (got {shown})")
+        if self.maximum is not None and number > self.maximum:
+            limit = "100%" if self.percent and self.maximum == 1 else f"{self.maximum:g}"
+            raise ValueError(f"must be at most {limit} (got {shown})")
+        if self.whole:
+            if number != int(number):
+                raise ValueError(f"must be a whole number (got {shown})")
+            return int(number)
+        return number
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        number: dict[str, Any] = {"type": "integer" if self.whole else "number"}
+        for key, bound in (("minimum", self.minimum), ("exclusiveMinimum", self.exclusive_minimum),
+                           ("maximum", self.maximum)):
+            if bound is not None:
+                number[key] = bound
+        text = {"type": "string", "pattern": _PERCENT_TEXT if self.percent else _NUMBER_TEXT}
+        return {"anyOf": [number, text], "description": self.description}
+
+
+def _show(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# Money, volumes and prices: never negative.
+Amount = Annotated[float, Number("a non-negative amount; text like 2.5M or 750K allowed", minimum=0, what="amount")]
+Price = Annotated[float, Number("a non-negative price", minimum=0, what="price")]
+Volume = Annotated[float, Number("a non-negative volume; text like 2.5M, 3B allowed", minimum=0, what="volume")]
+# Rates that must be above zero (throughputs, hourly rates).
+PositiveRate = Annotated[float, Number("a number above zero", exclusive_minimum=0)]
+Share = Annotated[float, Number("a share from 0 to 1, or a percentage such as 15%", percent=True, minimum=0,
+                                maximum=1, what="share")]
+Utilization = Annotated[float, Number("a share above 0 and at most 1, or a percentage such as 70%", percent=True,
+                                      exclusive_minimum=0, maximum=1)]
+# Growth and price drift: may be negative, never -100% or below.
+Change = Annotated[float, Number("a rate of change per period, such as 4% or -25%", percent=True,
+                                 exclusive_minimum=-1)]
+NonNegativeRate = Annotated[float, Number("a non-negative rate, such as 8% or 0.25", percent=True, minimum=0,
+                                          what="rate")]
+PeakRatio = Annotated[float, Number("busiest-hour load over average load, at least 1", minimum=1)]
+PowerUsage = Annotated[float, Number("power usage effectiveness, at least 1", minimum=1)]
+HoursPerMonth = Annotated[float, Number("hours in a month, above 0 and at most 730", exclusive_minimum=0,
+                                        maximum=730)]
+Months = Annotated[int, Number("a whole number of months, at least 1", whole=True, minimum=1)]
+Horizon = Annotated[int, Number("months projected, 1 to 240", whole=True, minimum=1, maximum=240)]
+GpuCount = Annotated[int, Number("a whole number of GPUs, at least 1", whole=True, minimum=1)]
+ReplicaCount = Annotated[int, Number("a whole number of replicas, at least 0", whole=True, minimum=0, what="count")]
+
+Name = Annotated[str, Field(min_length=1)]
+Precision = Literal["bf16", "fp8", "fp4", "int4"]
+
+
+def _year_month(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        month = value.strip().split("-")[1]
+        if not 1 <= int(month) <= 12:
+            raise ValueError(f"{value!r} has no month {int(month)}; write YYYY-MM, e.g. 2027-01")
+        return value.strip()
+    raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-01")
+
+
+YearMonth = Annotated[
+    str,
+    BeforeValidator(_year_month),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "YYYY-MM"}),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Workload(_Strict):
+    """The traffic: requests (form A) or monthly tokens (form B), growth and shape."""
+
+    requests_per_day: Volume | None = None
+    input_tokens_per_request: Volume | None = None
+    output_tokens_per_request: Volume | None = None
+    input_tokens_per_month: Volume | None = None
+    output_tokens_per_month: Volume | None = None
+    monthly_growth: Change | None = None
+    annual_growth: Change | None = None
+    cached_input_share: Share | None = None
+    peak_to_average: PeakRatio | None = None
+    active_hours_per_month: HoursPerMonth | None = None
+
+
+class Finance(_Strict):
+    basis: Literal["cash", "amortized"] | None = None
+    discount_rate: Change | None = None
+
+
+class Staff(_Strict):
+    fte: Amount
+    cost_per_fte_year: Price
+
+
+class TokenPrice(_Strict):
+    """Inline API prices per 1M tokens; each overrides the table's field when `model` is given."""
+
+    input: Price | None = None
+    output: Price | None = None
+    cached_input: Price | None = None
+    batch_discount: Share | None = None
+
+
+class Throughput(_Strict):
+    """Per-GPU throughput in tokens per second; each overrides the measured table figure."""
+
+    input_tokens_per_second: PositiveRate | None = None
+    output_tokens_per_second: PositiveRate | None = None
+
+
+class Power(_Strict):
+    watts_per_gpu: PositiveRate | None = None
+    price_per_kwh: Price | None = None
+    pue: PowerUsage | None = None
+    load_factor: Share | None = None
+    hours_per_month: HoursPerMonth | None = None
+
+
+class FineTuning(_Strict):
+    """One fine-tuning run's costs; repeated every `every_months` when given."""
+
+    gpu_hours: Amount | None = None
+    hourly_rate_per_gpu: Price | None = None
+    training_tokens: Volume | None = None
+    price_per_million_training_tokens: Price | None = None
+    data_cost: Amount | None = None
+    every_months: Months | None = None
+
+
+class _OptionBase(_Strict):
+    name: Name
+    staff: Staff | None = None
+    setup_cost: Amount | None = None
+    other_monthly: Amount | None = None
+    fine_tuning: FineTuning | None = None
+
+
+class ApiOption(_OptionBase):
+    kind: Literal["api"]
+    model: Name | None = None
+    price: TokenPrice | None = None
+    batch_share: Share | None = None
+    discount: Share | None = None
+    price_change_per_year: Change | None = None
+    fixed_monthly: Amount | None = None
+
+
+class SelfHostedOption(_OptionBase):
+    kind: Literal["self_hosted"]
+    model: Name | None = None
+    gpu: Name | None = None
+    precision: Precision | None = None
+    acquisition: Literal["rent", "buy"] | None = None
+    # rent
+    cloud: Name | None = None
+    hourly_rate_per_gpu: PositiveRate | None = None
+    rent_change_per_year: Change | None = None
+    scaling: Literal["fixed", "scheduled", "autoscale"] | None = None
+    # capacity
+    throughput: Throughput | None = None
+    gpus_per_replica: GpuCount | None = None
+    parallelism: Literal["tp", "dep"] | None = None
+    min_replicas: ReplicaCount | None = None
+    max_utilization: Utilization | None = None
+    # buy
+    purchase_price_per_gpu: Price | None = None
+    server_cost_share: NonNegativeRate | None = None
+    lifetime_months: Months | None = None
+    residual_value: Share | None = None
+    power: Power | None = None
+    hosting_per_gpu_month: Price | None = None
+    maintenance_per_year: NonNegativeRate | None = None
+    # before go-live
+    go_live_month: Months | None = None
+    fallback: Name | None = None
+
+
+Option = Annotated[ApiOption | SelfHostedOption, Field(discriminator="kind")]
+
+
+class Scenario(_Strict):
+    """A whole scenario file. Fields left out are None here; `tco.scenario` applies defaults."""
+
+    name: Name
+    horizon_months: Horizon | None = None
+    start: YearMonth | None = None
+    currency: Name | None = None
+    baseline: Name | None = None
+    workload: Workload
+    finance: Finance | None = None
+    options: Annotated[list[Option], Field(min_length=1)]

@@ -1,0 +1,254 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Scenario and pricing files are read from PyYAML's event stream with an explicit stack, not
+with `yaml.load`: only plain data tags are accepted (no object construction), duplicate keys
+are errors, aliases are bounded (an alias bomb is rejected, not expanded), nesting is bounded,
+and every key and value keeps its line and column so errors can point at them.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from tco.errors import Problem, TcoError
+
+Path = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ALLOWED_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from one YAML file, with the 1-based (line, column) of each path."""
+
+    source: str
+    data: Any
+    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Return the position of `path` (its key when `key`), or of its nearest known parent."""
+        marks = self.key_marks if key else self.value_marks
+        for end in range(len(path), -1, -1):
+            found = marks.get(path[:end]) or self.key_marks.get(path[:end])
+            if found:
+                return found
+        return (0, 0)
+
+
+def format_path(path: Path) -> str:
+    """`("options", 1, "discount")` -> `options[1].discount`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass
+class _Container:
+    path: Path
+    value: dict[str, Any] | list[Any]
+    anchor: str | None
+    pending_key: str | None = None
+    pending_key_mark: tuple[int, int] | None = None
+    size_at_start: int = 0
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return (event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def read_yaml(text: str | bytes, source: str) -> YamlDocument:
+    """Parse one YAML document; raise TcoError naming the file, line and column on any fault."""
+    if isinstance(text, bytes):
+        if b"\x00" in text:
+            raise TcoError.single(source, "this is a binary file, not a YAML scenario")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TcoError.single(source, f"not UTF-8 text (byte {exc.start})") from None
+    if "\x00" in text:
+        raise TcoError.single(source, "this is a binary file, not a YAML scenario")
+    try:
+        return _build(text, source)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise TcoError.single(source, f"invalid YAML: {message}", line=line, column=column) from None
+    except yaml.YAMLError as exc:
+        raise TcoError.single(source, f"invalid YAML: {exc}") from None
+
+
+def _build(text: str, source: str) -> YamlDocument:
+    doc = YamlDocument(source, None)
+    stack: list[_Container] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    problems: list[Problem] = []
+    count = 0
+    documents = 0
+    root_set = False
+
+    def fail(message: str, mark: tuple[int, int], path: Path = ()) -> TcoError:
+        return TcoError([*problems, Problem(source, message, format_path(path), *mark)])
+
+    def child_path() -> Path:
+        top = stack[-1]
+        if isinstance(top.value, list):
+            return (*top.path, len(top.value))
+        assert top.pending_key is not None
+        return (*top.path, top.pending_key)
+
+    def attach(value: Any, mark: tuple[int, int]) -> None:
+        nonlocal root_set
+        if not stack:
+            doc.data = value
+            root_set = True
+            return
+        top = stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+            return
+        key = top.pending_key
+        assert key is not None
+        top.value[key] = value
+        top.pending_key = None
+
+    loader = _PARSER(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise fail("expected one YAML document, found several (a second `---`)", _mark(event))
+                continue
+            if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+                continue
+            # A scalar in key position of a mapping is a key, not a value.
+            if (
+                stack
+                and isinstance(stack[-1].value, dict)
+                and stack[-1].pending_key is None
+                and not isinstance(event, yaml.MappingEndEvent)
+            ):
+                top = stack[-1]
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise fail("mapping keys must be plain text", _mark(event), top.path)
+                key = event.value
+                if key == "<<" and event.implicit[0]:
+                    raise fail("merge keys (<<) are not supported; write the values out", _mark(event), top.path)
+                assert isinstance(top.value, dict)
+                if key in top.value or (*top.path, key) in doc.key_marks:
+                    first = doc.key_marks.get((*top.path, key), (0, 0))
+                    problems.append(
+                        Problem(source, f"duplicate key (first given on line {first[0]})",
+                                format_path((*top.path, key)), *_mark(event))
+                    )
+                    key = f"{key}\x00duplicate{len(problems)}"
+                top.pending_key = key
+                doc.key_marks[(*top.path, key)] = _mark(event)
+                continue
+
+            count += 1
+            if count > MAX_VALUES:
+                raise fail(f"too large: more than {MAX_VALUES} values", _mark(event))
+            if isinstance(event, yaml.AliasEvent):
+                path = child_path() if stack else ()
+                if event.anchor not in anchors:
+                    raise fail(f"unknown alias *{event.anchor}", _mark(event), path)
+                value, size = anchors[event.anchor]
+                count += size
+                if count > MAX_VALUES:
+                    raise fail("too large: aliases expand to more than "
+                               f"{MAX_VALUES} values (an alias bomb?)", _mark(event), path)
+                doc.value_marks[path] = _mark(event)
+                attach(copy.deepcopy(value), _mark(event))
+            elif isinstance(event, yaml.ScalarEvent):
+                path = child_path() if stack else ()
+                value = _scalar(event, source, path)
+                doc.value_marks[path] = _mark(event)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                attach(value, _mark(event))
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                path = child_path() if stack else ()
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(f"nested deeper than {MAX_DEPTH} levels", _mark(event), path)
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                expected = "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"
+                if event.tag not in (None, "!", expected):
+                    raise fail(f"the tag {_short(event.tag)} is not allowed (plain data only)", _mark(event), path)
+                doc.value_marks[path] = _mark(event)
+                container: dict[str, Any] | list[Any] = {} if is_map else []
+                stack.append(_Container(path, container, event.anchor, size_at_start=count))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                done = stack.pop()
+                if isinstance(done.value, dict):
+                    done.value = {k: v for k, v in done.value.items() if "\x00duplicate" not in k}
+                if done.anchor:
+                    anchors[done.anchor] = (done.value, count - done.size_at_start)
+                attach(done.value, _mark(event))
+    finally:
+        loader.dispose()
+    if problems:
+        raise TcoError(problems)
+    if not root_set:
+        doc.data = None
+    return doc
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _scalar(event: Any, source: str, path: Path) -> Any:
+    tag = event.tag
+    if tag in (None, "!"):
+        tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    if tag not in _ALLOWED_SCALAR_TAGS:
+        raise TcoError.single(source, f"the tag {_short(event.tag)} is not allowed (plain data only)",
+                              format_path(path), *_mark(event))
+    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise TcoError.single(source, f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}: {exc}",
+                              format_path(path), *_mark(event)) from None
+
+
+def read_yaml_file(path: str, source: str | None = None) -> YamlDocument:
+    """Read and parse `path`; a missing or unreadable file is a TcoError too."""
+    label = source or path
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise TcoError.single(label, "no such file") from None
+    except IsADirectoryError:
+        raise TcoError.single(label, "is a folder, not a file") from None
+    except OSError as exc:
+        raise TcoError.single(label, f"cannot read: {exc.strerror}") from None
+    return read_yaml(raw, label)
