@@ -1,0 +1,5 @@
+"""`python -m tco` runs the CLI."""
+
+from tco.cli import app
+
+app(prog_name="tco")

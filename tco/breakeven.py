@@ -1,0 +1,253 @@
+"""Break-even of a self-hosted option against an API option (DESIGN §4, break-even).
+
+Three answers: the month from which self-hosting stays cheaper (and where inside that month
+the cumulative curves cross), and the monthly volume from which it stays cheaper (and the
+first volume at which it is cheaper at all). Volumes are exact for the step function of
+replicas: each step is solved in closed form, nothing is sampled.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tco.engine import tolerant_ceil
+from tco.inputs import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    TOKENS_PER_PRICE_UNIT,
+    ApiInputs,
+    SelfHostedInputs,
+    WorkloadInputs,
+)
+from tco.results import BreakEven, OptionResult
+
+MONEY_TOLERANCE = 1e-9
+
+
+def _within(cost: float, reference: float) -> bool:
+    """`cost ≤ reference`, allowing 1e-9·max(1, |reference|) so rounding never decides."""
+    return cost <= reference + MONEY_TOLERANCE * max(1.0, abs(reference))
+
+
+def break_even_month(option: OptionResult, versus: OptionResult) -> int | None:
+    """The first month from which `option`'s cumulative cost stays at or below `versus`'s; None if never."""
+    pairs = list(zip(option.months, versus.months, strict=True))
+    month: int | None = None
+    for cost, reference in reversed(pairs):
+        if not _within(cost.cumulative, reference.cumulative):
+            break
+        month = cost.month
+    return month
+
+
+def break_even_months(option: OptionResult, versus: OptionResult, month: int | None) -> float | None:
+    """Where inside the break-even month the cumulative curves cross, in months (e.g. 17.8).
+
+    One-time costs land at the start of their month; every other cost accrues evenly through it.
+    """
+    if month is None:
+        return None
+    s_month, a_month = option.months[month - 1], versus.months[month - 1]
+    before = (s_month.cumulative - s_month.total) - (a_month.cumulative - a_month.total)
+    at_start = before + s_month.one_time - a_month.one_time
+    at_end = s_month.cumulative - a_month.cumulative
+    tolerance = MONEY_TOLERANCE * max(1.0, abs(a_month.cumulative))
+    if at_start <= tolerance:
+        return float(month - 1)
+    if at_end >= at_start:
+        return float(month)
+    return month - 1 + min(1.0, at_start / (at_start - at_end))
+
+
+# --- volume -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ApiLine:
+    """An API option's steady monthly cost: `per_token · V + fixed`."""
+
+    per_token: float
+    fixed: float
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    """A self-hosted option's steady monthly cost as a function of monthly volume V.
+
+    Stepped fleets cost `fixed + gpu_month · k · max(n0, ceil(V / per_replica))`; autoscale
+    costs `fixed + floor_cost + max(0, slope · (V − V_floor))`.
+    """
+
+    fixed: float
+    gpu_month: float  # cost of one GPU for a month (stepped)
+    k: int
+    n0: int
+    per_replica: float  # tokens per month one replica serves at peak
+    autoscale: bool
+    floor_cost: float = 0.0
+    slope: float = 0.0
+    floor_volume: float = 0.0
+
+
+def _mix(workload: WorkloadInputs) -> float:
+    """Input share of month-1 tokens (0.5 when there are none)."""
+    total = workload.input_tokens_month1 + workload.output_tokens_month1
+    return workload.input_tokens_month1 / total if total else 0.5
+
+
+def _api_line(api: ApiInputs, workload: WorkloadInputs) -> _ApiLine:
+    alpha = _mix(workload)
+    c = workload.cached_input_share
+    price = (alpha * ((1 - c) * api.price_per_million_input_tokens + c * api.price_per_million_cached_input_tokens)
+             + (1 - alpha) * api.price_per_million_output_tokens)
+    per_token = price / TOKENS_PER_PRICE_UNIT * api.price_factor(1)
+    return _ApiLine(per_token, api.fixed_monthly + api.shared.staff_monthly + api.shared.other_monthly)
+
+
+def steady_gpu_month_cost(option: SelfHostedInputs, hours: float) -> float:
+    """Month-1 cost of one GPU kept for a month: rent, or amortized capital plus running costs."""
+    if option.acquisition == "rent":
+        return option.hourly_rate(1) * (HOURS_PER_MONTH if option.scaling == "fixed" else hours)
+    c = option.capital_cost_per_gpu
+    return (c * (1 - option.residual_value) / option.lifetime_months
+            + option.power_kwh_per_gpu_month * option.price_per_kwh
+            + option.hosting_per_gpu_month
+            + c * option.maintenance_per_year / 12)
+
+
+def _fleet(option: SelfHostedInputs, workload: WorkloadInputs) -> _Fleet:
+    alpha = _mix(workload)
+    hours = workload.active_hours_per_month
+    busy_per_token = (alpha / option.input_tokens_per_second
+                      + (1 - alpha) / option.output_tokens_per_second) / (hours * 3600)
+    k = option.gpus_per_replica
+    fixed = option.shared.staff_monthly + option.shared.other_monthly
+    per_replica = option.max_utilization * k / (busy_per_token * workload.peak_to_average)
+    if option.acquisition == "rent" and option.scaling == "autoscale":
+        rate = option.hourly_rate(1)
+        floor_gpus = option.min_replicas * k
+        return _Fleet(fixed, 0.0, k, option.min_replicas, per_replica, True,
+                      floor_cost=HOURS_PER_MONTH * floor_gpus * rate,
+                      slope=hours * rate * busy_per_token / option.max_utilization,
+                      floor_volume=floor_gpus * option.max_utilization / busy_per_token)
+    return _Fleet(fixed, steady_gpu_month_cost(option, hours), k, option.min_replicas, per_replica, False)
+
+
+def fleet_cost_at(fleet: _Fleet, volume: float) -> float:
+    """Steady monthly cost of the fleet at monthly volume `volume` (tokens)."""
+    if fleet.autoscale:
+        return fleet.fixed + fleet.floor_cost + max(0.0, fleet.slope * (volume - fleet.floor_volume))
+    replicas = max(fleet.n0, tolerant_ceil(volume / fleet.per_replica))
+    return fleet.fixed + fleet.gpu_month * fleet.k * replicas
+
+
+def _stepped_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float | None]:
+    """(break-even volume, first break-even volume) for a stepped fleet, in closed form.
+
+    Step n ≥ n0 holds the volumes served by n replicas: [0, n0·Q] for n0, ((n−1)·Q, n·Q] above.
+    On it the fleet costs C_n = F_S + n·u (u: one replica's month), the API `a·V + F_A`, so the
+    fleet is at or below the API from v*_n = (C_n − F_A)/a on. With `margin = a·Q − u` (how much
+    faster the API's cost rises than the fleet's, per replica of volume):
+    - step n has a cheaper part iff v*_n ≤ n·Q, i.e. n·margin ≥ F_S − F_A;
+    - step n > n0 has a dearer part iff v*_n > (n−1)·Q, i.e. n < (a·Q + F_S − F_A)/margin.
+    """
+    a, q, n0 = api.per_token, fleet.per_replica, fleet.n0
+    unit = fleet.k * fleet.gpu_month
+
+    def cost(n: int) -> float:
+        return fleet.fixed + unit * n
+
+    if a <= 0:  # the API costs nothing per token: only its fixed costs can be beaten
+        return None, (0.0 if _within(cost(n0), api.fixed) else None)
+
+    def crossing(n: int) -> float:
+        return (cost(n) - api.fixed) / a
+
+    def lower(n: int) -> float:
+        return 0.0 if n == n0 else (n - 1) * q
+
+    def cheaper_part(n: int) -> bool:
+        return _within(cost(n), a * n * q + api.fixed)
+
+    def dearer_part(n: int) -> bool:
+        return not _within(cost(n), a * lower(n) + api.fixed)
+
+    margin = a * q - unit
+    n_first: int | None = None
+    if cheaper_part(n0):
+        n_first = n0
+    elif margin > 0:
+        n_first = max(n0, math.ceil((fleet.fixed - api.fixed) / margin) - 1)
+        while not cheaper_part(n_first):
+            n_first += 1
+    first = None if n_first is None else max(0.0, lower(n_first), crossing(n_first))
+
+    if margin <= 0:  # the fleet's marginal cost per token is not below the API's
+        return None, first
+    n_last = max(n0, math.ceil((a * q + fleet.fixed - api.fixed) / margin) - 1)
+    while n_last > n0 and not dearer_part(n_last):
+        n_last -= 1
+    while dearer_part(n_last + 1):
+        n_last += 1
+    if n_last == n0 and not dearer_part(n0):
+        return 0.0, first
+    return max(0.0, crossing(n_last)), first
+
+
+def _autoscale_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float | None]:
+    """Autoscale is convex and piecewise linear, so where it is cheaper is one interval."""
+    a = api.per_token
+    base = fleet.fixed + fleet.floor_cost - api.fixed  # S − A at V = 0 (fleet at its floor)
+    # Left end of the interval where S − A ≤ 0.
+    if base <= MONEY_TOLERANCE * max(1.0, abs(api.fixed)):
+        start: float | None = 0.0
+    elif a > 0 and base - a * fleet.floor_volume <= 0:
+        start = base / a  # crosses while the fleet is still at its floor
+    elif a > fleet.slope:
+        diff_at_floor = base - a * fleet.floor_volume
+        start = fleet.floor_volume + diff_at_floor / (a - fleet.slope)
+    else:
+        start = None
+    if a > fleet.slope:
+        return start, start
+    return None, start
+
+
+def break_even_volumes(
+    option: SelfHostedInputs, api: ApiInputs, workload: WorkloadInputs
+) -> tuple[float | None, float | None]:
+    """(break-even volume, first break-even volume) in tokens per month, month-1 prices and mix."""
+    fleet = _fleet(option, workload)
+    line = _api_line(api, workload)
+    if fleet.autoscale:
+        return _autoscale_volumes(fleet, line)
+    return _stepped_volumes(fleet, line)
+
+
+def compare_pair(
+    option: OptionResult,
+    versus: OptionResult,
+    option_inputs: SelfHostedInputs,
+    versus_inputs: ApiInputs,
+    workload: WorkloadInputs,
+) -> BreakEven:
+    """The full break-even record of one self-hosted option against one API option."""
+    month = break_even_month(option, versus)
+    volume, first = break_even_volumes(option_inputs, versus_inputs, workload)
+    per_request = workload.tokens_per_request
+    def per_day(tokens: float | None) -> float | None:
+        if tokens is None or workload.requests_per_day is None or not per_request:
+            return None
+        return tokens / (per_request * DAYS_PER_MONTH)
+    return BreakEven(
+        option=option.name,
+        versus=versus.name,
+        month=month,
+        months=break_even_months(option, versus, month),
+        volume_tokens_per_month=volume,
+        first_volume_tokens_per_month=first,
+        savings_at_horizon=versus.total - option.total,
+        volume_requests_per_day=per_day(volume),
+        first_volume_requests_per_day=per_day(first),
+    )

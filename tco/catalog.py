@@ -1,0 +1,252 @@
+"""The pricing tables (DESIGN §5): bundled ones, overlaid field by field by a user pricing folder.
+
+Bundled tables are read with libyaml and trusted (the test suite validates them); a user's
+tables are read with positions and checked, so a mistake there names its file, line and key.
+Every field keeps where it came from, so any default in an output can cite its source and date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tco.errors import Problem, TcoError
+from tco.quantities import parse_number
+from tco.yamlsource import YamlDocument, format_path, read_yaml
+
+TABLE_KINDS = ("api", "gpus", "models", "throughput")
+ENV_PRICING = "TCO_PRICING"
+
+# Field names per table, and which of them are numbers that may not be negative.
+_COMMON = {"source": "text", "as_of": "date", "notes": "text", "sources": "citations"}
+TABLE_FIELDS: dict[str, dict[str, str]] = {
+    "api": {"input": "number", "output": "number", "cached_input": "number", "batch_discount": "share",
+            **_COMMON},
+    "gpus": {"name": "text", "memory_gb": "number", "bandwidth_tb_s": "number", "bf16_tflops": "number",
+             "fp8_tflops": "number?", "fp4_tflops": "number?", "watts": "number", "tdp_watts": "number",
+             "purchase_price": "number", "rent_per_hour": "rents", **_COMMON},
+    "models": {"name": "text", "params_b": "number", "active_params_b": "number", "layers": "number",
+               "hidden": "number", "kv_heads": "number", "head_dim": "number", "context": "number",
+               "license": "text", "attention_heads": "number", "intermediate_size": "number",
+               "experts": "number", "experts_per_token": "number", "shared_experts": "number",
+               "vocab_size": "number", "kv_bytes_per_token_bf16": "number", "attention": "text", **_COMMON},
+    "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "number",
+                   "input_tokens_per_second": "number", "output_tokens_per_second": "number",
+                   "benchmark": "text", **_COMMON},
+}
+
+
+def bundled_pricing_dir() -> Path:
+    """The tables shipped with tco: inside the wheel, or the repository's `pricing/` in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_bundled_pricing"
+    return packaged if packaged.is_dir() else here.parent / "pricing"
+
+
+def default_user_pricing_dir() -> Path:
+    """`tco/pricing` in the user configuration folder (`~/.config/tco/pricing` on Linux)."""
+    import typer  # already loaded by the CLI; imported late so the library does not pay for it
+
+    return Path(typer.get_app_dir("tco")) / "pricing"
+
+
+def user_pricing_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The user pricing folder in force: `--pricing`, else $TCO_PRICING, else the config folder if it exists."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(ENV_PRICING)
+    if from_env:
+        return Path(from_env)
+    folder = default_user_pricing_dir()
+    return folder if folder.is_dir() else None
+
+
+@dataclass(frozen=True)
+class FieldOrigin:
+    """Where one field of a table entry came from."""
+
+    file: str
+    citation: str
+    as_of: str | None
+
+    def describe(self) -> str:
+        dated = f", as of {self.as_of}" if self.as_of else ""
+        cited = f": {self.citation}" if self.citation else ""
+        return f"{self.file}{cited}{dated}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One table entry after the overlay, with the origin of each field."""
+
+    table: str
+    key: str
+    values: dict[str, Any]
+    origins: dict[str, FieldOrigin]
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+    def origin(self, name: str) -> FieldOrigin:
+        return self.origins.get(name) or self.origins["*"]
+
+
+class Catalog:
+    """Lazy access to the four tables; each is read at most once, only when a scenario needs it."""
+
+    def __init__(self, user_dir: Path | None = None, bundled_dir: Path | None = None) -> None:
+        self.user_dir = user_dir
+        self.bundled_dir = bundled_dir or bundled_pricing_dir()
+        self._tables: dict[str, dict[str, Entry]] = {}
+        if user_dir is not None and not user_dir.is_dir():
+            raise TcoError.single(str(user_dir), "the pricing folder does not exist")
+
+    def table_label(self, kind: str) -> str:
+        return f"pricing/{kind}.yaml"
+
+    def table(self, kind: str) -> dict[str, Entry]:
+        if kind not in self._tables:
+            self._tables[kind] = self._load(kind)
+        return self._tables[kind]
+
+    def get(self, kind: str, key: str) -> Entry | None:
+        return self.table(kind).get(key)
+
+    def suggest(self, kind: str, key: str) -> str:
+        """A ` (did you mean ...?)` hint for an unknown key, or ''."""
+        close = difflib.get_close_matches(key, list(self.table(kind)), n=3, cutoff=0.5)
+        return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+    def _load(self, kind: str) -> dict[str, Entry]:
+        entries: dict[str, Entry] = {}
+        bundled = self.bundled_dir / f"{kind}.yaml"
+        if bundled.is_file():
+            with open(bundled, "rb") as handle:
+                data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            label = self.table_label(kind)
+            for key, values in data.items():
+                entries[str(key)] = _entry(kind, str(key), dict(values), label)
+        if self.user_dir is not None:
+            user_file = self.user_dir / f"{kind}.yaml"
+            if user_file.is_file():
+                doc = read_yaml(user_file.read_bytes(), str(user_file))
+                for key, values in _checked_user_table(kind, doc).items():
+                    line = doc.locate((key,), key=True)[0]
+                    label = f"{user_file}:{line}" if line else str(user_file)
+                    base = entries.get(key)
+                    entries[key] = _overlay(base, _entry(kind, key, values, label)) if base else \
+                        _entry(kind, key, values, label)
+        return entries
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value) if value is not None else None
+
+
+def _entry(kind: str, key: str, values: dict[str, Any], label: str) -> Entry:
+    citation = str(values.get("source") or "")
+    as_of = _iso(values.get("as_of"))
+    per_field = values.get("sources") or {}
+    origins = {"*": FieldOrigin(label, citation, as_of)}
+    for name in values:
+        origins[name] = FieldOrigin(label, str(per_field.get(name, citation)), as_of)
+    return Entry(kind, key, values, origins)
+
+
+def _overlay(base: Entry, top: Entry) -> Entry:
+    """Field by field: the user's fields win; a `rent_per_hour` mapping is merged cloud by cloud."""
+    values = dict(base.values)
+    origins = dict(base.origins)
+    for name, value in top.values.items():
+        if name in ("source", "sources"):
+            continue
+        if name == "rent_per_hour" and isinstance(value, dict) and isinstance(values.get(name), dict):
+            values[name] = {**values[name], **value}
+        else:
+            values[name] = value
+        origins[name] = top.origins[name]
+    return Entry(base.table, base.key, values, origins)
+
+
+def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any]]:
+    """Check a user table's shape and field types; raise every problem at once."""
+    problems: list[Problem] = []
+    data = doc.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TcoError.single(doc.source, "a pricing table must be a mapping of entry name to fields", line=1)
+    fields = TABLE_FIELDS[kind]
+    checked: dict[str, dict[str, Any]] = {}
+
+    def problem(path: tuple[str, ...], message: str, *, key: bool = False) -> None:
+        problems.append(Problem(doc.source, message, format_path(path), *doc.locate(path, key=key)))
+
+    for key, values in data.items():
+        if not isinstance(values, dict):
+            problem((key,), "an entry must be a mapping of fields")
+            continue
+        clean: dict[str, Any] = {}
+        for name, value in values.items():
+            path = (key, name)
+            rule = fields.get(name)
+            if rule is None:
+                close = difflib.get_close_matches(name, list(fields), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problem(path, f"unknown field in {kind}.yaml{hint}", key=True)
+                continue
+            try:
+                clean[name] = _check_field(rule, value)
+            except ValueError as exc:
+                problem(path, str(exc))
+        checked[key] = clean
+    if problems:
+        raise TcoError(problems)
+    return checked
+
+
+def _check_field(rule: str, value: Any) -> Any:
+    if rule.startswith("number"):
+        if value is None and rule.endswith("?"):
+            return None
+        number = parse_number(value)
+        if number < 0:
+            raise ValueError(f"must not be negative (got {value})")
+        return number
+    if rule == "share":
+        number = parse_number(value, percent=True)
+        if not 0 <= number <= 1:
+            raise ValueError(f"must be a share from 0 to 1 (got {value})")
+        return number
+    if rule == "rents":
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of cloud name to price per GPU-hour")
+        rents = {}
+        for cloud, price in value.items():
+            number = parse_number(price)
+            if number <= 0:
+                raise ValueError(f"{cloud}: must be above 0 (got {price})")
+            rents[str(cloud)] = number
+        return rents
+    if rule == "citations":
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of field name to citation")
+        return {str(k): str(v) for k, v in value.items()}
+    if rule == "date":
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD") from None
+    if isinstance(value, dict | list):
+        raise ValueError("expected text")
+    return str(value)

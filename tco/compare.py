@@ -1,0 +1,70 @@
+"""Run a scenario end to end: `compare_file("scenario.yaml")` returns a `Comparison`.
+
+This is the library's front door; the CLI is a thin layer over it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from tco.breakeven import compare_pair
+from tco.catalog import Catalog
+from tco.engine import project
+from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs
+from tco.results import Assumption, BreakEven, Comparison
+from tco.scenario import LoadedScenario, load_scenario
+
+
+def compare_inputs(
+    inputs: ScenarioInputs,
+    *,
+    source: str = "",
+    warnings: Sequence[str] = (),
+    assumptions: Sequence[Assumption] = (),
+) -> Comparison:
+    """Project every option of `inputs` and measure every self-hosted option against every API option."""
+    results = project(inputs)
+    by_name = {r.name: r for r in results}
+    apis = [o for o in inputs.options if isinstance(o, ApiInputs)]
+    apis.sort(key=lambda o: o.name != inputs.baseline)  # the baseline's pairs first
+    pairs: list[BreakEven] = []
+    for api in apis:
+        for option in inputs.options:
+            if isinstance(option, SelfHostedInputs):
+                pairs.append(compare_pair(by_name[option.name], by_name[api.name], option, api, inputs.workload))
+    return Comparison(
+        scenario=inputs.name,
+        source=source,
+        currency=inputs.currency,
+        horizon_months=inputs.horizon_months,
+        basis=inputs.basis,
+        baseline=inputs.baseline,
+        start=inputs.start,
+        options=results,
+        break_even=pairs,
+        warnings=list(warnings),
+        assumptions=list(assumptions),
+    )
+
+
+def compare_loaded(loaded: LoadedScenario) -> Comparison:
+    """A `Comparison` of a scenario already read by `tco.scenario.load_scenario`."""
+    return compare_inputs(loaded.inputs, source=loaded.source, warnings=loaded.warnings,
+                          assumptions=loaded.assumptions)
+
+
+def compare_file(
+    path: str,
+    *,
+    overrides: Sequence[str] = (),
+    pricing_dir: str | None = None,
+    basis: str | None = None,
+    today: dt.date | None = None,
+) -> Comparison:
+    """Read the scenario at `path`, apply `--set`-style overrides, and compare its options."""
+    from tco.catalog import user_pricing_dir
+
+    catalog = Catalog(user_pricing_dir(pricing_dir))
+    loaded = load_scenario(path, overrides=list(overrides), catalog=catalog, basis=basis, today=today)
+    return compare_loaded(loaded)

@@ -1,0 +1,256 @@
+"""The cost engine (DESIGN §4): pure functions from resolved inputs to monthly line items.
+
+Nothing here reads files, prints, or knows about the CLI. Each month's cost is a list of
+`LineItem`s (quantity × unit price), so every figure in an output can be explained.
+"""
+
+from __future__ import annotations
+
+import math
+
+from tco.inputs import (
+    HOURS_PER_MONTH,
+    TOKENS_PER_PRICE_UNIT,
+    ApiInputs,
+    OptionInputs,
+    ScenarioInputs,
+    SelfHostedInputs,
+    SharedCosts,
+    WorkloadInputs,
+)
+from tco.results import ONE_TIME_CATEGORIES, LineItem, MonthCost, OptionResult
+
+CEIL_TOLERANCE = 1e-9
+
+
+def tolerant_ceil(x: float) -> int:
+    """`ceil(x)`, ignoring an excess of at most 1e-9·max(1, x) over a whole number (DESIGN §4)."""
+    below = math.floor(x)
+    if x - below <= CEIL_TOLERANCE * max(1.0, abs(x)):
+        return below
+    return math.ceil(x)
+
+
+def month_label(start: str | None, month: int) -> str | None:
+    """`YYYY-MM` of month `month` (1-based) when the scenario has a start, else None."""
+    if start is None:
+        return None
+    year, first = (int(part) for part in start.split("-"))
+    index = first - 1 + month - 1
+    return f"{year + index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# --- API options -------------------------------------------------------------------------------
+
+
+def api_token_items(
+    option: ApiInputs, workload: WorkloadInputs, month: int, category: str
+) -> list[LineItem]:
+    """`token_cost(m)·(1 − s_b·d_b)·(1 − d)·f(m)` as three line items (uncached, cached, output)."""
+    tokens_in, tokens_out = workload.tokens(month)
+    cached = workload.cached_input_share
+    factor = option.price_factor(month)
+    per = TOKENS_PER_PRICE_UNIT
+    items = [
+        LineItem(category, f"{option.name}: input tokens", tokens_in * (1 - cached) / per, "1M tokens",
+                 option.price_per_million_input_tokens * factor),
+        LineItem(category, f"{option.name}: output tokens", tokens_out / per, "1M tokens",
+                 option.price_per_million_output_tokens * factor),
+    ]
+    if cached:
+        items.insert(1, LineItem(category, f"{option.name}: cached input tokens", tokens_in * cached / per,
+                                 "1M tokens", option.price_per_million_cached_input_tokens * factor))
+    return items
+
+
+def api_month_items(option: ApiInputs, workload: WorkloadInputs, month: int) -> list[LineItem]:
+    """`api(m)` of DESIGN §4: token cost with caching, batch, discount and drift, plus the fixed fee."""
+    items = api_token_items(option, workload, month, "api")
+    if option.fixed_monthly:
+        items.append(LineItem("api", "platform fee", 1, "month", option.fixed_monthly))
+    return items
+
+
+# --- self-hosted options -----------------------------------------------------------------------
+
+
+def gpus_busy(option: SelfHostedInputs, workload: WorkloadInputs, month: int) -> float:
+    """`busy(m)`: GPUs busy on average during the active hours."""
+    tokens_in, tokens_out = workload.tokens(month)
+    gpu_seconds = tokens_in / option.input_tokens_per_second + tokens_out / option.output_tokens_per_second
+    return gpu_seconds / (workload.active_hours_per_month * 3600)
+
+
+def gpus_needed(option: SelfHostedInputs, workload: WorkloadInputs, month: int) -> int:
+    """`gpus(m) = replicas(m)·k`, the fleet sized for the busiest hour."""
+    k = option.gpus_per_replica
+    peak_load = gpus_busy(option, workload, month) * workload.peak_to_average
+    replicas = max(option.min_replicas, tolerant_ceil(peak_load / (option.max_utilization * k)))
+    return replicas * k
+
+
+def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: int, gpus: int) -> float:
+    """GPU-hours billed in `month` for the rent scaling modes of DESIGN §4."""
+    hours = workload.active_hours_per_month
+    if option.scaling == "fixed":
+        return gpus * HOURS_PER_MONTH
+    if option.scaling == "scheduled":
+        return gpus * hours
+    floor_gpus = option.min_replicas * option.gpus_per_replica
+    in_use = max(floor_gpus, gpus_busy(option, workload, month) / option.max_utilization)
+    return hours * in_use + (HOURS_PER_MONTH - hours) * floor_gpus
+
+
+def owned_fleet(option: SelfHostedInputs, workload: WorkloadInputs, horizon: int) -> list[int]:
+    """GPUs owned each month (index 0 = month 1): the running maximum from go-live on; 0 before."""
+    fleet: list[int] = []
+    owned = 0
+    for month in range(1, horizon + 1):
+        if month >= option.go_live_month:
+            owned = max(owned, gpus_needed(option, workload, month))
+        fleet.append(owned)
+    return fleet
+
+
+def replacements(fleet: list[int], lifetime: int) -> list[int]:
+    """GPUs bought again each month: each cohort every `lifetime` months after its purchase."""
+    bought = [fleet[0]] + [fleet[i] - fleet[i - 1] for i in range(1, len(fleet))]
+    again = [0] * len(fleet)
+    for month_index, count in enumerate(bought):
+        if not count:
+            continue
+        for later in range(month_index + lifetime, len(fleet), lifetime):
+            again[later] += count
+    return again
+
+
+def self_hosted_month_items(
+    option: SelfHostedInputs,
+    workload: WorkloadInputs,
+    month: int,
+    gpus: int,
+    bought: int,
+    replaced: int,
+    basis: str,
+) -> list[LineItem]:
+    """The GPU costs of DESIGN §4 for one month, once the option is live."""
+    items: list[LineItem] = []
+    if option.acquisition == "rent":
+        hours = rent_gpu_hours(option, workload, month, gpus)
+        items.append(LineItem("gpu_rent", f"GPU rent ({option.scaling})", hours, "GPU-hours",
+                              option.hourly_rate(month)))
+        return items
+    c = option.capital_cost_per_gpu
+    if basis == "cash":
+        if bought:
+            items.append(LineItem("capex", "GPUs bought (with servers)", bought, "GPUs", c))
+        if replaced:
+            items.append(LineItem("capex", "GPUs replaced at end of life", replaced, "GPUs", c))
+            if option.residual_value:
+                items.append(LineItem("capex", "resale of replaced GPUs", replaced, "GPUs",
+                                      -option.residual_value * c))
+    elif gpus:
+        items.append(LineItem("depreciation", "straight-line depreciation", gpus, "GPU-months",
+                              c * (1 - option.residual_value) / option.lifetime_months))
+    if gpus and option.watts_per_gpu:
+        items.append(LineItem("power", "electricity", gpus * option.power_kwh_per_gpu_month, "kWh",
+                              option.price_per_kwh))
+    if gpus and option.hosting_per_gpu_month:
+        items.append(LineItem("hosting", "hosting and rack space", gpus, "GPU-months",
+                              option.hosting_per_gpu_month))
+    if gpus and option.maintenance_per_year:
+        items.append(LineItem("maintenance", "maintenance", gpus, "GPU-months",
+                              c * option.maintenance_per_year / 12))
+    return items
+
+
+# --- costs every option carries ----------------------------------------------------------------
+
+
+def shared_month_items(shared: SharedCosts, month: int) -> list[LineItem]:
+    """Staff every month, setup in month 1, other costs every month, fine-tuning runs when due."""
+    items: list[LineItem] = []
+    if shared.staff_fte and shared.cost_per_fte_year:
+        items.append(LineItem("staff", "staff", shared.staff_fte, "FTE-months", shared.cost_per_fte_year / 12))
+    if month == 1 and shared.setup_cost:
+        items.append(LineItem("setup", "one-time setup", 1, "once", shared.setup_cost))
+    if shared.other_monthly:
+        items.append(LineItem("other", "other monthly costs", 1, "month", shared.other_monthly))
+    tuning = shared.fine_tuning
+    if tuning is not None and tuning.runs_in(month):
+        if tuning.gpu_hours:
+            items.append(LineItem("fine_tuning", "fine-tuning GPU time", tuning.gpu_hours, "GPU-hours",
+                                  tuning.hourly_rate_per_gpu))
+        if tuning.training_tokens:
+            items.append(LineItem("fine_tuning", "fine-tuning training tokens",
+                                  tuning.training_tokens / TOKENS_PER_PRICE_UNIT, "1M tokens",
+                                  tuning.price_per_million_training_tokens))
+        if tuning.data_cost:
+            items.append(LineItem("fine_tuning", "fine-tuning data work", 1, "run", tuning.data_cost))
+    return items
+
+
+# --- projection --------------------------------------------------------------------------------
+
+
+def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResult:
+    """Every month of one option over the horizon, with totals, NPV and cost per 1M tokens."""
+    workload = scenario.workload
+    horizon = scenario.horizon_months
+    months: list[MonthCost] = []
+    fleet: list[int] = []
+    again: list[int] = []
+    if isinstance(option, SelfHostedInputs):
+        if option.acquisition == "buy":
+            fleet = owned_fleet(option, workload, horizon)
+            again = replacements(fleet, option.lifetime_months)
+        else:
+            fleet = [gpus_needed(option, workload, m) if m >= option.go_live_month else 0
+                     for m in range(1, horizon + 1)]
+    cumulative = 0.0
+    npv = 0.0
+    tokens_total = 0.0
+    for month in range(1, horizon + 1):
+        tokens_in, tokens_out = workload.tokens(month)
+        tokens_total += tokens_in + tokens_out
+        gpus: int | None = None
+        if isinstance(option, ApiInputs):
+            items = api_month_items(option, workload, month)
+        elif month < option.go_live_month:
+            gpus = 0
+            items = []
+            if option.fallback is not None:
+                items = api_token_items(option.fallback, workload, month, "fallback_api")
+        else:
+            gpus = fleet[month - 1]
+            previous = fleet[month - 2] if month > 1 else 0
+            items = self_hosted_month_items(option, workload, month, gpus, gpus - previous,
+                                            again[month - 1] if again else 0, scenario.basis)
+        items.extend(shared_month_items(option.shared, month))
+        cost = MonthCost(month, month_label(scenario.start, month), tokens_in, tokens_out, gpus, items)
+        for item in items:
+            cost.costs[item.category] = cost.costs.get(item.category, 0.0) + item.amount
+            if item.category in ONE_TIME_CATEGORIES:
+                cost.one_time += item.amount
+        cost.total = sum(cost.costs.values())
+        cumulative += cost.total
+        cost.cumulative = cumulative
+        npv += cost.total / (1 + scenario.discount_rate) ** ((month - 1) / 12)
+        months.append(cost)
+    per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
+    return OptionResult(option.name, option.kind, months, cumulative, npv, per_million,
+                        option_label(option, months[-1].gpus if months else None))
+
+
+def option_label(option: OptionInputs, gpus_at_end: int | None) -> str:
+    """How a sentence names the option: "Llama 3.1 70B on 4 rented H100 SXMs", or its name."""
+    if isinstance(option, SelfHostedInputs) and option.model_name and option.gpu_name and gpus_at_end:
+        how = "rented" if option.acquisition == "rent" else "owned"
+        plural = "s" if gpus_at_end != 1 else ""
+        return f"{option.model_name} on {gpus_at_end} {how} {option.gpu_name}{plural}"
+    return option.name
+
+
+def project(scenario: ScenarioInputs) -> list[OptionResult]:
+    """Every option of `scenario`, in the order given."""
+    return [project_option(option, scenario) for option in scenario.options]

@@ -1,0 +1,162 @@
+"""Fully resolved engine inputs: every number known, every default applied, nothing left to look up.
+
+`tco.scenario` builds these from a scenario file and the pricing tables; the engine reads only
+these, so it can be called directly from Python with no files at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+HOURS_PER_MONTH = 730.0
+DAYS_PER_MONTH = 365 / 12
+TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (DESIGN §2)
+
+
+@dataclass(frozen=True)
+class WorkloadInputs:
+    """Month-1 token volumes and the traffic's shape (DESIGN §4, volumes)."""
+
+    input_tokens_month1: float
+    output_tokens_month1: float
+    monthly_growth: float = 0.0
+    cached_input_share: float = 0.0
+    peak_to_average: float = 2.0
+    active_hours_per_month: float = HOURS_PER_MONTH
+    requests_per_day: float | None = None
+    input_tokens_per_request: float | None = None
+    output_tokens_per_request: float | None = None
+
+    def tokens(self, month: int) -> tuple[float, float]:
+        """Input and output tokens in `month` (1-based), with compound growth."""
+        factor = (1 + self.monthly_growth) ** (month - 1)
+        return self.input_tokens_month1 * factor, self.output_tokens_month1 * factor
+
+    @property
+    def tokens_per_request(self) -> float | None:
+        if self.input_tokens_per_request is None or self.output_tokens_per_request is None:
+            return None
+        return self.input_tokens_per_request + self.output_tokens_per_request
+
+
+@dataclass(frozen=True)
+class FineTuningInputs:
+    """One fine-tuning run's costs, repeated every `every_months` (None: month 1 only)."""
+
+    gpu_hours: float = 0.0
+    hourly_rate_per_gpu: float = 0.0
+    training_tokens: float = 0.0
+    price_per_million_training_tokens: float = 0.0
+    data_cost: float = 0.0
+    every_months: int | None = None
+
+    def runs_in(self, month: int) -> bool:
+        if month == 1:
+            return True
+        return self.every_months is not None and (month - 1) % self.every_months == 0
+
+
+@dataclass(frozen=True)
+class SharedCosts:
+    """Costs any option may carry: staff, one-time setup, other monthly costs, fine-tuning."""
+
+    staff_fte: float = 0.0
+    cost_per_fte_year: float = 0.0
+    setup_cost: float = 0.0
+    other_monthly: float = 0.0
+    fine_tuning: FineTuningInputs | None = None
+
+    @property
+    def staff_monthly(self) -> float:
+        return self.staff_fte * self.cost_per_fte_year / 12
+
+
+@dataclass(frozen=True)
+class ApiInputs:
+    """An API option: prices per 1M tokens and the adjustments of DESIGN §4."""
+
+    name: str
+    price_per_million_input_tokens: float
+    price_per_million_output_tokens: float
+    price_per_million_cached_input_tokens: float
+    batch_discount: float = 0.0
+    batch_share: float = 0.0
+    discount: float = 0.0
+    price_change_per_year: float = 0.0
+    fixed_monthly: float = 0.0
+    shared: SharedCosts = field(default_factory=SharedCosts)
+    model: str | None = None
+    kind: Literal["api"] = "api"
+
+    def price_factor(self, month: int) -> float:
+        """Batch, negotiated discount and price drift, multiplied: the share of list price paid."""
+        drift: float = (1 + self.price_change_per_year) ** ((month - 1) / 12)
+        return (1 - self.batch_share * self.batch_discount) * (1 - self.discount) * drift
+
+
+@dataclass(frozen=True)
+class SelfHostedInputs:
+    """A self-hosted option: capacity, how the GPUs are paid for, and what runs them."""
+
+    name: str
+    input_tokens_per_second: float
+    output_tokens_per_second: float
+    gpus_per_replica: int = 1
+    min_replicas: int = 1
+    max_utilization: float = 0.7
+    acquisition: Literal["rent", "buy"] = "rent"
+    scaling: Literal["fixed", "scheduled", "autoscale"] = "fixed"
+    hourly_rate_per_gpu: float = 0.0
+    rent_change_per_year: float = 0.0
+    purchase_price_per_gpu: float = 0.0
+    server_cost_share: float = 0.25
+    lifetime_months: int = 36
+    residual_value: float = 0.0
+    watts_per_gpu: float = 0.0
+    price_per_kwh: float = 0.13
+    pue: float = 1.4
+    load_factor: float = 0.8
+    power_hours_per_month: float = HOURS_PER_MONTH
+    hosting_per_gpu_month: float = 0.0
+    maintenance_per_year: float = 0.0
+    go_live_month: int = 1
+    fallback: ApiInputs | None = None
+    shared: SharedCosts = field(default_factory=SharedCosts)
+    model: str | None = None
+    model_name: str | None = None
+    gpu: str | None = None
+    gpu_name: str | None = None
+    kind: Literal["self_hosted"] = "self_hosted"
+
+    @property
+    def capital_cost_per_gpu(self) -> float:
+        """`c` of DESIGN §4: GPU price plus its share of servers, network and storage."""
+        return self.purchase_price_per_gpu * (1 + self.server_cost_share)
+
+    @property
+    def power_kwh_per_gpu_month(self) -> float:
+        return self.watts_per_gpu * self.load_factor * self.pue * self.power_hours_per_month / 1000
+
+    def hourly_rate(self, month: int) -> float:
+        """Rent per GPU-hour in `month`, with drift."""
+        drift: float = (1 + self.rent_change_per_year) ** ((month - 1) / 12)
+        return self.hourly_rate_per_gpu * drift
+
+
+OptionInputs = ApiInputs | SelfHostedInputs
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """Everything the engine needs for one scenario."""
+
+    name: str
+    workload: WorkloadInputs
+    options: tuple[OptionInputs, ...]
+    horizon_months: int = 36
+    basis: Literal["cash", "amortized"] = "cash"
+    discount_rate: float = 0.0
+    baseline: str | None = None
+    start: str | None = None
+    currency: str = "USD"

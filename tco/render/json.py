@@ -1,0 +1,76 @@
+"""JSON output (DESIGN §6): full precision, stable keys, `schema_version` 1."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tco.results import Comparison, MonthCost, OptionResult
+
+SCHEMA_VERSION = 1
+
+
+def month_to_dict(month: MonthCost) -> dict[str, Any]:
+    return {
+        "month": month.month,
+        "date": month.date,
+        "input_tokens": month.input_tokens,
+        "output_tokens": month.output_tokens,
+        "gpus": month.gpus,
+        "costs": dict(month.costs),
+        "total": month.total,
+        "cumulative": month.cumulative,
+        "line_items": [
+            {"category": i.category, "description": i.description, "quantity": i.quantity, "unit": i.unit,
+             "unit_price": i.unit_price, "amount": i.amount}
+            for i in month.items
+        ],
+    }
+
+
+def option_to_dict(option: OptionResult) -> dict[str, Any]:
+    return {
+        "name": option.name,
+        "kind": option.kind,
+        "total": option.total,
+        "npv": option.npv,
+        "cost_per_million_tokens": option.cost_per_million_tokens,
+        "months": [month_to_dict(m) for m in option.months],
+    }
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    """The JSON object of one scenario, as DESIGN §6 gives it."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": comparison.scenario,
+        "currency": comparison.currency,
+        "horizon_months": comparison.horizon_months,
+        "basis": comparison.basis,
+        "baseline": comparison.baseline,
+        "options": [option_to_dict(o) for o in comparison.options],
+        "break_even": [
+            {
+                "option": p.option,
+                "versus": p.versus,
+                "month": p.month,
+                "months": p.months,
+                "volume_tokens_per_month": p.volume_tokens_per_month,
+                "first_volume_tokens_per_month": p.first_volume_tokens_per_month,
+                "volume_requests_per_day": p.volume_requests_per_day,
+                "first_volume_requests_per_day": p.first_volume_requests_per_day,
+                "savings_at_horizon": p.savings_at_horizon,
+            }
+            for p in comparison.break_even
+        ],
+        "warnings": list(comparison.warnings),
+        "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in comparison.assumptions],
+    }
+
+
+def render_json(comparisons: list[Comparison]) -> str:
+    """One object for one scenario, a list for several."""
+    data: Any = [comparison_to_dict(c) for c in comparisons]
+    if len(data) == 1:
+        data = data[0]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,105 @@
+"""Numbers and sentences for people: money with thousands separators, short forms for headlines."""
+
+from __future__ import annotations
+
+from tco.results import BreakEven, Comparison, OptionResult
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
+
+
+def money(amount: float, currency: str) -> str:
+    """Full amount, whole units: `$1,234,567`, `-$1,200`, `CHF 1,234`."""
+    symbol = _SYMBOLS.get(currency.upper())
+    sign = "-" if round(amount) < 0 else ""
+    digits = f"{abs(amount):,.0f}"
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
+
+
+def money_precise(amount: float, currency: str) -> str:
+    """Amount with cents, for small unit costs: `$2.35`."""
+    symbol = _SYMBOLS.get(currency.upper())
+    sign = "-" if amount < 0 else ""
+    digits = f"{abs(amount):,.2f}"
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
+
+
+def money_short(amount: float, currency: str) -> str:
+    """Abbreviated for a sentence: `$1.2M`, `$340K`, `$950`."""
+    symbol = _SYMBOLS.get(currency.upper())
+    text = quantity_short(abs(amount))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{currency} {text}"
+
+
+def quantity_short(value: float) -> str:
+    """`1.2B`, `340K`, `12.5M`, `950`."""
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            scaled = value / limit
+            return f"{scaled:.1f}{suffix}" if scaled < 100 else f"{scaled:.0f}{suffix}"
+    return f"{value:.0f}"
+
+
+def months_text(months: float) -> str:
+    return f"{months:.1f} month" + ("" if f"{months:.1f}" == "1.0" else "s")
+
+
+def break_even_cell(pair: BreakEven) -> str:
+    """`month 7 (6.4)` or `never`."""
+    if pair.month is None or pair.months is None:
+        return "never"
+    return f"month {pair.month} ({pair.months:.1f})"
+
+
+def volume_text(tokens: float | None, requests: float | None) -> str:
+    if tokens is None:
+        return "none"
+    text = f"{quantity_short(tokens)} tokens/month"
+    if requests is not None:
+        text += f" ({quantity_short(requests)} requests/day)"
+    return text
+
+
+def headline(comparison: Comparison, pair: BreakEven) -> str:
+    """One sentence a manager can quote, about one self-hosted option against the baseline."""
+    option = comparison.option(pair.option)
+    who = f"Self-hosting {option.label}" if option.label != option.name else f"Self-hosting ({option.name})"
+    horizon = comparison.horizon_months
+    c = comparison.currency
+    if pair.month is not None and pair.months is not None:
+        sentence = (f"{who} breaks even with {pair.versus} in month {pair.month} "
+                    f"(after {months_text(pair.months)}) and saves "
+                    f"{money_short(pair.savings_at_horizon, c)} over {horizon} months")
+    else:
+        sentence = (f"{who} does not break even with {pair.versus} within {horizon} months: "
+                    f"it costs {money_short(-pair.savings_at_horizon, c)} more")
+    if pair.volume_tokens_per_month is not None:
+        sentence += (f"; it stays cheaper from "
+                     f"{volume_text(pair.volume_tokens_per_month, pair.volume_requests_per_day)}")
+    else:
+        sentence += "; at no volume does it stay cheaper, its cost per token is not below the API's"
+    return sentence + "."
+
+
+def headlines(comparison: Comparison) -> list[str]:
+    """A sentence for each self-hosted option against the baseline, biggest saving first."""
+    pairs = [p for p in comparison.break_even if p.versus == comparison.baseline]
+    pairs.sort(key=lambda p: -p.savings_at_horizon)
+    if pairs:
+        return [headline(comparison, p) for p in pairs]
+    if not comparison.options:
+        return []
+    cheapest = min(comparison.options, key=lambda o: o.total)
+    return [f"{cheapest.name} is the cheapest option over {comparison.horizon_months} months "
+            f"at {money_short(cheapest.total, comparison.currency)}."]
+
+
+def gpus_at_end(option: OptionResult) -> str:
+    gpus = option.months[-1].gpus if option.months else None
+    return "-" if gpus is None else str(gpus)
+
+
+def title(comparison: Comparison) -> str:
+    start = f" from {comparison.start}" if comparison.start else ""
+    return (f"{comparison.scenario}: {comparison.horizon_months} months{start}, {comparison.currency}, "
+            f"{comparison.basis} basis")

@@ -1,0 +1,81 @@
+"""The rows every human-readable view shows, computed once: the table and Markdown renderers
+lay these out, so the two never disagree on what a cell says."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from tco.render.text import break_even_cell, gpus_at_end, money, money_precise, quantity_short, volume_text
+from tco.results import CATEGORIES, Assumption, Comparison, OptionResult
+
+DEFAULT_SOURCES = ("tco default (DESIGN §3)",)
+
+SUMMARY_HEADER = ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
+
+
+def summary_rows(c: Comparison) -> list[list[str]]:
+    cur = c.currency
+    rows = []
+    for o in c.options:
+        per_million = "-" if o.cost_per_million_tokens is None else money_precise(o.cost_per_million_tokens, cur)
+        rows.append([o.name, o.kind.replace("_", "-"), money(o.total, cur), money(o.npv, cur), per_million,
+                     money(o.months[0].total, cur), money(o.months[-1].total, cur), gpus_at_end(o)])
+    return rows
+
+
+def matrix(c: Comparison) -> tuple[list[str], list[list[str]]]:
+    """Break-even month (and fractional months) of each self-hosted option against each API."""
+    versus = list(OrderedDict.fromkeys(p.versus for p in c.break_even))
+    options = list(OrderedDict.fromkeys(p.option for p in c.break_even))
+    cells = {(p.option, p.versus): break_even_cell(p) for p in c.break_even}
+    header = ["Self-hosted", *[f"vs {v}" + (" (baseline)" if v == c.baseline else "") for v in versus]]
+    return header, [[o, *[cells[(o, v)] for v in versus]] for o in options]
+
+
+VOLUME_HEADER = ["Self-hosted", "Stays cheaper from", "First cheaper at", "Saves over horizon"]
+
+
+def volume_rows(c: Comparison) -> list[list[str]]:
+    rows = []
+    for p in c.break_even:
+        if p.versus != c.baseline:
+            continue
+        rows.append([p.option, volume_text(p.volume_tokens_per_month, p.volume_requests_per_day),
+                     volume_text(p.first_volume_tokens_per_month, p.first_volume_requests_per_day),
+                     money(p.savings_at_horizon, c.currency)])
+    return rows
+
+
+def monthly_header(o: OptionResult) -> list[str]:
+    return ["Month", "Date", "Tokens", "GPUs", *o.categories, "Total", "Cumulative"]
+
+
+def monthly_rows(o: OptionResult, currency: str) -> list[list[str]]:
+    rows = []
+    for m in o.months:
+        rows.append([str(m.month), m.date or "-", quantity_short(m.input_tokens + m.output_tokens),
+                     "-" if m.gpus is None else str(m.gpus),
+                     *(money(m.costs.get(cat, 0.0), currency) for cat in CATEGORIES if cat in o.categories),
+                     money(m.total, currency), money(m.cumulative, currency)])
+    return rows
+
+
+def _value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e6 else quantity_short(value)
+    return str(value)
+
+
+def assumption_rows(assumptions: list[Assumption]) -> list[list[str]]:
+    """Field, value, source; plain defaults are folded into one row per option to stay readable."""
+    rows: list[list[str]] = []
+    folded: OrderedDict[str, list[str]] = OrderedDict()
+    for a in assumptions:
+        if a.source in DEFAULT_SOURCES:
+            prefix, _, name = a.field.rpartition(".") if a.field.startswith("options.") else ("", "", a.field)
+            folded.setdefault(prefix, []).append(f"{name} {_value(a.value)}")
+        else:
+            rows.append([a.field, _value(a.value), a.short_source])
+    for prefix, values in folded.items():
+        rows.append([prefix or "scenario", ", ".join(values), "tco defaults (DESIGN §3)"])
+    return rows

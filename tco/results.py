@@ -1,0 +1,120 @@
+"""What the engine returns: one result model that every renderer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CATEGORIES = (
+    "api",
+    "gpu_rent",
+    "capex",
+    "depreciation",
+    "power",
+    "hosting",
+    "maintenance",
+    "staff",
+    "setup",
+    "other",
+    "fallback_api",
+    "fine_tuning",
+)
+ONE_TIME_CATEGORIES = frozenset({"setup", "capex", "fine_tuning"})
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One priced component of a month's cost: `quantity × unit_price = amount`."""
+
+    category: str
+    description: str
+    quantity: float
+    unit: str
+    unit_price: float
+
+    @property
+    def amount(self) -> float:
+        return self.quantity * self.unit_price
+
+
+@dataclass
+class MonthCost:
+    """One option's costs in one month."""
+
+    month: int
+    date: str | None
+    input_tokens: float
+    output_tokens: float
+    gpus: int | None
+    items: list[LineItem]
+    total: float = 0.0
+    cumulative: float = 0.0
+    one_time: float = 0.0
+    costs: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class OptionResult:
+    """One option projected over the horizon."""
+
+    name: str
+    kind: str
+    months: list[MonthCost]
+    total: float
+    npv: float
+    cost_per_million_tokens: float | None
+    label: str  # how the headline names it, e.g. "Llama 3.1 70B on 4 rented H100s"
+
+    @property
+    def categories(self) -> list[str]:
+        """The cost categories this option uses, in the order of CATEGORIES."""
+        used = {c for m in self.months for c in m.costs}
+        return [c for c in CATEGORIES if c in used]
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """A self-hosted option against an API option (DESIGN §4, break-even)."""
+
+    option: str
+    versus: str
+    month: int | None
+    months: float | None
+    volume_tokens_per_month: float | None
+    first_volume_tokens_per_month: float | None
+    savings_at_horizon: float
+    volume_requests_per_day: float | None = None
+    first_volume_requests_per_day: float | None = None
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A value that did not come from the scenario file, and its source."""
+
+    field: str
+    value: object
+    source: str  # full: file, entry, citation and date
+    brief: str = ""  # short form for tables: file, entry and date
+
+    @property
+    def short_source(self) -> str:
+        return self.brief or self.source
+
+
+@dataclass
+class Comparison:
+    """Every option of one scenario, the break-even pairs, warnings and assumptions."""
+
+    scenario: str
+    source: str
+    currency: str
+    horizon_months: int
+    basis: str
+    baseline: str | None
+    start: str | None
+    options: list[OptionResult]
+    break_even: list[BreakEven]
+    warnings: list[str]
+    assumptions: list[Assumption]
+
+    def option(self, name: str) -> OptionResult:
+        return next(o for o in self.options if o.name == name)

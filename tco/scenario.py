@@ -1,0 +1,751 @@
+"""From a scenario file to engine inputs: read, apply `--set`, validate, resolve (DESIGN §2, §3, §5).
+
+Every problem in a file is collected before anything is reported, each with its line, column
+and field path. Every value that did not come from the file (a default, a table price) is
+recorded as an `Assumption` with its source and date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from tco import schema
+from tco.catalog import Catalog, Entry
+from tco.errors import Problem, TcoError
+from tco.inputs import (
+    DAYS_PER_MONTH,
+    ApiInputs,
+    FineTuningInputs,
+    OptionInputs,
+    ScenarioInputs,
+    SelfHostedInputs,
+    SharedCosts,
+    WorkloadInputs,
+)
+from tco.quantities import parse_number
+from tco.results import Assumption
+from tco.yamlsource import Path, YamlDocument, format_path, read_yaml, read_yaml_file
+
+DEFAULT = "tco default (DESIGN §3)"
+STALE_AFTER_DAYS = 365
+_FORM_A = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request")
+_FORM_B = ("input_tokens_per_month", "output_tokens_per_month")
+_RENT_ONLY = ("cloud", "hourly_rate_per_gpu", "rent_change_per_year")
+_BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "residual_value", "power",
+             "hosting_per_gpu_month", "maintenance_per_year")
+
+
+@dataclass
+class LoadedScenario:
+    """A validated scenario ready for the engine, with what was assumed and what to warn about."""
+
+    source: str
+    inputs: ScenarioInputs
+    assumptions: list[Assumption] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading and overrides ---------------------------------------------------------------------
+
+
+def load_scenario(
+    path: str,
+    *,
+    overrides: tuple[str, ...] | list[str] = (),
+    catalog: Catalog | None = None,
+    basis: str | None = None,
+    today: dt.date | None = None,
+) -> LoadedScenario:
+    """Read, check and resolve the scenario at `path`; raise TcoError with every problem found."""
+    doc = read_yaml_file(path)
+    return resolve_document(doc, overrides=overrides, catalog=catalog, basis=basis, today=today)
+
+
+def resolve_document(
+    doc: YamlDocument,
+    *,
+    overrides: tuple[str, ...] | list[str] = (),
+    catalog: Catalog | None = None,
+    basis: str | None = None,
+    today: dt.date | None = None,
+) -> LoadedScenario:
+    """Check and resolve an already-read scenario document (see `load_scenario`)."""
+    _require_mapping(doc)
+    overridden = apply_overrides(doc.data, overrides)
+    problems = Problems(doc, overridden)
+    scenario = validate(doc.data, problems)
+    if scenario is None:
+        problems.raise_if_any()
+        raise AssertionError("validation failed without a problem")  # pragma: no cover
+    problems.raise_if_any()
+    resolver = _Resolver(scenario, catalog or Catalog(), problems, today or dt.date.today())
+    inputs = resolver.resolve(basis)
+    problems.raise_if_any()
+    return LoadedScenario(doc.source, inputs, resolver.assumptions, resolver.warnings)
+
+
+def _require_mapping(doc: YamlDocument) -> None:
+    data = doc.data
+    if data is None:
+        raise TcoError.single(doc.source, "the file is empty; a scenario needs name, workload and options "
+                              "(`tco init` writes a starter)")
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
+        raise TcoError.single(doc.source, f"a scenario is a mapping of fields (name, workload, options), "
+                              f"not {kind}", line=1, column=1)
+
+
+def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]) -> dict[Path, str]:
+    """Apply each `PATH=VALUE` to `data` in place; return which path each argument set.
+
+    After `options.`, the longest option name that matches comes first, so names may contain
+    dots; `options[2]` and `options.2` pick by position.
+    """
+    overridden: dict[Path, str] = {}
+    for argument in overrides:
+        label = f"--set {argument}"
+        if "=" not in argument:
+            raise TcoError.single(label, "expected PATH=VALUE, e.g. workload.requests_per_day=1M")
+        text_path, _, text_value = argument.partition("=")
+        path = _override_path(data, text_path.strip(), label)
+        try:
+            value = read_yaml(text_value, label).data if text_value.strip() else None
+        except TcoError:
+            value = text_value
+        target: Any = data
+        for depth, part in enumerate(path[:-1]):
+            child = target[part] if isinstance(part, int) else target.get(part)
+            if child is None:
+                child = {}
+                target[part] = child
+            if not isinstance(child, dict | list):
+                raise TcoError.single(label, f"{format_path(path[:depth + 1])} is not a mapping")
+            target = child
+        if isinstance(target, list):
+            assert isinstance(path[-1], int)
+            target[path[-1]] = value
+        else:
+            target[path[-1]] = value
+        overridden[path] = label
+    return overridden
+
+
+def _override_path(data: dict[str, Any], text: str, label: str) -> Path:
+    if not text:
+        raise TcoError.single(label, "the path before '=' is empty")
+    if text.startswith("options[") or text.startswith("options."):
+        options = data.get("options")
+        if not isinstance(options, list):
+            raise TcoError.single(label, "the scenario has no options list", "options")
+        rest = text[len("options"):]
+        index: int | None = None
+        if rest.startswith("["):
+            closing = rest.find("]")
+            if closing > 0 and rest[1:closing].isdigit():
+                index, rest = int(rest[1:closing]), rest[closing + 1:]
+        else:
+            rest = rest[1:]
+            names = [(i, str(o.get("name", ""))) for i, o in enumerate(options) if isinstance(o, dict)]
+            for i, name in sorted(names, key=lambda pair: -len(pair[1])):
+                if name and (rest == name or rest.startswith(name + ".")):
+                    index, rest = i, rest[len(name):]
+                    break
+            else:
+                head = rest.split(".", 1)[0]
+                if head.isdigit():
+                    index, rest = int(head), rest[len(head):]
+        if index is None or index >= len(options):
+            known = ", ".join(repr(name) for _, name in names) if not text.startswith("options[") else ""
+            raise TcoError.single(label, f"no option matches {text!r}" + (f"; options are {known}" if known else ""))
+        keys = [part for part in rest.lstrip(".").split(".") if part]
+        if not keys:
+            raise TcoError.single(label, "name a field of the option, e.g. options.NAME.discount=15%")
+        return ("options", index, *keys)
+    return tuple(part for part in text.split("."))
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+
+class Problems:
+    """Problems found in one scenario, located in its file or in the `--set` that caused them."""
+
+    def __init__(self, doc: YamlDocument, overridden: dict[Path, str]) -> None:
+        self.doc = doc
+        self.overridden = overridden
+        self.items: list[Problem] = []
+
+    def add(self, path: Path, message: str, *, key: bool = False) -> None:
+        for set_path, label in self.overridden.items():
+            if path[: len(set_path)] == set_path:
+                self.items.append(Problem(label, message, format_path(path)))
+                return
+        line, column = self.doc.locate(path, key=key)
+        self.items.append(Problem(self.doc.source, message, format_path(path), line, column))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            unique = list(dict.fromkeys(self.items))
+            unique.sort(key=lambda p: (p.source != self.doc.source, p.line, p.column))
+            raise TcoError(unique)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def validate(data: dict[str, Any], problems: Problems) -> schema.Scenario | None:
+    """Field rules through pydantic, rules across fields by hand; every problem goes to `problems`."""
+    _check_relations(data, problems)
+    try:
+        return schema.Scenario.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            _add_pydantic_error(error, data, problems)
+    return None
+
+
+def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) -> None:
+    loc: list[str | int] = list(error["loc"])
+    # A discriminated union puts the tag into the path: options.1.api.discount → options[1].discount
+    if len(loc) > 2 and loc[0] == "options" and loc[2] in ("api", "self_hosted"):
+        del loc[2]
+    path = tuple(loc)
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        known = _known_fields(path[:-1], data)
+        close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(known)}"
+        problems.add(path, f"unknown field{hint}", key=True)
+        return
+    if kind == "missing":
+        problems.add(path, "required field is missing")
+        return
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        if kind == "union_tag_invalid":
+            problems.add((*path, "kind"), f"must be 'api' or 'self_hosted' (got {error['ctx']['tag']!r})")
+        else:
+            problems.add(path, "missing kind: 'api' or 'self_hosted'")
+        return
+    if kind == "literal_error":
+        problems.add(path, f"must be {error['ctx']['expected']} (got {given!r})")
+        return
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        problems.add(path, f"expected a mapping of fields, got {_describe(given)}")
+        return
+    if kind == "list_type":
+        problems.add(path, f"expected a list, got {_describe(given)}")
+        return
+    if kind == "too_short":
+        problems.add(path, "must not be empty" if path != ("options",) else "at least one option is needed")
+        return
+    if kind in ("string_type", "string_too_short"):
+        problems.add(path, "must be non-empty text" if kind == "string_too_short" else
+                     f"expected text, got {_describe(given)}")
+        return
+    message = str(error["msg"]).removeprefix("Value error, ")
+    problems.add(path, message[0].lower() + message[1:] if message else "invalid value")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return repr(value) if isinstance(value, str) else type(value).__name__
+
+
+def _known_fields(parent: Path, data: dict[str, Any]) -> list[str]:
+    """Field names allowed at `parent`, for "did you mean" hints."""
+    model: type[BaseModel] = schema.Scenario
+    node: Any = data
+    for part in parent:
+        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None  # type: ignore[index]
+        if isinstance(part, int):
+            kind = node.get("kind") if isinstance(node, dict) else None
+            model = schema.SelfHostedOption if kind == "self_hosted" else schema.ApiOption
+            continue
+        annotation = model.model_fields[str(part)].annotation if str(part) in model.model_fields else None
+        found = _model_in(annotation)
+        if found is None:
+            return []
+        model = found
+    return list(model.model_fields)
+
+
+def _has(node: dict[str, Any] | list[Any], part: str | int) -> bool:
+    return part in node if isinstance(node, dict) else isinstance(part, int) and part < len(node)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    if get_origin(annotation) is not None:
+        return None
+    return None
+
+
+def _check_relations(data: dict[str, Any], problems: Problems) -> None:
+    """Rules that relate fields to each other, checked on the raw data so they join the field errors."""
+    workload = data.get("workload")
+    if isinstance(workload, dict):
+        given_a = [k for k in _FORM_A if workload.get(k) is not None]
+        given_b = [k for k in _FORM_B if workload.get(k) is not None]
+        if given_a and given_b:
+            problems.add(("workload", given_b[0]), "give requests (requests_per_day and tokens per request) "
+                         "or monthly tokens (input/output_tokens_per_month), not both", key=True)
+        elif given_a:
+            for missing in (k for k in _FORM_A if k not in given_a):
+                problems.add(("workload",), f"{missing} is required with {given_a[0]}")
+        elif given_b:
+            for missing in (k for k in _FORM_B if k not in given_b):
+                problems.add(("workload",), f"{missing} is required with {given_b[0]}")
+        else:
+            problems.add(("workload",), "give requests_per_day with input_tokens_per_request and "
+                         "output_tokens_per_request, or input_tokens_per_month and output_tokens_per_month")
+        if workload.get("monthly_growth") is not None and workload.get("annual_growth") is not None:
+            problems.add(("workload", "annual_growth"), "give monthly_growth or annual_growth, not both", key=True)
+
+    options = data.get("options")
+    if not isinstance(options, list):
+        return
+    kinds: dict[str, str] = {}
+    first_index: dict[str, int] = {}
+    for index, option in enumerate(options):
+        if not isinstance(option, dict) or not isinstance(option.get("name"), str | int | float):
+            continue
+        name = str(option["name"])
+        if name in first_index:
+            problems.add(("options", index, "name"), f"duplicate option name {name!r} "
+                         f"(also options[{first_index[name]}])")
+        else:
+            first_index[name] = index
+            kinds[name] = str(option.get("kind"))
+    baseline = data.get("baseline")
+    if isinstance(baseline, str):
+        if baseline not in kinds:
+            problems.add(("baseline",), f"no option is named {baseline!r}{_closest(baseline, kinds)}")
+        elif kinds[baseline] != "api":
+            problems.add(("baseline",), f"{baseline!r} is not an api option; break-even is measured "
+                         "against an API")
+    horizon = _number_or_none(data.get("horizon_months", 36))
+    for index, option in enumerate(options):
+        if not isinstance(option, dict):
+            continue
+        where: Path = ("options", index)
+        if option.get("kind") == "api" and option.get("model") is None and option.get("price") is None:
+            problems.add(where, "an api option needs model (a key in pricing/api.yaml) or "
+                         "price: {input, output}")
+        if option.get("kind") != "self_hosted":
+            continue
+        acquisition = option.get("acquisition", "rent")
+        scaling = option.get("scaling", "fixed")
+        if acquisition == "buy" and scaling == "autoscale":
+            problems.add((*where, "scaling"), "autoscale applies to rented GPUs only; owned GPUs are "
+                         "paid for whether they run or not")
+        min_replicas = _number_or_none(option.get("min_replicas"))
+        if min_replicas == 0 and scaling != "autoscale":
+            problems.add((*where, "min_replicas"), "0 replicas is only possible with scaling: autoscale "
+                         "(scale to zero)")
+        fallback = option.get("fallback")
+        if isinstance(fallback, str):
+            if fallback not in kinds:
+                problems.add((*where, "fallback"), f"no option is named {fallback!r}{_closest(fallback, kinds)}")
+            elif kinds[fallback] != "api":
+                problems.add((*where, "fallback"), f"{fallback!r} is not an api option")
+        go_live = _number_or_none(option.get("go_live_month"))
+        if go_live is not None and horizon is not None and go_live > horizon:
+            problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
+                         f"({horizon:g} months)")
+
+
+def _closest(name: str, names: dict[str, str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _number_or_none(value: Any) -> float | None:
+    try:
+        return None if value is None else parse_number(value)
+    except ValueError:
+        return None
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Applies defaults and table values to a validated scenario, recording each as an assumption."""
+
+    def __init__(self, scenario: schema.Scenario, catalog: Catalog, problems: Problems, today: dt.date) -> None:
+        self.scenario = scenario
+        self.catalog = catalog
+        self.problems = problems
+        self.today = today
+        self.assumptions: list[Assumption] = []
+        self.warnings: list[str] = []
+        self._stale_warned: set[tuple[str, str]] = set()
+
+    # helpers
+    def default(self, label: str, given: Any, value: Any, source: str = DEFAULT) -> Any:
+        """`given` if the file gave it, else `value`, recorded as an assumption."""
+        if given is not None:
+            return given
+        self.assumptions.append(Assumption(label, value, source))
+        return value
+
+    def from_table(self, label: str, given: Any, entry: Entry | None, name: str) -> Any:
+        if given is not None:
+            return given
+        if entry is None or entry.get(name) is None:
+            return None
+        self.assumptions.append(_table_assumption(label, entry.get(name), entry, name))
+        self._check_age(entry, entry.origin(name).as_of)
+        return entry.get(name)
+
+    def _check_age(self, entry: Entry, as_of: str | None) -> None:
+        """Warn once per entry about a price older than a year (measurements do not go stale)."""
+        if entry.table not in ("api", "gpus") or as_of is None or (entry.table, entry.key) in self._stale_warned:
+            return
+        try:
+            age = (self.today - dt.date.fromisoformat(as_of)).days
+        except ValueError:
+            return
+        if age > STALE_AFTER_DAYS:
+            self._stale_warned.add((entry.table, entry.key))
+            self.warnings.append(f"the price of {entry.key} in {self.catalog.table_label(entry.table)} is "
+                                 f"{age} days old (as of {as_of}); check it, and set the current one inline "
+                                 "or in your pricing folder")
+
+    def lookup(self, kind: str, key: str | None, path: Path) -> Entry | None:
+        if key is None:
+            return None
+        entry = self.catalog.get(kind, key)
+        if entry is None:
+            self.problems.add(path, f"{key!r} is not in {self.catalog.table_label(kind)}"
+                              f"{self.catalog.suggest(kind, key)}")
+        return entry
+
+    # the scenario
+    def resolve(self, basis: str | None) -> ScenarioInputs:
+        s = self.scenario
+        finance = s.finance or schema.Finance()
+        horizon = self.default("horizon_months", s.horizon_months, 36)
+        workload = self.workload(s.workload)
+        api_names = [o.name for o in s.options if isinstance(o, schema.ApiOption)]
+        baseline = s.baseline
+        if baseline is None and api_names:
+            baseline = self.default("baseline", None, api_names[0], "tco default: the first api option")
+        apis: dict[str, ApiInputs] = {}
+        resolved: list[OptionInputs] = []
+        for index, option in enumerate(s.options):
+            if isinstance(option, schema.ApiOption):
+                api = self.api_option(option, index)
+                if api is not None:
+                    apis[option.name] = api
+                    resolved.append(api)
+        for index, option in enumerate(s.options):
+            if isinstance(option, schema.SelfHostedOption):
+                hosted = self.self_hosted_option(option, index, apis, baseline, horizon)
+                if hosted is not None:
+                    resolved.append(hosted)
+        order = {o.name: i for i, o in enumerate(s.options)}
+        resolved.sort(key=lambda o: order[o.name])
+        return ScenarioInputs(
+            name=s.name,
+            workload=workload,
+            options=tuple(resolved),
+            horizon_months=horizon,
+            basis=basis or self.default("finance.basis", finance.basis, "cash"),  # type: ignore[arg-type]
+            discount_rate=self.default("finance.discount_rate", finance.discount_rate, 0.0),
+            baseline=baseline,
+            start=s.start,
+            currency=self.default("currency", s.currency, "USD"),
+        )
+
+    def workload(self, w: schema.Workload) -> WorkloadInputs:
+        if w.requests_per_day is not None:
+            assert w.input_tokens_per_request is not None and w.output_tokens_per_request is not None
+            tokens_in = w.requests_per_day * DAYS_PER_MONTH * w.input_tokens_per_request
+            tokens_out = w.requests_per_day * DAYS_PER_MONTH * w.output_tokens_per_request
+        else:
+            assert w.input_tokens_per_month is not None and w.output_tokens_per_month is not None
+            tokens_in, tokens_out = w.input_tokens_per_month, w.output_tokens_per_month
+        if w.annual_growth is not None:
+            growth = (1 + w.annual_growth) ** (1 / 12) - 1
+        else:
+            growth = self.default("workload.monthly_growth", w.monthly_growth, 0.0)
+        return WorkloadInputs(
+            input_tokens_month1=tokens_in,
+            output_tokens_month1=tokens_out,
+            monthly_growth=growth,
+            cached_input_share=self.default("workload.cached_input_share", w.cached_input_share, 0.0),
+            peak_to_average=self.default("workload.peak_to_average", w.peak_to_average, 2.0),
+            active_hours_per_month=self.default("workload.active_hours_per_month", w.active_hours_per_month, 730.0),
+            requests_per_day=w.requests_per_day,
+            input_tokens_per_request=w.input_tokens_per_request,
+            output_tokens_per_request=w.output_tokens_per_request,
+        )
+
+    def shared(self, option: schema.ApiOption | schema.SelfHostedOption, label: str,
+               rent_rate: float | None, index: int) -> SharedCosts:
+        staff = option.staff
+        tuning = option.fine_tuning
+        fine_tuning: FineTuningInputs | None = None
+        if tuning is not None:
+            rate = tuning.hourly_rate_per_gpu
+            if rate is None and tuning.gpu_hours:
+                if rent_rate is None:
+                    self.problems.add(("options", index, "fine_tuning", "hourly_rate_per_gpu"),
+                                      "required: this option has no GPU rent rate to default to")
+                else:
+                    rate = self.default(f"{label}.fine_tuning.hourly_rate_per_gpu", None, rent_rate,
+                                        "tco default: the option's own GPU rent rate")
+            fine_tuning = FineTuningInputs(
+                gpu_hours=tuning.gpu_hours or 0.0,
+                hourly_rate_per_gpu=rate or 0.0,
+                training_tokens=tuning.training_tokens or 0.0,
+                price_per_million_training_tokens=tuning.price_per_million_training_tokens or 0.0,
+                data_cost=tuning.data_cost or 0.0,
+                every_months=tuning.every_months,
+            )
+        return SharedCosts(
+            staff_fte=staff.fte if staff else 0.0,
+            cost_per_fte_year=staff.cost_per_fte_year if staff else 0.0,
+            setup_cost=self.default(f"{label}.setup_cost", option.setup_cost, 0.0),
+            other_monthly=self.default(f"{label}.other_monthly", option.other_monthly, 0.0),
+            fine_tuning=fine_tuning,
+        )
+
+    def api_option(self, o: schema.ApiOption, index: int) -> ApiInputs | None:
+        label = f"options.{o.name}"
+        where: Path = ("options", index)
+        entry = self.lookup("api", o.model, (*where, "model"))
+        price = o.price or schema.TokenPrice()
+        p_in = self.from_table(f"{label}.price.input", price.input, entry, "input")
+        p_out = self.from_table(f"{label}.price.output", price.output, entry, "output")
+        for name, value in (("input", p_in), ("output", p_out)):
+            if value is None and (entry is not None or o.model is None):
+                where_missing = (*where, "price", name) if o.price is not None else (*where, "price")
+                self.problems.add(where_missing, f"no {name} price: give price.{name}"
+                                  + (f" (pricing/api.yaml {o.model} has none)" if entry else ""))
+        if p_in is None or p_out is None:
+            return None
+        cached = self.from_table(f"{label}.price.cached_input", price.cached_input, entry, "cached_input")
+        if cached is None:
+            cached = self.default(f"{label}.price.cached_input", None, p_in,
+                                  "tco default: the input price (no cached price listed)")
+        batch_discount = self.from_table(f"{label}.price.batch_discount", price.batch_discount, entry,
+                                         "batch_discount")
+        return ApiInputs(
+            name=o.name,
+            price_per_million_input_tokens=p_in,
+            price_per_million_output_tokens=p_out,
+            price_per_million_cached_input_tokens=cached,
+            batch_discount=self.default(f"{label}.price.batch_discount", batch_discount, 0.0),
+            batch_share=self.default(f"{label}.batch_share", o.batch_share, 0.0),
+            discount=self.default(f"{label}.discount", o.discount, 0.0),
+            price_change_per_year=self.default(f"{label}.price_change_per_year", o.price_change_per_year, 0.0),
+            fixed_monthly=self.default(f"{label}.fixed_monthly", o.fixed_monthly, 0.0),
+            shared=self.shared(o, label, None, index),
+            model=o.model,
+        )
+
+    def self_hosted_option(
+        self,
+        o: schema.SelfHostedOption,
+        index: int,
+        apis: dict[str, ApiInputs],
+        baseline: str | None,
+        horizon: int,
+    ) -> SelfHostedInputs | None:
+        label = f"options.{o.name}"
+        where: Path = ("options", index)
+        model = self.lookup("models", o.model, (*where, "model"))
+        gpu = self.lookup("gpus", o.gpu, (*where, "gpu"))
+        precision = self.default(f"{label}.precision", o.precision, "bf16")
+        acquisition = self.default(f"{label}.acquisition", o.acquisition, "rent")
+        scaling: Literal["fixed", "scheduled", "autoscale"] = (
+            self.default(f"{label}.scaling", o.scaling, "fixed") if acquisition == "rent" else "fixed")
+        ignored = _RENT_ONLY if acquisition == "buy" else _BUY_ONLY
+        for name in ignored:
+            if getattr(o, name) is not None:
+                self.warnings.append(f"{o.name}: {name} is ignored because the option "
+                                     f"{'buys' if acquisition == 'buy' else 'rents'} its GPUs")
+        if acquisition == "buy" and o.scaling == "scheduled":
+            self.warnings.append(f"{o.name}: scaling: scheduled has no effect on owned GPUs; "
+                                 "set power.hours_per_month to power them only in the active hours")
+
+        # capacity
+        measured = None
+        if o.model and o.gpu:
+            measured = self.catalog.get("throughput", f"{o.model}/{o.gpu}/{precision}")
+        given = o.throughput
+        x = self.from_table(f"{label}.throughput.input_tokens_per_second",
+                            given.input_tokens_per_second if given else None, measured, "input_tokens_per_second")
+        y = self.from_table(f"{label}.throughput.output_tokens_per_second",
+                            given.output_tokens_per_second if given else None, measured, "output_tokens_per_second")
+        if x is None or y is None:
+            if o.model and o.gpu and model is not None and gpu is not None:
+                self.problems.add((*where, "throughput"), f"no measured throughput for {o.model} on {o.gpu} in "
+                                  f"{precision} in pricing/throughput.yaml"
+                                  f"{self._measured_hint(o.model, o.gpu)}; give throughput: "
+                                  "{input_tokens_per_second, output_tokens_per_second}")
+            elif not (o.model and o.gpu):
+                self.problems.add(where, "needs throughput: {input_tokens_per_second, "
+                                  "output_tokens_per_second}, or model and gpu with a measured entry in "
+                                  "pricing/throughput.yaml")
+        per_replica_default = int(measured.get("gpus_per_replica")) if measured and given is None \
+            and measured.get("gpus_per_replica") else None
+        if o.gpus_per_replica is None and per_replica_default is not None:
+            gpus_per_replica = self.from_table(f"{label}.gpus_per_replica", None, measured, "gpus_per_replica")
+            gpus_per_replica = int(gpus_per_replica)
+        else:
+            gpus_per_replica = self.default(f"{label}.gpus_per_replica", o.gpus_per_replica, 1)
+        self.default(f"{label}.parallelism", o.parallelism, "tp")
+
+        # cost of the GPUs
+        hourly = 0.0
+        rent_rate_for_tuning: float | None = None
+        if acquisition == "rent":
+            hourly = self._hourly_rate(o, gpu, where, label)
+            rent_rate_for_tuning = hourly
+        elif gpu is not None and gpu.get("rent_per_hour"):
+            rent_rate_for_tuning = min(gpu.get("rent_per_hour").values())
+        purchase = watts = 0.0
+        if acquisition == "buy":
+            purchase = self.from_table(f"{label}.purchase_price_per_gpu", o.purchase_price_per_gpu, gpu,
+                                       "purchase_price")
+            if purchase is None:
+                self.problems.add((*where, "purchase_price_per_gpu") if o.gpu is None else (*where, "gpu"),
+                                  "no purchase price: give purchase_price_per_gpu" +
+                                  (f" (pricing/gpus.yaml {o.gpu} has none)" if gpu else ""))
+            power = o.power or schema.Power()
+            watts = self.from_table(f"{label}.power.watts_per_gpu", power.watts_per_gpu, gpu, "watts")
+            if watts is None:
+                self.problems.add((*where, "power", "watts_per_gpu") if o.gpu is None else (*where, "gpu"),
+                                  "no power draw: give power.watts_per_gpu (whole-server watts per GPU)")
+        if not o.staff:
+            self.warnings.append(f"{o.name} has no staff cost: someone has to run, patch and watch it "
+                                 "(add staff: {fte, cost_per_fte_year})")
+
+        # go-live
+        go_live = self.default(f"{label}.go_live_month", o.go_live_month, 1)
+        fallback: ApiInputs | None = None
+        if go_live > 1:
+            fallback_name = o.fallback or baseline
+            if o.fallback is None and fallback_name is not None:
+                self.default(f"{label}.fallback", None, fallback_name, "tco default: the baseline")
+            if fallback_name is None:
+                self.problems.add((*where, "go_live_month"), "traffic before go-live needs an api option "
+                                  "to serve it (fallback)")
+            else:
+                fallback = apis.get(fallback_name)
+        shared = self.shared(o, label, rent_rate_for_tuning, index)
+        if x is None or y is None or (acquisition == "rent" and not hourly) or \
+                (acquisition == "buy" and (purchase is None or watts is None)):
+            return None
+        power = o.power or schema.Power()
+        is_buy = acquisition == "buy"
+        def buy_default(name: str, given_value: Any, value: Any) -> Any:
+            return self.default(f"{label}.{name}", given_value, value) if is_buy else value
+        return SelfHostedInputs(
+            name=o.name,
+            input_tokens_per_second=x,
+            output_tokens_per_second=y,
+            gpus_per_replica=gpus_per_replica,
+            min_replicas=self.default(f"{label}.min_replicas", o.min_replicas, 1),
+            max_utilization=self.default(f"{label}.max_utilization", o.max_utilization, 0.7),
+            acquisition=acquisition,
+            scaling=scaling,
+            hourly_rate_per_gpu=hourly,
+            rent_change_per_year=(self.default(f"{label}.rent_change_per_year", o.rent_change_per_year, 0.0)
+                                  if not is_buy else 0.0),
+            purchase_price_per_gpu=purchase or 0.0,
+            server_cost_share=buy_default("server_cost_share", o.server_cost_share, 0.25),
+            lifetime_months=buy_default("lifetime_months", o.lifetime_months, 36),
+            residual_value=buy_default("residual_value", o.residual_value, 0.0),
+            watts_per_gpu=watts or 0.0,
+            price_per_kwh=buy_default("power.price_per_kwh", power.price_per_kwh, 0.13),
+            pue=buy_default("power.pue", power.pue, 1.4),
+            load_factor=buy_default("power.load_factor", power.load_factor, 0.8),
+            power_hours_per_month=buy_default("power.hours_per_month", power.hours_per_month, 730.0),
+            hosting_per_gpu_month=buy_default("hosting_per_gpu_month", o.hosting_per_gpu_month, 0.0),
+            maintenance_per_year=buy_default("maintenance_per_year", o.maintenance_per_year, 0.0),
+            go_live_month=go_live,
+            fallback=fallback,
+            shared=shared,
+            model=o.model,
+            model_name=str(model.get("name")) if model and model.get("name") else None,
+            gpu=o.gpu,
+            gpu_name=_short_gpu_name(gpu),
+        )
+
+    def _measured_hint(self, model: str, gpu: str) -> str:
+        have = sorted(k.rsplit("/", 1)[-1] for k in self.catalog.table("throughput")
+                      if k.startswith(f"{model}/{gpu}/"))
+        return f" (measured precisions: {', '.join(have)})" if have else ""
+
+    def _hourly_rate(self, o: schema.SelfHostedOption, gpu: Entry | None, where: Path, label: str) -> float:
+        if o.hourly_rate_per_gpu is not None:
+            return o.hourly_rate_per_gpu
+        rents: dict[str, float] = (gpu.get("rent_per_hour") or {}) if gpu else {}
+        if gpu is None:
+            if o.gpu is None:
+                self.problems.add((*where, "hourly_rate_per_gpu"), "required for rented GPUs when no gpu "
+                                  "key is given")
+            return 0.0
+        if not rents:
+            self.problems.add((*where, "gpu"), f"pricing/gpus.yaml {gpu.key} lists no rent_per_hour; "
+                              "give hourly_rate_per_gpu")
+            return 0.0
+        if o.cloud is not None:
+            if o.cloud not in rents:
+                close = difflib.get_close_matches(o.cloud, list(rents), n=1, cutoff=0.5)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.problems.add((*where, "cloud"), f"pricing/gpus.yaml {gpu.key} has no rent price for "
+                                  f"{o.cloud!r} (listed: {', '.join(sorted(rents))}){hint}")
+                return 0.0
+            cloud = o.cloud
+        else:
+            cloud = min(rents, key=lambda c: rents[c])
+            self.assumptions.append(Assumption(f"{label}.cloud", cloud,
+                                               "tco default: the lowest rent listed in pricing/gpus.yaml"))
+        self.assumptions.append(_table_assumption(f"{label}.hourly_rate_per_gpu", rents[cloud], gpu,
+                                                  "rent_per_hour", f"rent_per_hour.{cloud}"))
+        self._check_age(gpu, gpu.origin("rent_per_hour").as_of)
+        return float(rents[cloud])
+
+
+def _table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:
+    """An assumption taken from a table field, citing the file, the entry, the source and the date."""
+    origin = entry.origin(name)
+    where = f"{origin.file} {entry.key} {shown or name}"
+    dated = f", as of {origin.as_of}" if origin.as_of else ""
+    cited = f": {origin.citation}" if origin.citation else ""
+    return Assumption(label, value, f"{where}{cited}{dated}", f"{where}{dated}")
+
+
+def _short_gpu_name(gpu: Entry | None) -> str | None:
+    """"NVIDIA H100 SXM" -> "H100 SXM": the vendor is noise in a sentence."""
+    if gpu is None or not gpu.get("name"):
+        return None
+    name = str(gpu.get("name"))
+    for vendor in ("NVIDIA ", "AMD "):
+        name = name.removeprefix(vendor)
+    return name
