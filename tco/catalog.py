@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,51 +99,98 @@ class Entry:
 
 
 class Catalog:
-    """Lazy access to the four tables; each is read at most once, only when a scenario needs it."""
+    """Lazy access to the four tables: a bundled entry is parsed only when a scenario asks for it."""
 
     def __init__(self, user_dir: Path | None = None, bundled_dir: Path | None = None) -> None:
         self.user_dir = user_dir
         self.bundled_dir = bundled_dir or bundled_pricing_dir()
-        self._tables: dict[str, dict[str, Entry]] = {}
+        self._bundled: dict[str, dict[str, str]] = {}
+        self._user: dict[str, tuple[dict[str, dict[str, Any]], YamlDocument | None]] = {}
+        self._entries: dict[tuple[str, str], Entry | None] = {}
         if user_dir is not None and not user_dir.is_dir():
             raise TcoError.single(str(user_dir), "the pricing folder does not exist")
 
     def table_label(self, kind: str) -> str:
         return f"pricing/{kind}.yaml"
 
+    def keys(self, kind: str) -> list[str]:
+        """Every entry name of a table, bundled and user's, in file order."""
+        bundled = list(self._bundled_blocks(kind))
+        user = [k for k in self._user_table(kind)[0] if k not in self._bundled_blocks(kind)]
+        return bundled + user
+
     def table(self, kind: str) -> dict[str, Entry]:
-        if kind not in self._tables:
-            self._tables[kind] = self._load(kind)
-        return self._tables[kind]
+        """Every entry of a table after the overlay (parses them all: for listings and tests)."""
+        return {key: entry for key in self.keys(kind) if (entry := self.get(kind, key)) is not None}
 
     def get(self, kind: str, key: str) -> Entry | None:
-        return self.table(kind).get(key)
+        if (kind, key) not in self._entries:
+            self._entries[(kind, key)] = self._build(kind, key)
+        return self._entries[(kind, key)]
 
     def suggest(self, kind: str, key: str) -> str:
-        """A ` (did you mean ...?)` hint for an unknown key, or ''."""
-        close = difflib.get_close_matches(key, list(self.table(kind)), n=3, cutoff=0.5)
+        """A `; did you mean ...?` hint for an unknown key, or ''."""
+        close = difflib.get_close_matches(key, self.keys(kind), n=3, cutoff=0.5)
         return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
-    def _load(self, kind: str) -> dict[str, Entry]:
-        entries: dict[str, Entry] = {}
-        bundled = self.bundled_dir / f"{kind}.yaml"
-        if bundled.is_file():
-            with open(bundled, "rb") as handle:
-                data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-            label = self.table_label(kind)
-            for key, values in data.items():
-                entries[str(key)] = _entry(kind, str(key), dict(values), label)
-        if self.user_dir is not None:
-            user_file = self.user_dir / f"{kind}.yaml"
-            if user_file.is_file():
+    def _build(self, kind: str, key: str) -> Entry | None:
+        entry: Entry | None = None
+        block = self._bundled_blocks(kind).get(key)
+        if block is not None:
+            data = yaml.load(block, Loader=_FAST_LOADER) or {}
+            entry = _entry(kind, key, dict(data[key]), self.table_label(kind))
+        values, doc = self._user_table(kind)
+        if key in values and doc is not None:
+            line = doc.locate((key,), key=True)[0]
+            label = f"{doc.source}:{line}" if line else doc.source
+            mine = _entry(kind, key, values[key], label)
+            entry = _overlay(entry, mine) if entry else mine
+        return entry
+
+    def _bundled_blocks(self, kind: str) -> dict[str, str]:
+        if kind not in self._bundled:
+            path = self.bundled_dir / f"{kind}.yaml"
+            self._bundled[kind] = index_table(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return self._bundled[kind]
+
+    def _user_table(self, kind: str) -> tuple[dict[str, dict[str, Any]], YamlDocument | None]:
+        if kind not in self._user:
+            user_file = self.user_dir / f"{kind}.yaml" if self.user_dir is not None else None
+            if user_file is None or not user_file.is_file():
+                self._user[kind] = ({}, None)
+            else:
                 doc = read_yaml(user_file.read_bytes(), str(user_file))
-                for key, values in _checked_user_table(kind, doc).items():
-                    line = doc.locate((key,), key=True)[0]
-                    label = f"{user_file}:{line}" if line else str(user_file)
-                    base = entries.get(key)
-                    entries[key] = _overlay(base, _entry(kind, key, values, label)) if base else \
-                        _entry(kind, key, values, label)
-        return entries
+                self._user[kind] = (_checked_user_table(kind, doc), doc)
+        return self._user[kind]
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TOP_KEY = re.compile(r"^(?P<key>[^\s#'\"][^:#]*?|'[^']*'|\"[^\"]*\"):[ \t]*(#.*)?$")
+
+
+def index_table(text: str) -> dict[str, str]:
+    """Split a bundled table into its entries' YAML blocks, by top-level key, without parsing it.
+
+    Bundled tables are written one block-style entry per top-level key; a run parses only the
+    entries it uses. The test suite checks this index against a full parse of every table.
+    """
+    blocks: dict[str, str] = {}
+    key: str | None = None
+    lines: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line[:1] not in (" ", "\t", "#", "\n", "\r", ""):
+            match = _TOP_KEY.match(line.rstrip("\r\n"))
+            if match is None:
+                raise ValueError(f"unexpected top-level line in a bundled table: {line!r}")
+            if key is not None:
+                blocks[key] = "".join(lines)
+            key = match["key"].strip().strip("'\"")
+            lines = [line]
+        elif key is not None:
+            lines.append(line)
+    if key is not None:
+        blocks[key] = "".join(lines)
+    return blocks
 
 
 def _iso(value: Any) -> str | None:

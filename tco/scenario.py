@@ -400,6 +400,7 @@ class _Resolver:
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
         self._stale_warned: set[tuple[str, str]] = set()
+        self.cached_share = 0.0
 
     # helpers
     def default(self, label: str, given: Any, value: Any, source: str = DEFAULT) -> Any:
@@ -447,6 +448,7 @@ class _Resolver:
         finance = s.finance or schema.Finance()
         horizon = self.default("horizon_months", s.horizon_months, 36)
         workload = self.workload(s.workload)
+        self.cached_share = workload.cached_input_share
         api_names = [o.name for o in s.options if isinstance(o, schema.ApiOption)]
         baseline = s.baseline
         if baseline is None and api_names:
@@ -546,19 +548,26 @@ class _Resolver:
                                   + (f" (pricing/api.yaml {o.model} has none)" if entry else ""))
         if p_in is None or p_out is None:
             return None
-        cached = self.from_table(f"{label}.price.cached_input", price.cached_input, entry, "cached_input")
-        if cached is None:
-            cached = self.default(f"{label}.price.cached_input", None, p_in,
-                                  "tco default: the input price (no cached price listed)")
-        batch_discount = self.from_table(f"{label}.price.batch_discount", price.batch_discount, entry,
-                                         "batch_discount")
+        # A cached price or batch discount that cannot change the result is not worth reporting.
+        cached = price.cached_input
+        if self.cached_share:
+            cached = self.from_table(f"{label}.price.cached_input", cached, entry, "cached_input")
+            if cached is None:
+                cached = self.default(f"{label}.price.cached_input", None, p_in,
+                                      "tco default: the input price (no cached price listed)")
+        batch_share = self.default(f"{label}.batch_share", o.batch_share, 0.0)
+        batch_discount = price.batch_discount
+        if batch_share:
+            batch_discount = self.from_table(f"{label}.price.batch_discount", batch_discount, entry,
+                                             "batch_discount")
+            batch_discount = self.default(f"{label}.price.batch_discount", batch_discount, 0.0)
         return ApiInputs(
             name=o.name,
             price_per_million_input_tokens=p_in,
             price_per_million_output_tokens=p_out,
-            price_per_million_cached_input_tokens=cached,
-            batch_discount=self.default(f"{label}.price.batch_discount", batch_discount, 0.0),
-            batch_share=self.default(f"{label}.batch_share", o.batch_share, 0.0),
+            price_per_million_cached_input_tokens=p_in if cached is None else cached,
+            batch_discount=batch_discount or 0.0,
+            batch_share=batch_share,
             discount=self.default(f"{label}.discount", o.discount, 0.0),
             price_change_per_year=self.default(f"{label}.price_change_per_year", o.price_change_per_year, 0.0),
             fixed_monthly=self.default(f"{label}.fixed_monthly", o.fixed_monthly, 0.0),
@@ -578,7 +587,8 @@ class _Resolver:
         where: Path = ("options", index)
         model = self.lookup("models", o.model, (*where, "model"))
         gpu = self.lookup("gpus", o.gpu, (*where, "gpu"))
-        precision = self.default(f"{label}.precision", o.precision, "bf16")
+        precision = (self.default(f"{label}.precision", o.precision, "bf16") if o.model and o.gpu
+                     else o.precision or "bf16")
         acquisition = self.default(f"{label}.acquisition", o.acquisition, "rent")
         scaling: Literal["fixed", "scheduled", "autoscale"] = (
             self.default(f"{label}.scaling", o.scaling, "fixed") if acquisition == "rent" else "fixed")
@@ -617,7 +627,8 @@ class _Resolver:
             gpus_per_replica = int(gpus_per_replica)
         else:
             gpus_per_replica = self.default(f"{label}.gpus_per_replica", o.gpus_per_replica, 1)
-        self.default(f"{label}.parallelism", o.parallelism, "tp")
+        if o.model and o.gpu:
+            self.default(f"{label}.parallelism", o.parallelism, "tp")
 
         # cost of the GPUs
         hourly = 0.0
@@ -697,7 +708,7 @@ class _Resolver:
         )
 
     def _measured_hint(self, model: str, gpu: str) -> str:
-        have = sorted(k.rsplit("/", 1)[-1] for k in self.catalog.table("throughput")
+        have = sorted(k.rsplit("/", 1)[-1] for k in self.catalog.keys("throughput")
                       if k.startswith(f"{model}/{gpu}/"))
         return f" (measured precisions: {', '.join(have)})" if have else ""
 

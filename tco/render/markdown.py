@@ -34,6 +34,9 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
     if c.assumptions:
         lines += ["", "### Assumptions", "", *_table(["Field", "Value", "Source"],
                                                       views.assumption_rows(c.assumptions), right_from=3)]
+        defaults = views.default_lines(c.assumptions)
+        if defaults:
+            lines += ["", "Defaults used (DESIGN §3):", "", *[f"- {line}" for line in defaults]]
     return "\n".join(lines) + "\n"
 
 

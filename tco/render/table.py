@@ -1,24 +1,71 @@
-"""The terminal view: headline, summary, break-even matrix and volumes, warnings, assumptions.
+"""The table view: headline, summary, break-even matrix and volumes, warnings, assumptions.
 
-Colour and box drawing only on a terminal (and never with NO_COLOR); plain ASCII when piped.
+On a terminal it is drawn with rich (colour, box drawing, wrapped to the width); otherwise it is
+plain ASCII that never wraps a cell, so it pastes cleanly. Both lay out the same `views` rows.
 """
 
 from __future__ import annotations
 
 import io
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+import textwrap
+from typing import TYPE_CHECKING
 
 from tco.render import views
 from tco.render.text import headlines, title
 from tco.results import Comparison
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+def plain_table(header: list[str], rows: list[list[str]], *, title_text: str | None = None,
+                right_from: int = 1) -> str:
+    """An ASCII table: `+---+` rules, `|` columns, numbers right-aligned from column `right_from`."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        padded = [c.rjust(w) if i >= right_from else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths,
+                                                                                              strict=True))]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [title_text] if title_text else []
+    out += [rule, line(header), rule, *(line(r) for r in rows), rule]
+    return "\n".join(out) + "\n"
+
+
+def render_plain(c: Comparison, *, monthly: bool) -> str:
+    parts = [title(c), "", *headlines(c), ""]
+    text = "\n".join(parts) + "\n"
+    text += plain_table(views.SUMMARY_HEADER, views.summary_rows(c), title_text="Summary", right_from=2) + "\n"
+    if c.break_even:
+        header, rows = views.matrix(c)
+        text += plain_table(header, rows, title_text="Break-even month (months)") + "\n"
+        text += plain_table(views.VOLUME_HEADER, views.volume_rows(c),
+                            title_text=f"Break-even volume against {c.baseline}") + "\n"
+    if monthly:
+        for option in c.options:
+            text += plain_table(views.monthly_header(option), views.monthly_rows(option, c.currency),
+                                title_text=f"{option.name}, month by month", right_from=2) + "\n"
+    if c.warnings:
+        text += "Warnings\n" + "".join(f"  ! {w}\n" for w in c.warnings) + "\n"
+    if c.assumptions:
+        text += plain_table(["Field", "Value", "Source"], views.assumption_rows(c.assumptions),
+                            title_text="Assumptions (values not given in the scenario)", right_from=3)
+        defaults = views.default_lines(c.assumptions)
+        if defaults:
+            text += "\nDefaults used (DESIGN §3)\n" + "".join(
+                textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="      ") + "\n"
+                for line in defaults)
+    return text
+
 
 def _table(header: list[str], rows: list[list[str]], *, colour: bool, title_text: str | None = None,
            right_from: int = 1) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=title_text, title_justify="left", box=box.ROUNDED if colour else box.ASCII,
                   header_style="bold" if colour else "", title_style="bold" if colour else "",
                   show_edge=True)
@@ -30,6 +77,8 @@ def _table(header: list[str], rows: list[list[str]], *, colour: bool, title_text
 
 
 def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour: bool) -> None:
+    from rich.text import Text
+
     console.print(Text(title(c), style="bold" if colour else ""))
     console.print()
     for sentence in headlines(c):
@@ -54,11 +103,20 @@ def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour:
     if c.assumptions:
         console.print(_table(["Field", "Value", "Source"], views.assumption_rows(c.assumptions), colour=colour,
                              title_text="Assumptions (values not given in the scenario)", right_from=3))
+        defaults = views.default_lines(c.assumptions)
+        if defaults:
+            console.print(Text("Defaults used (DESIGN §3)", style="bold"))
+            for line in defaults:
+                console.print(Text(f"  {line}", style="dim"))
 
 
 def render_table(comparisons: list[Comparison], *, monthly: bool = False, width: int | None = None,
                  colour: bool = False) -> str:
-    """The table view as text; ANSI styles only when `colour`."""
+    """The table view as text: rich with ANSI styles when `colour`, else plain ASCII."""
+    if not colour:
+        return "\n".join(render_plain(c, monthly=monthly) for c in comparisons)
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, force_terminal=colour, no_color=not colour,
                       color_system="auto" if colour else None, highlight=False, emoji=False, soft_wrap=False)

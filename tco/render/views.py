@@ -67,15 +67,15 @@ def _value(value: object) -> str:
 
 
 def assumption_rows(assumptions: list[Assumption]) -> list[list[str]]:
-    """Field, value, source; plain defaults are folded into one row per option to stay readable."""
-    rows: list[list[str]] = []
+    """Field, value and source of every assumption that is not a plain DESIGN default."""
+    return [[a.field, _value(a.value), a.short_source] for a in assumptions if a.source not in DEFAULT_SOURCES]
+
+
+def default_lines(assumptions: list[Assumption]) -> list[str]:
+    """Plain defaults, one line per scenario part: `options.GPT-4.1: discount 0, batch_share 0`."""
     folded: OrderedDict[str, list[str]] = OrderedDict()
     for a in assumptions:
         if a.source in DEFAULT_SOURCES:
             prefix, _, name = a.field.rpartition(".") if a.field.startswith("options.") else ("", "", a.field)
-            folded.setdefault(prefix, []).append(f"{name} {_value(a.value)}")
-        else:
-            rows.append([a.field, _value(a.value), a.short_source])
-    for prefix, values in folded.items():
-        rows.append([prefix or "scenario", ", ".join(values), "tco defaults (DESIGN §3)"])
-    return rows
+            folded.setdefault(prefix or "scenario", []).append(f"{name} {_value(a.value)}")
+    return [f"{prefix}: {', '.join(values)}" for prefix, values in folded.items()]
