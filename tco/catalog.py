@@ -8,7 +8,6 @@ Every field keeps where it came from, so any default in an output can cite its s
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tco.errors import Problem, TcoError
+from tco.errors import Problem, TcoError, did_you_mean
 from tco.quantities import parse_number
 from tco.yamlsource import YamlDocument, format_path, read_yaml
 
@@ -130,8 +129,7 @@ class Catalog:
 
     def suggest(self, kind: str, key: str) -> str:
         """A `; did you mean ...?` hint for an unknown key, or ''."""
-        close = difflib.get_close_matches(key, self.keys(kind), n=3, cutoff=0.5)
-        return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        return did_you_mean(key, self.keys(kind))
 
     def _build(self, kind: str, key: str) -> Entry | None:
         entry: Entry | None = None
@@ -247,9 +245,7 @@ def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any
             path = (key, name)
             rule = fields.get(name)
             if rule is None:
-                close = difflib.get_close_matches(name, list(fields), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                problem(path, f"unknown field in {kind}.yaml{hint}", key=True)
+                problem(path, f"unknown field in {kind}.yaml{did_you_mean(name, fields, most=1)}", key=True)
                 continue
             try:
                 clean[name] = _check_field(rule, value)

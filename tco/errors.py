@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -38,3 +40,19 @@ class TcoError(Exception):
     @classmethod
     def single(cls, source: str, message: str, field: str = "", line: int = 0, column: int = 0) -> TcoError:
         return cls([Problem(source, message, field, line, column)])
+
+
+def did_you_mean(name: str, known: Iterable[str], *, most: int = 3) -> str:
+    """`; did you mean 'x' or 'y'?` for an unknown name, or '' when nothing is close.
+
+    Names that start with or contain what was typed come first (`h100` → `h100-sxm`), then the
+    closest by spelling.
+    """
+    known = list(dict.fromkeys(known))
+    lowered = name.lower()
+    ranked = [k for k in known if k.lower().startswith(lowered)]
+    ranked += [k for k in known if lowered in k.lower() and k not in ranked]
+    ranked += [k for k in difflib.get_close_matches(name, known, n=most, cutoff=0.5) if k not in ranked]
+    if not ranked or not name:
+        return ""
+    return "; did you mean " + " or ".join(repr(k) for k in ranked[:most]) + "?"

@@ -8,7 +8,6 @@ recorded as an `Assumption` with its source and date.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
@@ -16,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import schema
 from tco.catalog import Catalog, Entry
-from tco.errors import Problem, TcoError
+from tco.errors import Problem, TcoError, did_you_mean
 from tco.inputs import (
     DAYS_PER_MONTH,
     ApiInputs,
@@ -219,8 +218,7 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
     given = error.get("input")
     if kind == "extra_forbidden":
         known = _known_fields(path[:-1], data)
-        close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(known)}"
+        hint = did_you_mean(str(path[-1]), known, most=1) or f"; known fields: {', '.join(known)}"
         problems.add(path, f"unknown field{hint}", key=True)
         return
     if kind == "missing":
@@ -339,7 +337,7 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
     baseline = data.get("baseline")
     if isinstance(baseline, str):
         if baseline not in kinds:
-            problems.add(("baseline",), f"no option is named {baseline!r}{_closest(baseline, kinds)}")
+            problems.add(("baseline",), f"no option is named {baseline!r}{did_you_mean(baseline, kinds, most=1)}")
         elif kinds[baseline] != "api":
             problems.add(("baseline",), f"{baseline!r} is not an api option; break-even is measured "
                          "against an API")
@@ -365,18 +363,14 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         fallback = option.get("fallback")
         if isinstance(fallback, str):
             if fallback not in kinds:
-                problems.add((*where, "fallback"), f"no option is named {fallback!r}{_closest(fallback, kinds)}")
+                problems.add((*where, "fallback"),
+                             f"no option is named {fallback!r}{did_you_mean(fallback, kinds, most=1)}")
             elif kinds[fallback] != "api":
                 problems.add((*where, "fallback"), f"{fallback!r} is not an api option")
         go_live = _number_or_none(option.get("go_live_month"))
         if go_live is not None and horizon is not None and go_live > horizon:
             problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
                          f"({horizon:g} months)")
-
-
-def _closest(name: str, names: dict[str, str]) -> str:
-    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _number_or_none(value: Any) -> float | None:
@@ -727,10 +721,9 @@ class _Resolver:
             return 0.0
         if o.cloud is not None:
             if o.cloud not in rents:
-                close = difflib.get_close_matches(o.cloud, list(rents), n=1, cutoff=0.5)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.problems.add((*where, "cloud"), f"pricing/gpus.yaml {gpu.key} has no rent price for "
-                                  f"{o.cloud!r} (listed: {', '.join(sorted(rents))}){hint}")
+                                  f"{o.cloud!r} (listed: {', '.join(sorted(rents))})"
+                                  f"{did_you_mean(o.cloud, rents, most=1)}")
                 return 0.0
             cloud = o.cloud
         else:

@@ -46,10 +46,12 @@ class YamlDocument:
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Return the position of `path` (its key when `key`), or of its nearest known parent."""
-        marks = self.key_marks if key else self.value_marks
+        """Position of `path` (its key when `key`), else where its nearest parent is named."""
+        found = (self.key_marks if key else self.value_marks).get(path)
+        if found:
+            return found
         for end in range(len(path), -1, -1):
-            found = marks.get(path[:end]) or self.key_marks.get(path[:end])
+            found = self.key_marks.get(path[:end]) or self.value_marks.get(path[:end])
             if found:
                 return found
         return (0, 0)

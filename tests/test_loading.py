@@ -1,0 +1,234 @@
+"""Reading scenarios: numbers as people write them, safe YAML with positions, defaults and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tco.catalog import Catalog
+from tco.errors import TcoError
+from tco.quantities import parse_number
+from tco.scenario import apply_overrides, load_scenario
+from tco.yamlsource import read_yaml
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (1e9, 1e9), (250, 250.0), ("1e9", 1e9), ("2.5M", 2.5e6), ("3B", 3e9), ("1.2T", 1.2e12), ("750K", 750e3),
+    ("750k", 750e3), ("1_000_000", 1e6), (" 42 ", 42.0), ("-25", -25.0), (".5", 0.5), ("2.5 M", 2.5e6),
+])
+def test_numbers_with_suffixes(text: object, expected: float) -> None:
+    assert parse_number(text) == expected
+
+
+def test_percent_only_where_allowed() -> None:
+    assert parse_number("15%", percent=True) == pytest.approx(0.15)
+    assert parse_number("-25%", percent=True) == pytest.approx(-0.25)
+    with pytest.raises(ValueError, match="only allowed for shares and rates"):
+        parse_number("15%")
+
+
+@pytest.mark.parametrize("bad", ["nan", ".nan", "2.5Q", "12 apples", "", True, None, [1], {"a": 1}, math.inf,
+                                 float("nan"), "1e999", 10**400])
+def test_not_numbers(bad: object) -> None:
+    with pytest.raises(ValueError):
+        parse_number(bad)
+
+
+def test_positions_are_one_based_and_point_at_values_and_keys() -> None:
+    doc = read_yaml("name: x\nworkload:\n  requests_per_day: 5\noptions: [ {a: 1} ]\n", "f.yaml")
+    assert doc.value_marks[("workload", "requests_per_day")] == (3, 21)
+    assert doc.key_marks[("workload", "requests_per_day")] == (3, 3)
+    assert doc.value_marks[("options", 0, "a")] == (4, 16)
+    assert doc.locate(("workload", "missing")) == (2, 1)
+
+
+def test_yaml_keys_stay_text() -> None:
+    """`yes`, `on` and `1` as keys stay the text written, not True or 1."""
+    assert read_yaml("yes: 1\non: 2\n1: 3\n", "f").data == {"yes": 1, "on": 2, "1": 3}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a: 1\na: 2\n", "duplicate key"),
+    ("a: !!python/object/apply:os.system ['true']\n", "not allowed"),
+    ("a: !include other.yaml\n", "not allowed"),
+    ("!!set {a, b}\n", "not allowed"),
+    ("a: 1\n---\nb: 2\n", "one YAML document"),
+    ("a: [1, 2\n", "invalid YAML"),
+    ("a: *nothing\n", "unknown alias"),
+    ("<<: {a: 1}\n", "merge keys"),
+])
+def test_unsafe_or_broken_yaml_is_an_error(text: str, message: str) -> None:
+    with pytest.raises(TcoError, match=message):
+        read_yaml(text, "f.yaml")
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    with pytest.raises(TcoError, match="alias bomb"):
+        read_yaml("\n".join(lines), "bomb.yaml")
+
+
+def test_aliases_within_bounds_are_copies() -> None:
+    doc = read_yaml("base: &b {x: 1}\nother: *b\n", "f")
+    assert doc.data["other"] == {"x": 1}
+    doc.data["other"]["x"] = 2
+    assert doc.data["base"]["x"] == 1
+
+
+def test_binary_and_non_utf8_files() -> None:
+    with pytest.raises(TcoError, match="binary"):
+        read_yaml(b"\x00\x01\x02", "f")
+    with pytest.raises(TcoError, match="UTF-8"):
+        read_yaml(b"name: \xff\xfe\n", "f")
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+INLINE = """\
+name: t
+workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+options:
+  - {name: A.1, kind: api, price: {input: 1, output: 2}}
+  - {name: A.1 mini, kind: api, price: {input: 0.1, output: 0.2}}
+  - name: S
+    kind: self_hosted
+    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 100}
+    hourly_rate_per_gpu: 2
+"""
+
+
+def test_set_picks_the_longest_option_name(tmp_path: Path) -> None:
+    data = read_yaml(INLINE, "s").data
+    apply_overrides(data, ["options.A.1 mini.discount=15%", "options.A.1.discount=5%", "options[2].min_replicas=3",
+                           "workload.monthly_growth=2%", "finance.basis=amortized"])
+    assert data["options"][1]["discount"] == "15%"
+    assert data["options"][0]["discount"] == "5%"
+    assert data["options"][2]["min_replicas"] == 3
+    assert data["finance"] == {"basis": "amortized"}
+
+
+@pytest.mark.parametrize(("argument", "message"), [
+    ("workload.requests_per_day", "PATH=VALUE"),
+    ("options.Nope.discount=1", "no option matches"),
+    ("options.A.1=3", "name a field"),
+    ("=3", "empty"),
+])
+def test_bad_set_arguments(argument: str, message: str) -> None:
+    with pytest.raises(TcoError, match=message) as caught:
+        apply_overrides(read_yaml(INLINE, "s").data, [argument])
+    assert str(caught.value).startswith(f"--set {argument}")
+
+
+def test_a_bad_value_from_set_names_the_argument(tmp_path: Path) -> None:
+    with pytest.raises(TcoError) as caught:
+        load_scenario(write(tmp_path, INLINE), overrides=["options.S.max_utilization=150%"])
+    assert str(caught.value) == ("--set options.S.max_utilization=150%: options[2].max_utilization: "
+                                 "must be at most 100% (got 150%)")
+
+
+def test_every_problem_is_reported_in_file_order(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+        name: t
+        horizon_months: 0
+        workload: {input_tokens_per_month: -1, output_tokens_per_month: 1, peak_to_averge: 2}
+        options:
+          - {name: A, kind: api, price: {input: 1, output: 2}, discount: 2}
+    """)
+    with pytest.raises(TcoError) as caught:
+        load_scenario(path)
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "horizon_months", "workload.input_tokens_per_month", "workload.peak_to_averge", "options[0].discount"]
+    assert lines[2].endswith("unknown field; did you mean 'peak_to_average'?")
+    assert lines[0].startswith(f"{path}:2:17: ")
+
+
+def test_defaults_and_table_values_are_assumptions_with_sources(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+        name: t
+        workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M, cached_input_share: 0.5}
+        options:
+          - {name: G, kind: api, model: openai/gpt-4.1}
+          - {name: L, kind: self_hosted, model: llama-3.1-70b, gpu: h100-sxm, precision: fp8, cloud: lambda}
+    """)
+    loaded = load_scenario(path)
+    found = {a.field: a for a in loaded.assumptions}
+    assert found["options.G.price.input"].value == 2.0
+    assert found["options.G.price.input"].source.startswith("pricing/api.yaml openai/gpt-4.1 input: ")
+    assert found["options.G.price.input"].source.endswith("as of 2026-11-20")
+    assert found["options.G.price.cached_input"].value == 0.5
+    assert found["options.L.hourly_rate_per_gpu"].value == 2.99
+    assert "rent_per_hour.lambda" in found["options.L.hourly_rate_per_gpu"].source
+    assert found["options.L.gpus_per_replica"].value == 2  # the measured replica size
+    assert found["workload.peak_to_average"].value == 2.0
+    assert found["horizon_months"].value == 36
+    hosted = loaded.inputs.options[1]
+    assert hosted.gpus_per_replica == 2
+    assert hosted.gpu_name == "H100 SXM"
+    assert any("has no staff cost" in w for w in loaded.warnings)
+
+
+def test_lowest_rent_is_chosen_and_said(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+        name: t
+        workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+        options:
+          - {name: L, kind: self_hosted, model: llama-3.1-8b, gpu: h100-sxm, precision: fp8}
+    """)
+    loaded = load_scenario(path)
+    rents = Catalog().get("gpus", "h100-sxm").get("rent_per_hour")  # type: ignore[union-attr]
+    cloud = next(a for a in loaded.assumptions if a.field == "options.L.cloud")
+    assert rents[cloud.value] == min(rents.values())
+    assert loaded.inputs.options[0].hourly_rate_per_gpu == min(rents.values())
+
+
+def test_old_prices_warn_once_with_the_entry(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+        name: t
+        workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+        options:
+          - {name: G, kind: api, model: openai/gpt-4.1}
+    """)
+    fresh = load_scenario(path, today=dt.date(2027, 1, 1))
+    assert fresh.warnings == []
+    stale = load_scenario(path, today=dt.date(2028, 1, 1))
+    assert len(stale.warnings) == 1
+    assert "openai/gpt-4.1" in stale.warnings[0] and "407 days old" in stale.warnings[0]
+
+
+def test_unknown_table_keys_suggest_close_names(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+        name: t
+        workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+        options:
+          - {name: G, kind: api, model: openai/gpt-4.2}
+          - {name: L, kind: self_hosted, model: llama-3.1-70b, gpu: h100, precision: fp8}
+          - {name: M, kind: self_hosted, model: llama-3.1-70b, gpu: h100-sxm, precision: int4}
+    """)
+    with pytest.raises(TcoError) as caught:
+        load_scenario(path)
+    text = str(caught.value)
+    assert "options[0].model: 'openai/gpt-4.2' is not in pricing/api.yaml; did you mean " in text
+    assert "'openai/gpt-4.1'" in text.splitlines()[0]
+    assert "options[1].gpu: 'h100' is not in pricing/gpus.yaml; did you mean 'h100-sxm'" in text
+    assert "options[2].throughput: no measured throughput for llama-3.1-70b on h100-sxm in int4" in text
+    assert "(measured precisions: fp8)" in text
+
+
+def test_fields_of_the_other_acquisition_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    """So `--set options.S.acquisition=buy` works on a file that also lists rent fields."""
+    path = write(tmp_path, INLINE + "    purchase_price_per_gpu: 20000\n    power: {watts_per_gpu: 1000}\n")
+    rented = load_scenario(path)
+    assert any("purchase_price_per_gpu is ignored" in w for w in rented.warnings)
+    bought = load_scenario(path, overrides=["options.S.acquisition=buy"])
+    assert bought.inputs.options[2].acquisition == "buy"
+    assert any("hourly_rate_per_gpu is ignored" in w for w in bought.warnings)
