@@ -94,8 +94,12 @@ def reports_errors(command: F) -> F:
 def write_output(text: str, output: Path | None) -> None:
     """Write `text` to stdout, or atomically to `output` (a temporary file renamed over it)."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`tco compare ... | head`): not an error worth a message.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():

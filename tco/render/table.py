@@ -62,7 +62,8 @@ def render_plain(c: Comparison, *, monthly: bool) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], *, colour: bool, title_text: str | None = None,
-           right_from: int = 1) -> Table:
+           right_from: int = 1, wrap: tuple[int, ...] = (0,)) -> Table:
+    """A rich table; only the columns in `wrap` (names, sources) may wrap, figures never do."""
     from rich import box
     from rich.table import Table
 
@@ -70,10 +71,16 @@ def _table(header: list[str], rows: list[list[str]], *, colour: bool, title_text
                   header_style="bold" if colour else "", title_style="bold" if colour else "",
                   show_edge=True)
     for i, name in enumerate(header):
-        table.add_column(name, justify="right" if i >= right_from else "left", overflow="fold")
+        table.add_column(name, justify="right" if i >= right_from else "left", no_wrap=i not in wrap,
+                         overflow="fold" if i in wrap else "ellipsis")
     for row in rows:
         table.add_row(*row)
     return table
+
+
+def _show(console: Console, table: Table) -> None:
+    console.print(table)
+    console.print()
 
 
 def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour: bool) -> None:
@@ -84,16 +91,16 @@ def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour:
     for sentence in headlines(c):
         console.print(Text(sentence, style="bold green" if colour else ""))
     console.print()
-    console.print(_table(views.SUMMARY_HEADER, views.summary_rows(c), colour=colour, title_text="Summary",
+    _show(console, _table(views.SUMMARY_HEADER, views.summary_rows(c), colour=colour, title_text="Summary",
                          right_from=2))
     if c.break_even:
         header, rows = views.matrix(c)
-        console.print(_table(header, rows, colour=colour, title_text="Break-even month (months)"))
-        console.print(_table(views.VOLUME_HEADER, views.volume_rows(c), colour=colour,
-                             title_text=f"Break-even volume against {c.baseline}"))
+        _show(console, _table(header, rows, colour=colour, title_text="Break-even month (months)"))
+        _show(console, _table(views.VOLUME_HEADER, views.volume_rows(c), colour=colour,
+                             title_text=f"Break-even volume against {c.baseline}", wrap=(0, 1, 2)))
     if monthly:
         for option in c.options:
-            console.print(_table(views.monthly_header(option), views.monthly_rows(option, c.currency),
+            _show(console, _table(views.monthly_header(option), views.monthly_rows(option, c.currency),
                                  colour=colour, title_text=f"{option.name}, month by month", right_from=2))
     if c.warnings:
         console.print(Text("Warnings", style="bold yellow" if colour else ""))
@@ -101,8 +108,9 @@ def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour:
             console.print(Text(f"  ! {warning}", style="yellow" if colour else ""))
         console.print()
     if c.assumptions:
-        console.print(_table(["Field", "Value", "Source"], views.assumption_rows(c.assumptions), colour=colour,
-                             title_text="Assumptions (values not given in the scenario)", right_from=3))
+        _show(console, _table(["Field", "Value", "Source"], views.assumption_rows(c.assumptions), colour=colour,
+                             title_text="Assumptions (values not given in the scenario)", right_from=3,
+                             wrap=(0, 2)))
         defaults = views.default_lines(c.assumptions)
         if defaults:
             console.print(Text("Defaults used (DESIGN §3)", style="bold"))
