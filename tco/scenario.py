@@ -581,106 +581,47 @@ class _Resolver:
         where: Path = ("options", index)
         model = self.lookup("models", o.model, (*where, "model"))
         gpu = self.lookup("gpus", o.gpu, (*where, "gpu"))
-        precision = (self.default(f"{label}.precision", o.precision, "bf16") if o.model and o.gpu
-                     else o.precision or "bf16")
         acquisition = self.default(f"{label}.acquisition", o.acquisition, "rent")
         scaling: Literal["fixed", "scheduled", "autoscale"] = (
             self.default(f"{label}.scaling", o.scaling, "fixed") if acquisition == "rent" else "fixed")
-        ignored = _RENT_ONLY if acquisition == "buy" else _BUY_ONLY
-        for name in ignored:
-            if getattr(o, name) is not None:
-                self.warnings.append(f"{o.name}: {name} is ignored because the option "
-                                     f"{'buys' if acquisition == 'buy' else 'rents'} its GPUs")
-        if acquisition == "buy" and o.scaling == "scheduled":
-            self.warnings.append(f"{o.name}: scaling: scheduled has no effect on owned GPUs; "
-                                 "set power.hours_per_month to power them only in the active hours")
-
-        # capacity
-        measured = None
-        if o.model and o.gpu:
-            measured = self.catalog.get("throughput", f"{o.model}/{o.gpu}/{precision}")
-        given = o.throughput
-        x = self.from_table(f"{label}.throughput.input_tokens_per_second",
-                            given.input_tokens_per_second if given else None, measured, "input_tokens_per_second")
-        y = self.from_table(f"{label}.throughput.output_tokens_per_second",
-                            given.output_tokens_per_second if given else None, measured, "output_tokens_per_second")
-        if x is None or y is None:
-            if o.model and o.gpu and model is not None and gpu is not None:
-                self.problems.add((*where, "throughput"), f"no measured throughput for {o.model} on {o.gpu} in "
-                                  f"{precision} in pricing/throughput.yaml"
-                                  f"{self._measured_hint(o.model, o.gpu)}; give throughput: "
-                                  "{input_tokens_per_second, output_tokens_per_second}")
-            elif not (o.model and o.gpu):
-                self.problems.add(where, "needs throughput: {input_tokens_per_second, "
-                                  "output_tokens_per_second}, or model and gpu with a measured entry in "
-                                  "pricing/throughput.yaml")
-        per_replica_default = int(measured.get("gpus_per_replica")) if measured and given is None \
-            and measured.get("gpus_per_replica") else None
-        if o.gpus_per_replica is None and per_replica_default is not None:
-            gpus_per_replica = self.from_table(f"{label}.gpus_per_replica", None, measured, "gpus_per_replica")
-            gpus_per_replica = int(gpus_per_replica)
-        else:
-            gpus_per_replica = self.default(f"{label}.gpus_per_replica", o.gpus_per_replica, 1)
-        if o.model and o.gpu:
-            self.default(f"{label}.parallelism", o.parallelism, "tp")
-
-        # cost of the GPUs
-        hourly = 0.0
-        rent_rate_for_tuning: float | None = None
+        self._warn_ignored_fields(o, acquisition)
+        capacity = self._capacity(o, label, where, model, gpu)
+        purchase: float | None = 0.0
+        watts: float | None = 0.0
         if acquisition == "rent":
             hourly = self._hourly_rate(o, gpu, where, label)
-            rent_rate_for_tuning = hourly
-        elif gpu is not None and gpu.get("rent_per_hour"):
-            rent_rate_for_tuning = min(gpu.get("rent_per_hour").values())
-        purchase = watts = 0.0
-        if acquisition == "buy":
-            purchase = self.from_table(f"{label}.purchase_price_per_gpu", o.purchase_price_per_gpu, gpu,
-                                       "purchase_price")
-            if purchase is None:
-                self.problems.add((*where, "purchase_price_per_gpu") if o.gpu is None else (*where, "gpu"),
-                                  "no purchase price: give purchase_price_per_gpu" +
-                                  (f" (pricing/gpus.yaml {o.gpu} has none)" if gpu else ""))
-            power = o.power or schema.Power()
-            watts = self.from_table(f"{label}.power.watts_per_gpu", power.watts_per_gpu, gpu, "watts")
-            if watts is None:
-                self.problems.add((*where, "power", "watts_per_gpu") if o.gpu is None else (*where, "gpu"),
-                                  "no power draw: give power.watts_per_gpu (whole-server watts per GPU)")
+            tuning_rate: float | None = hourly
+        else:
+            hourly = 0.0
+            purchase, watts = self._purchase(o, label, where, gpu)
+            tuning_rate = min(gpu.get("rent_per_hour").values()) if gpu and gpu.get("rent_per_hour") else None
         if not o.staff:
             self.warnings.append(f"{o.name} has no staff cost: someone has to run, patch and watch it "
                                  "(add staff: {fte, cost_per_fte_year})")
-
-        # go-live
-        go_live = self.default(f"{label}.go_live_month", o.go_live_month, 1)
-        fallback: ApiInputs | None = None
-        if go_live > 1:
-            fallback_name = o.fallback or baseline
-            if o.fallback is None and fallback_name is not None:
-                self.default(f"{label}.fallback", None, fallback_name, "tco default: the baseline")
-            if fallback_name is None:
-                self.problems.add((*where, "go_live_month"), "traffic before go-live needs an api option "
-                                  "to serve it (fallback)")
-            else:
-                fallback = apis.get(fallback_name)
-        shared = self.shared(o, label, rent_rate_for_tuning, index)
-        if x is None or y is None or (acquisition == "rent" and not hourly) or \
+        go_live, fallback = self._go_live(o, label, where, apis, baseline)
+        shared = self.shared(o, label, tuning_rate, index)
+        if capacity is None or (acquisition == "rent" and not hourly) or \
                 (acquisition == "buy" and (purchase is None or watts is None)):
             return None
+        throughput_in, throughput_out, gpus_per_replica = capacity
         power = o.power or schema.Power()
         is_buy = acquisition == "buy"
-        def buy_default(name: str, given_value: Any, value: Any) -> Any:
-            return self.default(f"{label}.{name}", given_value, value) if is_buy else value
+
+        def buy_default(name: str, given: Any, value: Any) -> Any:
+            return self.default(f"{label}.{name}", given, value) if is_buy else value
+
         return SelfHostedInputs(
             name=o.name,
-            input_tokens_per_second=x,
-            output_tokens_per_second=y,
+            input_tokens_per_second=throughput_in,
+            output_tokens_per_second=throughput_out,
             gpus_per_replica=gpus_per_replica,
             min_replicas=self.default(f"{label}.min_replicas", o.min_replicas, 1),
             max_utilization=self.default(f"{label}.max_utilization", o.max_utilization, 0.7),
             acquisition=acquisition,
             scaling=scaling,
             hourly_rate_per_gpu=hourly,
-            rent_change_per_year=(self.default(f"{label}.rent_change_per_year", o.rent_change_per_year, 0.0)
-                                  if not is_buy else 0.0),
+            rent_change_per_year=(0.0 if is_buy else
+                                  self.default(f"{label}.rent_change_per_year", o.rent_change_per_year, 0.0)),
             purchase_price_per_gpu=purchase or 0.0,
             server_cost_share=buy_default("server_cost_share", o.server_cost_share, 0.25),
             lifetime_months=buy_default("lifetime_months", o.lifetime_months, 36),
@@ -700,6 +641,77 @@ class _Resolver:
             gpu=o.gpu,
             gpu_name=_short_gpu_name(gpu),
         )
+
+    def _warn_ignored_fields(self, o: schema.SelfHostedOption, acquisition: str) -> None:
+        """Fields of the other acquisition are allowed (so `--set ...acquisition=buy` works) but said."""
+        for name in _RENT_ONLY if acquisition == "buy" else _BUY_ONLY:
+            if getattr(o, name) is not None:
+                self.warnings.append(f"{o.name}: {name} is ignored because the option "
+                                     f"{'buys' if acquisition == 'buy' else 'rents'} its GPUs")
+        if acquisition == "buy" and o.scaling == "scheduled":
+            self.warnings.append(f"{o.name}: scaling: scheduled has no effect on owned GPUs; "
+                                 "set power.hours_per_month to power them only in the active hours")
+
+    def _capacity(self, o: schema.SelfHostedOption, label: str, where: Path, model: Entry | None,
+                  gpu: Entry | None) -> tuple[float, float, int] | None:
+        """Per-GPU input and output tokens/s and GPUs per replica: inline, else the measured table entry."""
+        measured: Entry | None = None
+        if o.model and o.gpu:
+            precision = self.default(f"{label}.precision", o.precision, "bf16")
+            self.default(f"{label}.parallelism", o.parallelism, "tp")
+            measured = self.catalog.get("throughput", f"{o.model}/{o.gpu}/{precision}")
+        given = o.throughput or schema.Throughput()
+        x = self.from_table(f"{label}.throughput.input_tokens_per_second", given.input_tokens_per_second,
+                            measured, "input_tokens_per_second")
+        y = self.from_table(f"{label}.throughput.output_tokens_per_second", given.output_tokens_per_second,
+                            measured, "output_tokens_per_second")
+        if x is None or y is None:
+            if not (o.model and o.gpu):
+                self.problems.add(where, "needs throughput: {input_tokens_per_second, output_tokens_per_second}, "
+                                  "or model and gpu with a measured entry in pricing/throughput.yaml")
+            elif model is not None and gpu is not None:
+                self.problems.add((*where, "throughput"), f"no measured throughput for {o.model} on {o.gpu} in "
+                                  f"{o.precision or 'bf16'} in pricing/throughput.yaml"
+                                  f"{self._measured_hint(o.model, o.gpu)}; give throughput: "
+                                  "{input_tokens_per_second, output_tokens_per_second}")
+            return None
+        # Per-GPU throughput measured on a replica of N GPUs holds for replicas of N GPUs.
+        if o.gpus_per_replica is None and o.throughput is None and measured and measured.get("gpus_per_replica"):
+            gpus_per_replica = int(self.from_table(f"{label}.gpus_per_replica", None, measured, "gpus_per_replica"))
+        else:
+            gpus_per_replica = self.default(f"{label}.gpus_per_replica", o.gpus_per_replica, 1)
+        return x, y, gpus_per_replica
+
+    def _purchase(self, o: schema.SelfHostedOption, label: str, where: Path,
+                  gpu: Entry | None) -> tuple[float | None, float | None]:
+        """Purchase price and whole-server watts per GPU of an option that buys: inline, else the GPU table."""
+        purchase = self.from_table(f"{label}.purchase_price_per_gpu", o.purchase_price_per_gpu, gpu,
+                                   "purchase_price")
+        if purchase is None:
+            self.problems.add((*where, "purchase_price_per_gpu") if o.gpu is None else (*where, "gpu"),
+                              "no purchase price: give purchase_price_per_gpu"
+                              + (f" (pricing/gpus.yaml {o.gpu} has none)" if gpu else ""))
+        power = o.power or schema.Power()
+        watts = self.from_table(f"{label}.power.watts_per_gpu", power.watts_per_gpu, gpu, "watts")
+        if watts is None:
+            self.problems.add((*where, "power", "watts_per_gpu") if o.gpu is None else (*where, "gpu"),
+                              "no power draw: give power.watts_per_gpu (whole-server watts per GPU)")
+        return purchase, watts
+
+    def _go_live(self, o: schema.SelfHostedOption, label: str, where: Path, apis: dict[str, ApiInputs],
+                 baseline: str | None) -> tuple[int, ApiInputs | None]:
+        """The go-live month and the API that serves the traffic before it (default: the baseline)."""
+        go_live: int = self.default(f"{label}.go_live_month", o.go_live_month, 1)
+        if go_live == 1:
+            return go_live, None
+        name = o.fallback or baseline
+        if name is None:
+            self.problems.add((*where, "go_live_month"), "traffic before go-live needs an api option to "
+                              "serve it (fallback)")
+            return go_live, None
+        if o.fallback is None:
+            self.default(f"{label}.fallback", None, name, "tco default: the baseline")
+        return go_live, apis.get(name)
 
     def _measured_hint(self, model: str, gpu: str) -> str:
         have = sorted(k.rsplit("/", 1)[-1] for k in self.catalog.keys("throughput")
