@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from tco import schema
-from tco.catalog import Catalog, Entry
+from tco.catalog import Catalog, Entry, FieldOrigin
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.inputs import (
     DAYS_PER_MONTH,
@@ -75,7 +75,7 @@ def resolve_document(
 ) -> LoadedScenario:
     """Check and resolve an already-read scenario document (see `load_scenario`)."""
     _require_mapping(doc)
-    overridden = apply_overrides(doc.data, overrides)
+    overridden = apply_overrides(doc.data, overrides, doc.source)
     problems = Problems(doc, overridden)
     scenario = validate(doc.data, problems)
     if scenario is None:
@@ -99,15 +99,15 @@ def _require_mapping(doc: YamlDocument) -> None:
                               f"not {kind}", line=1, column=1)
 
 
-def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]) -> dict[Path, str]:
-    """Apply each `PATH=VALUE` to `data` in place; return which path each argument set.
+def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str], source: str = "") -> dict[Path, str]:
+    """Apply each `PATH=VALUE` to `data` (read from `source`) in place; return the label each path was set by.
 
     After `options.`, the longest option name that matches comes first, so names may contain
     dots; `options[2]` and `options.2` pick by position.
     """
     overridden: dict[Path, str] = {}
     for argument in overrides:
-        label = f"--set {argument}"
+        label = f"{source}: --set {argument}" if source else f"--set {argument}"
         if "=" not in argument:
             raise TcoError.single(label, "expected PATH=VALUE, e.g. workload.requests_per_day=1M")
         text_path, _, text_value = argument.partition("=")
@@ -410,11 +410,12 @@ class _Resolver:
         if entry is None or entry.get(name) is None:
             return None
         self.assumptions.append(_table_assumption(label, entry.get(name), entry, name))
-        self._check_age(entry, entry.origin(name).as_of)
+        self._check_age(entry, entry.origin(name))
         return entry.get(name)
 
-    def _check_age(self, entry: Entry, as_of: str | None) -> None:
+    def _check_age(self, entry: Entry, origin: FieldOrigin) -> None:
         """Warn once per entry about a price older than a year (measurements do not go stale)."""
+        as_of = origin.as_of
         if entry.table not in ("api", "gpus") or as_of is None or (entry.table, entry.key) in self._stale_warned:
             return
         try:
@@ -423,7 +424,7 @@ class _Resolver:
             return
         if age > STALE_AFTER_DAYS:
             self._stale_warned.add((entry.table, entry.key))
-            self.warnings.append(f"the price of {entry.key} in {self.catalog.table_label(entry.table)} is "
+            self.warnings.append(f"the price of {entry.key} in {origin.file} is "
                                  f"{age} days old (as of {as_of}); check it, and set the current one inline "
                                  "or in your pricing folder")
 
@@ -744,7 +745,7 @@ class _Resolver:
                                                "tco default: the lowest rent listed in pricing/gpus.yaml"))
         self.assumptions.append(_table_assumption(f"{label}.hourly_rate_per_gpu", rents[cloud], gpu,
                                                   "rent_per_hour", f"rent_per_hour.{cloud}"))
-        self._check_age(gpu, gpu.origin("rent_per_hour").as_of)
+        self._check_age(gpu, gpu.origin("rent_per_hour"))
         return float(rents[cloud])
 
 

@@ -129,9 +129,10 @@ def test_bad_set_arguments(argument: str, message: str) -> None:
 
 
 def test_a_bad_value_from_set_names_the_argument(tmp_path: Path) -> None:
+    path = write(tmp_path, INLINE)
     with pytest.raises(TcoError) as caught:
-        load_scenario(write(tmp_path, INLINE), overrides=["options.S.max_utilization=150%"])
-    assert str(caught.value) == ("--set options.S.max_utilization=150%: options[2].max_utilization: "
+        load_scenario(path, overrides=["options.S.max_utilization=150%"])
+    assert str(caught.value) == (f"{path}: --set options.S.max_utilization=150%: options[2].max_utilization: "
                                  "must be at most 100% (got 150%)")
 
 

@@ -41,7 +41,13 @@ def quantity_short(value: float) -> str:
 
 
 def months_text(months: float) -> str:
+    """`3.7 months`, `1.0 month`."""
     return f"{months:.1f} month" + ("" if f"{months:.1f}" == "1.0" else "s")
+
+
+def month_count(months: int) -> str:
+    """`36 months`, `1 month`."""
+    return f"{months} month" + ("" if months == 1 else "s")
 
 
 def break_even_cell(pair: BreakEven) -> str:
@@ -69,9 +75,9 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
     if pair.month is not None and pair.months is not None:
         sentence = (f"{who} breaks even with {pair.versus} in month {pair.month} "
                     f"(after {months_text(pair.months)}) and saves "
-                    f"{money_short(pair.savings_at_horizon, c)} over {horizon} months")
+                    f"{money_short(pair.savings_at_horizon, c)} over {month_count(horizon)}")
     else:
-        sentence = (f"{who} does not break even with {pair.versus} within {horizon} months: "
+        sentence = (f"{who} does not break even with {pair.versus} within {month_count(horizon)}: "
                     f"it costs {money_short(-pair.savings_at_horizon, c)} more")
     if pair.volume_tokens_per_month is not None:
         sentence += (f"; it stays cheaper from "
@@ -90,7 +96,7 @@ def headlines(comparison: Comparison) -> list[str]:
     if not comparison.options:
         return []
     cheapest = min(comparison.options, key=lambda o: o.total)
-    return [f"{cheapest.name} is the cheapest option over {comparison.horizon_months} months "
+    return [f"{cheapest.name} is the cheapest option over {month_count(comparison.horizon_months)} "
             f"at {money_short(cheapest.total, comparison.currency)}."]
 
 
@@ -101,5 +107,5 @@ def gpus_at_end(option: OptionResult) -> str:
 
 def title(comparison: Comparison) -> str:
     start = f" from {comparison.start}" if comparison.start else ""
-    return (f"{comparison.scenario}: {comparison.horizon_months} months{start}, {comparison.currency}, "
+    return (f"{comparison.scenario}: {month_count(comparison.horizon_months)}{start}, {comparison.currency}, "
             f"{comparison.basis} basis")
