@@ -2,9 +2,13 @@
 
 The acceptance bar (issue: tco compare): `tco compare` on a shipped scenario takes at most 1.5x
 the time of importing typer, rich.table, pydantic and yaml and building one pydantic model, in
-the same environment (median of several runs). Run from the repository with the project's venv:
+the same environment (median of several runs). Measure an installed copy, as a user runs it:
 
-    .venv/bin/python benchmarks/startup.py [--runs 15]
+    python3 -m venv /tmp/bench && /tmp/bench/bin/pip install -q . && /tmp/bench/bin/python benchmarks/startup.py
+
+An editable install under PYTHONDONTWRITEBYTECODE=1 (set on some machines) recompiles tco's
+modules on every run while the libraries it is compared with were compiled at install time;
+the script warns when it measures such a copy.
 
 Prints the medians, and the ratio for every shipped scenario. Not a test: timing belongs here.
 """
@@ -43,6 +47,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15, help="runs per command (default 15)")
     args = parser.parse_args()
     tco = shutil.which("tco", path=str(Path(sys.executable).parent)) or "tco"
+    import tco as package
+
+    compiled = (Path(package.__file__).parent / "__pycache__").is_dir()
+    if not compiled and sys.dont_write_bytecode:
+        print("warning: tco's modules have no bytecode and PYTHONDONTWRITEBYTECODE is set, so every run "
+              "recompiles them; measure a regular install (see the docstring)", file=sys.stderr)
     elsewhere = tempfile.mkdtemp()  # run outside the repository, as a user would
     base = median_seconds([sys.executable, "-c", BASELINE], args.runs, elsewhere)
     print(f"baseline (typer + rich.table + pydantic + yaml + one model): {base * 1000:6.1f} ms")
