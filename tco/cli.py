@@ -152,6 +152,12 @@ def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path |
     return comparisons
 
 
+def _print_warnings(comparisons: list[Any]) -> None:
+    for c in comparisons:
+        for warning in c.warnings:
+            typer.echo(f"warning: {c.source}: {warning}", err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"tco {__version__}")
@@ -186,10 +192,8 @@ def compare(
     comparisons = _compare_all(scenarios, set_, pricing, basis)
     colour = _use_colour(output)
     text = renderer(format)(comparisons, monthly, _terminal_width(), colour)
-    if format is OutputFormat.csv:
-        for c in comparisons:
-            for warning in c.warnings:
-                typer.echo(f"warning: {c.source}: {warning}", err=True)
+    if format is OutputFormat.csv:  # the other formats carry their warnings in the output itself
+        _print_warnings(comparisons)
     write_output(text, output)
 
 
@@ -205,19 +209,11 @@ def export(
     debug: DebugOpt = False,
 ) -> None:
     """Export one row per option and month (CSV for spreadsheets, or JSON rows)."""
-    from tco.render.csv import MONTHLY_COLUMNS, monthly_rows, render_csv
+    from tco.render.csv import render_csv, render_rows_json
 
     comparisons = _compare_all([scenario], set_, pricing, basis)
-    if format is ExportFormat.csv:
-        text = render_csv(comparisons, monthly=True)
-    else:
-        import json
-
-        rows = [dict(zip(MONTHLY_COLUMNS, row, strict=True)) for row in monthly_rows(comparisons)]
-        text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-    for c in comparisons:
-        for warning in c.warnings:
-            typer.echo(f"warning: {c.source}: {warning}", err=True)
+    text = render_csv(comparisons, monthly=True) if format is ExportFormat.csv else render_rows_json(comparisons)
+    _print_warnings(comparisons)
     write_output(text, output)
 
 

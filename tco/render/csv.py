@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 
 from tco.results import CATEGORIES, Comparison
@@ -63,3 +64,9 @@ def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:
     if monthly:
         return _write(MONTHLY_COLUMNS, monthly_rows(comparisons))
     return _write(SUMMARY_COLUMNS, summary_rows(comparisons))
+
+
+def render_rows_json(comparisons: list[Comparison]) -> str:
+    """The monthly rows as a JSON list of objects keyed by the CSV's column names."""
+    rows = [dict(zip(MONTHLY_COLUMNS, row, strict=True)) for row in monthly_rows(comparisons)]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
