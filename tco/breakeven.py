@@ -9,6 +9,7 @@ replicas: each step is solved in closed form, nothing is sampled.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tco.engine import tolerant_ceil
@@ -151,6 +152,8 @@ def _stepped_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float 
     faster the API's cost rises than the fleet's, per replica of volume):
     - step n has a cheaper part iff v*_n ≤ n·Q, i.e. n·margin ≥ F_S − F_A;
     - step n > n0 has a dearer part iff v*_n > (n−1)·Q, i.e. n < (a·Q + F_S − F_A)/margin.
+    With the money tolerance both tests stay monotone in n (the gap moves by `margin` a step, the
+    tolerance only grows), so the boundaries are found by search around the closed-form estimates.
     """
     a, q, n0 = api.per_token, fleet.per_replica, fleet.n0
     unit = fleet.k * fleet.gpu_month
@@ -178,21 +181,43 @@ def _stepped_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float 
     if cheaper_part(n0):
         n_first = n0
     elif margin > 0:
-        n_first = max(n0, math.ceil((fleet.fixed - api.fixed) / margin) - 1)
-        while not cheaper_part(n_first):
-            n_first += 1
+        n_first = first_true(cheaper_part, n0, math.ceil((fleet.fixed - api.fixed) / margin))
     first = None if n_first is None else max(0.0, lower(n_first), crossing(n_first))
 
     if margin <= 0:  # the fleet's marginal cost per token is not below the API's
         return None, first
-    n_last = max(n0, math.ceil((a * q + fleet.fixed - api.fixed) / margin) - 1)
-    while n_last > n0 and not dearer_part(n_last):
-        n_last -= 1
-    while dearer_part(n_last + 1):
-        n_last += 1
-    if n_last == n0 and not dearer_part(n0):
+    estimate = math.ceil((a * q + fleet.fixed - api.fixed) / margin)
+    n_clear = first_true(lambda n: not dearer_part(n), n0 + 1, estimate)  # first step above n0 with no dearer part
+    if n_clear is None:  # beyond any fleet that could exist
+        return None, first
+    if n_clear > n0 + 1:
+        return max(0.0, crossing(n_clear - 1)), first
+    if not dearer_part(n0):
         return 0.0, first
-    return max(0.0, crossing(n_last)), first
+    return max(0.0, crossing(n0)), first
+
+
+def first_true(predicate: Callable[[int], bool], low: int, guess: int) -> int | None:
+    """The smallest n ≥ `low` with `predicate(n)`, for a predicate false then true as n grows.
+
+    Searched around `guess` by doubling then bisection, so a boundary far from the closed-form
+    guess (the money tolerance can move it by many steps near a price tie) costs ~100 calls, not
+    one per step. None if it is still false beyond 2^200 steps.
+    """
+    if predicate(low):
+        return low
+    known_false, high = low, max(low + 1, guess)
+    while not predicate(high):
+        known_false, high = high, high * 2
+        if high > 2**200:
+            return None
+    while high - known_false > 1:
+        middle = (known_false + high) // 2
+        if predicate(middle):
+            high = middle
+        else:
+            known_false = middle
+    return high
 
 
 def _autoscale_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float | None]:

@@ -19,7 +19,6 @@ import signal
 from collections.abc import Iterable
 from typing import Literal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,9 +117,11 @@ RENT_SCALINGS: st.SearchStrategy[Scaling] = st.sampled_from(("fixed", "scheduled
 BASES: st.SearchStrategy[Basis] = st.sampled_from(("cash", "amortized"))
 REPLICA_SIZES = st.sampled_from((1, 2, 4, 8))
 FTES = st.sampled_from((0.0, 0.25, 0.5, 1.0, 2.0))
-# Horizons of 1..120 months, most of them up to 3 years (the engine's cost grows with the horizon).
+# Horizons of 1..120 months, half of them drawn from 1..36 (the engine's cost grows with the horizon).
 HORIZONS = st.one_of(st.integers(1, 36), st.integers(1, 120))
 EVERY_MONTHS = st.none() | st.integers(1, 24)
+# Monthly growth in −5%..+20%: none, shrinking or growing (plain floats(−0.05, 0.2) rarely shrinks by much).
+GROWTHS = st.one_of(st.just(0.0), st.floats(-0.05, -0.001), st.floats(0.001, 0.2))
 
 
 @st.composite
@@ -128,7 +129,7 @@ def workloads(draw: st.DrawFn, growth: float | None = None) -> WorkloadInputs:
     return WorkloadInputs(
         input_tokens_month1=draw(tokens()),
         output_tokens_month1=draw(tokens()),
-        monthly_growth=draw(floats(-0.05, 0.20)) if growth is None else growth,
+        monthly_growth=draw(GROWTHS) if growth is None else growth,
         cached_input_share=draw(shares()),
         peak_to_average=draw(floats(1.0, 5.0)),
         active_hours_per_month=draw(floats(1.0, 730.0)),
@@ -189,8 +190,10 @@ def self_hosted_options(
     go_live: bool = True,
     fine_tuning: bool = True,
 ) -> SelfHostedInputs:
-    acq = acquisition or draw(ACQUISITIONS)
-    scale: Scaling = "fixed" if acq == "buy" else (scaling or draw(RENT_SCALINGS))
+    acq: Acquisition = draw(ACQUISITIONS) if acquisition is None else acquisition
+    scale: Scaling = "fixed"
+    if acq == "rent":
+        scale = draw(RENT_SCALINGS) if scaling is None else scaling
     min_replicas = draw(ints(0 if scale == "autoscale" else 1, 4))
     go_live_month = draw(ints(1, horizon)) if go_live and draw(BOOLS) else 1
     option = SelfHostedInputs(
@@ -228,7 +231,7 @@ def scenarios(
     draw: st.DrawFn,
     *,
     n_api: tuple[int, int] = (0, 1),
-    n_self: tuple[int, int] = (1, 2),
+    n_self: tuple[int, int] = (1, 1),
     acquisition: Acquisition | None = None,
     scaling: Scaling | None = None,
     basis: Basis | None = None,
@@ -251,7 +254,7 @@ def scenarios(
         workload=draw(workloads(growth)),
         options=options,
         horizon_months=h,
-        basis=basis or draw(BASES),
+        basis=draw(BASES) if basis is None else basis,
         discount_rate=draw(zero_or(0.0, 0.3)),
         baseline=apis[0].name if apis else None,
     )
@@ -363,7 +366,7 @@ def test_higher_hourly_rate_never_lowers_rented_total(scenario: ScenarioInputs, 
 
 
 @PROPERTY_SETTINGS
-@given(scenarios(n_api=(0, 1), n_self=(1, 2)))
+@given(scenarios(n_api=(0, 1), n_self=(1, 1)))
 def test_gpus_are_whole_replicas_above_the_floor(scenario: ScenarioInputs) -> None:
     """From go-live on, gpus(m) is a multiple of gpus_per_replica and ≥ min_replicas·gpus_per_replica
     (0 before go-live); a bought fleet never shrinks."""
@@ -437,7 +440,7 @@ def test_npv_at_most_total_and_equal_at_zero_rate(scenario: ScenarioInputs) -> N
 
 
 @PROPERTY_SETTINGS
-@given(scenarios(n_api=(1, 1), n_self=(1, 2)))
+@given(scenarios(n_api=(1, 1), n_self=(1, 1)))
 def test_break_even_month_is_consistent_with_the_cumulative_curves(scenario: ScenarioInputs) -> None:
     """When the break-even month m exists, S's cumulative is ≤ A's at every month from m to H and > A's at
     m − 1; the fractional months lie in [m − 1, m]; m is None iff S(H) > A(H); the savings at the
@@ -541,19 +544,8 @@ def _raise_too_slow(signum: int, frame: object) -> None:
     raise _TooSlow
 
 
-# BUG: `_stepped_volumes` walks n_last down one replica at a time (`while n_last > n0 and not
-# dearer_part(n_last): n_last -= 1`) from the estimate `ceil((a·Q + F_S − F_A)/margin) − 1`, which ignores the
-# 1e-9 money tolerance of `dearer_part`. When the API's price per token is only a hair above the fleet's
-# marginal cost (margin/(a·Q) ≲ 1e-7) and the fleet has fixed costs, the estimate overshoots by ~1e-9·a·Q/margin
-# of ~1e9 replicas, and the loop runs for minutes to hours (1e-7: ~4 s, 1e-8: ~6 min) instead of closed form.
-# Minimal example (rent, fixed scaling; Q = 1000 tok/s × 730 h × 3600 s = 2.628e9 tokens per replica-month):
-#     w = WorkloadInputs(input_tokens_month1=1e9, output_tokens_month1=0.0, peak_to_average=1.0)
-#     s = SelfHostedInputs("S", 1000.0, 1000.0, max_utilization=1.0, hourly_rate_per_gpu=1.0,
-#                          shared=SharedCosts(other_monthly=50_000.0))
-#     p = 1 / 3.6 * (1 + 1e-8)
-#     a = ApiInputs("A", p, p, p)
-#     break_even_volumes(s, a, w)  # does not return for minutes
-@pytest.mark.xfail(strict=True, raises=_TooSlow, reason="BUG: break-even volume loops ~1e9 times near a price tie")
+# Near a price tie the 1e-9 money tolerance moves the boundary ~1e9 replicas from the closed-form
+# estimate; stepping one replica at a time took minutes (found by these tests), a search takes ~100 calls.
 def test_break_even_volume_is_closed_form_near_a_price_tie() -> None:
     """The break-even volume is computed in closed form: it returns promptly even when the API's price per
     token is only a hair above the fleet's marginal cost."""
@@ -571,6 +563,9 @@ def test_break_even_volume_is_closed_form_near_a_price_tie() -> None:
         signal.signal(signal.SIGALRM, previous)
     assert volume is not None and first is not None
     assert at_most(first, volume)
+    fleet, line = _fleet(option, workload), _api_line(api, workload)
+    for factor in (1.0, 1.5, 10.0, 1000.0):
+        assert at_most(fleet_cost_at(fleet, volume * factor), line.per_token * volume * factor + line.fixed)
 
 
 # --- go-live and fine-tuning -------------------------------------------------------------------
