@@ -225,8 +225,9 @@ def validate(
     set_: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Check scenarios without computing them: exit 0 when all are valid, 1 otherwise."""
+    """Check scenarios: exit 0 when every one would compare cleanly, 1 otherwise (prints no figures)."""
     from tco.catalog import Catalog, user_pricing_dir
+    from tco.compare import compare_loaded
     from tco.scenario import load_scenario
 
     catalog = Catalog(user_pricing_dir(pricing))
@@ -234,6 +235,7 @@ def validate(
     for path in scenarios:
         try:
             loaded = load_scenario(str(path), overrides=set_ or [], catalog=catalog)
+            compare_loaded(loaded)  # valid means `compare` works: the numbers must be computable too
         except TcoError as error:
             problems.extend(error.problems)
             continue

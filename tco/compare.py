@@ -6,11 +6,13 @@ This is the library's front door; the CLI is a thin layer over it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from tco.breakeven import compare_pair
 from tco.catalog import Catalog
 from tco.engine import project
+from tco.errors import TcoError
 from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs
 from tco.results import Assumption, BreakEven, Comparison
 from tco.scenario import LoadedScenario, load_scenario
@@ -49,9 +51,20 @@ def compare_inputs(
 
 
 def compare_loaded(loaded: LoadedScenario) -> Comparison:
-    """A `Comparison` of a scenario already read by `tco.scenario.load_scenario`."""
-    return compare_inputs(loaded.inputs, source=loaded.source, warnings=loaded.warnings,
-                          assumptions=loaded.assumptions)
+    """A `Comparison` of a scenario already read by `tco.scenario.load_scenario`.
+
+    Valid but extreme inputs (1e300 requests a day, 1000% monthly growth over 20 years) can
+    exceed what a float holds; that is reported as a problem with the file, never as `inf`.
+    """
+    try:
+        comparison = compare_inputs(loaded.inputs, source=loaded.source, warnings=loaded.warnings,
+                                    assumptions=loaded.assumptions)
+    except OverflowError:
+        comparison = None
+    if comparison is None or not all(math.isfinite(m.cumulative) for o in comparison.options for m in o.months):
+        raise TcoError.single(loaded.source, "the costs are too large to compute (beyond 1e308): check the "
+                              "workload's volumes and growth, and the throughputs")
+    return comparison
 
 
 def compare_file(

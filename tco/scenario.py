@@ -334,8 +334,8 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         else:
             first_index[name] = index
             kinds[name] = str(option.get("kind"))
-    baseline = data.get("baseline")
-    if isinstance(baseline, str):
+    baseline = _as_name(data.get("baseline"))
+    if baseline is not None:
         if baseline not in kinds:
             problems.add(("baseline",), f"no option is named {baseline!r}{did_you_mean(baseline, kinds, most=1)}")
         elif kinds[baseline] != "api":
@@ -360,8 +360,8 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         if min_replicas == 0 and scaling != "autoscale":
             problems.add((*where, "min_replicas"), "0 replicas is only possible with scaling: autoscale "
                          "(scale to zero)")
-        fallback = option.get("fallback")
-        if isinstance(fallback, str):
+        fallback = _as_name(option.get("fallback"))
+        if fallback is not None:
             if fallback not in kinds:
                 problems.add((*where, "fallback"),
                              f"no option is named {fallback!r}{did_you_mean(fallback, kinds, most=1)}")
@@ -371,6 +371,13 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         if go_live is not None and horizon is not None and go_live > horizon:
             problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
                          f"({horizon:g} months)")
+
+
+def _as_name(value: Any) -> str | None:
+    """A name as the schema reads it: text, or a number taken as text (`baseline: 2027`)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return str(value)
 
 
 def _number_or_none(value: Any) -> float | None:

@@ -53,7 +53,9 @@ class Number:
                 raise ValueError(f"must not be negative (got {shown}): a {self.what} cannot be below 0")
             raise ValueError(f"must be at least {self.minimum:g} (got {shown})")
         if self.exclusive_minimum is not None and number <= self.exclusive_minimum:
-            raise ValueError(f"must be above {self.exclusive_minimum:g} (got {shown})")
+            bound = f"{self.exclusive_minimum:.0%}" if self.percent and self.exclusive_minimum else \
+                f"{self.exclusive_minimum:g}"
+            raise ValueError(f"must be above {bound} (got {shown})")
         if self.maximum is not None and number > self.maximum:
             limit = "100%" if self.percent and self.maximum == 1 else f"{self.maximum:g}"
             raise ValueError(f"must be at most {limit} (got {shown})")

@@ -69,4 +69,4 @@ def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:
 def render_rows_json(comparisons: list[Comparison]) -> str:
     """The monthly rows as a JSON list of objects keyed by the CSV's column names."""
     rows = [dict(zip(MONTHLY_COLUMNS, row, strict=True)) for row in monthly_rows(comparisons)]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(rows, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

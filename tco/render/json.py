@@ -73,4 +73,4 @@ def render_json(comparisons: list[Comparison]) -> str:
     data: Any = [comparison_to_dict(c) for c in comparisons]
     if len(data) == 1:
         data = data[0]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
