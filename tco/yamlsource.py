@@ -23,6 +23,7 @@ Path = tuple[str | int, ...]
 
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
+MAX_BYTES = 10 * 1024 * 1024  # a scenario or pricing table is kilobytes; anything this big is a wrong file
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -246,7 +247,9 @@ def read_yaml_file(path: str, source: str | None = None) -> YamlDocument:
     label = source or path
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise TcoError.single(label, f"too large for a scenario (over {MAX_BYTES // 1024 // 1024} MiB)")
     except FileNotFoundError:
         raise TcoError.single(label, "no such file") from None
     except IsADirectoryError:

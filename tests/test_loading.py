@@ -13,7 +13,7 @@ from tco.catalog import Catalog
 from tco.errors import TcoError
 from tco.quantities import parse_number
 from tco.scenario import apply_overrides, load_scenario
-from tco.yamlsource import read_yaml
+from tco.yamlsource import read_yaml, read_yaml_file
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -78,6 +78,13 @@ def test_aliases_within_bounds_are_copies() -> None:
     assert doc.data["other"] == {"x": 1}
     doc.data["other"]["x"] = 2
     assert doc.data["base"]["x"] == 1
+
+
+def test_huge_files_are_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("# padding\n" * 1_100_000)
+    with pytest.raises(TcoError, match="too large for a scenario"):
+        read_yaml_file(str(big))
 
 
 def test_binary_and_non_utf8_files() -> None:
