@@ -42,7 +42,7 @@ class ExportFormat(StrEnum):
 
 # Options shared by several commands: declared once, used everywhere.
 ScenarioArgs = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).", show_default=False,
-                                                    metavar="SCENARIO...")]
+                                                    metavar="SCENARIO")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
                                                 metavar="FILE", dir_okay=False)]
 BasisOpt = Annotated[Basis | None, typer.Option("--basis", help="Override finance.basis: cash (pay for GPUs "

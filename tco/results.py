@@ -19,6 +19,7 @@ CATEGORIES = (
     "fine_tuning",
 )
 ONE_TIME_CATEGORIES = frozenset({"setup", "capex", "fine_tuning"})
+DEFAULT_SOURCE = "tco default (DESIGN §3)"  # the source of a value no file gave
 
 
 @dataclass(frozen=True)

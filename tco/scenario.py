@@ -27,10 +27,9 @@ from tco.inputs import (
     WorkloadInputs,
 )
 from tco.quantities import parse_number
-from tco.results import Assumption
+from tco.results import DEFAULT_SOURCE, Assumption
 from tco.yamlsource import Path, YamlDocument, format_path, read_yaml, read_yaml_file
 
-DEFAULT = "tco default (DESIGN §3)"
 STALE_AFTER_DAYS = 365
 _FORM_A = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request")
 _FORM_B = ("input_tokens_per_month", "output_tokens_per_month")
@@ -404,7 +403,7 @@ class _Resolver:
         self.cached_share = 0.0
 
     # helpers
-    def default(self, label: str, given: Any, value: Any, source: str = DEFAULT) -> Any:
+    def default(self, label: str, given: Any, value: Any, source: str = DEFAULT_SOURCE) -> Any:
         """`given` if the file gave it, else `value`, recorded as an assumption."""
         if given is not None:
             return given

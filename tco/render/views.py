@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from tco.render.text import break_even_cell, gpus_at_end, money, money_precise, quantity_short, volume_text
-from tco.results import CATEGORIES, Assumption, Comparison, OptionResult
-
-DEFAULT_SOURCES = ("tco default (DESIGN §3)",)
+from tco.results import CATEGORIES, DEFAULT_SOURCE, Assumption, Comparison, OptionResult
 
 SUMMARY_HEADER = ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
 
@@ -68,14 +66,14 @@ def _value(value: object) -> str:
 
 def assumption_rows(assumptions: list[Assumption]) -> list[list[str]]:
     """Field, value and source of every assumption that is not a plain DESIGN default."""
-    return [[a.field, _value(a.value), a.short_source] for a in assumptions if a.source not in DEFAULT_SOURCES]
+    return [[a.field, _value(a.value), a.short_source] for a in assumptions if a.source != DEFAULT_SOURCE]
 
 
 def default_lines(assumptions: list[Assumption]) -> list[str]:
     """Plain defaults, one line per scenario part: `options.GPT-4.1: discount 0, batch_share 0`."""
     folded: OrderedDict[str, list[str]] = OrderedDict()
     for a in assumptions:
-        if a.source in DEFAULT_SOURCES:
+        if a.source == DEFAULT_SOURCE:
             prefix, _, name = a.field.rpartition(".") if a.field.startswith("options.") else ("", "", a.field)
             folded.setdefault(prefix or "scenario", []).append(f"{name} {_value(a.value)}")
     return [f"{prefix}: {', '.join(values)}" for prefix, values in folded.items()]
