@@ -11,8 +11,9 @@ import pytest
 
 from tco.catalog import Catalog
 from tco.errors import TcoError
+from tco.overrides import apply_overrides
 from tco.quantities import parse_number
-from tco.scenario import apply_overrides, load_scenario
+from tco.scenario import load_scenario
 from tco.yamlsource import read_yaml, read_yaml_file
 
 

@@ -1,0 +1,77 @@
+"""`--set PATH=VALUE`: what-ifs applied to a scenario's data before it is validated (DESIGN §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tco.errors import TcoError
+from tco.yamlsource import Path, format_path, read_yaml
+
+
+def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str], source: str = "") -> dict[Path, str]:
+    """Apply each `PATH=VALUE` to `data` (read from `source`) in place; return the label each path was set by.
+
+    After `options.`, the longest option name that matches comes first, so names may contain
+    dots; `options[2]` and `options.2` pick by position.
+    """
+    overridden: dict[Path, str] = {}
+    for argument in overrides:
+        label = f"{source}: --set {argument}" if source else f"--set {argument}"
+        if "=" not in argument:
+            raise TcoError.single(label, "expected PATH=VALUE, e.g. workload.requests_per_day=1M")
+        text_path, _, text_value = argument.partition("=")
+        path = _override_path(data, text_path.strip(), label)
+        try:
+            value = read_yaml(text_value, label).data if text_value.strip() else None
+        except TcoError:
+            value = text_value
+        target: Any = data
+        for depth, part in enumerate(path[:-1]):
+            child = target[part] if isinstance(part, int) else target.get(part)
+            if child is None:
+                child = {}
+                target[part] = child
+            if not isinstance(child, dict | list):
+                raise TcoError.single(label, f"{format_path(path[:depth + 1])} is not a mapping")
+            target = child
+        if isinstance(target, list):
+            assert isinstance(path[-1], int)
+            target[path[-1]] = value
+        else:
+            target[path[-1]] = value
+        overridden[path] = label
+    return overridden
+
+
+def _override_path(data: dict[str, Any], text: str, label: str) -> Path:
+    if not text:
+        raise TcoError.single(label, "the path before '=' is empty")
+    if text.startswith("options[") or text.startswith("options."):
+        options = data.get("options")
+        if not isinstance(options, list):
+            raise TcoError.single(label, "the scenario has no options list", "options")
+        rest = text[len("options"):]
+        index: int | None = None
+        if rest.startswith("["):
+            closing = rest.find("]")
+            if closing > 0 and rest[1:closing].isdigit():
+                index, rest = int(rest[1:closing]), rest[closing + 1:]
+        else:
+            rest = rest[1:]
+            names = [(i, str(o.get("name", ""))) for i, o in enumerate(options) if isinstance(o, dict)]
+            for i, name in sorted(names, key=lambda pair: -len(pair[1])):
+                if name and (rest == name or rest.startswith(name + ".")):
+                    index, rest = i, rest[len(name):]
+                    break
+            else:
+                head = rest.split(".", 1)[0]
+                if head.isdigit():
+                    index, rest = int(head), rest[len(head):]
+        if index is None or index >= len(options):
+            known = ", ".join(repr(name) for _, name in names) if not text.startswith("options[") else ""
+            raise TcoError.single(label, f"no option matches {text!r}" + (f"; options are {known}" if known else ""))
+        keys = [part for part in rest.lstrip(".").split(".") if part]
+        if not keys:
+            raise TcoError.single(label, "name a field of the option, e.g. options.NAME.discount=15%")
+        return ("options", index, *keys)
+    return tuple(part for part in text.split("."))
