@@ -75,11 +75,6 @@ class FieldOrigin:
     citation: str
     as_of: str | None
 
-    def describe(self) -> str:
-        dated = f", as of {self.as_of}" if self.as_of else ""
-        cited = f": {self.citation}" if self.citation else ""
-        return f"{self.file}{cited}{dated}"
-
 
 @dataclass(frozen=True)
 class Entry:

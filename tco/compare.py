@@ -25,8 +25,19 @@ def compare_inputs(
     warnings: Sequence[str] = (),
     assumptions: Sequence[Assumption] = (),
 ) -> Comparison:
-    """Project every option of `inputs` and measure every self-hosted option against every API option."""
-    results = project(inputs)
+    """Project every option of `inputs` and measure every self-hosted option against every API option.
+
+    Valid but extreme inputs (1e300 requests a day, 1000% monthly growth over 20 years) can
+    exceed what a float holds; that raises TcoError naming `source`, never returns `inf`.
+    """
+    too_large = TcoError.single(source or inputs.name, "the costs are too large to compute (beyond 1e308): "
+                                "check the workload's volumes and growth, and the throughputs")
+    try:
+        results = project(inputs)
+    except OverflowError:
+        raise too_large from None
+    if not all(math.isfinite(m.cumulative) for r in results for m in r.months):
+        raise too_large
     by_name = {r.name: r for r in results}
     apis = [o for o in inputs.options if isinstance(o, ApiInputs)]
     apis.sort(key=lambda o: o.name != inputs.baseline)  # the baseline's pairs first
@@ -51,20 +62,9 @@ def compare_inputs(
 
 
 def compare_loaded(loaded: LoadedScenario) -> Comparison:
-    """A `Comparison` of a scenario already read by `tco.scenario.load_scenario`.
-
-    Valid but extreme inputs (1e300 requests a day, 1000% monthly growth over 20 years) can
-    exceed what a float holds; that is reported as a problem with the file, never as `inf`.
-    """
-    try:
-        comparison = compare_inputs(loaded.inputs, source=loaded.source, warnings=loaded.warnings,
-                                    assumptions=loaded.assumptions)
-    except OverflowError:
-        comparison = None
-    if comparison is None or not all(math.isfinite(m.cumulative) for o in comparison.options for m in o.months):
-        raise TcoError.single(loaded.source, "the costs are too large to compute (beyond 1e308): check the "
-                              "workload's volumes and growth, and the throughputs")
-    return comparison
+    """A `Comparison` of a scenario already read by `tco.scenario.load_scenario`."""
+    return compare_inputs(loaded.inputs, source=loaded.source, warnings=loaded.warnings,
+                          assumptions=loaded.assumptions)
 
 
 def compare_file(

@@ -220,3 +220,13 @@ def test_headline_label_names_model_gpus_and_acquisition() -> None:
     option = SelfHostedInputs("x", input_tokens_per_second=1e9, output_tokens_per_second=1e9, min_replicas=4,
                               hourly_rate_per_gpu=2, model_name="Llama 3.1 70B", gpu_name="H100 SXM")
     assert run([option], WorkloadInputs(1, 1), horizon=1).options[0].label == "Llama 3.1 70B on 4 rented H100 SXMs"
+
+
+def test_costs_beyond_a_float_are_an_error_not_inf() -> None:
+    """Library callers get the same protection as the CLI: no `inf` in a Comparison."""
+    from tco.errors import TcoError
+
+    option = SelfHostedInputs("s", input_tokens_per_second=1000, output_tokens_per_second=100,
+                              hourly_rate_per_gpu=1e308, min_replicas=100)
+    with pytest.raises(TcoError, match="too large to compute"):
+        run([option], WorkloadInputs(1e6, 1e6), horizon=1)
