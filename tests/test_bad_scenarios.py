@@ -157,7 +157,7 @@ def invoke(command: str, path: Path) -> tuple[int, str, str]:
 def run_in_subprocess(command: str, path: Path, cwd: Path) -> tuple[int, str, str]:
     """Run `python -m tco COMMAND PATH` with a timeout, so a hang fails instead of blocking."""
     # the folder that holds the `tco` imported here, so both ways of running test the same code
-    package_parent = Path(cli.__file__).resolve().parents[1]
+    package_parent = Path(cli.__file__).resolve().parents[2]
     python_path = [str(package_parent), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(python_path)}
     try:

@@ -1,0 +1,13 @@
+"""The `tco` command line: parses arguments, calls the library, picks a renderer. Nothing more.
+
+Each command family lives in its own module and registers itself on the one `app`; importing
+this package registers them all, in the order `tco --help` lists them. Command modules import
+the library (and any heavy dependency) inside the command, so `tco compare` stays fast.
+
+Exit codes: 0 success, 1 bad input or data (one line per problem on stderr), 2 usage error.
+"""
+
+from tco.cli import scenario  # noqa: F401  compare, export, validate, init, schema
+from tco.cli.shared import app
+
+__all__ = ["app"]

@@ -1,0 +1,141 @@
+"""What every command shares: the `app`, option types declared once, error reporting and output writing."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from tco import __version__
+from tco.errors import TcoError
+
+app = typer.Typer(
+    name="tco",
+    help="What an LLM workload costs on a proprietary API versus self-hosted GPUs, month by month, "
+    "and when self-hosting breaks even.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Basis(StrEnum):
+    cash = "cash"
+    amortized = "amortized"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+# Options shared by several commands: declared once, used everywhere.
+ScenarioArgs = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).", show_default=False,
+                                                    metavar="SCENARIO")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
+                                                metavar="FILE", dir_okay=False)]
+BasisOpt = Annotated[Basis | None, typer.Option("--basis", help="Override finance.basis: cash (pay for GPUs "
+                                                "when bought) or amortized (depreciate them).")]
+PricingOpt = Annotated[Path | None, typer.Option("--pricing", help="User pricing folder that overlays the "
+                                                 "bundled tables (default: $TCO_PRICING, else "
+                                                 "~/.config/tco/pricing when it exists).", metavar="DIR",
+                                                 file_okay=False)]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scenario value by dotted path, "
+                                                  "e.g. workload.requests_per_day=1M or "
+                                                  "options.GPT-4.1.discount=15%. Repeatable.",
+                                                  metavar="PATH=VALUE")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(error: TcoError) -> NoReturn:
+    """Print every problem on stderr, one line each, and exit 1."""
+    for problem in error.problems:
+        typer.echo(str(problem), err=True)
+    raise typer.Exit(1)
+
+
+def reports_errors(command: F) -> F:
+    """Turn TcoError (and, without --debug, any crash) into a clear message and exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = kwargs.get("debug", False) or os.environ.get("TCO_DEBUG") == "1"
+        try:
+            return command(*args, **kwargs)
+        except TcoError as error:
+            if debug:
+                raise
+            fail(error)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if debug:
+                raise
+            typer.echo(f"tco: internal error: {type(error).__name__}: {error} (run with --debug for the "
+                       "traceback, and please report it)", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write `text` to stdout, or atomically to `output` (a temporary file renamed over it)."""
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`tco compare ... | head`): not an error worth a message.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise TcoError.single(str(output), "the folder to write into does not exist")
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, output)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    typer.echo(f"wrote {output}", err=True)
+
+
+def terminal_width() -> int | None:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return os.get_terminal_size().columns
+    return None
+
+
+def use_colour(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
+        and os.environ.get("TERM") != "dumb"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tco {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """What an LLM workload costs on a proprietary API versus self-hosted GPUs, and when self-hosting
+    breaks even. Start with `tco init`, then `tco compare scenario.yaml`."""
