@@ -27,7 +27,7 @@ ENV_PRICING = "TCO_PRICING"
 _COMMON = {"source": "text", "as_of": "date", "notes": "text", "sources": "citations"}
 TABLE_FIELDS: dict[str, dict[str, str]] = {
     "api": {"input": "number", "output": "number", "cached_input": "number", "batch_discount": "share",
-            **_COMMON},
+            "training": "number", **_COMMON},
     "gpus": {"name": "text", "memory_gb": "number", "bandwidth_tb_s": "number", "bf16_tflops": "number",
              "fp8_tflops": "number?", "fp4_tflops": "number?", "watts": "number", "tdp_watts": "number",
              "purchase_price": "number", "rent_per_hour": "rents", **_COMMON},

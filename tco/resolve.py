@@ -149,7 +149,9 @@ class Resolver:
         )
 
     def shared(self, option: schema.ApiOption | schema.SelfHostedOption, label: str,
-               rent_rate: float | None, index: int) -> SharedCosts:
+               rent_rate: float | None, index: int, api_entry: Entry | None = None) -> SharedCosts:
+        """Staff, setup, other and fine-tuning costs. An API option's training price defaults to its
+        model's `training` price in api.yaml (the provider's fine-tuning price per 1M tokens)."""
         staff = option.staff
         tuning = option.fine_tuning
         fine_tuning: FineTuningInputs | None = None
@@ -162,11 +164,21 @@ class Resolver:
                 else:
                     rate = self.default(f"{label}.fine_tuning.hourly_rate_per_gpu", None, rent_rate,
                                         "tco default: the option's own GPU rent rate")
+            training_price = tuning.price_per_million_training_tokens
+            if training_price is None and tuning.training_tokens:
+                training_price = self.from_table(f"{label}.fine_tuning.price_per_million_training_tokens",
+                                                 None, api_entry, "training")
+                if training_price is None:
+                    # Billing training tokens at nothing would flatter the option: ask for the price.
+                    self.problems.add(("options", index, "fine_tuning", "price_per_million_training_tokens"),
+                                      "required with training_tokens"
+                                      + (f": {api_entry.key} in {self.catalog.table_label('api')} lists no "
+                                         "training price" if api_entry is not None else ""))
             fine_tuning = FineTuningInputs(
                 gpu_hours=tuning.gpu_hours or 0.0,
                 hourly_rate_per_gpu=rate or 0.0,
                 training_tokens=tuning.training_tokens or 0.0,
-                price_per_million_training_tokens=tuning.price_per_million_training_tokens or 0.0,
+                price_per_million_training_tokens=training_price or 0.0,
                 data_cost=tuning.data_cost or 0.0,
                 every_months=tuning.every_months,
             )
@@ -215,7 +227,7 @@ class Resolver:
             discount=self.default(f"{label}.discount", o.discount, 0.0),
             price_change_per_year=self.default(f"{label}.price_change_per_year", o.price_change_per_year, 0.0),
             fixed_monthly=self.default(f"{label}.fixed_monthly", o.fixed_monthly, 0.0),
-            shared=self.shared(o, label, None, index),
+            shared=self.shared(o, label, None, index, entry),
             model=o.model,
         )
 

@@ -72,6 +72,12 @@ API_MODELS: list[tuple[str, str, str | None]] = [
     ("openai/gpt-5.4-mini", "gpt-5.4-mini", None),
     ("openai/gpt-5.4-nano", "gpt-5.4-nano", None),
     ("openai/gpt-5.5", "gpt-5.5", None),
+    # OpenAI fine-tuned models: inference prices of a model fine-tuned from this base, and its
+    # training price (TRAINING_PRICES below)
+    ("openai/ft:gpt-4.1", "ft:gpt-4.1-2025-04-14", None),
+    ("openai/ft:gpt-4.1-mini", "ft:gpt-4.1-mini-2025-04-14", None),
+    ("openai/ft:gpt-4o", "ft:gpt-4o-2024-08-06", None),
+    ("openai/ft:gpt-4o-mini", "ft:gpt-4o-mini-2024-07-18", None),
     # Anthropic
     ("anthropic/claude-haiku-4-5", "claude-haiku-4-5", None),
     ("anthropic/claude-opus-4-7", "claude-opus-4-7", None),
@@ -189,6 +195,18 @@ API_MODELS: list[tuple[str, str, str | None]] = [
 ]
 
 
+# Supervised fine-tuning prices per 1M training tokens (tokens in the training file x epochs).
+# LiteLLM has the fine-tuned models' inference prices but not their training prices; these
+# are OpenAI's published list prices (fine-tuning section of the pricing page).
+TRAINING_PRICES: dict[str, float] = {
+    "openai/ft:gpt-4.1": 25.0,
+    "openai/ft:gpt-4.1-mini": 5.0,
+    "openai/ft:gpt-4o": 25.0,
+    "openai/ft:gpt-4o-mini": 3.0,
+}
+TRAINING_SOURCE = "training price: OpenAI pricing page, fine-tuning section"
+
+
 def per_million(x: float) -> float:
     """USD per token -> USD per 1M tokens, without float noise (1.9999999999999998 -> 2.0)."""
     return float(f"{x * 1e6:.10g}")
@@ -227,6 +245,8 @@ def build_api(litellm: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[
         }
         if e.get("cache_read_input_token_cost") is not None:
             row["cached_input"] = per_million(e["cache_read_input_token_cost"])
+        if key in TRAINING_PRICES:
+            row["training"] = TRAINING_PRICES[key]
         notes: list[str] = []
         if extra:
             notes.append(extra)
@@ -255,6 +275,8 @@ def build_api(litellm: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[
             f"LiteLLM model_prices_and_context_window.json (litellm {LITELLM_VERSION}, MIT), "
             f"key {lkey}; provider page {page}"
         )
+        if key in TRAINING_PRICES:
+            row["source"] += f"; {TRAINING_SOURCE}"
         row["as_of"] = LITELLM_AS_OF
         table[key] = row
     return table, log
@@ -687,7 +709,7 @@ def emit(path: Path, header: str, table: dict[str, dict[str, Any]]) -> None:
     lines = [line.rstrip() for line in header.strip("\n").splitlines()]
     lines.append("")
     for key, row in table.items():
-        lines.append(f"{key}:")
+        lines.append(f'"{key}":' if ":" in key else f"{key}:")  # `openai/ft:gpt-4.1` needs quotes
         for k, v in row.items():
             if isinstance(v, dict):
                 if k == "sources":
@@ -722,6 +744,8 @@ API_HEADER = f"""
 #                     the provider publishes none; the engine then bills cached tokens at input)
 #   batch_discount    share taken off token prices through the provider's batch API
 #                     (1 - batch price / normal price; omitted when there is none)
+#   training          fine-tuned models only (keys provider/ft:base-model): price per 1M
+#                     training tokens, the default of fine_tuning.price_per_million_training_tokens
 #   notes             what the engine does not model: context-tier prices, cache writes,
 #                     deprecation dates
 #   source, as_of     where the row comes from and the date of that data
