@@ -238,8 +238,14 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         npv += cost.total / (1 + scenario.discount_rate) ** ((month - 1) / 12)
         months.append(cost)
     per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
-    return OptionResult(option.name, option.kind, months, cumulative, npv, per_million,
-                        option_label(option, months[-1].gpus if months else None))
+    hosted = option if isinstance(option, SelfHostedInputs) else None
+    return OptionResult(
+        option.name, option.kind, months, cumulative, npv, per_million,
+        option_label(option, months[-1].gpus if months else None),
+        go_live_month=hosted.go_live_month if hosted else 1,
+        fallback=hosted.fallback.name if hosted and hosted.fallback is not None else None,
+        fine_tuning_months=tuple(m.month for m in months if m.costs.get("fine_tuning")),
+    )
 
 
 def option_label(option: OptionInputs, gpus_at_end: int | None) -> str:

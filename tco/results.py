@@ -64,6 +64,13 @@ class OptionResult:
     npv: float
     cost_per_million_tokens: float | None
     label: str  # how the headline names it, e.g. "Llama 3.1 70B on 4 rented H100s"
+    go_live_month: int = 1  # self-hosted: the first month the fleet serves the traffic
+    fallback: str | None = None  # self-hosted: the api option that serves it before then
+    fine_tuning_months: tuple[int, ...] = ()  # the months in which a fine-tuning run is paid for
+
+    def fine_tuning_runs(self, through_month: int) -> int:
+        """How many fine-tuning runs fall in months 1..through_month."""
+        return sum(1 for m in self.fine_tuning_months if m <= through_month)
 
     @property
     def categories(self) -> list[str]:

@@ -35,8 +35,9 @@ def pair(c: Comparison, option: str, versus: str) -> BreakEven:
     return next(p for p in c.break_even if p.option == option and p.versus == versus)
 
 
-def test_there_are_three_scenarios() -> None:
-    assert [p.name for p in SCENARIOS] == ["batch-documents.yaml", "internal-rag.yaml", "support-assistant.yaml"]
+def test_there_are_four_scenarios() -> None:
+    assert [p.name for p in SCENARIOS] == ["batch-documents.yaml", "fine-tuned-triage.yaml", "internal-rag.yaml",
+                                           "support-assistant.yaml"]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=IDS)
@@ -95,8 +96,12 @@ def test_scenarios_use_different_features() -> None:
     assert elastic == ["internal-rag"]
     assert office_hours == ["internal-rag"]
     assert amortized == ["batch-documents"]
-    assert set(cached) == {"internal-rag", "support-assistant"}
+    assert set(cached) == {"fine-tuned-triage", "internal-rag", "support-assistant"}
     assert batch == ["batch-documents"]
+    go_live = [name for name, s in inputs.items()
+               if any(isinstance(o, SelfHostedInputs) and o.go_live_month > 1 for o in s.options)]
+    tuned = [name for name, s in inputs.items() if any(o.shared.fine_tuning for o in s.options)]
+    assert go_live == tuned == ["fine-tuned-triage"]
     scalings = {o.scaling for s in inputs.values() for o in s.options if isinstance(o, SelfHostedInputs)}
     assert scalings == {"fixed", "scheduled", "autoscale"}
 

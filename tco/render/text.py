@@ -66,19 +66,42 @@ def volume_text(tokens: float | None, requests: float | None) -> str:
     return text
 
 
+def _path_to_it(option: OptionResult, through_month: int) -> str:
+    """What the self-hosted figures include beyond the fleet: `3 months on GPT-4.1 before go-live
+    and 2 fine-tuning runs`, counted through `through_month`; empty when there is neither."""
+    parts = []
+    waiting = min(option.go_live_month, through_month + 1) - 1
+    if waiting > 0 and option.fallback is not None:
+        parts.append(f"{month_count(waiting)} on {option.fallback} before go-live")
+    elif waiting > 0:
+        parts.append(f"{month_count(waiting)} before go-live")
+    runs = option.fine_tuning_runs(through_month)
+    if runs:
+        parts.append(f"{runs} fine-tuning run{'s' if runs != 1 else ''}")
+    return " and ".join(parts)
+
+
 def headline(comparison: Comparison, pair: BreakEven) -> str:
-    """One sentence a manager can quote, about one self-hosted option against the baseline."""
+    """One sentence a manager can quote, about one self-hosted option against the baseline.
+
+    The break-even accounts for the months on the fallback API before go-live and the fine-tuning
+    runs (issue 8), so the sentence says so when there are any.
+    """
     option = comparison.option(pair.option)
     who = f"Self-hosting {option.label}" if option.label != option.name else f"Self-hosting ({option.name})"
     horizon = comparison.horizon_months
     c = comparison.currency
     if pair.month is not None and pair.months is not None:
+        including = _path_to_it(option, pair.month)
         sentence = (f"{who} breaks even with {pair.versus} in month {pair.month} "
-                    f"(after {months_text(pair.months)}) and saves "
-                    f"{money_short(pair.savings_at_horizon, c)} over {month_count(horizon)}")
+                    f"(after {months_text(pair.months)}"
+                    + (f", including {including}" if including else "")
+                    + f") and saves {money_short(pair.savings_at_horizon, c)} over {month_count(horizon)}")
     else:
-        sentence = (f"{who} does not break even with {pair.versus} within {month_count(horizon)}: "
-                    f"it costs {money_short(-pair.savings_at_horizon, c)} more")
+        including = _path_to_it(option, horizon)
+        sentence = (f"{who} does not break even with {pair.versus} within {month_count(horizon)}"
+                    + (f" (including {including})" if including else "")
+                    + f": it costs {money_short(-pair.savings_at_horizon, c)} more")
     if pair.volume_tokens_per_month is not None:
         sentence += (f"; it stays cheaper from "
                      f"{volume_text(pair.volume_tokens_per_month, pair.volume_requests_per_day)}")
