@@ -129,6 +129,10 @@ class Catalog:
         user = [k for k in self._user_table(kind)[0] if k not in self._bundled_blocks(kind)]
         return bundled + user
 
+    def bundled_keys(self, kind: str) -> list[str]:
+        """The entry names of the bundled table, in file order."""
+        return list(self._bundled_blocks(kind))
+
     def table(self, kind: str) -> dict[str, Entry]:
         """Every entry of a table after the overlay (parses them all: for listings and tests)."""
         return {key: entry for key in self.keys(kind) if (entry := self.get(kind, key)) is not None}

@@ -427,4 +427,5 @@ def refresh_command(table: str, key: str) -> str:
     if table == "api":
         return (f"`tco pricing import litellm model_prices_and_context_window.json --model {key} --only-existing` "
                 f"or `tco pricing set api {key} input=... output=...`")
-    return f"`tco pricing import skypilot vms.csv --cloud CLOUD` or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`"
+    return (f"`tco pricing import skypilot vms.csv --cloud CLOUD` "
+            f"or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`")

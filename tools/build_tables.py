@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, tco not installed
-from tco.importers.litellm import API_MODELS, api_fields, provider_page  # noqa: E402  one mapping, shared
+from tco.importers.litellm import API_MODELS, api_fields, provider_page  # one mapping, shared
 
 LITELLM_VERSION = "1.110.2"
 LITELLM_AS_OF = "2026-11-20"

@@ -22,8 +22,9 @@ from tco.pricing_files import TableText, TableWrite, edit_table, put
 
 Status = Literal["added", "changed", "unchanged", "skipped"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "skipped")
-# Fields that say where a figure came from; a difference in them alone is no change.
-_PROVENANCE = ("source", "sources", "as_of")
+# Fields that describe a figure rather than state one: a difference in them alone is no change
+# (they are written along with a changed figure).
+_PROVENANCE = ("source", "sources", "as_of", "notes")
 
 
 @dataclass(frozen=True)

@@ -268,8 +268,9 @@ def skip_reason(litellm_key: str, record: Any) -> str | None:
     mode = record.get("mode")
     if mode not in CHAT_MODES:
         return f"mode {mode!r} is not a chat model" if mode else "no mode given (not a chat model)"
-    prices = (record.get("input_cost_per_token"), record.get("output_cost_per_token"))
-    if any(not isinstance(p, int | float) or isinstance(p, bool) for p in prices):
+    prices = [p for p in (record.get("input_cost_per_token"), record.get("output_cost_per_token"))
+              if isinstance(p, int | float) and not isinstance(p, bool)]
+    if len(prices) < 2:
         return "no per-token input and output price"
     if any(p < 0 for p in prices):
         return "negative price"
