@@ -151,7 +151,9 @@ def _no_lock() -> Iterator[None]:
     yield
 
 
-_TOP_KEY = re.compile(r"^(?P<key>[^\s#'\"\-?&*!|>%@`{\[][^:#]*?|'[^']*'|\"[^\"\\]*\"):[ \t]*(#.*)?$")
+_TOP_KEY = re.compile(r"^(?P<key>[^\s#'\"\-?&*!|>%@`{\[][^:#]*?|'[^']*'|\"[^\"\\]*\"):(?:[ \t].*)?$")
+# Anchors, aliases and merge keys tie entries together: such a file is round-tripped whole.
+_LINKS = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]|<<:")
 
 
 class TableText:
@@ -181,6 +183,8 @@ class TableText:
             self._whole = loaded if isinstance(loaded, CommentedMap) else CommentedMap()
 
     def _split(self, text: str) -> bool:
+        if _LINKS.search(text):
+            return False
         lines = text.splitlines(keepends=True)
         pending: list[str] = []  # blank and comment lines not yet given to an entry
         key: str | None = None
