@@ -149,6 +149,13 @@ def _render_table(headers: list[str], rows: list[list[str]], colour: bool) -> st
     return "\n".join(line.rstrip() for line in stream.getvalue().splitlines()) + "\n"
 
 
+def _aligned(headers: list[str], rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell and never wrapped, so a file:line stays whole."""
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
+    lines = [headers, ["-" * w for w in widths], *rows]
+    return "".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in lines)
+
+
 def _escape_csv_cell(text: str) -> str:
     # Spreadsheets run cells starting with = + - @ as formulas (DESIGN §6).
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
@@ -222,13 +229,15 @@ def show(
              "line": r.line or None, "as_of": r.as_of, "source": r.citation} for r in rows]}
         write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
         return
-    cells = [[r.field, _cell(r.value), r.origin, f"{r.file}:{r.line}" if r.line else r.file, r.as_of or ""]
+    cells = [[r.field, _cell(r.value), r.origin, r.as_of or "", f"{r.file}:{r.line}" if r.line else r.file]
              for r in rows if r.field not in ("source", "sources", "as_of")]
-    text = f"{kind.value} {name}\n" + _render_table(["field", "value", "from", "file", "as_of"], cells,
-                                                     use_colour(output))
-    citations = list(dict.fromkeys(r.citation for r in rows if r.citation and r.field not in ("source", "sources")))
-    if citations:
-        text += "\nsources:\n" + "".join(f"  {c}\n" for c in citations)
+    text = f"{kind.value} {name}\n" + _aligned(["field", "value", "from", "as_of", "file"], cells)
+    by_citation: dict[str, list[str]] = {}
+    for r in rows:
+        if r.field not in ("source", "sources", "as_of"):
+            by_citation.setdefault(r.citation or f"{r.file} (your file is the source)", []).append(r.field)
+    text += "\nsources:\n" + "".join(f"  {', '.join(fields)}: {citation}\n"
+                                      for citation, fields in by_citation.items())
     write_output(text, output)
 
 
