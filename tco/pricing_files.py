@@ -440,6 +440,11 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
     fields = TABLE_FIELDS[kind]
     problems: list[Problem] = []
     assignments: list[Assignment] = []
+    if not name.strip() or name != name.strip() or any(ord(c) < 32 for c in name):
+        problems.append(Problem(repr(name), "an entry name must be non-empty text without surrounding spaces "
+                                "or control characters"))
+    if not arguments:
+        problems.append(Problem(name, "give at least one FIELD=VALUE"))
     for argument in arguments:
         target, equals, text = argument.partition("=")
         target = target.strip()
@@ -499,9 +504,11 @@ def _convert(rule: str, field: str, subkey: str, text: str) -> Any:
 
 
 def _number(text: str) -> float | int:
+    """A number as written: `2.5M` -> 2500000, `80` -> 80, `1.5` -> 1.5, `1e9` -> 1000000000.0."""
     value = parse_number(text)
     plain = text.replace("_", "").strip()
-    if value.is_integer() and abs(value) < 1e15 and not any(c in plain for c in ".eE"):
+    suffixed = plain[-1:].upper() in ("K", "M", "B", "T")
+    if value.is_integer() and abs(value) < 1e15 and "e" not in plain.lower() and (suffixed or "." not in plain):
         return int(value)
     return _tidy(value)
 

@@ -95,7 +95,7 @@ def test_new_entry_is_appended_after_everything(tmp_path: Path) -> None:
     set_fields(path, "api", "acme/new-model", "input=2.5M", "output=1e-7", "batch_discount=15%")
     new = path.read_bytes().decode()
     assert new.startswith(USER_API)
-    assert new[len(USER_API):] == ("\nacme/new-model:\n  input: 2500000.0\n  output: 1.0e-07\n"
+    assert new[len(USER_API):] == ("\nacme/new-model:\n  input: 2500000\n  output: 1.0e-07\n"
                                    "  batch_discount: 0.15\n  as_of: 2026-11-27\n")
 
 
@@ -278,3 +278,10 @@ def test_comments_only_file_keeps_its_comments(tmp_path: Path) -> None:
     set_fields(path, "gpus", "l4", "purchase_price=2600")
     assert path.read_text(encoding="utf-8") == "# just a note\n# another\n\nl4:\n  purchase_price: 2600\n" \
                                                "  as_of: 2026-11-27\n"
+
+
+@pytest.mark.parametrize("name", ["", " padded", "two\nlines"])
+def test_bad_entry_names_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(TcoError, match="entry name"):
+        set_fields(tmp_path / "api.yaml", "api", name, "input=1")
+    assert not (tmp_path / "api.yaml").exists()

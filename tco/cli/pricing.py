@@ -6,13 +6,10 @@ user pricing folder only, through `tco.pricing_files` (locked, validated, atomic
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 import os
-import shlex
-import subprocess
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -196,6 +193,8 @@ def list_(
         line += [r.name, *(_cell(r.values.get(c)) for c in columns), r.as_of or "", r.origin]
         cells.append(line)
     if format is ListFormat.csv:
+        import csv
+
         stream = io.StringIO()
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(headers)
@@ -314,6 +313,8 @@ def remove(
 
 
 def _editor() -> list[str]:
+    import shlex
+
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     return shlex.split(command)
 
@@ -327,6 +328,7 @@ def edit(
 ) -> None:
     """Open your table in $VISUAL/$EDITOR; on save it is validated, and an invalid file can be re-opened or
     discarded."""
+    import subprocess
     import tempfile
 
     from tco.catalog import check_user_table
@@ -407,12 +409,12 @@ def _report(plan: ImportPlan, path: Path, dry_run: bool, format: PlanFormat, out
             lines.append(f"skipped    {len(records)} x {reason} ({examples})")
         lines.append(f"{plan.kind}.yaml from {plan.source}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
         text = "\n".join(lines) + "\n"
+    # Write first: if the table cannot take the import, nothing claims it was applied.
+    write = apply_plan(plan, path, dry_run=dry_run) if plan.to_write() else None
     write_output(text, output)
-    if not plan.to_write():
+    if write is None:
         typer.echo(f"nothing to write; {path} is unchanged", err=True)
-        return
-    write = apply_plan(plan, path, dry_run=dry_run)
-    if dry_run:
+    elif dry_run:
         typer.echo(f"dry run: {path} not written", err=True)
     elif write.changed:
         typer.echo(f"wrote {path}", err=True)
