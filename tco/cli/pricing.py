@@ -326,8 +326,7 @@ def edit(
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Open your table in $VISUAL/$EDITOR; on save it is validated, and an invalid file can be re-opened or
-    discarded."""
+    """Open your table in $VISUAL/$EDITOR, validated on save: an invalid edit can be re-opened or discarded."""
     import subprocess
     import tempfile
 
