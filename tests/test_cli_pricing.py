@@ -186,6 +186,13 @@ def test_init_defaults_to_the_configuration_folder(isolated_home: Path) -> None:
     assert (isolated_home / ".config" / "tco" / "pricing" / "gpus.yaml").is_file()
 
 
+def test_init_follows_pricing_and_the_environment(tmp_path: Path) -> None:
+    assert run("pricing", "init", "--pricing", tmp_path / "a").exit_code == 0
+    assert (tmp_path / "a" / "api.yaml").is_file()
+    assert run("pricing", "init", env={"TCO_PRICING": str(tmp_path / "b")}).exit_code == 0
+    assert (tmp_path / "b" / "api.yaml").is_file()
+
+
 # --- edit --------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 from enum import StrEnum
 from pathlib import Path
@@ -180,6 +179,8 @@ def list_(
     kinds = (kind.value,) if kind else TABLE_KINDS
     rows = list_rows(_catalog(pricing), kinds, search)
     if format is ListFormat.json:
+        import json
+
         data = [{"table": r.table, "name": r.name, "origin": r.origin, "as_of": r.as_of,
                  "fields": _json_value(r.values)} for r in rows]
         write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
@@ -223,6 +224,8 @@ def show(
 
     rows = entry_fields(_catalog(pricing), kind.value, name)
     if format is PlanFormat.json:
+        import json
+
         data = {"table": kind.value, "name": name, "fields": [
             {"field": r.field, "value": _json_value(r.value), "origin": r.origin, "file": r.file,
              "line": r.line or None, "as_of": r.as_of, "source": r.citation} for r in rows]}
@@ -250,13 +253,17 @@ def init(
                                                   "~/.config/tco/pricing on Linux).", file_okay=False,
                                                   show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite table files that already exist.")] = False,
+    pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write a user pricing folder: one commented, empty file per table, explaining the overlay rule."""
-    from tco.catalog import TABLE_KINDS, default_user_pricing_dir
+    from tco.catalog import ENV_PRICING, TABLE_KINDS, default_user_pricing_dir
     from tco.pricing_files import atomic_write_text, table_template
 
-    target = folder or default_user_pricing_dir()
+    # DIR, else --pricing, else $TCO_PRICING, else the configuration folder: where every other
+    # command would look.
+    target = folder or pricing or (Path(os.environ[ENV_PRICING]) if os.environ.get(ENV_PRICING) else None) \
+        or default_user_pricing_dir()
     files = [target / f"{kind}.yaml" for kind in TABLE_KINDS]
     existing = [f for f in files if f.exists()]
     if existing and not force:
@@ -266,8 +273,8 @@ def init(
     for kind, path in zip(TABLE_KINDS, files, strict=True):
         atomic_write_text(path, table_template(kind))
         typer.echo(f"wrote {path}", err=True)
-    if folder is not None and folder.resolve() != default_user_pricing_dir().resolve():
-        typer.echo(f"next: tco compare SCENARIO --pricing {folder} (or export TCO_PRICING={folder})", err=True)
+    if target.resolve() != default_user_pricing_dir().resolve() and not os.environ.get(ENV_PRICING):
+        typer.echo(f"next: tco compare SCENARIO --pricing {target} (or export TCO_PRICING={target})", err=True)
 
 
 @pricing_app.command("set")
@@ -384,6 +391,8 @@ def _report(plan: ImportPlan, path: Path, dry_run: bool, format: PlanFormat, out
 
     counts = plan.counts()
     if format is PlanFormat.json:
+        import json
+
         data = {"table": plan.kind, "source": plan.source, "file": str(path), "dry_run": dry_run,
                 "counts": counts, "entries": [
                     {"name": e.key, "status": e.status, "record": e.record, "reason": e.reason or None,
