@@ -149,6 +149,26 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert write.changed and not (tmp_path / "api.yaml").exists()
 
 
+def test_odd_litellm_records_are_skipped_not_fatal(tmp_path: Path) -> None:
+    data = {
+        "acme/nan": {"mode": "chat", "input_cost_per_token": float("nan"), "output_cost_per_token": 1e-6},
+        "acme/huge": {"mode": "chat", "input_cost_per_token": 1e305, "output_cost_per_token": 1e-6},
+        "acme/text": {"mode": "chat", "input_cost_per_token": "3e-06", "output_cost_per_token": 1e-6},
+        "acme/neg": {"mode": "chat", "input_cost_per_token": -1e-6, "output_cost_per_token": 1e-6},
+        "acme/list": [1, 2],
+        "acme/ok": {"mode": "chat", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6,
+                    "cache_read_input_token_cost": "cheap", "input_cost_per_token_batches": float("inf")},
+    }
+    plan = plan_litellm(data, Catalog(), Selection(), label="odd.json", as_of=AS_OF)
+    reasons = {e.record: e.reason for e in plan.entries if e.status == "skipped"}
+    assert reasons == {"acme/nan": "price is not a finite number", "acme/huge": "price is not a finite number",
+                       "acme/text": "no per-token input and output price", "acme/neg": "negative price",
+                       "acme/list": "not a price record"}
+    apply_plan(plan, tmp_path / "api.yaml")
+    assert Catalog(tmp_path).get("api", "acme/ok").values == {  # type: ignore[union-attr]
+        "input": 1.0, "output": 2.0, "source": "LiteLLM odd.json, key acme/ok", "as_of": AS_OF}
+
+
 def test_not_a_litellm_file(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text("[1, 2]")

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from tco.catalog import Catalog
 from tco.errors import TcoError
@@ -213,17 +214,18 @@ def api_fields(record: dict[str, Any], extra_note: str | None = None) -> tuple[d
         "input": per_million(record["input_cost_per_token"]),
         "output": per_million(record["output_cost_per_token"]),
     }
-    if record.get("cache_read_input_token_cost") is not None:
-        row["cached_input"] = per_million(record["cache_read_input_token_cost"])
+    cached = record.get("cache_read_input_token_cost")
+    if _is_price(cached) and cached >= 0 and math.isfinite(cached * 1e6):
+        row["cached_input"] = per_million(cached)
     notes: list[str] = []
     if extra_note:
         notes.append(extra_note)
     bin_, bout = record.get("input_cost_per_token_batches"), record.get("output_cost_per_token_batches")
-    if bin_ is not None and record["input_cost_per_token"] > 0:
+    if _is_price(bin_) and math.isfinite(bin_) and record["input_cost_per_token"] > 0:
         d_in = share(1 - bin_ / record["input_cost_per_token"])
         if 0 <= d_in <= 1:
             row["batch_discount"] = d_in
-            if bout is not None and record["output_cost_per_token"] > 0:
+            if _is_price(bout) and math.isfinite(bout) and record["output_cost_per_token"] > 0:
                 d_out = share(1 - bout / record["output_cost_per_token"])
                 if abs(d_out - d_in) > 1e-9:
                     notes.append(f"batch discount on output is {d_out}, on input {d_in}")
@@ -238,6 +240,10 @@ def api_fields(record: dict[str, Any], extra_note: str | None = None) -> tuple[d
     if notes:
         row["notes"] = "; ".join(notes)
     return row, log
+
+
+def _is_price(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def provider_page(record: dict[str, Any], provider: str) -> str | None:
@@ -268,12 +274,14 @@ def skip_reason(litellm_key: str, record: Any) -> str | None:
     mode = record.get("mode")
     if mode not in CHAT_MODES:
         return f"mode {mode!r} is not a chat model" if mode else "no mode given (not a chat model)"
-    prices = [p for p in (record.get("input_cost_per_token"), record.get("output_cost_per_token"))
-              if isinstance(p, int | float) and not isinstance(p, bool)]
+    prices: list[float] = [p for p in (record.get("input_cost_per_token"), record.get("output_cost_per_token"))
+                           if _is_price(p)]
     if len(prices) < 2:
         return "no per-token input and output price"
     if any(p < 0 for p in prices):
         return "negative price"
+    if any(not math.isfinite(p * 1e6) for p in prices):
+        return "price is not a finite number"
     return None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def _price(text: str | None) -> float | None:
         value = float(text or "")
     except ValueError:
         return None
-    return value if value > 0 else None
+    return value if value > 0 and math.isfinite(value) else None
 
 
 def _count(text: str | None) -> int | None:
@@ -136,14 +137,14 @@ def _count(text: str | None) -> int | None:
         value = float(text or "")
     except ValueError:
         return None
-    return int(value) if value >= 1 and value.is_integer() else None
+    return int(value) if math.isfinite(value) and value >= 1 and value.is_integer() else None
 
 
 def plan_skypilot(path: Path, catalog: Catalog, *, cloud: str, region: str | None, as_of: dt.date,
                   selection: Selection | None = None) -> ImportPlan:
     """What importing the catalog at `path` into gpus.yaml `rent_per_hour.{cloud}` would do."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet may have added a BOM
     except OSError as exc:
         raise TcoError.single(str(path), f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
