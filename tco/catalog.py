@@ -22,6 +22,22 @@ from tco.yamlsource import YamlDocument, format_path, read_yaml
 
 TABLE_KINDS = ("api", "gpus", "models", "throughput")
 ENV_PRICING = "TCO_PRICING"
+ENV_TODAY = "TCO_TODAY"
+DEFAULT_MAX_PRICE_AGE_DAYS = 180
+# The fields that are prices (they go stale); specs and measurements do not.
+PRICE_FIELDS = {"api": ("input", "output", "cached_input", "batch_discount"),
+                "gpus": ("rent_per_hour", "purchase_price")}
+
+
+def today() -> dt.date:
+    """Today's date, or $TCO_TODAY (YYYY-MM-DD) when set: for reproducible runs and tests."""
+    pinned = os.environ.get(ENV_TODAY)
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise TcoError.single(f"${ENV_TODAY}", f"{pinned!r} is not a date; write YYYY-MM-DD") from None
+    return dt.date.today()
 
 # Field names per table, and which of them are numbers that may not be negative.
 _COMMON = {"source": "text", "as_of": "date", "notes": "text", "sources": "citations"}
@@ -113,6 +129,10 @@ class Catalog:
         user = [k for k in self._user_table(kind)[0] if k not in self._bundled_blocks(kind)]
         return bundled + user
 
+    def bundled_keys(self, kind: str) -> list[str]:
+        """The entry names of the bundled table, in file order."""
+        return list(self._bundled_blocks(kind))
+
     def table(self, kind: str) -> dict[str, Entry]:
         """Every entry of a table after the overlay (parses them all: for listings and tests)."""
         return {key: entry for key in self.keys(kind) if (entry := self.get(kind, key)) is not None}
@@ -155,6 +175,15 @@ class Catalog:
                 doc = read_yaml(user_file.read_bytes(), str(user_file))
                 self._user[kind] = (_checked_user_table(kind, doc), doc)
         return self._user[kind]
+
+    def user_document(self, kind: str) -> YamlDocument | None:
+        """The user's table as read (with positions), or None when the user folder has no such file."""
+        return self._user_table(kind)[1]
+
+    def bundled_text(self, kind: str) -> str:
+        """The bundled table's text ('' when absent), e.g. to find the line of an entry."""
+        path = self.bundled_dir / f"{kind}.yaml"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -217,6 +246,15 @@ def _overlay(base: Entry, top: Entry) -> Entry:
     return Entry(base.table, base.key, values, origins)
 
 
+def check_user_table(kind: str, text: bytes, source: str) -> dict[str, dict[str, Any]]:
+    """Parse and check a user table's text exactly as `Catalog` does; return entry -> checked fields.
+
+    Raises TcoError with every problem (file, line, field) at once. `tco pricing set` and
+    `tco compare` share this, so they agree on what a valid user table is.
+    """
+    return _checked_user_table(kind, read_yaml(text, source))
+
+
 def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any]]:
     """Check a user table's shape and field types; raise every problem at once."""
     problems: list[Problem] = []
@@ -250,6 +288,11 @@ def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any
     if problems:
         raise TcoError(problems)
     return checked
+
+
+def check_field(rule: str, value: Any) -> Any:
+    """`value` checked against a TABLE_FIELDS rule, as the overlay reads it; raises ValueError."""
+    return _check_field(rule, value)
 
 
 def _check_field(rule: str, value: Any) -> Any:

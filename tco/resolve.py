@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from tco import schema
-from tco.catalog import Catalog, Entry, FieldOrigin
+from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
 from tco.errors import did_you_mean
 from tco.inputs import (
     DAYS_PER_MONTH,
@@ -26,7 +26,6 @@ from tco.results import DEFAULT_SOURCE, Assumption
 from tco.validation import Problems
 from tco.yamlsource import Path
 
-STALE_AFTER_DAYS = 365
 _RENT_ONLY = ("cloud", "hourly_rate_per_gpu", "rent_change_per_year")
 _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "residual_value", "power",
              "hosting_per_gpu_month", "maintenance_per_year")
@@ -35,14 +34,16 @@ _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "
 class Resolver:
     """Applies defaults and table values to a validated scenario, recording each as an assumption."""
 
-    def __init__(self, scenario: schema.Scenario, catalog: Catalog, problems: Problems, today: dt.date) -> None:
+    def __init__(self, scenario: schema.Scenario, catalog: Catalog, problems: Problems, today: dt.date,
+                 max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS) -> None:
         self.scenario = scenario
+        self.max_price_age_days = max_price_age_days
         self.catalog = catalog
         self.problems = problems
         self.today = today
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
-        self._stale_warned: set[tuple[str, str]] = set()
+        self._stale_warned: set[tuple[str, str, str]] = set()
         self.cached_share = 0.0
 
     # helpers
@@ -59,23 +60,27 @@ class Resolver:
         if entry is None or entry.get(name) is None:
             return None
         self.assumptions.append(_table_assumption(label, entry.get(name), entry, name))
-        self._check_age(entry, entry.origin(name))
+        self._check_age(entry, name, entry.origin(name))
         return entry.get(name)
 
-    def _check_age(self, entry: Entry, origin: FieldOrigin) -> None:
-        """Warn once per entry about a price older than a year (measurements do not go stale)."""
+    def _check_age(self, entry: Entry, name: str, origin: FieldOrigin) -> None:
+        """Warn once per entry and file about a price older than `max_price_age_days` (issue 3, item 5).
+
+        Only prices go stale (PRICE_FIELDS); specs and measured throughput do not.
+        """
         as_of = origin.as_of
-        if entry.table not in ("api", "gpus") or as_of is None or (entry.table, entry.key) in self._stale_warned:
+        key = (entry.table, entry.key, origin.file.rsplit(":", 1)[0])
+        if name not in PRICE_FIELDS.get(entry.table, ()) or as_of is None or key in self._stale_warned:
             return
         try:
             age = (self.today - dt.date.fromisoformat(as_of)).days
         except ValueError:
             return
-        if age > STALE_AFTER_DAYS:
-            self._stale_warned.add((entry.table, entry.key))
-            self.warnings.append(f"the price of {entry.key} in {origin.file} is "
-                                 f"{age} days old (as of {as_of}); check it, and set the current one inline "
-                                 "or in your pricing folder")
+        if age > self.max_price_age_days:
+            self._stale_warned.add(key)
+            self.warnings.append(f"the {entry.table} price of {entry.key} in {origin.file} is {age} days old "
+                                 f"(as of {as_of}, over {self.max_price_age_days}); refresh it with "
+                                 f"{refresh_command(entry.table, entry.key)}, or set the current one inline")
 
     def lookup(self, kind: str, key: str | None, path: Path) -> Entry | None:
         if key is None:
@@ -406,7 +411,7 @@ class Resolver:
                                                "tco default: the lowest rent listed in pricing/gpus.yaml"))
         self.assumptions.append(_table_assumption(f"{label}.hourly_rate_per_gpu", rents[cloud], gpu,
                                                   "rent_per_hour", f"rent_per_hour.{cloud}"))
-        self._check_age(gpu, gpu.origin("rent_per_hour"))
+        self._check_age(gpu, "rent_per_hour", gpu.origin("rent_per_hour"))
         return float(rents[cloud])
 
 
@@ -427,3 +432,12 @@ def _short_gpu_name(gpu: Entry | None) -> str | None:
     for vendor in ("NVIDIA ", "AMD "):
         name = name.removeprefix(vendor)
     return name
+
+
+def refresh_command(table: str, key: str) -> str:
+    """The `tco pricing` command that refreshes one stale price (named in the warning)."""
+    if table == "api":
+        return (f"`tco pricing import litellm model_prices_and_context_window.json --model {key} --only-existing` "
+                f"or `tco pricing set api {key} input=... output=...`")
+    return (f"`tco pricing import skypilot vms.csv --cloud CLOUD` "
+            f"or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tco.catalog import Catalog
+from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
+from tco.catalog import today as current_date
 from tco.errors import TcoError
 from tco.inputs import ScenarioInputs
 from tco.overrides import apply_overrides
@@ -38,10 +39,16 @@ def load_scenario(
     catalog: Catalog | None = None,
     basis: str | None = None,
     today: dt.date | None = None,
+    max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS,
 ) -> LoadedScenario:
-    """Read, check and resolve the scenario at `path`; raise TcoError with every problem found."""
+    """Read, check and resolve the scenario at `path`; raise TcoError with every problem found.
+
+    `today` (default: `tco.catalog.today()`) and `max_price_age_days` decide which table prices
+    are reported as stale.
+    """
     doc = read_yaml_file(path)
-    return resolve_document(doc, overrides=overrides, catalog=catalog, basis=basis, today=today)
+    return resolve_document(doc, overrides=overrides, catalog=catalog, basis=basis, today=today,
+                            max_price_age_days=max_price_age_days)
 
 
 def resolve_document(
@@ -51,6 +58,7 @@ def resolve_document(
     catalog: Catalog | None = None,
     basis: str | None = None,
     today: dt.date | None = None,
+    max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS,
 ) -> LoadedScenario:
     """Check and resolve an already-read scenario document (see `load_scenario`)."""
     _require_mapping(doc)
@@ -59,7 +67,8 @@ def resolve_document(
     scenario = validate(doc.data, problems)
     problems.raise_if_any()
     assert scenario is not None  # validate returns None only after recording problems
-    resolver = Resolver(scenario, catalog or Catalog(), problems, today or dt.date.today())
+    resolver = Resolver(scenario, catalog or Catalog(), problems, today or current_date(),
+                        max_price_age_days=max_price_age_days)
     inputs = resolver.resolve(basis)
     problems.raise_if_any()
     return LoadedScenario(doc.source, inputs, resolver.assumptions, resolver.warnings)

@@ -38,6 +38,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, tco not installed
+from tco.importers.litellm import API_MODELS, api_fields, provider_page  # one mapping, shared
+
 LITELLM_VERSION = "1.110.2"
 LITELLM_AS_OF = "2026-11-20"
 RENT_AS_OF = "2026-11-20"
@@ -45,155 +48,6 @@ RENT_AS_OF = "2026-11-20"
 # --------------------------------------------------------------------------------------------
 # API models
 # --------------------------------------------------------------------------------------------
-
-PROVIDER_PAGES = {
-    "openai": "https://openai.com/api/pricing/",
-    "anthropic": "https://platform.claude.com/docs/en/about-claude/pricing",
-    "gemini": "https://ai.google.dev/gemini-api/docs/pricing",
-    "mistral": "https://mistral.ai/pricing",
-    "deepseek": "https://api-docs.deepseek.com/quick_start/pricing",
-    "together_ai": "https://www.together.ai/pricing",
-    "fireworks_ai": "https://fireworks.ai/pricing",
-    "deepinfra": "https://deepinfra.com/pricing",
-    "groq": "https://groq.com/pricing",
-}
-
-# (table key, LiteLLM key, extra note or None). Order here is the order in the file:
-# by provider, then model.
-API_MODELS: list[tuple[str, str, str | None]] = [
-    # OpenAI
-    ("openai/gpt-4.1", "gpt-4.1", None),
-    ("openai/gpt-4.1-mini", "gpt-4.1-mini", None),
-    ("openai/gpt-4o", "gpt-4o", None),
-    ("openai/gpt-4o-mini", "gpt-4o-mini", None),
-    ("openai/gpt-5.1", "gpt-5.1", None),
-    ("openai/gpt-5.2", "gpt-5.2", None),
-    ("openai/gpt-5.4", "gpt-5.4", None),
-    ("openai/gpt-5.4-mini", "gpt-5.4-mini", None),
-    ("openai/gpt-5.4-nano", "gpt-5.4-nano", None),
-    ("openai/gpt-5.5", "gpt-5.5", None),
-    # OpenAI fine-tuned models: inference prices of a model fine-tuned from this base, and its
-    # training price (TRAINING_PRICES below)
-    ("openai/ft:gpt-4.1", "ft:gpt-4.1-2025-04-14", None),
-    ("openai/ft:gpt-4.1-mini", "ft:gpt-4.1-mini-2025-04-14", None),
-    ("openai/ft:gpt-4o", "ft:gpt-4o-2024-08-06", None),
-    ("openai/ft:gpt-4o-mini", "ft:gpt-4o-mini-2024-07-18", None),
-    # Anthropic
-    ("anthropic/claude-haiku-4-5", "claude-haiku-4-5", None),
-    ("anthropic/claude-opus-4-7", "claude-opus-4-7", None),
-    ("anthropic/claude-opus-5-5", "claude-opus-5-5", None),
-    ("anthropic/claude-sonnet-4-5", "claude-sonnet-4-5", None),
-    ("anthropic/claude-sonnet-4-6", "claude-sonnet-4-6", None),
-    ("anthropic/claude-sonnet-5-5", "claude-sonnet-5-5", None),
-    # Google Gemini API
-    ("gemini/gemini-2.5-flash", "gemini/gemini-2.5-flash", None),
-    ("gemini/gemini-2.5-flash-lite", "gemini/gemini-2.5-flash-lite", None),
-    ("gemini/gemini-2.5-pro", "gemini/gemini-2.5-pro", None),
-    ("gemini/gemini-3-flash-preview", "gemini/gemini-3-flash-preview", None),
-    ("gemini/gemini-3.1-flash-lite", "gemini/gemini-3.1-flash-lite", None),
-    ("gemini/gemini-3.1-pro-preview", "gemini/gemini-3.1-pro-preview", None),
-    # Mistral
-    (
-        "mistral/mistral-large-latest",
-        "mistral/mistral-large-latest",
-        "alias of Mistral Large 3 (25.12)",
-    ),
-    (
-        "mistral/mistral-medium-latest",
-        "mistral/mistral-medium-latest",
-        "alias of Mistral Medium 3.5 (26.04)",
-    ),
-    (
-        "mistral/mistral-small-latest",
-        "mistral/mistral-small-latest",
-        "alias of Mistral Small 4.0 (26.03)",
-    ),
-    # DeepSeek (first party)
-    ("deepseek/deepseek-v3.2", "deepseek/deepseek-v3.2", None),
-    ("deepseek/deepseek-v4-flash", "deepseek/deepseek-v4-flash", None),
-    ("deepseek/deepseek-v4-pro", "deepseek/deepseek-v4-pro", None),
-    # Hosts of open-weights models
-    ("deepinfra/deepseek-r1-0528", "deepinfra/deepseek-ai/DeepSeek-R1-0528", None),
-    ("deepinfra/deepseek-v3-0324", "deepinfra/deepseek-ai/DeepSeek-V3-0324", None),
-    ("deepinfra/gpt-oss-120b", "deepinfra/openai/gpt-oss-120b", None),
-    ("deepinfra/gpt-oss-20b", "deepinfra/openai/gpt-oss-20b", None),
-    (
-        "deepinfra/llama-3.1-70b-instruct-turbo",
-        "deepinfra/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo",
-        None,
-    ),
-    (
-        "deepinfra/llama-3.1-8b-instruct-turbo",
-        "deepinfra/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo",
-        None,
-    ),
-    (
-        "deepinfra/llama-3.3-70b-instruct-turbo",
-        "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
-        None,
-    ),
-    (
-        "deepinfra/mixtral-8x7b-instruct-v0.1",
-        "deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1",
-        None,
-    ),
-    ("deepinfra/qwen2.5-72b-instruct", "deepinfra/Qwen/Qwen2.5-72B-Instruct", None),
-    (
-        "deepinfra/qwen3-235b-a22b-instruct-2507",
-        "deepinfra/Qwen/Qwen3-235B-A22B-Instruct-2507",
-        None,
-    ),
-    (
-        "fireworks_ai/deepseek-r1-0528",
-        "fireworks_ai/accounts/fireworks/models/deepseek-r1-0528",
-        None,
-    ),
-    ("fireworks_ai/deepseek-v3", "fireworks_ai/accounts/fireworks/models/deepseek-v3", None),
-    ("fireworks_ai/gpt-oss-20b", "fireworks_ai/accounts/fireworks/models/gpt-oss-20b", None),
-    (
-        "fireworks_ai/llama-v3p1-405b-instruct",
-        "fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct",
-        None,
-    ),
-    (
-        "fireworks_ai/llama-v3p1-70b-instruct",
-        "fireworks_ai/accounts/fireworks/models/llama-v3p1-70b-instruct",
-        None,
-    ),
-    (
-        "fireworks_ai/llama-v3p1-8b-instruct",
-        "fireworks_ai/accounts/fireworks/models/llama-v3p1-8b-instruct",
-        None,
-    ),
-    (
-        "fireworks_ai/llama-v3p3-70b-instruct",
-        "fireworks_ai/accounts/fireworks/models/llama-v3p3-70b-instruct",
-        None,
-    ),
-    (
-        "fireworks_ai/mixtral-8x7b-instruct",
-        "fireworks_ai/accounts/fireworks/models/mixtral-8x7b-instruct",
-        None,
-    ),
-    (
-        "fireworks_ai/qwen2p5-72b-instruct",
-        "fireworks_ai/accounts/fireworks/models/qwen2p5-72b-instruct",
-        None,
-    ),
-    (
-        "fireworks_ai/qwen3-235b-a22b-instruct-2507",
-        "fireworks_ai/accounts/fireworks/models/qwen3-235b-a22b-instruct-2507",
-        None,
-    ),
-    ("groq/gpt-oss-120b", "groq/openai/gpt-oss-120b", None),
-    ("groq/gpt-oss-20b", "groq/openai/gpt-oss-20b", None),
-    ("together_ai/deepseek-r1-0528", "together_ai/deepseek-ai/DeepSeek-R1-0528", None),
-    ("together_ai/deepseek-v3", "together_ai/deepseek-ai/DeepSeek-V3", None),
-    ("together_ai/gpt-oss-120b", "together_ai/openai/gpt-oss-120b", None),
-    ("together_ai/llama-3.1-405b-instruct", "together_ai/meta-llama/Llama-3.1-405B-Instruct", None),
-    ("together_ai/qwen2.5-72b-instruct", "together_ai/Qwen/Qwen2.5-72B-Instruct", None),
-]
-
 
 # Supervised fine-tuning prices per 1M training tokens (tokens in the training file x epochs).
 # LiteLLM has the fine-tuned models' inference prices but not their training prices; these
@@ -207,28 +61,12 @@ TRAINING_PRICES: dict[str, float] = {
 TRAINING_SOURCE = "training price: OpenAI pricing page, fine-tuning section"
 
 
-def per_million(x: float) -> float:
-    """USD per token -> USD per 1M tokens, without float noise (1.9999999999999998 -> 2.0)."""
-    return float(f"{x * 1e6:.10g}")
-
-
-def share(x: float) -> float:
-    return float(f"{x:.6g}")
-
-
-def tier_notes(entry: dict[str, Any]) -> list[str]:
-    """Context-tier prices (input/output above N tokens), which the engine does not model."""
-    notes = []
-    for k, v in sorted(entry.items()):
-        if not k.startswith("input_cost_per_token_above_") or not k.endswith("_tokens"):
-            continue
-        tier = k[len("input_cost_per_token_above_") : -len("_tokens")]
-        out = entry.get(f"output_cost_per_token_above_{tier}_tokens")
-        text = f"above {tier.upper()} tokens of context: input {per_million(v)}"
-        if out is not None:
-            text += f" / output {per_million(out)}"
-        notes.append(text + " per 1M (not modelled)")
-    return notes
+def with_training(row: dict[str, Any], price: float) -> dict[str, Any]:
+    """`row` with `training` right after the token prices."""
+    fields = list(row.items())
+    at = next((i + 1 for i, (k, _) in enumerate(fields) if k == "cached_input"), 2)
+    fields.insert(at, ("training", price))
+    return dict(fields)
 
 
 def build_api(litellm: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -239,38 +77,11 @@ def build_api(litellm: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[
             raise SystemExit(f"LiteLLM key {lkey!r} (for {key}) not in the price file")
         e = litellm[lkey]
         provider = key.split("/", 1)[0]
-        row: dict[str, Any] = {
-            "input": per_million(e["input_cost_per_token"]),
-            "output": per_million(e["output_cost_per_token"]),
-        }
-        if e.get("cache_read_input_token_cost") is not None:
-            row["cached_input"] = per_million(e["cache_read_input_token_cost"])
+        row, notes_log = api_fields(e, extra)
         if key in TRAINING_PRICES:
-            row["training"] = TRAINING_PRICES[key]
-        notes: list[str] = []
-        if extra:
-            notes.append(extra)
-        bin_, bout = e.get("input_cost_per_token_batches"), e.get("output_cost_per_token_batches")
-        if bin_ is not None and e["input_cost_per_token"] > 0:
-            d_in = share(1 - bin_ / e["input_cost_per_token"])
-            row["batch_discount"] = d_in
-            if bout is not None and e["output_cost_per_token"] > 0:
-                d_out = share(1 - bout / e["output_cost_per_token"])
-                if abs(d_out - d_in) > 1e-9:
-                    notes.append(f"batch discount on output is {d_out}, on input {d_in}")
-                    log.append(f"{key}: batch discount differs in/out ({d_in} vs {d_out})")
-        notes.extend(tier_notes(e))
-        if e.get("cache_creation_input_token_cost"):
-            notes.append(
-                f"cache writes {per_million(e['cache_creation_input_token_cost'])} per 1M "
-                "(not modelled)"
-            )
-        if e.get("deprecation_date"):
-            notes.append(f"provider deprecation date {e['deprecation_date']} (per LiteLLM)")
-        if notes:
-            row["notes"] = "; ".join(notes)
-        page = e.get("source") if "pricing" in str(e.get("source", "")) else None
-        page = page or PROVIDER_PAGES[provider]
+            row = with_training(row, TRAINING_PRICES[key])
+        log.extend(f"{key}: {line}" for line in notes_log)
+        page = provider_page(e, provider)
         row["source"] = (
             f"LiteLLM model_prices_and_context_window.json (litellm {LITELLM_VERSION}, MIT), "
             f"key {lkey}; provider page {page}"

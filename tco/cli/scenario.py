@@ -12,6 +12,7 @@ from tco.cli.shared import (
     BasisOpt,
     DebugOpt,
     ExportFormat,
+    MaxPriceAgeOpt,
     OutputOpt,
     PricingOpt,
     ScenarioArgs,
@@ -27,7 +28,7 @@ from tco.render import OutputFormat
 
 
 def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path | None,
-                 basis: Basis | None) -> list[Any]:
+                 basis: Basis | None, max_price_age: int) -> list[Any]:
     """Compare every scenario; report the problems of all files before failing."""
     from tco.catalog import Catalog, user_pricing_dir
     from tco.compare import compare_loaded
@@ -39,7 +40,7 @@ def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path |
     for path in paths:
         try:
             loaded = load_scenario(str(path), overrides=overrides or [], catalog=catalog,
-                                   basis=basis.value if basis else None)
+                                   basis=basis.value if basis else None, max_price_age_days=max_price_age)
             comparisons.append(compare_loaded(loaded))
         except TcoError as error:
             problems.extend(error.problems)
@@ -65,12 +66,13 @@ def compare(
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Compare every option of one or more scenarios: totals, break-even month and volume."""
     from tco.render import renderer
 
-    comparisons = _compare_all(scenarios, set_, pricing, basis)
+    comparisons = _compare_all(scenarios, set_, pricing, basis, max_price_age)
     colour = use_colour(output)
     text = renderer(format)(comparisons, monthly, terminal_width(), colour)
     if format is OutputFormat.csv:  # the other formats carry their warnings in the output itself
@@ -87,12 +89,13 @@ def export(
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Export one row per option and month (CSV for spreadsheets, or JSON rows)."""
     from tco.render.csv import render_csv, render_rows_json
 
-    comparisons = _compare_all([scenario], set_, pricing, basis)
+    comparisons = _compare_all([scenario], set_, pricing, basis, max_price_age)
     text = render_csv(comparisons, monthly=True) if format is ExportFormat.csv else render_rows_json(comparisons)
     _print_warnings(comparisons)
     write_output(text, output)
@@ -104,6 +107,7 @@ def validate(
     scenarios: ScenarioArgs,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Check scenarios: exit 0 when every one would compare cleanly, 1 otherwise (prints no figures)."""
@@ -115,7 +119,8 @@ def validate(
     problems = []
     for path in scenarios:
         try:
-            loaded = load_scenario(str(path), overrides=set_ or [], catalog=catalog)
+            loaded = load_scenario(str(path), overrides=set_ or [], catalog=catalog,
+                                   max_price_age_days=max_price_age)
             compare_loaded(loaded)  # valid means `compare` works: the numbers must be computable too
         except TcoError as error:
             problems.extend(error.problems)

@@ -52,6 +52,8 @@ SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scen
                                                   "options.GPT-4.1.discount=15%. Repeatable.",
                                                   metavar="PATH=VALUE")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+MaxPriceAgeOpt = Annotated[int, typer.Option("--max-price-age", help="Warn about table prices older than "
+                                             "DAYS (by their as_of date).", metavar="DAYS", min=0)]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
