@@ -79,7 +79,7 @@ class Calibration:
         return 1.0 / (1.0 + self.moe_half_efficiency_expert_params_m / per_expert_m)
     usable_memory_share: float = 0.95
     reserve_gib_per_gpu: float = 2.0
-    min_useful_concurrency: int = 16
+    min_useful_concurrency: int = 64
 
 
 # Fitted by `python benchmarks/calibrate_capacity.py --fit` to 356 published TensorRT-LLM offline
@@ -97,6 +97,10 @@ CALIBRATION = Calibration(
     moe_half_efficiency_expert_params_m=25.0,
     dep_efficiency=0.65,
 )
+# What the fit achieves on its 356 measurements (tests/test_capacity.py checks it still holds).
+CALIBRATION_WITHIN_1_5X_SHARE = 0.92
+CALIBRATION_WORST_FACTOR = 2.2
+CALIBRATION_TYPICAL_ERROR = "a factor of 1.5 for 92% of 356 published TensorRT-LLM measurements (worst 2.2x)"
 
 
 @dataclass(frozen=True)
