@@ -184,15 +184,30 @@ class GpuSpec:
     fp8_tflops: float | None = None
     fp4_tflops: float | None = None
     interconnect_gb_s: float = 0.0
+    # Shares of the (NVIDIA-calibrated) efficiencies this GPU's software stack sustains; 1 for the
+    # GPUs the calibration data was measured on.
+    achieved_compute_share: float = 1.0
+    achieved_bandwidth_share: float = 1.0
 
     def tflops(self, precision: str) -> float:
         """Dense tensor TFLOPs the precision computes at: fp4 on fp4 units where the GPU has them,
         else fp8, else bf16; int4 is weight-only (bf16 compute)."""
         if precision == "fp4":
-            return self.fp4_tflops or self.fp8_tflops or self.bf16_tflops
-        if precision == "fp8":
-            return self.fp8_tflops or self.bf16_tflops
-        return self.bf16_tflops
+            peak = self.fp4_tflops or self.fp8_tflops or self.bf16_tflops
+        elif precision == "fp8":
+            peak = self.fp8_tflops or self.bf16_tflops
+        else:
+            peak = self.bf16_tflops
+        return peak * self.achieved_compute_share
+
+    @property
+    def attention_tflops(self) -> float:
+        """Dense bf16 TFLOPs sustained-share adjusted: attention runs in bf16 whatever the weights."""
+        return self.bf16_tflops * self.achieved_compute_share
+
+    @property
+    def bandwidth_bytes_per_second(self) -> float:
+        return self.bandwidth_tb_s * 1e12 * self.achieved_bandwidth_share
 
 
 @dataclass(frozen=True)
@@ -394,7 +409,7 @@ def _prefill_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parall
     # Routed experts run as many small grouped matrix products: `moe_efficiency` of a dense one.
     linear_params = model.active_params_b - model.active_expert_params_b * (1 - 1 / calibration.moe_efficiency(model))
     linear_seconds = 2 * linear_params * 1e9 / (gpu.tflops(precision) * 1e12 * efficiency)
-    attention_seconds = model.attention_flops_per_token(input_tokens / 2) / (gpu.bf16_tflops * 1e12 * efficiency)
+    attention_seconds = model.attention_flops_per_token(input_tokens / 2) / (gpu.attention_tflops * 1e12 * efficiency)
     # tp: the N GPUs share each token's FLOPs but all wait for its exchange, so per GPU the exchange
     # counts N times; dep: each GPU prefills its own tokens and exchanges only for them.
     exchange = _exchange_seconds_per_token(model, gpu, n, parallelism, calibration)
@@ -406,7 +421,7 @@ def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralle
                  output_tokens: float, fits: int, calibration: Calibration) -> float:
     """Output tokens per second per GPU at the batch the KV cache (and the scheduler) allows."""
     falloff = _tp_factor(n, calibration)
-    bandwidth = gpu.bandwidth_tb_s * 1e12 * calibration.bandwidth_efficiency / falloff
+    bandwidth = gpu.bandwidth_bytes_per_second * calibration.bandwidth_efficiency / falloff
     compute_efficiency = calibration.decode_compute_efficiency / falloff
     context = input_tokens + output_tokens / 2  # average context a decode step attends to
     per_weight = BYTES_PER_WEIGHT[precision]
@@ -431,7 +446,7 @@ def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralle
     memory_seconds = (weights_read + kv_read) / (gpus_sharing * bandwidth)
     linear_params = model.active_params_b - model.active_expert_params_b * (1 - 1 / moe_efficiency)
     linear = batch * 2 * linear_params * 1e9 / (gpu.tflops(precision) * 1e12)
-    attention = batch * model.attention_flops_per_token(context, decode=True) / (gpu.bf16_tflops * 1e12)
+    attention = batch * model.attention_flops_per_token(context, decode=True) / (gpu.attention_tflops * 1e12)
     compute_seconds = (linear + attention) / (gpus_sharing * compute_efficiency)
     exchange = batch * _exchange_seconds_per_token(model, gpu, n, parallelism, calibration)
     step = max(memory_seconds, compute_seconds) + exchange
@@ -482,4 +497,6 @@ def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
 
     return GpuSpec(key=key, memory_gb=float(values["memory_gb"]), bandwidth_tb_s=float(values["bandwidth_tb_s"]),
                    bf16_tflops=float(values["bf16_tflops"]), fp8_tflops=optional("fp8_tflops"),
-                   fp4_tflops=optional("fp4_tflops"), interconnect_gb_s=optional("interconnect_gb_s") or 0.0)
+                   fp4_tflops=optional("fp4_tflops"), interconnect_gb_s=optional("interconnect_gb_s") or 0.0,
+                   achieved_compute_share=optional("achieved_compute_share") or 1.0,
+                   achieved_bandwidth_share=optional("achieved_bandwidth_share") or 1.0)

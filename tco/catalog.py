@@ -30,7 +30,7 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
             **_COMMON},
     "gpus": {"name": "text", "memory_gb": "number", "bandwidth_tb_s": "number", "bf16_tflops": "number",
              "fp8_tflops": "number?", "fp4_tflops": "number?", "interconnect_gb_s": "number", "watts": "number",
-             "tdp_watts": "number",
+             "tdp_watts": "number", "achieved_compute_share": "share", "achieved_bandwidth_share": "share",
              "purchase_price": "number", "rent_per_hour": "rents", **_COMMON},
     "models": {"name": "text", "params_b": "number", "active_params_b": "number", "layers": "number",
                "hidden": "number", "kv_heads": "number", "head_dim": "number", "context": "number",
