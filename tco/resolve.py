@@ -7,10 +7,9 @@ Every value that did not come from the file becomes an `Assumption` naming its s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tco import schema
-from tco.capacity import CALIBRATION, CALIBRATION_TYPICAL_ERROR, ReplicaSize, gpu_spec, model_spec, size_replica
 from tco.catalog import Catalog, Entry, FieldOrigin
 from tco.errors import TcoError, did_you_mean
 from tco.inputs import (
@@ -26,6 +25,9 @@ from tco.inputs import (
 from tco.results import DEFAULT_SOURCE, Assumption
 from tco.validation import Problems
 from tco.yamlsource import Path
+
+if TYPE_CHECKING:
+    from tco.capacity import ReplicaSize
 
 STALE_AFTER_DAYS = 365
 DEFAULT_OUTPUT_TOKENS_PER_REQUEST = 500  # request shape for the capacity model when the workload is in tokens/month
@@ -346,6 +348,8 @@ class Resolver:
         if estimate is None:
             return None
         size, brief, source = estimate
+        from tco.capacity import CALIBRATION
+
         if gpus_per_replica is None:
             gpus_per_replica = size.gpus_per_replica
             self.assumptions.append(Assumption(
@@ -371,6 +375,9 @@ class Resolver:
                   precision: str, parallelism: str,
                   gpus_per_replica: int | None) -> tuple[ReplicaSize, str, str] | None:
         """The capacity model's sizing of this option, a short description of the case, and the full source."""
+        # Imported here: only options without measured figures pay for it (tco compare start-up).
+        from tco.capacity import CALIBRATION_TYPICAL_ERROR, gpu_spec, model_spec, size_replica
+
         request_in, request_out = self._request_shape(label)
         try:
             size = size_replica(model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values), precision,
