@@ -462,9 +462,10 @@ def _dep_share(parallelism: str, calibration: Calibration) -> float:
     return calibration.dep_efficiency if parallelism == "dep" else 1.0
 
 
-_MODEL_FIELDS = ("params_b", "active_params_b", "layers", "hidden", "attention_heads", "kv_heads", "head_dim",
+# Fields a table entry needs for the capacity model.
+MODEL_FIELDS = ("params_b", "active_params_b", "layers", "hidden", "attention_heads", "kv_heads", "head_dim",
                  "kv_bytes_per_token_bf16")
-_GPU_FIELDS = ("memory_gb", "bandwidth_tb_s", "bf16_tflops")
+GPU_FIELDS = ("memory_gb", "bandwidth_tb_s", "bf16_tflops")
 
 
 def _missing(table: str, key: str, values: Mapping[str, Any], names: tuple[str, ...]) -> None:
@@ -477,7 +478,7 @@ def _missing(table: str, key: str, values: Mapping[str, Any], names: tuple[str, 
 
 def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
     """A `ModelSpec` from a models.yaml entry's fields; TcoError naming what is missing."""
-    _missing("models", key, values, _MODEL_FIELDS)
+    _missing("models", key, values, MODEL_FIELDS)
     return ModelSpec(
         key=key, params_b=float(values["params_b"]), active_params_b=float(values["active_params_b"]),
         layers=int(values["layers"]), hidden=int(values["hidden"]), attention_heads=int(values["attention_heads"]),
@@ -492,7 +493,7 @@ def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
 
 def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
     """A `GpuSpec` from a gpus.yaml entry's fields; TcoError naming what is missing."""
-    _missing("gpus", key, values, _GPU_FIELDS)
+    _missing("gpus", key, values, GPU_FIELDS)
 
     def optional(name: str) -> float | None:
         value = values.get(name)

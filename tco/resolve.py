@@ -344,6 +344,12 @@ class Resolver:
                                       "or model and gpu for the capacity model to estimate it")
                 return None
             return x, y, self.default(f"{label}.gpus_per_replica", None, 1), parallelism, "given"
+        if x is not None and y is not None and not _has_capacity_fields(model, gpu):
+            # Throughput given, replica size not, and no architecture to size it from: as before issue 4.
+            self.warnings.append(f"{o.name}: gpus_per_replica defaults to 1: {o.model} or {o.gpu} lacks the fields "
+                                 "the capacity model needs to check the memory fit; give gpus_per_replica")
+            kind = "measured" if measured and o.throughput is None else "given"
+            return x, y, self.default(f"{label}.gpus_per_replica", None, 1), parallelism, kind
         estimate = self._estimate(o, label, where, model, gpu, precision, parallelism, gpus_per_replica)
         if estimate is None:
             return None
@@ -470,6 +476,14 @@ class Resolver:
                                                   "rent_per_hour", f"rent_per_hour.{cloud}"))
         self._check_age(gpu, gpu.origin("rent_per_hour"))
         return float(rents[cloud])
+
+
+def _has_capacity_fields(model: Entry, gpu: Entry) -> bool:
+    """Whether the capacity model can size this model on this GPU (a user's own entries may lack fields)."""
+    from tco.capacity import GPU_FIELDS, MODEL_FIELDS
+
+    return all(model.get(name) is not None for name in MODEL_FIELDS) and \
+        all(gpu.get(name) is not None for name in GPU_FIELDS)
 
 
 def _table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:

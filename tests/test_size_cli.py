@@ -161,3 +161,32 @@ def test_compare_runs_with_only_model_gpu_and_precision(tmp_path: Path) -> None:
         "pricing/throughput.yaml llama-3.1-70b/h100-sxm/fp8")
     qwen = next(o for o in comparison.options if o.name == "Qwen on H100")
     assert qwen.total > 0
+
+
+def test_a_model_without_architecture_keeps_the_old_default_or_says_what_is_missing(tmp_path: Path) -> None:
+    """A user's own model entry without the capacity fields: with throughput given, gpus_per_replica
+    falls back to 1 with a warning (as before issue 4); without throughput, the error names the fields."""
+    pricing = tmp_path / "pricing"
+    pricing.mkdir()
+    (pricing / "models.yaml").write_text("my-model: {params_b: 30, license: x}\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("""\
+name: custom
+workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+options:
+  - {name: API, kind: api, price: {input: 2, output: 8}}
+  - name: Mine
+    kind: self_hosted
+    model: my-model
+    gpu: h100-sxm
+    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 300}
+""")
+    result = run("compare", scenario, "--pricing", pricing, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert any("gpus_per_replica defaults to 1" in w for w in data["warnings"])
+    scenario.write_text(scenario.read_text().replace(
+        "    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 300}\n", ""))
+    failed = run("validate", scenario, "--pricing", pricing)
+    assert failed.exit_code == 1
+    assert "options[1].model: my-model lacks active_params_b, layers" in failed.stderr
