@@ -39,6 +39,7 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
                "vocab_size": "number", "kv_bytes_per_token_bf16": "number", "attention": "text",
                "sliding_window": "number", "sliding_window_layers": "number", **_COMMON},
     "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "number",
+                   "parallelism": "text",
                    "input_tokens_per_second": "number", "output_tokens_per_second": "number",
                    "benchmark": "text", **_COMMON},
 }

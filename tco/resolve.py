@@ -324,8 +324,18 @@ class Resolver:
         parallelism: str = o.parallelism or "tp"
         if o.model and o.gpu:
             precision = self.default(f"{label}.precision", o.precision, "bf16")
-            parallelism = self.default(f"{label}.parallelism", o.parallelism, "tp")
             measured = self.catalog.get("throughput", f"{o.model}/{o.gpu}/{precision}")
+            measured_layout = str(measured.get("parallelism") or "tp") if measured else None
+            if measured is not None and o.parallelism is not None and o.parallelism != measured_layout:
+                # A measurement of another layout does not describe this one: estimate instead.
+                self.warnings.append(f"{o.name}: the measured {o.model}/{o.gpu}/{precision} entry is for "
+                                     f"parallelism {measured_layout}, not {o.parallelism}: using the capacity "
+                                     "model's estimate")
+                measured = None
+            if measured is not None and o.parallelism is None and measured_layout != "tp":
+                parallelism = self.from_table(f"{label}.parallelism", None, measured, "parallelism")
+            else:
+                parallelism = self.default(f"{label}.parallelism", o.parallelism, "tp")
         given = o.throughput or schema.Throughput()
         x = self.from_table(f"{label}.throughput.input_tokens_per_second", given.input_tokens_per_second,
                             measured, "input_tokens_per_second")

@@ -92,10 +92,11 @@ def _rent(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
 
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",
                      input_tokens: float = DEFAULT_INPUT_TOKENS, output_tokens: float = DEFAULT_OUTPUT_TOKENS,
-                     gpus_per_replica: int | None = None, parallelism: str = "tp",
+                     gpus_per_replica: int | None = None, parallelism: str | None = None,
                      cloud: str | None = None) -> SizeReport:
     """Size `model_key` on `gpu_key`: the measured throughput.yaml entry when it exists for this model,
-    GPU and precision (and replica size, if one is asked for), else the capacity model's estimate."""
+    GPU and precision (and replica size and layout, if asked for), else the capacity model's estimate.
+    `parallelism` None means the measured entry's layout, else tp."""
     problems = []
     for kind, key, flag in (("models", model_key, "--model"), ("gpus", gpu_key, "--gpu")):
         try:
@@ -111,9 +112,11 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
     hourly, chosen_cloud = _rent(gpu_entry, cloud)
     measured = catalog.get("throughput", f"{model_key}/{gpu_key}/{precision}")
     measured_n = int(measured.get("gpus_per_replica") or 1) if measured else None
-    if measured is not None and gpus_per_replica in (None, measured_n) and \
-            measured.get("input_tokens_per_second") and measured.get("output_tokens_per_second"):
+    measured_layout = str(measured.get("parallelism") or "tp") if measured else "tp"
+    if measured is not None and gpus_per_replica in (None, measured_n) and parallelism in (None, measured_layout) \
+            and measured.get("input_tokens_per_second") and measured.get("output_tokens_per_second"):
         assert measured_n is not None
+        parallelism = measured_layout
         breakdown, kv_tokens = memory_fit(model, gpu, precision, measured_n, parallelism)
         return SizeReport(
             model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism,
@@ -124,6 +127,7 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
             output_tokens_per_second_per_gpu=float(measured.get("output_tokens_per_second")),
             source="measured", hourly_rate_per_gpu=hourly, cloud=chosen_cloud,
             notes=(f"measured: {measured.get('benchmark') or measured.origin('*').citation}",))
+    parallelism = parallelism or "tp"
     try:
         size = size_replica(model, gpu, precision, input_tokens, output_tokens, gpus_per_replica, parallelism)
     except TcoError as error:

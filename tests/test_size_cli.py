@@ -190,3 +190,29 @@ options:
     failed = run("validate", scenario, "--pricing", pricing)
     assert failed.exit_code == 1
     assert "options[1].model: my-model lacks active_params_b, layers" in failed.stderr
+
+
+def test_a_measurement_applies_only_to_its_own_layout(tmp_path: Path) -> None:
+    """throughput.yaml deepseek-r1/b200/fp4 was measured on DEP4: it is used (with its layout) when
+    no layout is asked for, and the capacity model estimates tp instead of borrowing it."""
+    measured = json.loads(run("size", "--model", "deepseek-r1", "--gpu", "b200", "--precision", "fp4",
+                              "-f", "json").stdout)
+    assert (measured["source"], measured["parallelism"], measured["gpus_per_replica"]) == ("measured", "dep", 4)
+    tp = json.loads(run("size", "--model", "deepseek-r1", "--gpu", "b200", "--precision", "fp4",
+                        "--parallelism", "tp", "-f", "json").stdout)
+    assert (tp["source"], tp["parallelism"]) == ("estimated", "tp")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("""\
+name: layouts
+workload: {requests_per_day: 10K, input_tokens_per_request: 1000, output_tokens_per_request: 1000}
+options:
+  - {name: API, kind: api, price: {input: 2, output: 8}}
+  - {name: Default, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4}
+  - {name: TP, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4, parallelism: tp}
+""")
+    data = json.loads(run("size", scenario, "-f", "json").stdout)
+    assert [(d["source"], d["parallelism"]) for d in data] == [("measured", "dep"), ("estimated", "tp")]
+    compared = json.loads(run("compare", scenario, "-f", "json").stdout)
+    assert any("is for parallelism dep, not tp" in w for w in compared["warnings"])
+    layout = next(a for a in compared["assumptions"] if a["field"] == "options.Default.parallelism")
+    assert layout["value"] == "dep" and layout["source"].startswith("pricing/throughput.yaml deepseek-r1/b200/fp4")

@@ -677,6 +677,7 @@ def build_throughput(
             "gpu": gpu,
             "precision": prec,
             "gpus_per_replica": tp,
+            "parallelism": "dep" if m["parallelism"].upper().startswith("DEP") else "tp",
             "input_tokens_per_second": fmt_tok(x),
             "output_tokens_per_second": fmt_tok(y),
             "benchmark": bench,
@@ -803,6 +804,7 @@ THROUGHPUT_HEADER = f"""
 # bf16 | fp8 | fp4 | int4). Units: tokens per second PER GPU.
 #   gpus_per_replica          GPUs one model copy used in the measurement (TP size; DEP for
 #                             DeepSeek = attention data parallel + expert parallel)
+#   parallelism               tp | dep: the measured replica's layout
 #   input_tokens_per_second   X: prefill rate, input tokens/s per GPU
 #   output_tokens_per_second  Y: decode rate, output tokens/s per GPU
 # A request of I input and O output tokens costs I/X + O/Y GPU-seconds. X and Y are fitted to

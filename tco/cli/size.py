@@ -44,9 +44,10 @@ def size(
     gpus_per_replica: Annotated[int | None, typer.Option(
         "--gpus-per-replica", min=1, max=64, help="GPUs per model copy (default: the smallest of 1, 2, 4, 8 "
         "that holds the weights and a useful KV cache).", show_default=False)] = None,
-    parallelism: Annotated[ParallelismChoice, typer.Option(
+    parallelism: Annotated[ParallelismChoice | None, typer.Option(
         "--parallelism", help="Replica layout: tp (tensor parallel) or dep (attention data parallel + expert "
-        "parallel, mixture-of-experts models).")] = ParallelismChoice.tp,
+        "parallel, mixture-of-experts models). Default: the measured entry's layout, else tp.",
+        show_default=False)] = None,
     cloud: Annotated[str | None, typer.Option("--cloud", help="Which rent_per_hour entry of the GPU prices the "
                                               "cost (default: the lowest listed).", metavar="NAME")] = None,
     format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.")] = SizeFormat.table,
@@ -81,7 +82,7 @@ def size(
             usage("--set applies to a SCENARIO")
         assert model is not None and gpu is not None
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
-                                    gpus_per_replica, parallelism.value, cloud)]
+                                    gpus_per_replica, parallelism.value if parallelism else None, cloud)]
     single = scenario is None
     text = render_size_json(reports, single) if format is SizeFormat.json else render_size_table(reports)
     write_output(text, output)
