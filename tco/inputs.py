@@ -103,6 +103,7 @@ class SelfHostedInputs:
     input_tokens_per_second: float
     output_tokens_per_second: float
     gpus_per_replica: int = 1
+    parallelism: Literal["tp", "dep"] = "tp"
     min_replicas: int = 1
     max_utilization: float = 0.7
     acquisition: Literal["rent", "buy"] = "rent"
@@ -127,6 +128,9 @@ class SelfHostedInputs:
     model_name: str | None = None
     gpu: str | None = None
     gpu_name: str | None = None
+    # where the throughput came from: the scenario, throughput.yaml, or the capacity model (issue 4)
+    throughput_source: Literal["given", "measured", "estimated"] = "given"
+    precision: str = "bf16"
     kind: Literal["self_hosted"] = "self_hosted"
 
     @property

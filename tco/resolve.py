@@ -7,11 +7,11 @@ Every value that did not come from the file becomes an `Assumption` naming its s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tco import schema
 from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
-from tco.errors import did_you_mean
+from tco.errors import TcoError, did_you_mean
 from tco.inputs import (
     DAYS_PER_MONTH,
     ApiInputs,
@@ -25,6 +25,11 @@ from tco.inputs import (
 from tco.results import DEFAULT_SOURCE, Assumption
 from tco.validation import Problems
 from tco.yamlsource import Path
+
+if TYPE_CHECKING:
+    from tco.capacity import ReplicaSize
+
+DEFAULT_OUTPUT_TOKENS_PER_REQUEST = 500  # request shape for the capacity model when the workload is in tokens/month
 
 _RENT_ONLY = ("cloud", "hourly_rate_per_gpu", "rent_change_per_year")
 _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "residual_value", "power",
@@ -45,6 +50,7 @@ class Resolver:
         self.warnings: list[str] = []
         self._stale_warned: set[tuple[str, str, str]] = set()
         self.cached_share = 0.0
+        self.workload_inputs: WorkloadInputs | None = None
 
     # helpers
     def default(self, label: str, given: Any, value: Any, source: str = DEFAULT_SOURCE) -> Any:
@@ -97,6 +103,7 @@ class Resolver:
         finance = s.finance or schema.Finance()
         horizon = self.default("horizon_months", s.horizon_months, 36)
         workload = self.workload(s.workload)
+        self.workload_inputs = workload
         self.cached_share = workload.cached_input_share
         api_names = [o.name for o in s.options if isinstance(o, schema.ApiOption)]
         baseline = s.baseline
@@ -270,7 +277,7 @@ class Resolver:
         if capacity is None or (acquisition == "rent" and not hourly) or \
                 (acquisition == "buy" and (purchase is None or watts is None)):
             return None
-        throughput_in, throughput_out, gpus_per_replica = capacity
+        throughput_in, throughput_out, gpus_per_replica, parallelism, throughput_source = capacity
         power = o.power or schema.Power()
         is_buy = acquisition == "buy"
 
@@ -282,6 +289,9 @@ class Resolver:
             input_tokens_per_second=throughput_in,
             output_tokens_per_second=throughput_out,
             gpus_per_replica=gpus_per_replica,
+            parallelism=parallelism,  # type: ignore[arg-type]
+            throughput_source=throughput_source,  # type: ignore[arg-type]
+            precision=o.precision or "bf16",
             min_replicas=self.default(f"{label}.min_replicas", o.min_replicas, 1),
             max_utilization=self.default(f"{label}.max_utilization", o.max_utilization, 0.7),
             acquisition=acquisition,
@@ -320,34 +330,120 @@ class Resolver:
                                  "set power.hours_per_month to power them only in the active hours")
 
     def _capacity(self, o: schema.SelfHostedOption, label: str, where: Path, model: Entry | None,
-                  gpu: Entry | None) -> tuple[float, float, int] | None:
-        """Per-GPU input and output tokens/s and GPUs per replica: inline, else the measured table entry."""
+                  gpu: Entry | None) -> tuple[float, float, int, str, str] | None:
+        """Per-GPU input and output tokens/s, GPUs per replica, layout and where the throughput came from.
+
+        Field by field: the scenario's value, else the measured entry of throughput.yaml for the exact
+        model x gpu x precision, else the capacity model's estimate (issue 4) for the workload's
+        request shape; each default is recorded as an assumption saying which and why.
+        """
         measured: Entry | None = None
+        precision = "bf16"
+        parallelism: str = o.parallelism or "tp"
         if o.model and o.gpu:
             precision = self.default(f"{label}.precision", o.precision, "bf16")
-            self.default(f"{label}.parallelism", o.parallelism, "tp")
             measured = self.catalog.get("throughput", f"{o.model}/{o.gpu}/{precision}")
+            measured_layout = str(measured.get("parallelism") or "tp") if measured else None
+            if measured is not None and o.parallelism is not None and o.parallelism != measured_layout:
+                # A measurement of another layout does not describe this one: estimate instead.
+                self.warnings.append(f"{o.name}: the measured {o.model}/{o.gpu}/{precision} entry is for "
+                                     f"parallelism {measured_layout}, not {o.parallelism}: using the capacity "
+                                     "model's estimate")
+                measured = None
+            if measured is not None and o.parallelism is None and measured_layout != "tp":
+                parallelism = self.from_table(f"{label}.parallelism", None, measured, "parallelism")
+            else:
+                parallelism = self.default(f"{label}.parallelism", o.parallelism, "tp")
         given = o.throughput or schema.Throughput()
         x = self.from_table(f"{label}.throughput.input_tokens_per_second", given.input_tokens_per_second,
                             measured, "input_tokens_per_second")
         y = self.from_table(f"{label}.throughput.output_tokens_per_second", given.output_tokens_per_second,
                             measured, "output_tokens_per_second")
-        if x is None or y is None:
-            if not (o.model and o.gpu):
-                self.problems.add(where, "needs throughput: {input_tokens_per_second, output_tokens_per_second}, "
-                                  "or model and gpu with a measured entry in pricing/throughput.yaml")
-            elif model is not None and gpu is not None:
-                self.problems.add((*where, "throughput"), f"no measured throughput for {o.model} on {o.gpu} in "
-                                  f"{o.precision or 'bf16'} in pricing/throughput.yaml"
-                                  f"{self._measured_hint(o.model, o.gpu)}; give throughput: "
-                                  "{input_tokens_per_second, output_tokens_per_second}")
-            return None
         # Per-GPU throughput measured on a replica of N GPUs holds for replicas of N GPUs.
-        if o.gpus_per_replica is None and o.throughput is None and measured and measured.get("gpus_per_replica"):
+        gpus_per_replica: int | None = o.gpus_per_replica
+        if gpus_per_replica is None and o.throughput is None and measured and measured.get("gpus_per_replica"):
             gpus_per_replica = int(self.from_table(f"{label}.gpus_per_replica", None, measured, "gpus_per_replica"))
-        else:
-            gpus_per_replica = self.default(f"{label}.gpus_per_replica", o.gpus_per_replica, 1)
-        return x, y, gpus_per_replica
+        if x is not None and y is not None and gpus_per_replica is not None:
+            return x, y, gpus_per_replica, parallelism, "measured" if measured and o.throughput is None else "given"
+        if model is None or gpu is None:
+            if x is None or y is None:
+                if not (o.model and o.gpu):
+                    self.problems.add(where, "needs throughput: {input_tokens_per_second, output_tokens_per_second}, "
+                                      "or model and gpu for the capacity model to estimate it")
+                return None
+            return x, y, self.default(f"{label}.gpus_per_replica", None, 1), parallelism, "given"
+        if x is not None and y is not None and not _has_capacity_fields(model, gpu):
+            # Throughput given, replica size not, and no architecture to size it from: as before issue 4.
+            self.warnings.append(f"{o.name}: gpus_per_replica defaults to 1: {o.model} or {o.gpu} lacks the fields "
+                                 "the capacity model needs to check the memory fit; give gpus_per_replica")
+            kind = "measured" if measured and o.throughput is None else "given"
+            return x, y, self.default(f"{label}.gpus_per_replica", None, 1), parallelism, kind
+        estimate = self._estimate(o, label, where, model, gpu, precision, parallelism, gpus_per_replica)
+        if estimate is None:
+            return None
+        size, brief, source = estimate
+        from tco.capacity import CALIBRATION
+
+        if gpus_per_replica is None:
+            gpus_per_replica = size.gpus_per_replica
+            self.assumptions.append(Assumption(
+                f"{label}.gpus_per_replica", gpus_per_replica,
+                f"capacity model memory fit: smallest of 1, 2, 4, 8 {o.gpu} GPUs holding {o.model} in {precision} "
+                f"({size.memory.weights_gb:,.0f} GB of weights) and a KV cache for at least "
+                f"{CALIBRATION.min_useful_concurrency} requests ({brief})", "capacity model memory fit"))
+        if x is None:
+            x = size.input_tokens_per_second_per_gpu
+            self.assumptions.append(Assumption(f"{label}.throughput.input_tokens_per_second", round(x), source,
+                                               "estimated by the capacity model"))
+        if y is None:
+            y = size.output_tokens_per_second_per_gpu
+            self.assumptions.append(Assumption(f"{label}.throughput.output_tokens_per_second", round(y), source,
+                                               "estimated by the capacity model"))
+        for note in size.notes:
+            self.warnings.append(f"{o.name}: {note}")
+        kind = "given" if o.throughput is not None and o.throughput.input_tokens_per_second is not None \
+            and o.throughput.output_tokens_per_second is not None else "estimated"
+        return x, y, gpus_per_replica, parallelism, kind
+
+    def _estimate(self, o: schema.SelfHostedOption, label: str, where: Path, model: Entry, gpu: Entry,
+                  precision: str, parallelism: str,
+                  gpus_per_replica: int | None) -> tuple[ReplicaSize, str, str] | None:
+        """The capacity model's sizing of this option, a short description of the case, and the full source."""
+        # Imported here: only options without measured figures pay for it (tco compare start-up).
+        from tco.capacity import CALIBRATION_TYPICAL_ERROR, gpu_spec, model_spec, size_replica
+
+        request_in, request_out = self._request_shape(label)
+        try:
+            size = size_replica(model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values), precision,
+                                request_in, request_out, gpus_per_replica, parallelism)
+        except TcoError as error:
+            field_name = error.problems[0].field if error.problems else ""
+            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
+                getattr(o, field_name) is not None else (*where, "model")
+            for problem in error.problems:
+                self.problems.add(path, problem.message)
+            return None
+        brief = (f"{request_in:,.0f} in / {request_out:,.0f} out tokens per request, {parallelism}="
+                 f"{size.gpus_per_replica}, {precision}")
+        measured_note = f"no measured entry {o.model}/{o.gpu}/{precision} in pricing/throughput.yaml"
+        source = (f"estimated by the capacity model (tco/capacity.py) for {brief}: {measured_note}; calibrated on "
+                  f"published measurements: within {CALIBRATION_TYPICAL_ERROR} "
+                  "(README, Capacity model); give measured figures in throughput: when you have them")
+        return size, brief, source
+
+    def _request_shape(self, label: str) -> tuple[float, float]:
+        """Input and output tokens of one request: the workload's own, else its monthly mix scaled to
+        DEFAULT_OUTPUT_TOKENS_PER_REQUEST output tokens (recorded)."""
+        w = self.workload_inputs
+        if w is not None and w.input_tokens_per_request is not None and w.output_tokens_per_request is not None:
+            return w.input_tokens_per_request, w.output_tokens_per_request
+        ratio = (w.input_tokens_month1 / w.output_tokens_month1) if w and w.output_tokens_month1 else 1.0
+        shape = (DEFAULT_OUTPUT_TOKENS_PER_REQUEST * ratio, float(DEFAULT_OUTPUT_TOKENS_PER_REQUEST))
+        self.assumptions.append(Assumption(
+            f"{label}.throughput (request shape)", f"{shape[0]:,.0f} in / {shape[1]:,.0f} out",
+            f"tco default: the workload gives tokens per month, not per request; the capacity model assumes "
+            f"{DEFAULT_OUTPUT_TOKENS_PER_REQUEST} output tokens per request in the month-1 input/output mix"))
+        return shape
 
     def _purchase(self, o: schema.SelfHostedOption, label: str, where: Path,
                   gpu: Entry | None) -> tuple[float | None, float | None]:
@@ -380,11 +476,6 @@ class Resolver:
             self.default(f"{label}.fallback", None, name, "tco default: the baseline")
         return go_live, apis.get(name)
 
-    def _measured_hint(self, model: str, gpu: str) -> str:
-        have = sorted(k.rsplit("/", 1)[-1] for k in self.catalog.keys("throughput")
-                      if k.startswith(f"{model}/{gpu}/"))
-        return f" (measured precisions: {', '.join(have)})" if have else ""
-
     def _hourly_rate(self, o: schema.SelfHostedOption, gpu: Entry | None, where: Path, label: str) -> float:
         if o.hourly_rate_per_gpu is not None:
             return o.hourly_rate_per_gpu
@@ -413,6 +504,14 @@ class Resolver:
                                                   "rent_per_hour", f"rent_per_hour.{cloud}"))
         self._check_age(gpu, "rent_per_hour", gpu.origin("rent_per_hour"))
         return float(rents[cloud])
+
+
+def _has_capacity_fields(model: Entry, gpu: Entry) -> bool:
+    """Whether the capacity model can size this model on this GPU (a user's own entries may lack fields)."""
+    from tco.capacity import GPU_FIELDS, MODEL_FIELDS
+
+    return all(model.get(name) is not None for name in MODEL_FIELDS) and \
+        all(gpu.get(name) is not None for name in GPU_FIELDS)
 
 
 def _table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:

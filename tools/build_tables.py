@@ -106,6 +106,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "h100-sxm": {
         "name": "NVIDIA H100 SXM",
         "specs_row": "H100 SXM",
+        "interconnect_gb_s": 450,
+        "interconnect_src": "NVIDIA H100 datasheet: NVLink 900 GB/s per GPU (both directions) -> 450 GB/s "
+        "each way (https://www.nvidia.com/en-us/data-center/h100/)",
         "watts": 1275,
         "watts_src": "NVIDIA DGX H100 datasheet / user guide: 8x H100 SXM system, 10.2 kW max "
         "-> 10200/8 = 1275 W per GPU",
@@ -115,6 +118,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "h200": {
         "name": "NVIDIA H200 SXM",
         "specs_row": "H200 SXM",
+        "interconnect_gb_s": 450,
+        "interconnect_src": "NVIDIA H200 datasheet: NVLink 900 GB/s per GPU (both directions) -> 450 GB/s "
+        "each way (https://www.nvidia.com/en-us/data-center/h200/)",
         "watts": 1275,
         "watts_src": "NVIDIA DGX H200 datasheet / DGX H100/H200 user guide: 8x H200, "
         "10.2 kW max (six 3.3 kW PSUs, 4+2 redundant) -> 1275 W per GPU",
@@ -126,6 +132,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
         "fp4_tflops": 9000,
         "fp4_src": "https://glennklockwood.com/garden/processors/B200 (HGX B200 @1000 W: "
         "dense FP4 = 2x dense FP8 4500; NVIDIA's 18 PFLOPS FP4 is with sparsity)",
+        "interconnect_gb_s": 900,
+        "interconnect_src": "NVIDIA HGX B200: fifth-generation NVLink 1.8 TB/s per GPU (both directions) -> "
+        "900 GB/s each way (https://www.nvidia.com/en-us/data-center/hgx/)",
         "watts": 1787.5,
         "watts_src": "NVIDIA DGX B200 user guide, power specifications: 14.3 kW max for 8x "
         "B200 -> 14300/8 = 1787.5 W per GPU "
@@ -135,6 +144,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "a100-80gb": {
         "name": "NVIDIA A100 80GB SXM",
         "specs_row": "A100 80GB SXM",
+        "interconnect_gb_s": 300,
+        "interconnect_src": "NVIDIA A100 datasheet: NVLink 600 GB/s per GPU (both directions) -> 300 GB/s "
+        "each way (https://www.nvidia.com/en-us/data-center/a100/)",
         "watts": 812.5,
         "watts_src": "NVIDIA DGX A100 datasheet: system power 6.5 kW max for 8x A100 -> "
         "812.5 W per GPU",
@@ -143,6 +155,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "l40s": {
         "name": "NVIDIA L40S",
         "specs_row": "L40S",
+        "interconnect_gb_s": 32,
+        "interconnect_src": "NVIDIA L40S datasheet: PCIe Gen4 x16, 64 GB/s both directions, no NVLink -> 32 "
+        "GB/s each way (https://www.nvidia.com/en-us/data-center/l40s/)",
         "watts": 625,
         "watts_src": "ServeTheHome, Supermicro SYS-521GE-TNRT with 8x L40S: systems typically "
         "draw 4.3-5 kW -> 5000/8 = 625 W per GPU "
@@ -153,6 +168,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "l4": {
         "name": "NVIDIA L4",
         "specs_row": "L4",
+        "interconnect_gb_s": 32,
+        "interconnect_src": "NVIDIA L4 datasheet: PCIe Gen4 x16, 64 GB/s both directions, no NVLink -> 32 "
+        "GB/s each way (https://www.nvidia.com/en-us/data-center/l4/)",
         "watts": 350,
         "watts_src": "ESTIMATE, no server datasheet found: 72 W TDP + host share of an 8-GPU "
         "PCIe server taken from the L40S server above ((5000 - 8x350)/8 = 275 W) -> ~350 W",
@@ -163,6 +181,14 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     },
     "mi300x": {
         "name": "AMD Instinct MI300X",
+        "achieved_compute_share": 0.48,
+        "achieved_compute_src": "capacity-model adjustment: MI300X sustains ~45% of peak FLOPs on real AI "
+        "workloads vs up to 93% on H100/B200 (AI Weekly summary of a Yahoo Finance analysis of "
+        "peer-reviewed data, https://aiweekly.co/alerts/amd-mi300x-hits-only-45-of-peak-flops-in-practice) "
+        "-> 45/93 = 0.48 of the NVIDIA-calibrated efficiency",
+        "achieved_bandwidth_share": 0.9,
+        "achieved_bandwidth_src": "capacity-model adjustment, ESTIMATE: ~81% of the 5.3 TB/s peak sustained "
+        "(same source) vs roughly 90% on NVIDIA HBM parts (assumed, not sourced) -> 0.9",
         "specs_row": None,  # the gpu_specs.csv row is rounded; AMD's datasheet figures below
         "memory_gb": 192,
         "bandwidth_tb_s": 5.3,
@@ -174,6 +200,10 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
         "https://cloudflare-workers-autoconfig-2-gpumarketsdev.jjventures2000.workers.dev/"
         "series/mi300x-spot and https://awesomeagents.ai/hardware/amd-mi300x; 750 W OAM also "
         "in MLCommons inference v4.1 system description AMD/systems/8xMI300X_2xEPYC-9374F.json",
+        "interconnect_gb_s": 448,
+        "interconnect_src": "AMD Instinct MI300X data sheet: 896 GB/s peak aggregate Infinity Fabric "
+        "bandwidth per GPU (7 links, both directions) -> 448 GB/s each way "
+        "(https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html)",
         "watts": 950,
         "watts_src": "Metrum AI, 'The TCO Titan: MI355X vs. MI300X on Dell PowerEdge XE9785' "
         "(March 2026): 8x MI300X node measured at 6,500-7,600 W system power under LLM "
@@ -229,6 +259,15 @@ def build_gpus(specs_csv: Path, rent_csv: Path) -> tuple[dict[str, dict[str, Any
         if "fp4_tflops" in g:
             row["fp4_tflops"] = g["fp4_tflops"]
             sources["fp4_tflops"] = g["fp4_src"]
+        # What the capacity model needs beyond the datasheet, where a GPU's software stack
+        # sustains less of its peak than the NVIDIA GPUs it is calibrated on.
+        for share in ("achieved_compute_share", "achieved_bandwidth_share"):
+            if share in g:
+                row[share] = g[share]
+                sources[share] = g[share.replace("_share", "_src")]
+        # GPU-to-GPU bandwidth, one direction: the capacity model's tensor-parallel exchange.
+        row["interconnect_gb_s"] = g["interconnect_gb_s"]
+        sources["interconnect_gb_s"] = g["interconnect_src"]
         row["watts"] = g["watts"]
         sources["watts"] = g["watts_src"]
         row["tdp_watts"] = tdp
@@ -471,6 +510,7 @@ def build_throughput(
             "gpu": gpu,
             "precision": prec,
             "gpus_per_replica": tp,
+            "parallelism": "dep" if m["parallelism"].upper().startswith("DEP") else "tp",
             "input_tokens_per_second": fmt_tok(x),
             "output_tokens_per_second": fmt_tok(y),
             "benchmark": bench,
@@ -574,6 +614,10 @@ GPUS_HEADER = f"""
 #   bandwidth_tb_s    memory bandwidth, TB/s
 #   bf16_tflops, fp8_tflops, fp4_tflops   dense (no sparsity) tensor TFLOPs; fp8 null where the
 #                     GPU has no FP8 (A100); fp4 only on Blackwell
+#   interconnect_gb_s GPU-to-GPU bandwidth per GPU, one direction, GB/s (NVLink / Infinity
+#                     Fabric; PCIe where the GPU has neither): the capacity model's TP exchange
+#   achieved_compute_share, achieved_bandwidth_share   optional: share of the capacity model's
+#                     NVIDIA-calibrated efficiency this GPU sustains (default 1; MI300X below 1)
 #   watts             WHOLE-SERVER power per GPU, W (server maximum / GPUs per server): what
 #                     the power cost uses, well above the GPU's own TDP
 #   tdp_watts         the GPU's own TDP, W
@@ -595,6 +639,7 @@ THROUGHPUT_HEADER = f"""
 # bf16 | fp8 | fp4 | int4). Units: tokens per second PER GPU.
 #   gpus_per_replica          GPUs one model copy used in the measurement (TP size; DEP for
 #                             DeepSeek = attention data parallel + expert parallel)
+#   parallelism               tp | dep: the measured replica's layout
 #   input_tokens_per_second   X: prefill rate, input tokens/s per GPU
 #   output_tokens_per_second  Y: decode rate, output tokens/s per GPU
 # A request of I input and O output tokens costs I/X + O/Y GPU-seconds. X and Y are fitted to

@@ -1,0 +1,231 @@
+"""Calibrate the capacity model (tco/capacity.py) and print its residuals.
+
+    python benchmarks/calibrate_capacity.py           # residuals of the factors in tco.capacity.CALIBRATION
+    python benchmarks/calibrate_capacity.py --fit     # re-fit the factors, then print the residuals
+
+Data (benchmarks/data/, each file with its attribution):
+- throughput_refs_trtllm.csv: the tco data set's NVIDIA TensorRT-LLM offline max-throughput tables
+  (v0.17, v1.0 and current: dense Llama, Mixtral, Qwen3 TP8 FP4, DeepSeek-R1 DEP4 FP4);
+- throughput_refs_trtllm_current.csv: the other rows of the current TensorRT-LLM table (gpt-oss,
+  Llama 3.3 70B, Qwen3 and DeepSeek-R1 in DEP on Hopper and Blackwell);
+- throughput_holdout.csv: other software (vLLM on MI300X, TensorRT-LLM 0.6.1), never fitted.
+Each measurement is output tokens per second per GPU for fixed input/output lengths on a stated
+replica (TP N or DEP N); the model predicts O / (I/X + O/Y) for the same replica.
+
+Method: the factors (prefill and decode compute efficiency, bandwidth efficiency, interconnect
+efficiency, the tensor-parallel falloff, the scheduler's batch cap) minimise the mean squared log
+ratio predicted/measured over the calibration rows (Nelder-Mead from physically plausible starting
+values, each factor kept in a plausible range), so over- and under-estimates weigh alike. Rows on
+GPUs not in pricing/gpus.yaml (GH200, GB200) are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import math
+import statistics
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tco.capacity import CALIBRATION, Calibration, gpu_spec, model_spec, size_replica  # noqa: E402
+from tco.catalog import Catalog  # noqa: E402
+from tco.errors import TcoError  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+MODELS = {
+    "llama-3.1 8b": "llama-3.1-8b", "llama 3.1 8b": "llama-3.1-8b",
+    "llama-3.1 70b": "llama-3.1-70b", "llama 3.1 70b": "llama-3.1-70b", "llama 3.3 70b": "llama-3.3-70b",
+    "llama-3.1 405b": "llama-3.1-405b", "llama 3.1 405b": "llama-3.1-405b",
+    "mixtral 8x7b": "mixtral-8x7b", "qwen3-235b-a22b": "qwen3-235b-a22b", "deepseek-r1-0528": "deepseek-r1",
+    "deepseek-r1": "deepseek-r1", "deepseek-v3": "deepseek-v3", "qwen2.5-72b": "qwen2.5-72b",
+    "gpt-oss-120b": "gpt-oss-120b", "gpt-oss-20b": "gpt-oss-20b", "llama-2 70b": "llama-3.1-70b",
+}
+GPUS = {"h100-sxm-80gb": "h100-sxm", "h200-sxm-141gb": "h200", "b200-sxm-180gb": "b200", "a100-sxm4-80gb": "a100-80gb",
+        "l40s-48gb": "l40s", "l4-24gb": "l4", "mi300x-192gb": "mi300x", "h100-sxm": "h100-sxm", "h200": "h200",
+        "b200": "b200", "a100-80gb": "a100-80gb", "l40s": "l40s", "l4": "l4", "mi300x": "mi300x"}
+
+
+def precision_of(text: str) -> str:
+    t = text.lower()
+    for p in ("fp4", "int4", "fp8"):
+        if p in t:
+            return p
+    return "bf16"
+
+
+@dataclasses.dataclass(frozen=True)
+class Measurement:
+    model: str
+    gpu: str
+    precision: str
+    gpus: int
+    parallelism: str
+    input_tokens: int
+    output_tokens: int
+    measured: float
+    label: str
+
+
+def read(path: Path) -> Iterator[Measurement]:
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    for row in csv.DictReader(lines):
+        model = MODELS.get(row["model"].lower())
+        gpu = GPUS.get(row["gpu"].lower())
+        if model is None or gpu is None:
+            continue
+        par = "dep" if row["parallelism"].upper().startswith("DEP") else "tp"
+        yield Measurement(model, gpu, precision_of(row["precision"]), int(row["n_gpus"]), par,
+                          int(row["input_len"]), int(row["output_len"]), float(row["output_tokens_per_s_per_gpu"]),
+                          f"{row['model']} {row['gpu']} {row['precision'].split(' ')[0]} {row['parallelism']} "
+                          f"{row['input_len']}/{row['output_len']} ({row.get('framework', '')})")
+
+
+def predictor(catalog: Catalog) -> Callable[[Measurement, Calibration], float]:
+    models: dict[str, object] = {}
+    gpus: dict[str, object] = {}
+
+    def predict(m: Measurement, calibration: Calibration) -> float:
+        if m.model not in models:
+            entry = catalog.get("models", m.model)
+            assert entry is not None, m.model
+            models[m.model] = model_spec(m.model, entry.values)
+        if m.gpu not in gpus:
+            entry = catalog.get("gpus", m.gpu)
+            assert entry is not None, m.gpu
+            gpus[m.gpu] = gpu_spec(m.gpu, entry.values)
+        size = size_replica(models[m.model], gpus[m.gpu], m.precision, m.input_tokens,  # type: ignore[arg-type]
+                            m.output_tokens, m.gpus, m.parallelism, calibration)
+        return size.effective_output_tokens_per_second_per_gpu
+
+    return predict
+
+
+FACTORS = ("prefill_compute_efficiency", "decode_compute_efficiency", "bandwidth_efficiency",
+           "interconnect_efficiency", "tp_falloff", "max_batch",
+           "moe_half_efficiency_expert_params_m", "dep_efficiency")
+BOUNDS = {"prefill_compute_efficiency": (0.2, 0.75), "decode_compute_efficiency": (0.2, 0.75),
+          "bandwidth_efficiency": (0.3, 0.95), "interconnect_efficiency": (0.1, 0.9), "tp_falloff": (0.0, 0.5),
+          "max_batch": (64, 4096), "moe_half_efficiency_expert_params_m": (0.0, 200.0),
+          "dep_efficiency": (0.2, 1.0)}
+
+
+def with_factors(vector: list[float]) -> Calibration:
+    values = {}
+    for name, v in zip(FACTORS, vector, strict=True):
+        lo, hi = BOUNDS[name]
+        v = min(hi, max(lo, v))
+        values[name] = round(v) if name == "max_batch" else v
+    return dataclasses.replace(CALIBRATION, **values)
+
+
+def log_errors(rows: list[Measurement], calibration: Calibration,
+               predict: Callable[[Measurement, Calibration], float]) -> list[float]:
+    out = []
+    for m in rows:
+        try:
+            out.append(math.log(predict(m, calibration) / m.measured))
+        except TcoError:
+            out.append(math.log(20))  # a measured setup the model calls impossible is a big miss
+    return out
+
+
+def nelder_mead(f: Callable[[list[float]], float], start: list[float], steps: list[float],
+                iterations: int = 400) -> list[float]:
+    simplex = [start] + [[s + (steps[i] if j == i else 0) for j, s in enumerate(start)] for i in range(len(start))]
+    scores = [f(p) for p in simplex]
+    for _ in range(iterations):
+        order = sorted(range(len(simplex)), key=lambda i: scores[i])
+        simplex = [simplex[i] for i in order]
+        scores = [scores[i] for i in order]
+        centroid = [sum(p[j] for p in simplex[:-1]) / (len(simplex) - 1) for j in range(len(start))]
+        worst = simplex[-1]
+        reflected = [c + (c - w) for c, w in zip(centroid, worst, strict=True)]
+        r = f(reflected)
+        if r < scores[0]:
+            expanded = [c + 2 * (c - w) for c, w in zip(centroid, worst, strict=True)]
+            e = f(expanded)
+            simplex[-1], scores[-1] = (expanded, e) if e < r else (reflected, r)
+        elif r < scores[-2]:
+            simplex[-1], scores[-1] = reflected, r
+        else:
+            contracted = [c + 0.5 * (w - c) for c, w in zip(centroid, worst, strict=True)]
+            c_score = f(contracted)
+            if c_score < scores[-1]:
+                simplex[-1], scores[-1] = contracted, c_score
+            else:
+                best = simplex[0]
+                simplex = [best] + [[b + 0.5 * (p - b) for b, p in zip(best, q, strict=True)] for q in simplex[1:]]
+                scores = [scores[0]] + [f(p) for p in simplex[1:]]
+    return simplex[min(range(len(simplex)), key=lambda i: scores[i])]
+
+
+def summary(name: str, rows: list[Measurement], errors: list[float]) -> str:
+    ratios = [math.exp(e) for e in errors]
+    within_15 = sum(1 for r in ratios if 1 / 1.5 <= r <= 1.5) / len(ratios)
+    within_25 = sum(1 for r in ratios if 1 / 2.5 <= r <= 2.5) / len(ratios)
+    worst = max(ratios, key=lambda r: max(r, 1 / r))
+    return (f"{name}: {len(rows)} rows; geometric mean predicted/measured {math.exp(statistics.fmean(errors)):.2f}; "
+            f"RMS log error {math.sqrt(statistics.fmean([e * e for e in errors])):.3f}; within 1.5x: "
+            f"{within_15:.0%}; within 2.5x: {within_25:.0%}; worst ratio {worst:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fit", action="store_true", help="re-fit the factors before printing the residuals")
+    parser.add_argument("--rows", action="store_true", help="print every row's ratio")
+    parser.add_argument("--fit-on", choices=["all", "shared"], default="all",
+                        help="fit on both calibration files (default), or only on the tco data set's TensorRT-LLM "
+                        "files, to see how the method does on the newer TensorRT-LLM rows it did not see")
+    args = parser.parse_args(argv)
+    catalog = Catalog()
+    predict = predictor(catalog)
+    shared_rows = list(read(DATA / "throughput_refs_trtllm.csv"))
+    current_rows = list(read(DATA / "throughput_refs_trtllm_current.csv"))
+    holdout_rows = list(read(DATA / "throughput_holdout.csv"))
+    calibration_rows = shared_rows + current_rows if args.fit_on == "all" else shared_rows
+    calibration = CALIBRATION
+    if args.fit:
+        # Every measured configuration (model, GPU, precision, layout) weighs the same, however
+        # many input/output lengths it was measured at: 36 Mixtral rows must not drown 5 DeepSeek ones.
+        configs: dict[tuple[str, str, str, str, int], int] = {}
+        for m in calibration_rows:
+            key = (m.model, m.gpu, m.precision, m.parallelism, m.gpus)
+            configs[key] = configs.get(key, 0) + 1
+        weights = [1 / configs[(m.model, m.gpu, m.precision, m.parallelism, m.gpus)] for m in calibration_rows]
+
+        def objective(vector: list[float]) -> float:
+            errors = log_errors(calibration_rows, with_factors(vector), predict)
+            return sum(w * e * e for w, e in zip(weights, errors, strict=True)) / sum(weights)
+
+        start = [getattr(CALIBRATION, name) or 10.0 for name in FACTORS]
+        steps = [0.1, 0.1, 0.1, 0.1, 0.05, 256, 20.0, -0.2]
+        best = nelder_mead(objective, start, steps)
+        calibration = with_factors(best)
+        print("fitted factors:")
+        for name in FACTORS:
+            print(f"  {name} = {getattr(calibration, name)!r}")
+    else:
+        print("factors (tco.capacity.CALIBRATION):")
+        for name in FACTORS:
+            print(f"  {name} = {getattr(calibration, name)!r}")
+    sets = [("TensorRT-LLM v0.17 + v1.x tables (tco data set)", shared_rows),
+            ("TensorRT-LLM 1.x current table, other rows" + (" (not fitted)" if args.fit_on == "shared" else ""),
+             current_rows),
+            ("held out (never fitted)", holdout_rows)]
+    for name, rows in sets:
+        errors = log_errors(rows, calibration, predict)
+        print(summary(name, rows, errors))
+        if args.rows or name.startswith("held out"):
+            for m, e in zip(rows, errors, strict=True):
+                print(f"    {math.exp(e):5.2f}  measured {m.measured:9.1f}  {m.label}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,506 @@
+"""The capacity model (issue 4): how many GPUs a model needs and how fast they serve it.
+
+Pure functions over plain dataclasses: no files, no tables. `tco.resolve` and `tco size` build a
+`ModelSpec` and a `GpuSpec` from the pricing tables and call `size_replica`.
+
+Memory (per replica of N GPUs): weights (parameters x bytes per weight of the precision, fp4 and
+int4 with their scale overhead) + a runtime reserve per GPU must fit in the usable share of the
+GPUs' memory; what is left holds the KV cache. The KV cache per token follows the model's own
+attention layout: GQA (2 x layers x kv_heads x head_dim x bytes, split across min(N, kv_heads)
+GPUs), MLA (DeepSeek: one compressed latent per layer, replicated on every tensor-parallel GPU)
+and sliding-window layers (gpt-oss: a fixed window per sequence, whatever its length).
+
+Throughput (per GPU, tokens/s), for a request of I input and O output tokens:
+- prefill X: compute bound, 2 x active parameters + attention over half the prompt on average,
+  at the precision's dense tensor FLOPs times an efficiency, plus the activations every layer
+  exchanges between the GPUs of a replica over their interconnect;
+- decode Y: one step serves the batch B the KV cache allows (capped by the scheduler's batch
+  limit); the step takes max(weight + KV reads / memory bandwidth, compute) plus the exchange.
+  A mixture-of-experts model reads only the experts the batch touches (E x (1 - (1 - k/E)^tokens))
+  but holds them all in memory, and computes with its active parameters;
+- tensor parallelism costs efficiency: every efficiency is divided by (1 + tp_falloff x log2 N).
+Layouts: `tp` splits every layer across the N GPUs; `dep` (mixture-of-experts only) replicates
+attention and dense layers on every GPU (attention data parallel: each GPU runs its own batch
+and KV cache) and spreads the experts across the N GPUs (expert parallel).
+
+Effective output tokens per second per GPU for the mix: O / (I/X + O/Y) (DESIGN §4 busy formula).
+The efficiency factors live in `CALIBRATION`; benchmarks/calibrate_capacity.py fits and prints them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from tco.errors import TcoError
+
+Precision = Literal["bf16", "fp8", "fp4", "int4"]
+Parallelism = Literal["tp", "dep"]
+TP_SIZES = (1, 2, 4, 8)
+PRECISIONS: tuple[Precision, ...] = ("bf16", "fp8", "fp4", "int4")
+
+GIB = 2**30
+GB = 1e9
+
+# Bytes per weight. fp4 is NVFP4 (one fp8 scale per 16 weights: 0.5 + 1/16); int4 is the usual
+# AWQ/GPTQ layout (one 16-bit scale per group of 128: 0.5 + 2/128).
+BYTES_PER_WEIGHT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5 + 1 / 16, "int4": 0.5 + 2 / 128}
+# KV cache element size: the fp8 and fp4 recipes keep an fp8 KV cache (as TensorRT-LLM's
+# published runs do); bf16 and int4 (weight-only) keep it in bf16.
+KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 1.0, "int4": 2.0}
+ACTIVATION_BYTES = 2.0  # activations exchanged between GPUs travel in bf16
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The few efficiency factors of the model, fitted to published measurements.
+
+    See benchmarks/calibrate_capacity.py for the method and the residuals; README "Capacity model".
+    """
+
+    prefill_compute_efficiency: float
+    decode_compute_efficiency: float
+    bandwidth_efficiency: float
+    interconnect_efficiency: float
+    tp_falloff: float
+    max_batch: int
+    moe_half_efficiency_expert_params_m: float = 0.0
+    dep_efficiency: float = 1.0
+
+    def moe_efficiency(self, model: ModelSpec) -> float:
+        """Share of dense-kernel efficiency a model's routed experts reach: 1 / (1 + P0 / P), P the
+        parameters of one expert in one layer (millions); small experts mean small, inefficient
+        grouped matrix products (gpt-oss's and Qwen3's experts are 20-25M, Mixtral's 176M)."""
+        if not model.is_moe:
+            return 1.0
+        per_expert_m = model.expert_params_b * 1e3 / model.experts / model.layers
+        return 1.0 / (1.0 + self.moe_half_efficiency_expert_params_m / per_expert_m)
+    usable_memory_share: float = 0.95
+    reserve_gib_per_gpu: float = 2.0
+    min_useful_concurrency: int = 64
+
+
+# Fitted by `python benchmarks/calibrate_capacity.py --fit` to 356 published TensorRT-LLM offline
+# max-throughput measurements (v0.17, v1.0 and current tables; every measured configuration weighs
+# the same), minimising the squared log error, then rounded. Residuals and the held-out check:
+# README "Capacity model". Prefill runs near the cap of 0.75 of dense peak the fit allows because
+# I/X + O/Y bills prefill separately though servers overlap it with decode.
+CALIBRATION = Calibration(
+    prefill_compute_efficiency=0.69,
+    decode_compute_efficiency=0.33,
+    bandwidth_efficiency=0.53,
+    interconnect_efficiency=0.53,
+    tp_falloff=0.0,  # the fit finds no loss with N beyond the modelled exchange between GPUs
+    max_batch=580,
+    moe_half_efficiency_expert_params_m=24.0,
+    dep_efficiency=0.65,
+)
+# What the fit achieves on its 356 measurements (tests/test_capacity.py checks it still holds).
+CALIBRATION_WITHIN_1_5X_SHARE = 0.93
+CALIBRATION_WORST_FACTOR = 2.3
+CALIBRATION_TYPICAL_ERROR = "a factor of 1.5 for 93% of 356 published TensorRT-LLM measurements (worst 2.3x)"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model's architecture, as models.yaml gives it."""
+
+    key: str
+    params_b: float
+    active_params_b: float
+    layers: int
+    hidden: int
+    attention_heads: int
+    kv_heads: int
+    head_dim: int
+    kv_bytes_per_token_bf16: float
+    attention: str = "gqa"  # gqa | mla | gqa+sliding_window
+    experts: int = 0
+    experts_per_token: int = 0
+    sliding_window: int = 0
+    sliding_window_layers: int = 0
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts > 1 and self.experts_per_token > 0
+
+    @property
+    def expert_params_b(self) -> float:
+        """Parameters in all routed experts together, billions: total minus active is (E - k) experts."""
+        if not self.is_moe:
+            return 0.0
+        return (self.params_b - self.active_params_b) * self.experts / (self.experts - self.experts_per_token)
+
+    @property
+    def dense_params_b(self) -> float:
+        """Parameters every token uses (attention, shared experts, embeddings), billions."""
+        return self.params_b - self.expert_params_b
+
+    @property
+    def active_expert_params_b(self) -> float:
+        """Routed-expert parameters one token uses (k of the E experts), billions."""
+        return self.expert_params_b * self.experts_per_token / self.experts if self.is_moe else 0.0
+
+    @property
+    def full_attention_layers(self) -> int:
+        return self.layers - self.sliding_window_layers
+
+    def kv_bytes_per_layer_token(self, precision: str) -> float:
+        """KV bytes one token holds in one full-attention layer."""
+        return self.kv_bytes_per_token(precision) / max(1, self.full_attention_layers)
+
+    def kv_bytes_per_token(self, precision: str) -> float:
+        """KV bytes per token of context over all the layers whose cache grows with context."""
+        return self.kv_bytes_per_token_bf16 * KV_BYTES_PER_ELEMENT[precision] / 2.0
+
+    def kv_bytes_per_sequence(self, precision: str) -> float:
+        """Fixed KV bytes each sequence holds regardless of its length (sliding-window layers)."""
+        return self.sliding_window * self.sliding_window_layers * self.kv_bytes_per_layer_token(precision)
+
+    def attention_flops_per_token(self, context: float, decode: bool = False) -> float:
+        """Attention FLOPs of one token attending to `context` earlier tokens: QK and AV, 2 x 2 x heads x dim.
+
+        MLA decodes against its compressed latent (kv_lora_rank + rope elements per layer, read from
+        the KV size), so a decode step's attention works on that width, not on head_dim.
+        """
+        width = float(self.head_dim)
+        if decode and self.attention == "mla":
+            width = self.kv_bytes_per_token_bf16 / 2.0 / self.layers
+        per_position = 4.0 * self.attention_heads * width
+        sliding = min(context, float(self.sliding_window)) * self.sliding_window_layers
+        return per_position * (context * self.full_attention_layers + sliding)
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    """A GPU's specs, as gpus.yaml gives them."""
+
+    key: str
+    memory_gb: float
+    bandwidth_tb_s: float
+    bf16_tflops: float
+    fp8_tflops: float | None = None
+    fp4_tflops: float | None = None
+    interconnect_gb_s: float = 0.0
+    # Shares of the (NVIDIA-calibrated) efficiencies this GPU's software stack sustains; 1 for the
+    # GPUs the calibration data was measured on.
+    achieved_compute_share: float = 1.0
+    achieved_bandwidth_share: float = 1.0
+
+    def tflops(self, precision: str) -> float:
+        """Dense tensor TFLOPs the precision computes at: fp4 on fp4 units where the GPU has them,
+        else fp8, else bf16; int4 is weight-only (bf16 compute)."""
+        if precision == "fp4":
+            peak = self.fp4_tflops or self.fp8_tflops or self.bf16_tflops
+        elif precision == "fp8":
+            peak = self.fp8_tflops or self.bf16_tflops
+        else:
+            peak = self.bf16_tflops
+        return peak * self.achieved_compute_share
+
+    @property
+    def attention_tflops(self) -> float:
+        """Dense bf16 TFLOPs sustained-share adjusted: attention runs in bf16 whatever the weights."""
+        return self.bf16_tflops * self.achieved_compute_share
+
+    @property
+    def bandwidth_bytes_per_second(self) -> float:
+        return self.bandwidth_tb_s * 1e12 * self.achieved_bandwidth_share
+
+
+@dataclass(frozen=True)
+class MemoryBreakdown:
+    """Memory of one replica, decimal GB (1e9 bytes), summed over its GPUs."""
+
+    weights_gb: float
+    kv_cache_gb: float
+    reserve_gb: float
+    total_available_gb: float
+
+
+@dataclass(frozen=True)
+class ReplicaSize:
+    """Everything `tco size` prints and the engine uses, for one model on one GPU type."""
+
+    model: str
+    gpu: str
+    precision: str
+    parallelism: str
+    gpus_per_replica: int
+    memory: MemoryBreakdown
+    kv_cache_tokens: float
+    max_concurrency: int
+    input_tokens_per_request: float
+    output_tokens_per_request: float
+    input_tokens_per_second_per_gpu: float
+    output_tokens_per_second_per_gpu: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def effective_output_tokens_per_second_per_gpu(self) -> float:
+        """O / (I/X + O/Y): output tokens per GPU-second for this request mix (issue 4)."""
+        return effective_output_rate(self.input_tokens_per_request, self.output_tokens_per_request,
+                                     self.input_tokens_per_second_per_gpu, self.output_tokens_per_second_per_gpu)
+
+
+def effective_output_rate(input_tokens: float, output_tokens: float, x: float, y: float) -> float:
+    """Output tokens per GPU-second when each request costs I/X + O/Y GPU-seconds."""
+    return output_tokens / (input_tokens / x + output_tokens / y)
+
+
+def weight_bytes(model: ModelSpec, precision: str) -> float:
+    """Bytes of all the model's weights at `precision`."""
+    return model.params_b * 1e9 * BYTES_PER_WEIGHT[precision]
+
+
+def _tp_factor(n: int, calibration: Calibration) -> float:
+    return 1.0 + calibration.tp_falloff * math.log2(n)
+
+
+def _experts_touched(experts: float, per_token: int, total_experts: int, tokens: float) -> float:
+    """Expected number of `experts` (of `total_experts`) that `tokens` routed tokens touch, k each."""
+    if tokens <= 0:
+        return 0.0
+    miss: float = (1.0 - per_token / total_experts) ** tokens
+    return experts * (1.0 - miss)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Per-GPU view of a replica layout."""
+
+    weights_per_gpu: float  # bytes held by each GPU
+    kv_replication: float  # how many GPUs hold a copy of each token's KV
+    batch_gpus: int  # GPUs that share one batch (tp: N; dep: 1, each GPU runs its own batch)
+
+
+def _layout(model: ModelSpec, precision: str, n: int, parallelism: str) -> _Layout:
+    total = weight_bytes(model, precision)
+    if parallelism == "dep":
+        dense = model.dense_params_b * 1e9 * BYTES_PER_WEIGHT[precision]
+        experts = model.expert_params_b * 1e9 * BYTES_PER_WEIGHT[precision]
+        return _Layout(weights_per_gpu=dense + experts / n, kv_replication=1.0, batch_gpus=1)
+    shards = 1 if model.attention == "mla" else min(n, max(1, model.kv_heads))
+    return _Layout(weights_per_gpu=total / n, kv_replication=n / shards, batch_gpus=n)
+
+
+def memory_fit(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parallelism: str,
+               calibration: Calibration = CALIBRATION) -> tuple[MemoryBreakdown, float]:
+    """The replica's memory breakdown and how many tokens of context its KV cache holds (may be < 0).
+
+    GPU memory as vendors quote HBM parts is binary (an 80 GB H100 has 80 GiB; nvidia-smi shows
+    81,559 MiB), so memory_gb counts 2^30 bytes; the usable share covers the CUDA context and
+    fragmentation (and GDDR parts whose GB are decimal).
+    """
+    lay = _layout(model, precision, n, parallelism)
+    available = n * gpu.memory_gb * GIB * calibration.usable_memory_share
+    reserve = n * calibration.reserve_gib_per_gpu * GIB
+    weights = lay.weights_per_gpu * n
+    kv = available - weights - reserve
+    kv_tokens = kv / (model.kv_bytes_per_token(precision) * lay.kv_replication)
+    breakdown = MemoryBreakdown(weights_gb=weights / GB, kv_cache_gb=max(0.0, kv) / GB, reserve_gb=reserve / GB,
+                                total_available_gb=available / GB)
+    return breakdown, kv_tokens
+
+
+def concurrency(model: ModelSpec, precision: str, kv_tokens: float, input_tokens: float,
+                output_tokens: float) -> int:
+    """How many requests of I + O tokens the KV cache holds at once (whole requests, worst case)."""
+    per_sequence_tokens = input_tokens + output_tokens
+    fixed = model.kv_bytes_per_sequence(precision) / model.kv_bytes_per_token(precision)
+    if kv_tokens <= 0:
+        return 0
+    return max(0, math.floor(kv_tokens / (per_sequence_tokens + fixed)))
+
+
+def smallest_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: float, output_tokens: float,
+                     parallelism: str = "tp", calibration: Calibration = CALIBRATION) -> int:
+    """The smallest GPU count in {1, 2, 4, 8} that holds the weights plus a useful KV cache.
+
+    Useful: room for `min_useful_concurrency` requests of the workload's length at once. Raises
+    TcoError when even 8 GPUs cannot hold the weights and one request.
+    """
+    fallback: int | None = None
+    for n in TP_SIZES:
+        _, kv_tokens = memory_fit(model, gpu, precision, n, parallelism, calibration)
+        fits = concurrency(model, precision, kv_tokens, input_tokens, output_tokens)
+        if fits >= calibration.min_useful_concurrency:
+            return n
+        if fits >= 1 and fallback is None:
+            fallback = n
+    if fallback is not None:
+        return 8
+    breakdown, _ = memory_fit(model, gpu, precision, 8, parallelism, calibration)
+    raise TcoError.single(
+        "capacity", f"{model.key} in {precision} does not fit on 8 {gpu.key} GPUs: weights need "
+        f"{breakdown.weights_gb:,.0f} GB and {breakdown.reserve_gb:,.0f} GB runtime reserve, 8 GPUs offer "
+        f"{breakdown.total_available_gb:,.0f} GB usable, and a request of "
+        f"{input_tokens + output_tokens:,.0f} tokens needs room in the KV cache too; use a smaller precision, "
+        "a GPU with more memory, or give gpus_per_replica and throughput yourself",
+        field="gpus_per_replica")
+
+
+def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: float, output_tokens: float,
+                 gpus_per_replica: int | None = None, parallelism: str = "tp",
+                 calibration: Calibration = CALIBRATION) -> ReplicaSize:
+    """Memory fit, concurrency and per-GPU throughput of `model` on `gpu` for requests of I in / O out tokens.
+
+    Raises TcoError when the model does not fit, or `dep` is asked of a dense model.
+    """
+    if precision not in BYTES_PER_WEIGHT:
+        raise TcoError.single("capacity", f"unknown precision {precision!r}; one of {', '.join(PRECISIONS)}",
+                              field="precision")
+    if parallelism == "dep" and not model.is_moe:
+        raise TcoError.single("capacity", f"parallelism dep (attention data parallel + expert parallel) needs a "
+                              f"mixture-of-experts model; {model.key} is dense: use tp", field="parallelism")
+    if input_tokens < 0 or output_tokens <= 0:
+        raise TcoError.single("capacity", "a request needs at least one output token and no negative input",
+                              field="output_tokens")
+    n = gpus_per_replica or smallest_replica(model, gpu, precision, input_tokens, output_tokens, parallelism,
+                                             calibration)
+    breakdown, kv_tokens = memory_fit(model, gpu, precision, n, parallelism, calibration)
+    fits = concurrency(model, precision, kv_tokens, input_tokens, output_tokens)
+    if fits < 1:
+        raise TcoError.single(
+            "capacity", f"{model.key} in {precision} does not fit on {n} {gpu.key} GPU(s) with {parallelism}: "
+            f"weights {breakdown.weights_gb:,.1f} GB + reserve {breakdown.reserve_gb:,.1f} GB leave no room for "
+            f"the KV cache of one {input_tokens + output_tokens:,.0f}-token request in "
+            f"{breakdown.total_available_gb:,.1f} GB usable", field="gpus_per_replica")
+    notes: list[str] = []
+    if fits < calibration.min_useful_concurrency:
+        notes.append(f"the KV cache holds only {fits} request(s) at once on {n} GPU(s): throughput is poor; "
+                     "more GPUs per replica would serve more per GPU")
+    x = _prefill_rate(model, gpu, precision, n, parallelism, input_tokens, calibration)
+    # A paged KV cache holds each request's tokens as they come: over its life a request holds
+    # I + O/2 on average, so the running batch is larger than the worst-case concurrency.
+    running = max(fits, concurrency(model, precision, kv_tokens, input_tokens, output_tokens / 2))
+    y = _decode_rate(model, gpu, precision, n, parallelism, input_tokens, output_tokens, running, calibration)
+    return ReplicaSize(model=model.key, gpu=gpu.key, precision=precision, parallelism=parallelism,
+                       gpus_per_replica=n, memory=breakdown, kv_cache_tokens=max(0.0, kv_tokens),
+                       max_concurrency=fits, input_tokens_per_request=input_tokens,
+                       output_tokens_per_request=output_tokens, input_tokens_per_second_per_gpu=x,
+                       output_tokens_per_second_per_gpu=y, notes=tuple(notes))
+
+
+def _exchange_seconds_per_token(model: ModelSpec, gpu: GpuSpec, n: int, parallelism: str,
+                                calibration: Calibration) -> float:
+    """Interconnect time one token's activations cost each GPU of the replica, seconds.
+
+    tp: two all-reduces of the hidden state per layer, each moving 2 (N-1)/N of it per GPU;
+    dep: dispatch and combine of the token to its k experts, (N-1)/N of them on other GPUs.
+    """
+    if n == 1:
+        return 0.0
+    if gpu.interconnect_gb_s <= 0:
+        return math.inf
+    link = gpu.interconnect_gb_s * 1e9 * calibration.interconnect_efficiency
+    if parallelism == "dep":
+        moved = 2 * model.layers * model.hidden * ACTIVATION_BYTES * model.experts_per_token * (n - 1) / n
+        return moved / link
+    moved = 2 * model.layers * model.hidden * ACTIVATION_BYTES * 2 * (n - 1) / n
+    return moved / link
+
+
+def _prefill_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parallelism: str, input_tokens: float,
+                  calibration: Calibration) -> float:
+    """Input tokens per second per GPU: compute at the precision's TFLOPs, plus the activation exchange."""
+    # The weights' matrix products run at the precision's rate; attention runs in bf16 whatever the
+    # weights' precision (fp8/fp4 kernels quantise the weights, not the attention scores).
+    efficiency = calibration.prefill_compute_efficiency / _tp_factor(n, calibration)
+    # Routed experts run as many small grouped matrix products: `moe_efficiency` of a dense one.
+    linear_params = model.active_params_b - model.active_expert_params_b * (1 - 1 / calibration.moe_efficiency(model))
+    linear_seconds = 2 * linear_params * 1e9 / (gpu.tflops(precision) * 1e12 * efficiency)
+    attention_seconds = model.attention_flops_per_token(input_tokens / 2) / (gpu.attention_tflops * 1e12 * efficiency)
+    # tp: the N GPUs share each token's FLOPs but all wait for its exchange, so per GPU the exchange
+    # counts N times; dep: each GPU prefills its own tokens and exchanges only for them.
+    exchange = _exchange_seconds_per_token(model, gpu, n, parallelism, calibration)
+    seconds = linear_seconds + attention_seconds + (exchange if parallelism == "dep" else n * exchange)
+    return _dep_share(parallelism, calibration) / seconds
+
+
+def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parallelism: str, input_tokens: float,
+                 output_tokens: float, fits: int, calibration: Calibration) -> float:
+    """Output tokens per second per GPU at the batch the KV cache (and the scheduler) allows."""
+    falloff = _tp_factor(n, calibration)
+    bandwidth = gpu.bandwidth_bytes_per_second * calibration.bandwidth_efficiency / falloff
+    compute_efficiency = calibration.decode_compute_efficiency / falloff
+    context = input_tokens + output_tokens / 2  # average context a decode step attends to
+    per_weight = BYTES_PER_WEIGHT[precision]
+    lay = _layout(model, precision, n, parallelism)
+    if parallelism == "dep":
+        # Each GPU decodes its own batch; all GPUs' tokens reach the experts it holds.
+        batch = min(fits, calibration.max_batch)
+        tokens_in_step = batch * n
+        touched = _experts_touched(model.experts / n, model.experts_per_token, model.experts, tokens_in_step)
+        gpus_sharing = 1
+    else:
+        batch = min(fits, calibration.max_batch)
+        touched = _experts_touched(model.experts, model.experts_per_token, model.experts, batch) if model.is_moe else 0
+        gpus_sharing = n
+    # Dense weights are read once per step; of the routed experts only those the step's tokens touch,
+    # at `moe_efficiency` of the bandwidth (many small grouped reads).
+    expert_bytes = model.expert_params_b * 1e9 * per_weight / model.experts if model.is_moe else 0.0
+    moe_efficiency = calibration.moe_efficiency(model)
+    weights_read = model.dense_params_b * 1e9 * per_weight + touched * expert_bytes / moe_efficiency
+    kv_read = batch * (context * model.kv_bytes_per_token(precision) + model.kv_bytes_per_sequence(precision))
+    kv_read *= lay.kv_replication
+    memory_seconds = (weights_read + kv_read) / (gpus_sharing * bandwidth)
+    linear_params = model.active_params_b - model.active_expert_params_b * (1 - 1 / moe_efficiency)
+    linear = batch * 2 * linear_params * 1e9 / (gpu.tflops(precision) * 1e12)
+    attention = batch * model.attention_flops_per_token(context, decode=True) / (gpu.attention_tflops * 1e12)
+    compute_seconds = (linear + attention) / (gpus_sharing * compute_efficiency)
+    exchange = batch * _exchange_seconds_per_token(model, gpu, n, parallelism, calibration)
+    step = max(memory_seconds, compute_seconds) + exchange
+    return _dep_share(parallelism, calibration) * batch / step / gpus_sharing
+
+
+def _dep_share(parallelism: str, calibration: Calibration) -> float:
+    """What attention data parallel + expert parallel loses to load imbalance between the GPUs (each
+    step waits for the busiest one) and to synchronising every MoE layer: a calibrated share."""
+    return calibration.dep_efficiency if parallelism == "dep" else 1.0
+
+
+# Fields a table entry needs for the capacity model.
+MODEL_FIELDS = ("params_b", "active_params_b", "layers", "hidden", "attention_heads", "kv_heads", "head_dim",
+                 "kv_bytes_per_token_bf16")
+GPU_FIELDS = ("memory_gb", "bandwidth_tb_s", "bf16_tflops")
+
+
+def _missing(table: str, key: str, values: Mapping[str, Any], names: tuple[str, ...]) -> None:
+    missing = [name for name in names if values.get(name) is None]
+    if missing:
+        raise TcoError.single(f"pricing/{table}.yaml", f"{key} lacks {', '.join(missing)}, which the capacity "
+                              "model needs; add them (tco pricing set) or give throughput and gpus_per_replica",
+                              field=key)
+
+
+def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
+    """A `ModelSpec` from a models.yaml entry's fields; TcoError naming what is missing."""
+    _missing("models", key, values, MODEL_FIELDS)
+    return ModelSpec(
+        key=key, params_b=float(values["params_b"]), active_params_b=float(values["active_params_b"]),
+        layers=int(values["layers"]), hidden=int(values["hidden"]), attention_heads=int(values["attention_heads"]),
+        kv_heads=int(values["kv_heads"]), head_dim=int(values["head_dim"]),
+        kv_bytes_per_token_bf16=float(values["kv_bytes_per_token_bf16"]),
+        attention=str(values.get("attention") or "gqa"), experts=int(values.get("experts") or 0),
+        experts_per_token=int(values.get("experts_per_token") or 0),
+        sliding_window=int(values.get("sliding_window") or 0),
+        sliding_window_layers=int(values.get("sliding_window_layers") or 0),
+    )
+
+
+def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
+    """A `GpuSpec` from a gpus.yaml entry's fields; TcoError naming what is missing."""
+    _missing("gpus", key, values, GPU_FIELDS)
+
+    def optional(name: str) -> float | None:
+        value = values.get(name)
+        return float(value) if value else None
+
+    return GpuSpec(key=key, memory_gb=float(values["memory_gb"]), bandwidth_tb_s=float(values["bandwidth_tb_s"]),
+                   bf16_tflops=float(values["bf16_tflops"]), fp8_tflops=optional("fp8_tflops"),
+                   fp4_tflops=optional("fp4_tflops"), interconnect_gb_s=optional("interconnect_gb_s") or 0.0,
+                   achieved_compute_share=optional("achieved_compute_share") or 1.0,
+                   achieved_bandwidth_share=optional("achieved_bandwidth_share") or 1.0)

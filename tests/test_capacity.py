@@ -1,0 +1,270 @@
+"""The capacity model (issue 4): memory fit, throughput, calibration, and its properties.
+
+Hand-computed cases spell out the arithmetic in their docstrings; properties run over every model
+and GPU of the bundled tables with hypothesis; the calibration test re-runs the fit's residuals
+over the copies of the published measurements kept in benchmarks/data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import math
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tco.capacity import (
+    CALIBRATION,
+    CALIBRATION_WITHIN_1_5X_SHARE,
+    CALIBRATION_WORST_FACTOR,
+    GpuSpec,
+    ModelSpec,
+    concurrency,
+    gpu_spec,
+    memory_fit,
+    model_spec,
+    size_replica,
+    smallest_replica,
+)
+from tco.catalog import Catalog
+from tco.errors import TcoError
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = Catalog()
+MODEL_KEYS = ["llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b", "mixtral-8x7b", "qwen2.5-72b",
+              "qwen3-235b-a22b", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b"]
+GPU_KEYS = ["h100-sxm", "h200", "b200", "a100-80gb", "l40s", "l4", "mi300x"]
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
+
+
+def model(key: str) -> ModelSpec:
+    entry = CATALOG.get("models", key)
+    assert entry is not None
+    return model_spec(key, entry.values)
+
+
+def gpu(key: str) -> GpuSpec:
+    entry = CATALOG.get("gpus", key)
+    assert entry is not None
+    return gpu_spec(key, entry.values)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", MODEL_KEYS)
+def test_every_issue_model_has_what_the_capacity_model_needs(key: str) -> None:
+    spec = model(key)
+    assert spec.params_b >= spec.active_params_b > 0
+    assert spec.kv_bytes_per_token_bf16 > 0
+    entry = CATALOG.get("models", key)
+    assert entry is not None and entry.get("source") and entry.get("as_of")
+
+
+@pytest.mark.parametrize("key", GPU_KEYS)
+def test_every_issue_gpu_has_what_the_capacity_model_needs(key: str) -> None:
+    spec = gpu(key)
+    assert spec.memory_gb > 0 and spec.bandwidth_tb_s > 0 and spec.bf16_tflops > 0 and spec.interconnect_gb_s > 0
+    entry = CATALOG.get("gpus", key)
+    assert entry is not None and entry.origin("interconnect_gb_s").citation
+
+
+def test_architecture_layouts_are_the_models_own() -> None:
+    """DeepSeek MLA: 576 latent elements x 61 layers x 2 bytes = 70,272 B/token; gpt-oss: 18 of 36 layers
+    slide over 128 tokens; MoE expert split: DeepSeek (671.03 - 37.55) x 256/248 = 653.9B in experts."""
+    assert model("deepseek-r1").attention == "mla"
+    assert model("deepseek-r1").kv_bytes_per_token_bf16 == 70272
+    oss = model("gpt-oss-120b")
+    assert (oss.sliding_window, oss.sliding_window_layers, oss.full_attention_layers) == (128, 18, 18)
+    assert model("deepseek-v3").expert_params_b == pytest.approx((671.03 - 37.55) * 256 / 248)
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["llama-3.1-70b", "llama-3.3-70b", "qwen2.5-72b"])
+@pytest.mark.parametrize("gpu_key", ["h100-sxm", "a100-80gb"])
+def test_a_bf16_70b_model_never_fits_one_80gb_gpu(key: str, gpu_key: str) -> None:
+    with pytest.raises(TcoError, match="does not fit on 1"):
+        size_replica(model(key), gpu(gpu_key), "bf16", 1000, 1000, gpus_per_replica=1)
+    assert smallest_replica(model(key), gpu(gpu_key), "bf16", 1000, 1000) > 1
+
+
+def test_llama_405b_in_fp8_needs_8_h100s() -> None:
+    """405.85 GB of fp8 weights; 4 H100s offer 4 x 80 GiB x 0.95 = 326 GB usable, 8 offer 653 GB."""
+    assert smallest_replica(model("llama-3.1-405b"), gpu("h100-sxm"), "fp8", 1000, 1000) == 8
+    with pytest.raises(TcoError, match="does not fit on 4"):
+        size_replica(model("llama-3.1-405b"), gpu("h100-sxm"), "fp8", 1000, 1000, gpus_per_replica=4)
+
+
+def test_a_model_too_big_for_8_gpus_is_an_error_not_a_number() -> None:
+    with pytest.raises(TcoError) as caught:
+        size_replica(model("llama-3.1-405b"), gpu("l4"), "bf16", 1000, 1000)
+    message = str(caught.value)
+    assert "does not fit on 8 l4 GPUs" in message and "812 GB" in message
+
+
+def test_memory_breakdown_by_hand() -> None:
+    """Llama 3.1 70B, fp8, 2 x H100 (tp):
+    usable   2 x 80 GiB x 0.95          = 2 x 85.89934592 GB x 0.95 = 163.2087572 GB
+    reserve  2 x 2 GiB                  = 4.294967296 GB
+    weights  70.55e9 params x 1 byte    = 70.55 GB
+    KV       163.2087572 - 70.55 - 4.294967296 = 88.3637899 GB
+    per token 327,680 B (bf16) / 2 = 163,840 B (fp8 KV), 8 KV heads split over 2 GPUs: no copies
+    tokens   88.3637899e9 / 163,840 = 539,330.7; requests of 1,000 + 1,000 tokens: 269.
+    """
+    breakdown, kv_tokens = memory_fit(model("llama-3.1-70b"), gpu("h100-sxm"), "fp8", 2, "tp")
+    assert breakdown.total_available_gb == pytest.approx(163.2087572, rel=1e-9)
+    assert breakdown.reserve_gb == pytest.approx(4.294967296, rel=1e-9)
+    assert breakdown.weights_gb == pytest.approx(70.55, rel=1e-9)
+    assert breakdown.kv_cache_gb == pytest.approx(88.3637899, rel=1e-8)
+    assert kv_tokens == pytest.approx(88.3637899e9 / 163840, rel=1e-8)
+    assert concurrency(model("llama-3.1-70b"), "fp8", kv_tokens, 1000, 1000) == 269
+
+
+def test_mla_cache_is_replicated_across_tensor_parallel_gpus_but_not_in_dep() -> None:
+    """MLA's latent has no heads to split: with tp each GPU holds every token's latent, with dep
+    (attention data parallel) each GPU holds only its own requests'."""
+    ds, h200 = model("deepseek-r1"), gpu("h200")
+    _, tp_tokens = memory_fit(ds, h200, "fp8", 8, "tp")
+    breakdown, _ = memory_fit(ds, h200, "fp8", 8, "tp")
+    assert tp_tokens == pytest.approx(breakdown.kv_cache_gb * 1e9 / (35136 * 8), rel=1e-9)
+    dep, dep_tokens = memory_fit(ds, h200, "fp8", 8, "dep")
+    assert dep_tokens > 5 * tp_tokens  # less room, but no copies
+    assert dep.weights_gb > breakdown.weights_gb  # attention and dense layers on every GPU
+
+
+def test_fp4_and_int4_weights_carry_their_scales() -> None:
+    """NVFP4: 0.5 byte + one fp8 scale per 16 weights = 0.5625 B; int4 groups of 128 with a 16-bit
+    scale: 0.515625 B."""
+    spec = model("llama-3.1-405b")
+    fp4, _ = memory_fit(spec, gpu("b200"), "fp4", 4, "tp")
+    int4, _ = memory_fit(spec, gpu("b200"), "int4", 4, "tp")
+    assert fp4.weights_gb == pytest.approx(405.85 * 0.5625)
+    assert int4.weights_gb == pytest.approx(405.85 * 0.515625)
+
+
+# --- throughput -----------------------------------------------------------------------------------
+
+SIMPLE = dataclasses.replace(CALIBRATION, prefill_compute_efficiency=0.5, decode_compute_efficiency=0.5,
+                             bandwidth_efficiency=0.5, tp_falloff=0.0, max_batch=10)
+
+
+def test_prefill_and_decode_by_hand() -> None:
+    """Llama 3.1 8B, bf16, 1 x H100 (989.4 TFLOPs, 3.35 TB/s), all efficiencies 0.5, batch cap 10,
+    1,000 in / 1,000 out.
+    prefill: 2 x 8.03e9 = 16.06e9 FLOPs + attention 4 x 32 heads x 128 x 32 layers x 500 (half the
+      prompt) = 262,144,000 FLOPs; at 494.7e12 FLOP/s: X = 494.7e12 / 16.322144e9 = 30,308.4 tok/s.
+    decode: batch 10 (the KV cache holds far more); context 1,000 + 500; reads 16.06e9 B of weights +
+      10 x 1,500 x 131,072 B = 1.96608e9 B of KV at 1.675e12 B/s = 10.7618 ms; compute 10 x (16.06e9
+      + 4 x 32 x 128 x 32 x 1,500) / 494.7e12 = 0.34 ms, so memory bound: Y = 10 / 10.7618 ms = 929.2.
+    """
+    size = size_replica(model("llama-3.1-8b"), gpu("h100-sxm"), "bf16", 1000, 1000, 1, "tp", SIMPLE)
+    assert size.input_tokens_per_second_per_gpu == pytest.approx(494.7e12 / 16.322144e9, rel=1e-9)
+    assert size.output_tokens_per_second_per_gpu == pytest.approx(10 / ((16.06e9 + 1.96608e9) / 1.675e12),
+                                                                  rel=1e-9)
+    x, y = size.input_tokens_per_second_per_gpu, size.output_tokens_per_second_per_gpu
+    assert size.effective_output_tokens_per_second_per_gpu == pytest.approx(1000 / (1000 / x + 1000 / y))
+
+
+def test_moe_reads_only_the_experts_a_small_batch_touches() -> None:
+    """Mixtral, bf16, 1 x H200, batch 1, 100 in / 100 out, no small-expert penalty: a token touches
+    8 x (1 - (1 - 2/8)^1) = 2 experts per layer, so a step reads dense + 2 experts = the 12.88B active
+    parameters (25.76e9 B), not all 46.7B, plus 150 x 131,072 B of KV, at 4.8e12 x 0.5 B/s."""
+    one = dataclasses.replace(SIMPLE, max_batch=1, moe_half_efficiency_expert_params_m=0.0)
+    size = size_replica(model("mixtral-8x7b"), gpu("h200"), "bf16", 100, 100, 1, "tp", one)
+    assert size.output_tokens_per_second_per_gpu == pytest.approx(1 / ((25.76e9 + 150 * 131072) / 2.4e12),
+                                                                  rel=1e-6)
+
+
+def test_dep_needs_a_mixture_of_experts_model() -> None:
+    with pytest.raises(TcoError, match="needs a mixture-of-experts model"):
+        size_replica(model("llama-3.1-70b"), gpu("h100-sxm"), "fp8", 1000, 1000, 2, "dep")
+
+
+# --- calibration ----------------------------------------------------------------------------------
+
+def _calibration_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("calibrate_capacity", REPO / "benchmarks" / "calibrate_capacity.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["calibrate_capacity"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_calibration_residuals_stay_within_what_the_code_claims() -> None:
+    """The factors in CALIBRATION against the 356 measurements they were fitted to: the share within
+    1.5x and the worst factor that the assumptions list quotes."""
+    script = _calibration_script()
+    rows = list(script.read(script.DATA / "throughput_refs_trtllm.csv"))
+    rows += list(script.read(script.DATA / "throughput_refs_trtllm_current.csv"))
+    assert len(rows) == 356
+    ratios = [math.exp(e) for e in script.log_errors(rows, CALIBRATION, script.predictor(CATALOG))]
+    within = sum(1 for r in ratios if 1 / 1.5 <= r <= 1.5) / len(ratios)
+    assert within >= CALIBRATION_WITHIN_1_5X_SHARE
+    assert max(max(r, 1 / r) for r in ratios) <= CALIBRATION_WORST_FACTOR
+    assert 0.9 < math.exp(sum(math.log(r) for r in ratios) / len(ratios)) < 1.15  # no overall bias
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+lengths = st.integers(min_value=1, max_value=32768)
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(MODEL_KEYS), st.sampled_from(GPU_KEYS), st.sampled_from(["bf16", "fp8", "fp4"]),
+       lengths, lengths, st.floats(min_value=1.0, max_value=4.0), st.sampled_from(["bandwidth", "tflops"]))
+def test_more_bandwidth_or_flops_never_lowers_throughput(model_key: str, gpu_key: str, precision: str,
+                                                         input_tokens: int, output_tokens: int, factor: float,
+                                                         which: str) -> None:
+    base = gpu(gpu_key)
+    if which == "bandwidth":
+        faster = dataclasses.replace(base, bandwidth_tb_s=base.bandwidth_tb_s * factor)
+    else:
+        faster = dataclasses.replace(base, bf16_tflops=base.bf16_tflops * factor,
+                                     fp8_tflops=base.fp8_tflops and base.fp8_tflops * factor,
+                                     fp4_tflops=base.fp4_tflops and base.fp4_tflops * factor)
+    spec = model(model_key)
+    try:
+        slow = size_replica(spec, base, precision, input_tokens, output_tokens, 8)
+    except TcoError:
+        return
+    fast = size_replica(spec, faster, precision, input_tokens, output_tokens, 8)
+    tolerance = 1 - 1e-12
+    assert fast.input_tokens_per_second_per_gpu >= slow.input_tokens_per_second_per_gpu * tolerance
+    assert fast.output_tokens_per_second_per_gpu >= slow.output_tokens_per_second_per_gpu * tolerance
+    assert fast.effective_output_tokens_per_second_per_gpu >= \
+        slow.effective_output_tokens_per_second_per_gpu * tolerance
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(MODEL_KEYS), st.sampled_from(GPU_KEYS), st.sampled_from([1, 2, 4, 8]), lengths, lengths,
+       lengths, lengths)
+def test_longer_contexts_never_raise_concurrency(model_key: str, gpu_key: str, n: int, input_a: int,
+                                                 output_a: int, more_in: int, more_out: int) -> None:
+    spec = model(model_key)
+    _, kv_tokens = memory_fit(spec, gpu(gpu_key), "fp8", n, "tp")
+    short = concurrency(spec, "fp8", kv_tokens, input_a, output_a)
+    long = concurrency(spec, "fp8", kv_tokens, input_a + more_in, output_a + more_out)
+    assert long <= short
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(MODEL_KEYS), st.sampled_from(GPU_KEYS), lengths, lengths)
+def test_fp8_never_needs_more_gpus_than_bf16(model_key: str, gpu_key: str, input_tokens: int,
+                                             output_tokens: int) -> None:
+    spec, card = model(model_key), gpu(gpu_key)
+    try:
+        bf16 = smallest_replica(spec, card, "bf16", input_tokens, output_tokens)
+    except TcoError:
+        bf16 = 16  # does not fit at all: fp8 may or may not
+    try:
+        fp8 = smallest_replica(spec, card, "fp8", input_tokens, output_tokens)
+    except TcoError:
+        assert bf16 == 16  # fp8 fails only where bf16 fails too
+        return
+    assert fp8 <= bf16

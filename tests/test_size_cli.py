@@ -1,0 +1,218 @@
+"""`tco size` (issue 4) through typer's CliRunner: stdout, stderr and exit code apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from tco.cli import app
+from tco.compare import compare_file
+
+REQUIRED_KEYS = {"model", "gpu", "precision", "gpus_per_replica", "memory_gb", "max_concurrency",
+                 "input_tokens_per_second_per_gpu", "output_tokens_per_second_per_gpu",
+                 "effective_output_tokens_per_second_per_gpu", "source"}
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+MEASURED_TABLE = """\
+llama-3.1-8b on l40s, fp8
+  Request                            1,800 input + 350 output tokens
+  Replica                            1 GPU(s), tp
+  Memory, whole replica
+    weights                          8.0 GB
+    KV cache                         38.8 GB
+    runtime reserve                  2.1 GB
+    usable in total                  49.0 GB
+  Max concurrency                    275 requests
+  Input tokens/s per GPU             18,400
+  Output tokens/s per GPU            7,130
+  Effective output tokens/s per GPU  2,382 (output / (input/X + output/Y) per request)
+  Throughput source                  measured
+  Cost                               $0.0294 per 1M tokens (input + output) at $1.55/GPU-hour (nebius), every GPU fully busy
+  note: measured: TensorRT-LLM 0.17 trtllm-bench offline max throughput, TP1 on 1 GPU(s), FP8 (weights+KV FP8): 9 fixed input/output lengths (128-20000 in, 128-4096 out); per-GPU X, Y fitted to O/T = I/X + O/Y by relative least squares, max rel. error 78%
+"""  # noqa: E501
+
+
+def test_size_table_for_a_measured_case() -> None:
+    """pricing/throughput.yaml llama-3.1-8b/l40s/fp8: X 18,400, Y 7,130; 350 / (1800/18400 + 350/7130)
+    = 2,382.3 output tokens/s per GPU; (1800/18400 + 350/7130) s x $1.5484/h / 3600 / 2150 tokens x 1e6
+    = $0.0294 per 1M tokens. Memory: 48 GiB x 0.95 = 48.96 GB usable, 8.03 GB weights, 2 GiB reserve."""
+    result = run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8", "--input-tokens", 1800,
+                 "--output-tokens", 350)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == MEASURED_TABLE
+
+
+def test_size_json_has_the_issue_keys_and_an_estimate_where_nothing_was_measured() -> None:
+    result = run("size", "--model", "qwen3-235b-a22b", "--gpu", "h200", "--precision", "fp8",
+                 "--gpus-per-replica", 4, "--parallelism", "dep", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= REQUIRED_KEYS
+    assert set(data["memory_gb"]) == {"weights", "kv_cache", "reserve", "total_available"}
+    assert (data["source"], data["gpus_per_replica"], data["parallelism"]) == ("estimated", 4, "dep")
+    x, y = data["input_tokens_per_second_per_gpu"], data["output_tokens_per_second_per_gpu"]
+    assert data["effective_output_tokens_per_second_per_gpu"] == round(1000 / (1000 / x + 1000 / y), 1) or \
+        abs(data["effective_output_tokens_per_second_per_gpu"] - 1000 / (1000 / x + 1000 / y)) < 0.2
+
+
+def test_size_picks_the_smallest_replica_that_fits() -> None:
+    result = run("size", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--precision", "fp8", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["gpus_per_replica"] == 8
+
+
+def test_size_writes_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "size.json"
+    result = run("size", "--model", "gpt-oss-20b", "--gpu", "h100-sxm", "--precision", "fp4", "-f", "json", "-o", out)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["model"] == "gpt-oss-20b"
+
+
+def test_unknown_keys_are_named_with_suggestions() -> None:
+    result = run("size", "--model", "llama-3.1-7b", "--gpu", "h100")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "pricing/models.yaml: --model: 'llama-3.1-7b' is not in pricing/models.yaml; did you mean "
+        "'llama-3.1-70b' or 'llama-3.1-8b' or 'llama-3.3-70b'?\n"
+        "pricing/gpus.yaml: --gpu: 'h100' is not in pricing/gpus.yaml; did you mean 'h100-sxm' or 'h200' or "
+        "'b200'?\n")
+
+
+def test_a_model_that_does_not_fit_is_an_error() -> None:
+    result = run("size", "--model", "llama-3.1-405b", "--gpu", "l4")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "does not fit on 8 l4 GPUs" in result.stderr
+
+
+def test_dep_on_a_dense_model_is_an_error() -> None:
+    result = run("size", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--parallelism", "dep")
+    assert result.exit_code == 1
+    assert "tco size: --parallelism: parallelism dep" in result.stderr
+
+
+def test_size_needs_a_model_and_gpu_or_a_scenario(tmp_path: Path) -> None:
+    assert run("size").exit_code == 2
+    assert run("size", "--model", "llama-3.1-8b").exit_code == 2
+    path = tmp_path / "s.yaml"
+    path.write_text(ONLY_MODEL_GPU)
+    both = run("size", path, "--model", "llama-3.1-8b", "--gpu", "h100-sxm")
+    assert both.exit_code == 2
+    assert "not both" in both.stderr
+    assert run("size", "--precision", "fp3", "--model", "x", "--gpu", "y").exit_code == 2
+
+
+ONLY_MODEL_GPU = """\
+name: Only model, gpu and precision
+workload: {requests_per_day: 250K, input_tokens_per_request: 1800, output_tokens_per_request: 350}
+options:
+  - {name: API, kind: api, price: {input: 2, output: 8}}
+  - name: Qwen on H100
+    kind: self_hosted
+    model: qwen2.5-72b
+    gpu: h100-sxm
+    precision: fp8
+    staff: {fte: 0.5, cost_per_fte_year: 200K}
+  - name: Llama measured
+    kind: self_hosted
+    model: llama-3.1-70b
+    gpu: h100-sxm
+    precision: fp8
+    staff: {fte: 0.5, cost_per_fte_year: 200K}
+"""
+
+
+def test_size_a_scenario_reports_what_the_engine_uses(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(ONLY_MODEL_GPU)
+    result = run("size", path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [d["option"] for d in data] == ["Qwen on H100", "Llama measured"]
+    assert [d["source"] for d in data] == ["estimated", "measured"]
+    assert all(set(d) >= REQUIRED_KEYS for d in data)
+    assert data[0]["input_tokens_per_request"] == 1800
+    table = run("size", path)
+    assert table.exit_code == 0
+    assert table.stdout.startswith("Qwen on H100: qwen2.5-72b on h100-sxm, fp8\n")
+
+
+def test_compare_runs_with_only_model_gpu_and_precision(tmp_path: Path) -> None:
+    """Issue 4 acceptance: throughput and gpus_per_replica come from the capacity model, and the
+    assumptions say so; the measured option cites throughput.yaml."""
+    path = tmp_path / "s.yaml"
+    path.write_text(ONLY_MODEL_GPU)
+    comparison = compare_file(str(path))
+    sources = {a.field: a.source for a in comparison.assumptions}
+    estimated = sources["options.Qwen on H100.throughput.output_tokens_per_second"]
+    assert estimated.startswith("estimated by the capacity model (tco/capacity.py) for 1,800 in / 350 out tokens "
+                                "per request, tp=2, fp8: no measured entry qwen2.5-72b/h100-sxm/fp8")
+    assert "within a factor of 1.5 for" in estimated
+    assert sources["options.Qwen on H100.gpus_per_replica"].startswith("capacity model memory fit")
+    assert sources["options.Llama measured.throughput.output_tokens_per_second"].startswith(
+        "pricing/throughput.yaml llama-3.1-70b/h100-sxm/fp8")
+    qwen = next(o for o in comparison.options if o.name == "Qwen on H100")
+    assert qwen.total > 0
+
+
+def test_a_model_without_architecture_keeps_the_old_default_or_says_what_is_missing(tmp_path: Path) -> None:
+    """A user's own model entry without the capacity fields: with throughput given, gpus_per_replica
+    falls back to 1 with a warning (as before issue 4); without throughput, the error names the fields."""
+    pricing = tmp_path / "pricing"
+    pricing.mkdir()
+    (pricing / "models.yaml").write_text("my-model: {params_b: 30, license: x}\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("""\
+name: custom
+workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+options:
+  - {name: API, kind: api, price: {input: 2, output: 8}}
+  - name: Mine
+    kind: self_hosted
+    model: my-model
+    gpu: h100-sxm
+    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 300}
+""")
+    result = run("compare", scenario, "--pricing", pricing, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert any("gpus_per_replica defaults to 1" in w for w in data["warnings"])
+    scenario.write_text(scenario.read_text().replace(
+        "    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 300}\n", ""))
+    failed = run("validate", scenario, "--pricing", pricing)
+    assert failed.exit_code == 1
+    assert "options[1].model: my-model lacks active_params_b, layers" in failed.stderr
+
+
+def test_a_measurement_applies_only_to_its_own_layout(tmp_path: Path) -> None:
+    """throughput.yaml deepseek-r1/b200/fp4 was measured on DEP4: it is used (with its layout) when
+    no layout is asked for, and the capacity model estimates tp instead of borrowing it."""
+    measured = json.loads(run("size", "--model", "deepseek-r1", "--gpu", "b200", "--precision", "fp4",
+                              "-f", "json").stdout)
+    assert (measured["source"], measured["parallelism"], measured["gpus_per_replica"]) == ("measured", "dep", 4)
+    tp = json.loads(run("size", "--model", "deepseek-r1", "--gpu", "b200", "--precision", "fp4",
+                        "--parallelism", "tp", "-f", "json").stdout)
+    assert (tp["source"], tp["parallelism"]) == ("estimated", "tp")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("""\
+name: layouts
+workload: {requests_per_day: 10K, input_tokens_per_request: 1000, output_tokens_per_request: 1000}
+options:
+  - {name: API, kind: api, price: {input: 2, output: 8}}
+  - {name: Default, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4}
+  - {name: TP, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4, parallelism: tp}
+""")
+    data = json.loads(run("size", scenario, "-f", "json").stdout)
+    assert [(d["source"], d["parallelism"]) for d in data] == [("measured", "dep"), ("estimated", "tp")]
+    compared = json.loads(run("compare", scenario, "-f", "json").stdout)
+    assert any("is for parallelism dep, not tp" in w for w in compared["warnings"])
+    layout = next(a for a in compared["assumptions"] if a["field"] == "options.Default.parallelism")
+    assert layout["value"] == "dep" and layout["source"].startswith("pricing/throughput.yaml deepseek-r1/b200/fp4")
