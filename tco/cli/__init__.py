@@ -8,6 +8,9 @@ Exit codes: 0 success, 1 bad input or data (one line per problem on stderr), 2 u
 """
 
 from tco.cli import scenario  # noqa: F401  compare, export, validate, init, schema
+
+# isort: split
+from tco.cli import charts  # noqa: F401  chart, report
 from tco.cli.shared import app
 
 __all__ = ["app"]
