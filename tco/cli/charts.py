@@ -113,8 +113,7 @@ def chart(
     set_: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Draw a chart: in the terminal (plain characters, 80 columns or the terminal's width), or as an
-    SVG/PNG image for slides with -o FILE.svg|FILE.png."""
+    """Draw a chart in the terminal (plain characters), or an SVG/PNG image with -o FILE.svg|FILE.png."""
     fmt = _image_format(output, format)
     if fmt is not ChartFormat.text:
         from tco.render.images import require_matplotlib
@@ -167,8 +166,7 @@ def report(
     set_: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Write one self-contained HTML page to share: headline, tables, charts, warnings, assumptions and
-    the scenario file. Without -o the page goes to stdout, unless stdout is a terminal."""
+    """Write one self-contained HTML page to share: answer, tables, charts, assumptions, scenario file."""
     from tco.render.images import require_matplotlib
 
     require_matplotlib()

@@ -75,8 +75,8 @@ def reports_errors(command: F) -> F:
             if debug:
                 raise
             fail(error)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
+            raise  # exits and usage errors (exit 2) that a command raised on purpose
         except Exception as error:
             if debug:
                 raise

@@ -109,15 +109,15 @@ def _x_axis(columns: int, label_width: int, x_low: float, x_high: float, months:
     else:
         step = nice_step(span, max(2, columns // 10))
     rule = ["-"] * columns
-    label_line = [" "] * (columns + 8)
+    label_line = [" "] * columns
     value = x_low
     free_from = 0
     while value <= x_high + step * 1e-9:
         column = round((value - x_low) / span * (columns - 1))
         rule[column] = "+"
         text = str(round(value)) if months else quantity_short(value)
-        start = max(0, column - len(text) // 2)
-        if start >= free_from and start + len(text) <= len(label_line):
+        start = min(max(0, column - len(text) // 2), columns - len(text))  # the last one ends at the edge
+        if start >= free_from:
             label_line[start:start + len(text)] = list(text)
             free_from = start + len(text) + 1
         value += step
@@ -172,7 +172,7 @@ def render_line_chart(chart: LineChart, width: int = 80, colour: bool = False) -
     if chart.reference_x is not None and x_low <= chart.reference_x <= x_high:
         mark_columns.append(column(chart.reference_x))
 
-    out = [chart.title, chart.y_label]
+    out = [*_wrap(chart.title, width, "", "  "), chart.y_label]
     out += canvas.lines(colour)
     out += _x_axis(canvas.columns, canvas.label_width, x_low, x_high, not chart.x_is_volume, mark_columns)
     out.append(chart.x_label.rjust(width).rstrip() if len(chart.x_label) < width else chart.x_label)
@@ -190,44 +190,70 @@ def render_line_chart(chart: LineChart, width: int = 80, colour: bool = False) -
     return "\n".join(out) + "\n"
 
 
+def _month_axis(months: list[int], shown: int, bar: int, gap: int, columns: int, label_width: int) -> list[str]:
+    """The axis under the bars: `+` and the month number under the middle of the first bar and of
+    the first bar past each multiple of a round step of months."""
+    step = month_step(months[-1] - months[0] + 1, max(2, columns // 8))
+    rule = ["-"] * columns
+    labels = [" "] * columns
+    free_from = 0
+    for position in range(shown):
+        month = months[position]
+        if position > 0 and month // step == months[position - 1] // step:
+            continue  # label month 1 and the first bar past each multiple of `step`
+        column = position * bar + (bar - gap - 1) // 2
+        rule[column] = "+"
+        text = str(month)
+        start = min(max(0, column - len(text) // 2), columns - len(text))
+        if start >= free_from:
+            labels[start:start + len(text)] = list(text)
+            free_from = start + len(text) + 1
+    pad = " " * label_width
+    return [f"{pad} +{''.join(rule)}", f"{pad}  {''.join(labels)}".rstrip()]
+
+
 def render_stacked_chart(chart: StackedChart, width: int = 80, colour: bool = False) -> str:
     """One option's monthly cost as stacked bars, one column group per month, `width` columns wide.
 
     Negative amounts (a GPU sold at the end of its life in a month with no purchase) are left out
-    of the bars; the key gives each category's total over the horizon, negatives included.
+    of the bars; the key gives each category's total over the horizon, negatives included. When the
+    months outnumber the columns, each bar sums several months, and the y-axis says so.
     """
     width = max(MIN_WIDTH, width)
-    stacked = [sum(max(0.0, chart.amounts[cat][i]) for cat in chart.categories) for i in range(len(chart.months))]
+    label_width = len(money_short(max(chart.totals, default=0.0), chart.currency)) + 2
+    per = max(1, math.ceil(len(chart.months) / (width - label_width - 2)))
+    # Too many months for the columns: each bar sums `per` months, so every cost is still drawn
+    # (sampling months would drop a purchase that falls between samples).
+    months = chart.months[::per]
+    amounts = {cat: [sum(values[i:i + per]) for i in range(0, len(values), per)]
+               for cat, values in chart.amounts.items()}
+    count = len(months)
+    stacked = [sum(max(0.0, amounts[cat][i]) for cat in chart.categories) for i in range(count)]
     canvas = _Canvas(width, 0.0, max(0.0, *stacked), chart.currency)
-    count = len(chart.months)
     bar = max(1, canvas.columns // count)
     gap = 1 if bar >= 3 else 0
     shown = min(count, canvas.columns)
     scale = (PLOT_ROWS - 1) / (canvas.y_high - canvas.y_low)
-    for position in range(shown):
-        i = position if count <= canvas.columns else position * count // shown
+    for i in range(shown):
         bottom = 0.0
         for index, cat in enumerate(chart.categories):
-            top = bottom + max(0.0, chart.amounts[cat][i])
+            top = bottom + max(0.0, amounts[cat][i])
             # Whole rows from the rounded boundaries of the stack, so the bar's height is its total.
-            low_rows, high_rows = round(bottom * scale), round(top * scale)
-            for level in range(low_rows, high_rows):
-                row = PLOT_ROWS - 1 - level
-                for c in range(position * bar, position * bar + bar - gap):
-                    canvas.put(row, c, STACK_SYMBOLS[index % len(STACK_SYMBOLS)], index)
+            for level in range(round(bottom * scale), round(top * scale)):
+                for c in range(i * bar, i * bar + bar - gap):
+                    canvas.put(PLOT_ROWS - 1 - level, c, STACK_SYMBOLS[index % len(STACK_SYMBOLS)], index)
             bottom = top
-    out = [chart.title, f"Monthly cost ({chart.currency})"]
+    unit = "Monthly cost" if per == 1 else f"Cost per {per} months"
+    out = [*_wrap(chart.title, width, "", "  "), f"{unit} ({chart.currency})"]
     out += canvas.lines(colour)
-    used = shown * bar if count <= canvas.columns else canvas.columns
-    months_axis = _x_axis(used, canvas.label_width, chart.months[0] - 0.5, chart.months[-1] + 0.5, True, [])
-    out += months_axis
+    out += _month_axis(months[:shown], shown, bar, gap, canvas.columns, canvas.label_width)
     out.append("Month".rjust(width))
-    if count > canvas.columns:
-        out += _wrap(f"({count} months do not fit in {canvas.columns} columns: every column is one month, "
-                     f"spread evenly over the horizon)", width)
+    if per > 1:
+        out += _wrap(f"(each bar is {per} months, from the month under it: {len(chart.months)} months do not "
+                     f"fit in {canvas.columns} columns)", width)
     out.append("")
     for index, cat in enumerate(chart.categories):
         symbol = _tint(STACK_SYMBOLS[index % len(STACK_SYMBOLS)], index, colour)
         out += _wrap(f"{symbol} {cat}: {money_short(sum(chart.amounts[cat]), chart.currency)} over "
-                     f"{count} months", width)
+                     f"{len(chart.months)} months", width)
     return "\n".join(out) + "\n"
