@@ -87,7 +87,10 @@ def line_figure(chart: LineChart) -> Figure:
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES, layout="constrained")
+    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES)
+    # Fixed margins rather than a layout engine (which draws the figure twice): room on the right
+    # for the names at the ends of the lines.
+    fig.subplots_adjust(left=0.11, right=0.77, top=0.92, bottom=0.12)
     ends = []
     for index, series in enumerate(chart.series):
         xs = [p[0] for p in series.points]
@@ -137,19 +140,25 @@ def stacked_figure(chart: StackedChart) -> Figure:
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES, layout="constrained")
+    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES)
+    fig.subplots_adjust(left=0.11, right=0.8, top=0.92, bottom=0.12)
+    # One filled step area per category (month m spans m-0.5..m+0.5): the look of stacked bars at a
+    # fraction of the cost of one rectangle per month and category.
+    edges = [m - 0.5 for m in chart.months] + [chart.months[-1] + 0.5]
     positive = [0.0] * len(chart.months)
     negative = [0.0] * len(chart.months)
     for index, cat in enumerate(chart.categories):
         values = chart.amounts[cat]
         bottoms = [negative[i] if v < 0 else positive[i] for i, v in enumerate(values)]
-        ax.bar(chart.months, values, bottom=bottoms, width=0.85, color=OKABE_ITO[index % len(OKABE_ITO)],
-               label=cat, gid=f"category-{cat}", linewidth=0)
+        tops = [b + v for b, v in zip(bottoms, values, strict=True)]
+        ax.stairs(tops, edges, baseline=bottoms, fill=True, color=OKABE_ITO[index % len(OKABE_ITO)], label=cat,
+                  gid=f"category-{cat}", linewidth=0)
         for i, v in enumerate(values):
             if v < 0:
                 negative[i] += v
             else:
                 positive[i] += v
+    ax.set_xlim(edges[0], edges[-1])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 3, 6, 10]))
     _money_axis(ax, chart.currency)
     ax.set_xlabel("Month")
@@ -166,6 +175,7 @@ def tornado_figure(title: str, metric: str, base: float, bars: Sequence[tuple[st
     plt = _pyplot()
     ordered = sorted(bars, key=lambda b: abs(b[2] - b[1]))
     fig, ax = plt.subplots(figsize=(FIGURE_SIZE_INCHES[0], 0.45 * len(ordered) + 1.4), layout="constrained")
+    # (a layout engine here: the input names on the left vary in length)
     names = [b[0] for b in ordered]
     ax.barh(names, [b[1] - base for b in ordered], left=base, color=OKABE_ITO[0], label="low input", gid="low")
     ax.barh(names, [b[2] - base for b in ordered], left=base, color=OKABE_ITO[1], label="high input", gid="high")
