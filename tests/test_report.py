@@ -220,12 +220,10 @@ def test_cumulative_chart_marks_and_words(tmp_path_factory: pytest.TempPathFacto
     assert "<!-- Rented GPU: break-even vs API, month 3 -->" in figure
 
 
-def test_optional_sections_only_when_given(tmp_path: Path) -> None:
-    path = tmp_path / "three.yaml"
-    path.write_text(THREE, encoding="utf-8")
+def test_optional_sections_only_when_given(tmp_path_factory: pytest.TempPathFactory) -> None:
+    path, plain, _ = made_for("three", tmp_path_factory)
     loaded = load_scenario(str(path))
     c = compare_loaded(loaded)
-    plain = build_report(c, THREE, loaded.inputs)
     assert 'id="sizing"' not in plain and 'id="simulation"' not in plain and 'id="sensitivity"' not in plain
     text = build_report(
         c, THREE, loaded.inputs,
