@@ -7,10 +7,11 @@ it at a desktop and a phone width and saves screenshots whose pixels are checked
 - not blank, and the charts drawn (pixels of the charts' first colour, Okabe-Ito blue);
 - no horizontal overflow at phone width: a copy whose body is held to 360 px in a 900 px window is
   all background to the right of the body, so nothing (table, label, chart) sticks out; the bad copy,
-  with an element 800 px wide, shows the check fails when something does.
+  with an element 800 px wide, shows the check fails when something does;
+- the same on paper: the print styles applied on screen, in A4's printable width.
 
 Skipped when no chromium binary exists, unless TCO_REQUIRE_BROWSER=1 (set by .ci/run): then it fails.
-The four browser runs go in parallel, so this takes about as long as one (~1-2 s).
+The five browser runs go in parallel, so this takes about as long as one (~1-2 s).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tests.test_chart import THREE
 
 OKABE_ITO_BLUE = (0, 114, 178)
 PHONE_BODY_PX = 360
+A4_PRINTABLE_PX = 688
 SCROLLBAR_PX = 24  # the window's own vertical scrollbar at the right edge is not overflow
 
 
@@ -81,15 +83,23 @@ def test_report_in_chromium(tmp_path: Path) -> None:
                     "</style>\n</head>")
     narrow = tmp_path / "narrow.html"
     narrow.write_text(text.replace("</head>", narrow_style, 1), encoding="utf-8")
+    # Paper: the print styles applied on screen, the body as wide as A4's printable width (210 mm less
+    # 2 x 14 mm margins = 182 mm = 688 px at 96 px/in; Letter's is wider), nothing may stick out.
+    printed = tmp_path / "printed.html"
+    printed.write_text(text.replace("@media print {", "@media all {", 1).replace(
+        "</head>", f"<style>body {{ width: {A4_PRINTABLE_PX}px; max-width: {A4_PRINTABLE_PX}px; margin: 0; }}"
+                   "</style>\n</head>", 1), encoding="utf-8")
     bad = tmp_path / "bad.html"
-    bad.write_text(text.replace("</head>", narrow_style, 1).replace(
-        "<main>", '<main><img src="https://example.invalid/x.png" alt=""><div style="width: 800px; '
-                  'background: #000">wide</div>', 1), encoding="utf-8")
+    # A small page with the report's head (its CSP) and two faults: a fetch and an 800 px element.
+    head = text[:text.index("</head>")]
+    bad.write_text(head + narrow_style + '<body><img src="https://example.invalid/x.png" alt="">'
+                   '<div style="width: 800px; background: #000">wide</div></body></html>\n', encoding="utf-8")
 
     runs = {
         "desktop": (report, 1280, 1600),
         "phone": (report, 390, 2400),
         "narrow": (narrow, 900, 3000),
+        "printed": (printed, 1100, 3000),
         "bad": (bad, 900, 800),
     }
     processes = {name: screenshot(browser, page, tmp_path / f"{name}.png", width, height, tmp_path / f"profile-{name}")
@@ -101,7 +111,7 @@ def test_report_in_chromium(tmp_path: Path) -> None:
         assert (tmp_path / f"{name}.png").exists(), (name, stderr[-2000:])
         logs[name] = stderr
 
-    for name in ("desktop", "phone", "narrow"):
+    for name in ("desktop", "phone", "narrow", "printed"):
         console = [line for line in logs[name].splitlines() if ":CONSOLE" in line]
         assert console == [], name
     assert any(":CONSOLE" in line and "Content Security Policy" in line for line in logs["bad"].splitlines())
@@ -117,6 +127,8 @@ def test_report_in_chromium(tmp_path: Path) -> None:
     assert region_is_white(tmp_path / "narrow.png", PHONE_BODY_PX + 8, 900 - SCROLLBAR_PX), \
         "something sticks out to the right of a 360 px body"
     assert not region_is_white(tmp_path / "bad.png", PHONE_BODY_PX + 8, 900 - SCROLLBAR_PX)
+    assert region_is_white(tmp_path / "printed.png", A4_PRINTABLE_PX + 8, 1100 - SCROLLBAR_PX), \
+        "something sticks out of an A4 page's printable width"
 
 
 @pytest.mark.parametrize("required", [True, False])

@@ -281,3 +281,31 @@ def test_shipped_scenarios_chart() -> None:
         for kind in ("cumulative", "monthly", "volume"):
             result = run("chart", path, "--kind", kind)
             assert result.exit_code == 0, (path, kind, result.stderr)
+
+
+API_ONLY = """\
+name: API only
+horizon_months: 1
+currency: CHF
+workload: {input_tokens_per_month: 0, output_tokens_per_month: 0}
+options:
+  - {name: Free, kind: api, price: {input: 0, output: 0}}
+  - {name: Cheap, kind: api, price: {input: 1, output: 2}}
+"""
+
+
+def test_api_only_and_tiny_costs(tmp_path: Path) -> None:
+    """No self-hosted option: no marks, no notes; monthly shows the first option. Costs of cents get
+    cent labels, so no two ticks read the same."""
+    path = tmp_path / "api.yaml"
+    path.write_text(API_ONLY, encoding="utf-8")
+    for kind in ("cumulative", "monthly", "volume"):
+        result = run("chart", path, "--kind", kind)
+        assert result.exit_code == 0, result.stderr
+        assert "X" not in result.stdout and "never" not in result.stdout
+        labels = [line.split("|")[0].strip() for line in result.stdout.splitlines() if "|" in line]
+        labels = [label for label in labels if label]
+        assert len(labels) == len(set(labels)), labels
+    volume = run("chart", path, "--kind", "volume").stdout
+    assert "CHF 0.50 |" in volume
+    assert "# api: CHF 0 over 1 month\n" in run("chart", path, "--kind", "monthly").stdout

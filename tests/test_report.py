@@ -269,3 +269,16 @@ def test_report_bad_scenario(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{path}:2:")
     assert not out.exists()
+
+
+def test_report_without_self_hosted_option(tmp_path: Path) -> None:
+    from tests.test_chart import API_ONLY
+
+    path = tmp_path / "api.yaml"
+    path.write_text(API_ONLY, encoding="utf-8")
+    result = run("report", path)
+    assert result.exit_code == 0, result.stderr
+    page = parse(result.stdout)
+    assert [a.get("id") for tag, a in page.tags if tag == "section"] == SECTIONS
+    assert "No break-even to measure" in page.texts["break-even"]
+    assert page.tables["summary"][2][2] == "CHF 0"

@@ -13,7 +13,7 @@ import math
 import textwrap
 
 from tco.render.series import LineChart, StackedChart
-from tco.render.text import money_short, quantity_short
+from tco.render.text import money_precise, money_short, month_count, quantity_short
 
 LINE_SYMBOLS = "*o+x#@%&=~"
 STACK_SYMBOLS = "#=+o%@:x~&$^"
@@ -60,7 +60,9 @@ class _Canvas:
         while value <= self.y_high + step * 1e-9:
             self.ticks.append(value)
             value += step
-        self.labels = {self.row(v): money_short(v, currency) if v else money_short(0, currency) for v in self.ticks}
+        # Sub-unit steps (costs of a few cents) get cents, so no two ticks read the same.
+        label = (lambda v: money_precise(v, currency)) if step < 1 else (lambda v: money_short(v, currency))
+        self.labels = {self.row(v): label(v) for v in self.ticks}
         self.label_width = max(len(label) for label in self.labels.values())
         self.columns = max(MIN_WIDTH, width) - self.label_width - 2
         self.cells = [[" "] * self.columns for _ in range(PLOT_ROWS)]
@@ -255,5 +257,5 @@ def render_stacked_chart(chart: StackedChart, width: int = 80, colour: bool = Fa
     for index, cat in enumerate(chart.categories):
         symbol = _tint(STACK_SYMBOLS[index % len(STACK_SYMBOLS)], index, colour)
         out += _wrap(f"{symbol} {cat}: {money_short(sum(chart.amounts[cat]), chart.currency)} over "
-                     f"{len(chart.months)} months", width)
+                     f"{month_count(len(chart.months))}", width)
     return "\n".join(out) + "\n"

@@ -21,7 +21,7 @@ from tco import __version__
 from tco.inputs import ScenarioInputs
 from tco.render import views
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
-from tco.render.text import headlines, money, title
+from tco.render.text import headlines, money, month_count, title
 from tco.results import Comparison
 
 
@@ -92,6 +92,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { background: var(--band); white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td:first-child { min-width: 8rem; }  /* option names: scroll sideways rather than one word a line */
 figure { margin: 0.5rem 0 1.25rem; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
 figcaption { color: var(--muted); font-size: 0.9rem; }
@@ -106,7 +107,12 @@ footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   h2 { break-after: avoid; }
   figure, .table-wrap, table, pre { break-inside: avoid; }
+  /* Paper cannot scroll: tables take the page's width, headers wrap, figures stay on one line. */
   .table-wrap { overflow: visible; }
+  table { width: 100%; font-size: 7.5pt; }
+  th { white-space: normal; }
+  th, td { padding: 0.15rem 0.3rem; }
+  td:first-child { min-width: 0; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   details > summary { list-style: none; }
@@ -178,7 +184,9 @@ def build_report(
                 + _table(header, rows, section="break-even-month")
                 + f"<h3>Break-even volume against {escape(c.baseline or '')}</h3>\n"
                 + _table(views.VOLUME_HEADER, views.volume_rows(c), section="break-even-volume"))
-        parts.append(_section("break-even", "Break-even", body))
+    else:
+        body = "<p>No break-even to measure: the scenario needs a self-hosted option and an API option.</p>\n"
+    parts.append(_section("break-even", "Break-even", body))
 
     cumulative = cumulative_chart(c)
     svg = inline_svg(line_figure(cumulative), "cumulative", cumulative.title)
@@ -189,7 +197,7 @@ def build_report(
     for index, option in enumerate(c.options):
         chart = monthly_chart(c, option)
         svg = inline_svg(stacked_figure(chart), f"monthly-{index + 1}", chart.title)
-        totals = [f"{cat}: {money(sum(chart.amounts[cat]), cur)} over {c.horizon_months} months"
+        totals = [f"{cat}: {money(sum(chart.amounts[cat]), cur)} over {month_count(c.horizon_months)}"
                   for cat in chart.categories]
         monthly += f"<h3>{escape(option.name)}</h3>\n" + _figure(svg, totals, f"monthly-{index + 1}")
         monthly += (f"<details><summary>{escape(option.name)}, month by month</summary>\n"
