@@ -61,9 +61,11 @@ class _Canvas:
             self.ticks.append(value)
             value += step
         # Sub-unit steps (costs of a few cents) get cents, so no two ticks read the same.
-        label = (lambda v: money_precise(v, currency)) if step < 1 else (lambda v: money_short(v, currency))
+        def label(v: float) -> str:
+            return money_precise(v, currency) if step < 1 else money_short(v, currency)
+
         self.labels = {self.row(v): label(v) for v in self.ticks}
-        self.label_width = max(len(label) for label in self.labels.values())
+        self.label_width = max(len(text) for text in self.labels.values())
         self.columns = max(MIN_WIDTH, width) - self.label_width - 2
         self.cells = [[" "] * self.columns for _ in range(PLOT_ROWS)]
         self.tints: dict[tuple[int, int], int] = {}
