@@ -309,3 +309,14 @@ def test_api_only_and_tiny_costs(tmp_path: Path) -> None:
     volume = run("chart", path, "--kind", "volume").stdout
     assert "CHF 0.50 |" in volume
     assert "# api: CHF 0 over 1 month\n" in run("chart", path, "--kind", "monthly").stdout
+
+
+def test_volume_note_when_never_lastingly_cheaper(tmp_path: Path) -> None:
+    """A GPU at $20/h serving 1.1B tokens a month costs more per token than the API at any volume:
+    no mark, a sentence instead."""
+    path = tmp_path / "dear.yaml"
+    path.write_text(THREE.replace("hourly_rate_per_gpu: 2", "hourly_rate_per_gpu: 200"), encoding="utf-8")
+    result = run("chart", path, "--kind", "volume")
+    assert result.exit_code == 0, result.stderr
+    assert "- Rented GPU is at no volume lastingly cheaper than API" in result.stdout
+    assert "X Rented GPU" not in result.stdout

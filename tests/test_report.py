@@ -4,6 +4,7 @@ figure of its summary table is the `tco compare --format json` figure, rounded a
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -110,6 +111,9 @@ def report_of(path: Path, tmp_path: Path) -> tuple[str, Any]:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert f"wrote {out}" in result.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file to share, not a private one
     data = json.loads(run("compare", path, "--format", "json").stdout)
     return out.read_text(encoding="utf-8"), data
 

@@ -140,8 +140,11 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
     for p in pairs:
         requests = p.volume_requests_per_day
         if p.volume_tokens_per_month is None:
-            notes.append(f"{p.option} is at no volume lastingly cheaper than {p.versus}: its cost per token "
-                         f"is not below the API's.")
+            window = ("" if p.first_volume_tokens_per_month is None else
+                      f" (it is cheaper from {volume_text(p.first_volume_tokens_per_month, None)}, "
+                      "until its cost rises above the API's again)")
+            notes.append(f"{p.option} is at no volume lastingly cheaper than {p.versus}{window}: its cost per "
+                         "token is not below the API's.")
             continue
         y = steady_monthly_cost(by_name[p.option], workload, p.volume_tokens_per_month)
         marks.append(Mark(p.option, p.versus, p.volume_tokens_per_month, y,
