@@ -105,7 +105,7 @@ def chart(
     option: Annotated[str | None, typer.Option("--option", help="The option --kind monthly shows (default: the "
                                                "first self-hosted one).", metavar="NAME")] = None,
     format: Annotated[ChartFormat | None, typer.Option("--format", "-f", help="text (terminal characters), svg "
-                                                       "or png (need the [report] extra). Default: from the "
+                                                       "or png (need matplotlib, the report extra). Default: from the "
                                                        "suffix of -o, else text.")] = None,
     output: OutputOpt = None,
     basis: BasisOpt = None,
