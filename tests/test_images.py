@@ -143,10 +143,13 @@ def test_chart_image_files(three: Path, tmp_path: Path, suffix: str, kind: str) 
         assert {"Monthly cost (USD)", "Month", "gpu_rent", "staff", "setup"} <= set(texts(root))
 
 
-def test_svg_to_stdout_with_format(three: Path) -> None:
+def test_images_to_stdout_with_format(three: Path) -> None:
     result = run("chart", three, "--format", "svg")
     assert result.exit_code == 0, result.stderr
     assert "<svg" in result.stdout
+    result = run("chart", three, "--kind", "volume", "--format", "png")  # stdout is a pipe here, not a terminal
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.startswith(b"\x89PNG\r\n")
 
 
 def test_pdf_is_refused(three: Path, tmp_path: Path) -> None:
