@@ -92,6 +92,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { background: var(--band); white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.wrap { overflow-wrap: anywhere; min-width: 12rem; }  /* citations with long URLs wrap, not widen */
 td:first-child { min-width: 8rem; }  /* option names: scroll sideways rather than one word a line */
 figure { margin: 0.5rem 0 1.25rem; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
@@ -121,10 +122,11 @@ footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric_from: int = 1,
-           caption: str | None = None, section: str = "") -> str:
-    """A table in a horizontal scroller; columns from `numeric_from` right-aligned."""
+           caption: str | None = None, section: str = "", wrap: tuple[int, ...] = ()) -> str:
+    """A table in a horizontal scroller; columns from `numeric_from` right-aligned, the columns in
+    `wrap` allowed to break anywhere (long citations)."""
     def cls(i: int) -> str:
-        return ' class="num"' if i >= numeric_from else ""
+        return ' class="num"' if i >= numeric_from else ' class="wrap"' if i in wrap else ""
 
     head = "".join(f"<th{cls(i)} scope=\"col\">{escape(h)}</th>" for i, h in enumerate(header))
     body = "".join("<tr>" + "".join(f"<td{cls(i)}>{escape(cell)}</td>" for i, cell in enumerate(row)) + "</tr>\n"
@@ -240,7 +242,7 @@ def build_report(
                           "<p class=\"meta\">Every value that did not come from the scenario file, with its "
                           "source and date.</p>\n"
                           + (_table(["Field", "Value", "Source"], assumptions, numeric_from=3,
-                                    section="assumptions") if assumptions else "<p>None.</p>\n")))
+                                    section="assumptions", wrap=(2,)) if assumptions else "<p>None.</p>\n")))
 
     parts.append(_section("scenario", "Scenario file",
                           f"<p class=\"meta\">{escape(c.source or '-')}</p>\n<pre>{escape(scenario_text)}</pre>\n"))
