@@ -70,15 +70,20 @@ def _money_axis(ax: Axes, currency: str) -> None:
                                                money_short(0, currency)))
 
 
-def _spread(positions: list[float], heights: list[float]) -> list[float]:
+def _spread(positions: list[float], heights: list[float], ceiling: float) -> list[float]:
     """Centres for labels of the given heights that do not overlap, each as near its line's end as
-    that allows (placed from the bottom up)."""
+    that allows: placed from the bottom up, then pushed back down below `ceiling` (the top of the
+    axes) so none is cut off at the top of the image."""
     order = sorted(range(len(positions)), key=lambda i: positions[i])
     placed = [0.0] * len(positions)
     top = -float("inf")
     for i in order:
         placed[i] = max(positions[i], top + heights[i] / 2)
         top = placed[i] + heights[i] / 2
+    bottom = ceiling
+    for i in reversed(order):
+        placed[i] = min(placed[i], bottom - heights[i] / 2)
+        bottom = placed[i] - heights[i] / 2
     return placed
 
 
@@ -104,7 +109,7 @@ def line_figure(chart: LineChart) -> Figure:
     low, high = ax.get_ylim()
     names = ["\n".join(textwrap.wrap(series.name, 24)) for series in chart.series]
     heights = [(name.count("\n") + 1) * (high - low) * 0.045 for name in names]
-    for index, (name, y) in enumerate(zip(names, _spread(ends, heights), strict=True)):
+    for index, (name, y) in enumerate(zip(names, _spread(ends, heights, high), strict=True)):
         ax.annotate(name, xy=(1, y), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", va="center", fontsize=8,
                     color=OKABE_ITO[index % len(OKABE_ITO)], gid=f"label-{index + 1}")
