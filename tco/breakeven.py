@@ -276,3 +276,22 @@ def compare_pair(
         volume_requests_per_day=per_day(volume),
         first_volume_requests_per_day=per_day(first),
     )
+
+
+def steady_monthly_cost(option: ApiInputs | SelfHostedInputs, workload: WorkloadInputs, volume: float) -> float:
+    """Monthly cost of `option` at `volume` tokens a month, on the basis of the break-even volume
+    (DESIGN §4): month-1 input/output mix, cached share and prices, amortized capex, one-time costs
+    (setup, capex, fine-tuning) excluded. In the scenario's currency."""
+    if isinstance(option, ApiInputs):
+        line = _api_line(option, workload)
+        return line.per_token * volume + line.fixed
+    return fleet_cost_at(_fleet(option, workload), volume)
+
+
+def replica_step_volumes(option: SelfHostedInputs, workload: WorkloadInputs, up_to: float) -> list[float]:
+    """The monthly volumes (tokens) at or below `up_to` where a stepped fleet adds a replica, so a
+    chart can draw each step exactly; empty for autoscale, whose cost is piecewise linear."""
+    fleet = _fleet(option, workload)
+    if fleet.autoscale or fleet.per_replica <= 0:
+        return []
+    return [n * fleet.per_replica for n in range(fleet.n0, int(up_to / fleet.per_replica) + 1)]

@@ -67,14 +67,24 @@ def compare(
     pricing: PricingOpt = None,
     set_: SetOpt = None,
     max_price_age: MaxPriceAgeOpt = 180,
+    chart: Annotated[bool, typer.Option("--chart", help="Append the cumulative cost chart of each scenario "
+                                        "(table and markdown formats; drawn in plain characters when piped).")]
+    = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare every option of one or more scenarios: totals, break-even month and volume."""
     from tco.render import renderer
 
+    if chart and format in (OutputFormat.json, OutputFormat.csv):
+        raise typer.BadParameter("--chart goes with --format table or markdown; json and csv stay pure data",
+                                 param_hint="'--chart'")
     comparisons = _compare_all(scenarios, set_, pricing, basis, max_price_age)
     colour = use_colour(output)
     text = renderer(format)(comparisons, monthly, terminal_width(), colour)
+    if chart:
+        from tco.cli.charts import cumulative_text
+
+        text += cumulative_text(comparisons, fenced=format is OutputFormat.markdown, colour=colour)
     if format is OutputFormat.csv:  # the other formats carry their warnings in the output itself
         _print_warnings(comparisons)
     write_output(text, output)

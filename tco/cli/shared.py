@@ -77,8 +77,8 @@ def reports_errors(command: F) -> F:
             if debug:
                 raise
             fail(error)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
+            raise  # exits and usage errors (exit 2) that a command raised on purpose
         except Exception as error:
             if debug:
                 raise
@@ -89,11 +89,17 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write `text` to stdout, or atomically to `output` (a temporary file renamed over it)."""
+def write_output(text: str | bytes, output: Path | None) -> None:
+    """Write `text` (or an image's bytes) to stdout, or atomically to `output` (a temporary file
+    renamed over it)."""
     if output is None:
         try:
-            sys.stdout.write(text)
+            if isinstance(text, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text)
+                sys.stdout.buffer.flush()
+            else:
+                sys.stdout.write(text)
             sys.stdout.flush()
         except BrokenPipeError:
             # The reader went away (`tco compare ... | head`): not an error worth a message.
@@ -104,8 +110,16 @@ def write_output(text: str, output: Path | None) -> None:
         raise TcoError.single(str(output), "the folder to write into does not exist")
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        # mkstemp makes the file private (0600); a written report or export is an ordinary file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, output)
     except BaseException:
         if os.path.exists(temporary):

@@ -58,7 +58,8 @@ def monthly_rows(o: OptionResult, currency: str) -> list[list[str]]:
     return rows
 
 
-def _value(value: object) -> str:
+def value_text(value: object) -> str:
+    """An assumption's value for a table: `0.7`, `2.99`, `1.2M` for large floats."""
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e6 else quantity_short(value)
     return str(value)
@@ -66,7 +67,7 @@ def _value(value: object) -> str:
 
 def assumption_rows(assumptions: list[Assumption]) -> list[list[str]]:
     """Field, value and source of every assumption that is not a plain DESIGN default."""
-    return [[a.field, _value(a.value), a.short_source] for a in assumptions if a.source != DEFAULT_SOURCE]
+    return [[a.field, value_text(a.value), a.short_source] for a in assumptions if a.source != DEFAULT_SOURCE]
 
 
 def default_lines(assumptions: list[Assumption]) -> list[str]:
@@ -75,5 +76,5 @@ def default_lines(assumptions: list[Assumption]) -> list[str]:
     for a in assumptions:
         if a.source == DEFAULT_SOURCE:
             prefix, _, name = a.field.rpartition(".") if a.field.startswith("options.") else ("", "", a.field)
-            folded.setdefault(prefix or "scenario", []).append(f"{name} {_value(a.value)}")
+            folded.setdefault(prefix or "scenario", []).append(f"{name} {value_text(a.value)}")
     return [f"{prefix}: {', '.join(values)}" for prefix, values in folded.items()]

@@ -1,0 +1,187 @@
+"""The picture commands: `tco chart` (terminal chart, or SVG/PNG image) and `tco report` (HTML page)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tco.cli.shared import (
+    Basis,
+    BasisOpt,
+    DebugOpt,
+    MaxPriceAgeOpt,
+    OutputOpt,
+    PricingOpt,
+    SetOpt,
+    app,
+    reports_errors,
+    terminal_width,
+    use_colour,
+    write_output,
+)
+from tco.errors import TcoError
+
+if TYPE_CHECKING:
+    from tco.results import Comparison
+    from tco.scenario import LoadedScenario
+
+DEFAULT_CHART_WIDTH = 80  # columns, when stdout is not a terminal and COLUMNS is not set
+
+
+class ChartKind(StrEnum):
+    cumulative = "cumulative"
+    monthly = "monthly"
+    volume = "volume"
+
+
+class ChartFormat(StrEnum):
+    text = "text"
+    svg = "svg"
+    png = "png"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="SCENARIO")]
+
+
+def _load(scenario: Path, overrides: list[str] | None, pricing: Path | None,
+          basis: Basis | None, max_price_age: int) -> tuple[LoadedScenario, Comparison]:
+    from tco.catalog import Catalog, user_pricing_dir
+    from tco.compare import compare_loaded
+    from tco.scenario import load_scenario
+
+    loaded = load_scenario(str(scenario), overrides=overrides or [], catalog=Catalog(user_pricing_dir(pricing)),
+                           basis=basis.value if basis else None, max_price_age_days=max_price_age)
+    return loaded, compare_loaded(loaded)
+
+
+def _print_warnings(comparison: Comparison) -> None:
+    for warning in comparison.warnings:
+        typer.echo(f"warning: {comparison.source}: {warning}", err=True)
+
+
+def chart_width() -> int:
+    """Columns for a terminal chart: the terminal's (or $COLUMNS), else 80."""
+    return terminal_width() or DEFAULT_CHART_WIDTH
+
+
+def cumulative_text(comparisons: list[Comparison], *, fenced: bool, colour: bool) -> str:
+    """The cumulative chart of each scenario, to append to `tco compare --chart` (in a Markdown code
+    block when `fenced`)."""
+    from tco.render.chart import render_line_chart
+    from tco.render.series import cumulative_chart
+
+    text = ""
+    for comparison in comparisons:
+        drawn = render_line_chart(cumulative_chart(comparison), chart_width(), colour and not fenced)
+        text += f"\n```text\n{drawn}```\n" if fenced else f"\n{drawn}"
+    return text
+
+
+def _image_format(output: Path | None, fmt: ChartFormat | None) -> ChartFormat:
+    """`--format` when given, else from the file's suffix (.svg, .png), else text."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower() if output else ""
+    if suffix == ".pdf":
+        raise typer.BadParameter("PDF is not supported; use FILE.svg or FILE.png", param_hint="'--output'")
+    return {".svg": ChartFormat.svg, ".png": ChartFormat.png}.get(suffix, ChartFormat.text)
+
+
+@app.command()
+@reports_errors
+def chart(
+    scenario: ScenarioArg,
+    kind: Annotated[ChartKind, typer.Option("--kind", "-k", help="cumulative: cost to date per option, "
+                                            "break-even marked; monthly: one option's monthly cost by "
+                                            "category; volume: monthly cost against monthly volume, break-even "
+                                            "volume marked.")] = ChartKind.cumulative,
+    option: Annotated[str | None, typer.Option("--option", help="The option --kind monthly shows (default: the "
+                                               "first self-hosted one).", metavar="NAME")] = None,
+    format: Annotated[ChartFormat | None, typer.Option("--format", "-f", help="text (terminal characters), svg "
+                                                       "or png (need matplotlib, the report extra). Default: from the "
+                                                       "suffix of -o, else text.")] = None,
+    output: OutputOpt = None,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
+    debug: DebugOpt = False,
+) -> None:
+    """Draw a chart in the terminal (plain characters), or an SVG/PNG image with -o FILE.svg|FILE.png."""
+    fmt = _image_format(output, format)
+    if fmt is not ChartFormat.text:
+        from tco.render.images import require_matplotlib
+
+        require_matplotlib()  # before any work, so a missing extra is the only message
+        if fmt is ChartFormat.png and output is None and sys.stdout.isatty():
+            raise typer.BadParameter("a PNG is not for the terminal: give -o FILE.png or redirect stdout",
+                                     param_hint="'--format'")
+    from tco.render import series
+
+    loaded, comparison = _load(scenario, set_, pricing, basis, max_price_age)
+    _print_warnings(comparison)
+    if kind is ChartKind.monthly:
+        names = [o.name for o in comparison.options]
+        if option is not None and option not in names:
+            from tco.errors import did_you_mean
+
+            raise TcoError.single(str(scenario), f"no option named {option!r}{did_you_mean(option, names)}",
+                                  field="--option")
+        chosen = comparison.option(option) if option is not None else series.first_self_hosted(comparison)
+        stacked = series.monthly_chart(comparison, chosen)
+    elif option is not None:
+        raise typer.BadParameter("--option goes with --kind monthly only", param_hint="'--option'")
+    line = (series.cumulative_chart(comparison) if kind is ChartKind.cumulative
+            else series.volume_chart(comparison, loaded.inputs) if kind is ChartKind.volume else None)
+
+    if fmt is ChartFormat.text:
+        from tco.render.chart import render_line_chart, render_stacked_chart
+
+        colour = use_colour(output)
+        text = (render_line_chart(line, chart_width(), colour) if line is not None
+                else render_stacked_chart(stacked, chart_width(), colour))
+        write_output(text, output)
+        return
+    from tco.render.images import image_bytes, line_figure, stacked_figure
+
+    figure = line_figure(line) if line is not None else stacked_figure(stacked)
+    write_output(image_bytes(figure, fmt.value), output)
+
+
+@app.command()
+@reports_errors
+def report(
+    scenario: ScenarioArg,
+    output: OutputOpt = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format (html: one "
+                                                 "self-contained page).")] = ReportFormat.html,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
+    debug: DebugOpt = False,
+) -> None:
+    """Write one self-contained HTML page to share: answer, tables, charts, assumptions, scenario file."""
+    from tco.render.images import require_matplotlib
+
+    require_matplotlib()
+    if output is None and sys.stdout.isatty():
+        raise typer.BadParameter("give -o FILE.html (or redirect stdout): the report is a file to open in a "
+                                 "browser", param_hint="'--output'")
+    from tco.render.html import build_report
+
+    loaded, comparison = _load(scenario, set_, pricing, basis, max_price_age)
+    _print_warnings(comparison)
+    try:
+        scenario_text = scenario.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:  # it was readable a moment ago; say so plainly
+        raise TcoError.single(str(scenario), f"cannot read the file again: {error}") from None
+    write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or []), output)

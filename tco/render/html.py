@@ -1,0 +1,272 @@
+"""The shareable report: one self-contained HTML page (issue 6).
+
+Self-contained by construction: inline CSS, charts as inline SVG with their text drawn as paths,
+no JavaScript, no fonts, no images by URL, and a Content-Security-Policy that forbids the browser
+any fetch at all (`default-src 'none'`), so opening the file makes no network request even if a
+scenario name smuggled markup in (every text is escaped anyway).
+
+Tables give full amounts (`$1,234,567`, from `tco.render.views`, the same cells `tco compare`
+prints); abbreviations (`$1.2M`) appear only in the charts and the headline. The capacity sizing,
+simulation and sensitivity analyses are optional sections given as plain data, shown only when
+given.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tco import __version__
+from tco.inputs import ScenarioInputs
+from tco.render import views
+from tco.render.series import cumulative_chart, monthly_chart, volume_chart
+from tco.render.text import headlines, money, month_count, title
+from tco.results import Comparison
+
+
+def escape(text: str) -> str:
+    """`text` escaped for HTML, with the `:` of `scheme://` written `&#58;`: citations show their
+    URLs as plain text (never links), and the file holds no literal URL for a scanner to flag."""
+    return html.escape(text).replace("://", "&#58;//")
+
+
+CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@dataclass(frozen=True)
+class SizingSection:
+    """Capacity sizing of the self-hosted options, as a table of ready-made cells (issue 4)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SimulationSection:
+    """Monte Carlo percentiles (issue 5): for each option, its total cost at each percentile."""
+
+    runs: int
+    percentiles: list[str]  # column names, e.g. ["P5", "P50", "P95"]
+    totals: dict[str, list[float]]  # option -> total cost over the horizon at each percentile
+    break_even_months: dict[str, list[float | None]] = field(default_factory=dict)  # option -> month at each
+    seed: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One input of the tornado: its low and high value (as text) and the outcome at each."""
+
+    input: str
+    low_value: str
+    high_value: str
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class SensitivitySection:
+    """Which input moves the answer most (issue 5): the outcome at the base case and per input."""
+
+    metric: str  # e.g. "Savings of Llama on H100 vs GPT-4.1 over 36 months"
+    base: float
+    bars: list[TornadoBar]
+
+
+_STYLE = """
+:root { color-scheme: light; --ink: #1a1a1a; --muted: #555; --rule: #d0d0d0; --band: #f4f4f4; }
+* { box-sizing: border-box; }
+html { background: #fff; }
+body { margin: 0 auto; padding: 1rem; max-width: 62rem; color: var(--ink); background: #fff;
+       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+h1 { font-size: 1.5rem; margin: 0.5rem 0 0.25rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.2rem; margin: 2rem 0 0.5rem; border-bottom: 1px solid var(--rule); padding-bottom: 0.2rem; }
+h3 { font-size: 1rem; margin: 1.25rem 0 0.4rem; }
+p, li { overflow-wrap: anywhere; }
+.meta { color: var(--muted); margin: 0; }
+.headline { font-size: 1.1rem; margin: 0.4rem 0; }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: 0.4rem 0 1rem; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9rem; }
+th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th { background: var(--band); white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.wrap { overflow-wrap: anywhere; min-width: 12rem; }  /* citations with long URLs wrap, not widen */
+td:first-child { min-width: 8rem; }  /* option names: scroll sideways rather than one word a line */
+figure { margin: 0.5rem 0 1.25rem; }
+figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+figcaption { color: var(--muted); font-size: 0.9rem; }
+figcaption ul { margin: 0.3rem 0; padding-left: 1.2rem; }
+pre { background: var(--band); padding: 0.75rem; overflow-x: auto; max-width: 100%; font-size: 0.8rem;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+details { margin: 0.3rem 0; }
+summary { cursor: pointer; }
+footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
+@media print {
+  @page { margin: 14mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; }
+  figure, .table-wrap, table, pre { break-inside: avoid; }
+  /* Paper cannot scroll: tables take the page's width, headers wrap, figures stay on one line. */
+  .table-wrap { overflow: visible; }
+  table { width: 100%; font-size: 7.5pt; }
+  th { white-space: normal; }
+  th, td { padding: 0.15rem 0.3rem; }
+  td:first-child { min-width: 0; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  details > summary { list-style: none; }
+}
+"""
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric_from: int = 1,
+           caption: str | None = None, section: str = "", wrap: tuple[int, ...] = ()) -> str:
+    """A table in a horizontal scroller; columns from `numeric_from` right-aligned, the columns in
+    `wrap` allowed to break anywhere (long citations)."""
+    def cls(i: int) -> str:
+        return ' class="num"' if i >= numeric_from else ' class="wrap"' if i in wrap else ""
+
+    head = "".join(f"<th{cls(i)} scope=\"col\">{escape(h)}</th>" for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{escape(cell)}</td>" for i, cell in enumerate(row)) + "</tr>\n"
+                   for row in rows)
+    cap = f"<caption class=\"meta\">{escape(caption)}</caption>" if caption else ""
+    data = f' data-table="{escape(section)}"' if section else ""
+    return (f'<div class="table-wrap"><table{data}>{cap}<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{body}</tbody></table></div>\n")
+
+
+def _figure(svg: str, caption_lines: Sequence[str], name: str) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in caption_lines)
+    caption = f"<figcaption><ul>{items}</ul></figcaption>" if items else ""
+    return f'<figure data-chart="{escape(name)}">{svg}{caption}</figure>\n'
+
+
+def _section(section_id: str, heading: str, body: str) -> str:
+    return f'<section id="{section_id}">\n<h2>{escape(heading)}</h2>\n{body}</section>\n'
+
+
+def build_report(
+    comparison: Comparison,
+    scenario_text: str,
+    inputs: ScenarioInputs,
+    *,
+    overrides: Sequence[str] = (),
+    sizing: SizingSection | None = None,
+    simulation: SimulationSection | None = None,
+    sensitivity: SensitivitySection | None = None,
+) -> str:
+    """The report as one HTML document (str). `inputs` gives the cost-against-volume chart;
+    `scenario_text` is shown verbatim (escaped), with the `--set` `overrides` applied to it listed.
+    Needs matplotlib (the `[report]` extra)."""
+    from tco.render.images import inline_svg, line_figure, stacked_figure, tornado_figure
+
+    c = comparison
+    cur = c.currency
+    parts: list[str] = []
+    parts.append("<header>\n"
+                 f"<h1>{escape(c.scenario)}</h1>\n"
+                 f"<p class=\"meta\">{escape(title(c))}. Scenario file: {escape(c.source or '-')}. "
+                 f"Made with tco {escape(__version__)}.</p>\n"
+                 + "".join(f"<p class=\"meta\">Override: --set {escape(o)}</p>\n" for o in overrides)
+                 + "</header>\n")
+
+    sentences = "".join(f'<p class="headline">{escape(s)}</p>\n' for s in headlines(c))
+    parts.append(_section("headline", "Answer", sentences or "<p>No options to compare.</p>\n"))
+
+    summary = _table(views.SUMMARY_HEADER, views.summary_rows(c), numeric_from=2, section="summary")
+    parts.append(_section("summary", "Summary", summary +
+                          f'<p class="meta">Totals over {c.horizon_months} months in {escape(cur)}, '
+                          f"{escape(c.basis)} basis; NPV at the scenario's discount rate.</p>\n"))
+
+    if c.break_even:
+        header, rows = views.matrix(c)
+        body = ("<h3>Break-even month (fractional months)</h3>\n"
+                + _table(header, rows, section="break-even-month")
+                + f"<h3>Break-even volume against {escape(c.baseline or '')}</h3>\n"
+                + _table(views.VOLUME_HEADER, views.volume_rows(c), section="break-even-volume"))
+    else:
+        body = "<p>No break-even to measure: the scenario needs a self-hosted option and an API option.</p>\n"
+    parts.append(_section("break-even", "Break-even", body))
+
+    cumulative = cumulative_chart(c)
+    svg = inline_svg(line_figure(cumulative), "cumulative", cumulative.title)
+    parts.append(_section("cumulative", "Cumulative cost",
+                          _figure(svg, [m.label + "." for m in cumulative.marks] + cumulative.notes, "cumulative")))
+
+    monthly = ""
+    for index, option in enumerate(c.options):
+        chart = monthly_chart(c, option)
+        svg = inline_svg(stacked_figure(chart), f"monthly-{index + 1}", chart.title)
+        totals = [f"{cat}: {money(sum(chart.amounts[cat]), cur)} over {month_count(c.horizon_months)}"
+                  for cat in chart.categories]
+        monthly += f"<h3>{escape(option.name)}</h3>\n" + _figure(svg, totals, f"monthly-{index + 1}")
+        monthly += (f"<details><summary>{escape(option.name)}, month by month</summary>\n"
+                    + _table(views.monthly_header(option), views.monthly_rows(option, cur), numeric_from=2)
+                    + "</details>\n")
+    parts.append(_section("monthly", "Monthly cost by category", monthly))
+
+    volume = volume_chart(c, inputs)
+    svg = inline_svg(line_figure(volume), "volume", volume.title)
+    parts.append(_section("volume", "Cost against monthly volume",
+                          _figure(svg, [m.label + "." for m in volume.marks] + volume.notes
+                                  + ["Steady monthly cost at month-1 prices and input/output mix, capital "
+                                     "amortized, one-time costs left out (the basis of the break-even volume)."],
+                                  "volume")))
+
+    if sizing is not None:
+        body = _table(sizing.header, sizing.rows, section="sizing")
+        body += "".join(f"<p class=\"meta\">{escape(n)}</p>\n" for n in sizing.notes)
+        parts.append(_section("sizing", "Capacity sizing", body))
+    if simulation is not None:
+        parts.append(_section("simulation", "Simulation", _simulation(simulation, cur)))
+    if sensitivity is not None:
+        bars = [(b.input, b.low, b.high) for b in sensitivity.bars]
+        svg = inline_svg(tornado_figure(sensitivity.metric, sensitivity.metric, sensitivity.base, bars, cur),
+                         "tornado", sensitivity.metric)
+        rows = [[b.input, b.low_value, b.high_value, money(b.low, cur), money(b.high, cur),
+                 money(abs(b.high - b.low), cur)]
+                for b in sorted(sensitivity.bars, key=lambda b: -abs(b.high - b.low))]
+        body = (_figure(svg, [f"Base case: {money(sensitivity.base, cur)}."], "tornado")
+                + _table(["Input", "Low", "High", "Outcome at low", "Outcome at high", "Swing"], rows,
+                         numeric_from=3, section="sensitivity"))
+        parts.append(_section("sensitivity", "Sensitivity", body))
+
+    warnings = ("<ul>\n" + "".join(f"<li>{escape(w)}</li>\n" for w in c.warnings) + "</ul>\n"
+                if c.warnings else "<p>None.</p>\n")
+    parts.append(_section("warnings", "Warnings", warnings))
+
+    assumptions = [[a.field, views.value_text(a.value), a.source] for a in c.assumptions]
+    parts.append(_section("assumptions", "Assumptions",
+                          "<p class=\"meta\">Every value that did not come from the scenario file, with its "
+                          "source and date.</p>\n"
+                          + (_table(["Field", "Value", "Source"], assumptions, numeric_from=3,
+                                    section="assumptions", wrap=(2,)) if assumptions else "<p>None.</p>\n")))
+
+    parts.append(_section("scenario", "Scenario file",
+                          f"<p class=\"meta\">{escape(c.source or '-')}</p>\n<pre>{escape(scenario_text)}</pre>\n"))
+
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<meta name=\"generator\" content=\"tco {escape(__version__)}\">\n"
+            f"<title>{escape(c.scenario)}: tco report</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
+            + "".join(parts)
+            + f"</main>\n<footer>Made with tco {escape(__version__)}. Self-contained: this page loads nothing "
+              "from the network.</footer>\n</body>\n</html>\n")
+
+
+def _simulation(simulation: SimulationSection, currency: str) -> str:
+    header = ["Option", *(f"Total {p}" for p in simulation.percentiles)]
+    rows = [[name, *(money(v, currency) for v in values)] for name, values in simulation.totals.items()]
+    seed = f", seed {simulation.seed}" if simulation.seed is not None else ""
+    body = (f"<p class=\"meta\">{simulation.runs:,} runs{seed}.</p>\n"
+            + _table(header, rows, section="simulation-totals"))
+    if simulation.break_even_months:
+        header = ["Self-hosted", *(f"Break-even {p}" for p in simulation.percentiles)]
+        rows = [[name, *("never" if v is None else f"{v:.1f}" for v in values)]
+                for name, values in simulation.break_even_months.items()]
+        body += _table(header, rows, section="simulation-break-even")
+    body += "".join(f"<p class=\"meta\">{escape(n)}</p>\n" for n in simulation.notes)
+    return body

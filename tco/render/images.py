@@ -1,0 +1,226 @@
+"""Static chart images (SVG, PNG) with matplotlib, the optional `[report]` extra.
+
+matplotlib is imported inside the functions, never at module level, so nothing that merely
+imports tco pays for it; without it, `require_matplotlib` raises the one error that says how to
+install it. Charts follow the usual advice for charts people decide from: axes labelled with
+units and currency, each line named at its end instead of in a legend, the Okabe–Ito palette
+(readable with the common colour-vision deficiencies) plus a distinct line style per option, and
+each break-even point marked and annotated. SVG text is drawn as paths (`svg.fonttype = path`),
+so an SVG needs no fonts, and the output is deterministic (fixed hash salt, no date).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tco.errors import TcoError
+from tco.render.series import LineChart, StackedChart
+from tco.render.text import money_short, quantity_short
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+INSTALL_HINT = "images and the HTML report need matplotlib, which is not installed: pip install 'tco[report]'"
+# Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange, reddish purple,
+# sky blue, black, yellow (last: weakest against white).
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))
+MARK_COLOUR = "#000000"
+FIGURE_SIZE_INCHES = (8.0, 4.5)
+PNG_DPI = 150
+
+
+def require_matplotlib() -> None:
+    """Raise TcoError with the install command when matplotlib cannot be imported."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise TcoError.single("tco", INSTALL_HINT) from None
+
+
+def _pyplot() -> Any:
+    require_matplotlib()
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, no GUI toolkit
+    matplotlib.rcParams.update({
+        "svg.fonttype": "path",
+        "svg.hashsalt": "tco",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#dddddd",
+        "grid.linewidth": 0.6,
+    })
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _money_axis(ax: Axes, currency: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: money_short(v, currency) if v else
+                                               money_short(0, currency)))
+
+
+def _spread(positions: list[float], heights: list[float], ceiling: float) -> list[float]:
+    """Centres for labels of the given heights that do not overlap, each as near its line's end as
+    that allows: placed from the bottom up, then pushed back down below `ceiling` (the top of the
+    axes) so none is cut off at the top of the image."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [0.0] * len(positions)
+    top = -float("inf")
+    for i in order:
+        placed[i] = max(positions[i], top + heights[i] / 2)
+        top = placed[i] + heights[i] / 2
+    bottom = ceiling
+    for i in reversed(order):
+        placed[i] = min(placed[i], bottom - heights[i] / 2)
+        bottom = placed[i] - heights[i] / 2
+    return placed
+
+
+def line_figure(chart: LineChart) -> Figure:
+    """Lines per option, each named at its right end, break-even points marked and annotated."""
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES)
+    # Fixed margins rather than a layout engine (which draws the figure twice): room on the right
+    # for the names at the ends of the lines.
+    fig.subplots_adjust(left=0.11, right=0.77, top=0.92, bottom=0.12)
+    ends = []
+    for index, series in enumerate(chart.series):
+        xs = [p[0] for p in series.points]
+        ys = [p[1] for p in series.points]
+        ax.plot(xs, ys, color=OKABE_ITO[index % len(OKABE_ITO)], linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+                linewidth=2, gid=f"series-{index + 1}")
+        ends.append(ys[-1])
+    ax.set_xlim(min(p[0] for s in chart.series for p in s.points), max(p[0] for s in chart.series for p in s.points))
+    low, high = ax.get_ylim()
+    ax.set_ylim(min(0.0, low), high)
+    low, high = ax.get_ylim()
+    names = ["\n".join(textwrap.wrap(series.name, 24)) for series in chart.series]
+    heights = [(name.count("\n") + 1) * (high - low) * 0.045 for name in names]
+    for index, (name, y) in enumerate(zip(names, _spread(ends, heights, high), strict=True)):
+        ax.annotate(name, xy=(1, y), xycoords=("axes fraction", "data"),
+                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=8,
+                    color=OKABE_ITO[index % len(OKABE_ITO)], gid=f"label-{index + 1}")
+    for index, mark in enumerate(chart.marks):
+        ax.plot([mark.x], [mark.y], marker="o", markersize=8, markerfacecolor="white", markeredgewidth=2,
+                color=MARK_COLOUR, linestyle="none", zorder=5, gid=f"break-even-{index + 1}")
+        where = f"month {mark.x:.0f}" if not chart.x_is_volume else quantity_short(mark.x) + " tokens/month"
+        # Stacked in the upper left, where cost curves that grow to the right leave room, with a leader line.
+        ax.annotate(f"{mark.option}: break-even vs {mark.versus}, {where}", xy=(mark.x, mark.y),
+                    xytext=(0.02, 0.96 - 0.09 * index), textcoords="axes fraction", ha="left", va="top",
+                    fontsize=8, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                                      "alpha": 0.9},
+                    arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.7},
+                    gid=f"break-even-label-{index + 1}")
+    if chart.x_is_volume:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: quantity_short(v)))
+        if chart.reference_x is not None:
+            ax.axvline(chart.reference_x, color="#777777", linewidth=0.8, linestyle=":", gid="reference")
+            ax.annotate("month-1 volume", xy=(chart.reference_x, 0), xycoords=("data", "axes fraction"),
+                        xytext=(3, 3), textcoords="offset points", va="bottom", fontsize=7, color="#555555")
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 3, 6, 10]))
+    _money_axis(ax, chart.currency)
+    ax.set_xlabel(chart.x_label)
+    ax.set_ylabel(chart.y_label)
+    ax.set_title(chart.title, loc="left", fontsize=10)
+    figure: Figure = fig
+    return figure
+
+
+def stacked_figure(chart: StackedChart) -> Figure:
+    """One option's monthly cost as stacked bars by category (a legend: the bars are too thin to name)."""
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES)
+    fig.subplots_adjust(left=0.11, right=0.8, top=0.92, bottom=0.12)
+    # One filled step area per category (month m spans m-0.5..m+0.5): the look of stacked bars at a
+    # fraction of the cost of one rectangle per month and category.
+    edges = [m - 0.5 for m in chart.months] + [chart.months[-1] + 0.5]
+    positive = [0.0] * len(chart.months)
+    negative = [0.0] * len(chart.months)
+    for index, cat in enumerate(chart.categories):
+        values = chart.amounts[cat]
+        bottoms = [negative[i] if v < 0 else positive[i] for i, v in enumerate(values)]
+        tops = [b + v for b, v in zip(bottoms, values, strict=True)]
+        ax.stairs(tops, edges, baseline=bottoms, fill=True, color=OKABE_ITO[index % len(OKABE_ITO)], label=cat,
+                  gid=f"category-{cat}", linewidth=0)
+        for i, v in enumerate(values):
+            if v < 0:
+                negative[i] += v
+            else:
+                positive[i] += v
+    ax.set_xlim(edges[0], edges[-1])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 3, 6, 10]))
+    _money_axis(ax, chart.currency)
+    ax.set_xlabel("Month")
+    ax.set_ylabel(f"Monthly cost ({chart.currency})")
+    ax.set_title(chart.title, loc="left", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8, reverse=True)
+    figure: Figure = fig
+    return figure
+
+
+def tornado_figure(title: str, metric: str, base: float, bars: Sequence[tuple[str, float, float]],
+                   currency: str) -> Figure:
+    """Horizontal bars from `base` to the low and high outcome of each input, largest swing on top."""
+    plt = _pyplot()
+    ordered = sorted(bars, key=lambda b: abs(b[2] - b[1]))
+    fig, ax = plt.subplots(figsize=(FIGURE_SIZE_INCHES[0], 0.45 * len(ordered) + 1.4), layout="constrained")
+    # (a layout engine here: the input names on the left vary in length)
+    names = [b[0] for b in ordered]
+    ax.barh(names, [b[1] - base for b in ordered], left=base, color=OKABE_ITO[0], label="low input", gid="low")
+    ax.barh(names, [b[2] - base for b in ordered], left=base, color=OKABE_ITO[1], label="high input", gid="high")
+    ax.axvline(base, color=MARK_COLOUR, linewidth=0.8)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_short(v, currency)))
+    ax.set_xlabel(f"{metric} ({currency})")
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    figure: Figure = fig
+    return figure
+
+
+def image_bytes(figure: Figure, fmt: str) -> bytes:
+    """The figure as `svg` or `png` bytes; the figure is closed afterwards."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+    figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def inline_svg(figure: Figure, prefix: str, label: str) -> str:
+    """The figure as an `<svg>` element to place inside HTML: no XML prolog, every id prefixed with
+    `prefix` (several charts share one page), scaled to its container, with an accessible name."""
+    svg = image_bytes(figure, "svg").decode("utf-8")
+    svg = svg[svg.index("<svg"):]
+    # Inside HTML the parser gives <svg> its namespace: the xmlns declarations and the metadata
+    # (which names matplotlib's web site) are dropped so the page holds no URL at all.
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)
+    svg = svg.replace("xlink:href=", "href=")
+    svg = re.sub(r'\bid="', f'id="{prefix}-', svg)
+    svg = re.sub(r'href="#', f'href="#{prefix}-', svg)
+    svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
+    from html import escape
+
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+                 lambda m: f'<svg{m.group(1)} role="img" aria-label="{escape(label)}"', svg, count=1)
+    return svg.strip()

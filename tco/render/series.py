@@ -1,0 +1,155 @@
+"""The numbers every chart draws, computed once: the terminal charts, the images and the HTML
+report all plot these series, so they never disagree on where a line or a mark is.
+
+The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
+scenario's inputs (a cost at a volume no month had), through `tco.breakeven.steady_monthly_cost`,
+on the same basis as the break-even volume (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tco.breakeven import replica_step_volumes, steady_monthly_cost
+from tco.inputs import ScenarioInputs, SelfHostedInputs
+from tco.render.text import money_short, month_count, months_text, volume_text
+from tco.results import BreakEven, Comparison, OptionResult
+
+POINTS_ALONG_VOLUME = 240  # samples of a cost-against-volume curve, besides the exact replica steps
+MAX_EXACT_STEPS = 400  # more replica steps than this in view are drawn from the samples alone
+
+
+@dataclass(frozen=True)
+class Series:
+    """One option's line: (x, y) points, y in the scenario's currency."""
+
+    name: str
+    kind: str
+    points: list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A marked break-even point on a chart, and the words that explain it."""
+
+    option: str
+    versus: str
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """Lines per option, the break-even marks, and sentences for the pairs with no mark."""
+
+    title: str
+    x_label: str
+    y_label: str
+    currency: str
+    series: list[Series]
+    marks: list[Mark]
+    notes: list[str]  # e.g. "X never breaks even with Y within 36 months": said, not only left unmarked
+    x_is_volume: bool = False
+    reference_x: float | None = None  # month-1 volume on the volume chart
+    reference_label: str = ""
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    """One option's monthly cost, split by category, month by month."""
+
+    title: str
+    option: str
+    currency: str
+    months: list[int]
+    categories: list[str]
+    amounts: dict[str, list[float]]  # category -> amount in each month of `months`
+    totals: list[float]
+
+
+def baseline_pairs(c: Comparison) -> list[BreakEven]:
+    """The break-even pairs against the baseline: the ones every chart marks."""
+    return [p for p in c.break_even if p.versus == c.baseline]
+
+
+def cumulative_chart(c: Comparison) -> LineChart:
+    """Cumulative cost of every option at the end of each month (month 0 is 0), the break-even month
+    of each self-hosted option against the baseline marked on the self-hosted line."""
+    series = [Series(o.name, o.kind, [(0.0, 0.0), *((float(m.month), m.cumulative) for m in o.months)])
+              for o in c.options]
+    marks: list[Mark] = []
+    notes: list[str] = []
+    for p in baseline_pairs(c):
+        option = c.option(p.option)
+        if p.month is None or p.months is None:
+            notes.append(f"{p.option} never breaks even with {p.versus} within {month_count(c.horizon_months)}: "
+                         f"it costs {money_short(-p.savings_at_horizon, c.currency)} more.")
+            continue
+        y = option.months[p.month - 1].cumulative
+        marks.append(Mark(p.option, p.versus, float(p.month), y,
+                          f"{p.option} breaks even with {p.versus} in month {p.month} "
+                          f"(after {months_text(p.months)})"))
+    return LineChart(f"{c.scenario}: cumulative cost", "Month", f"Cumulative cost ({c.currency})", c.currency,
+                     series, marks, notes)
+
+
+def first_self_hosted(c: Comparison) -> OptionResult:
+    """The option `--kind monthly` shows by default: the first self-hosted one, else the first."""
+    return next((o for o in c.options if o.kind == "self_hosted"), c.options[0])
+
+
+def monthly_chart(c: Comparison, option: OptionResult) -> StackedChart:
+    """`option`'s cost in each month, by category (in CATEGORIES order)."""
+    categories = option.categories
+    amounts = {cat: [m.costs.get(cat, 0.0) for m in option.months] for cat in categories}
+    return StackedChart(f"{c.scenario}: {option.name}, monthly cost by category", option.name, c.currency,
+                        [m.month for m in option.months], categories, amounts, [m.total for m in option.months])
+
+
+def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
+    """Steady monthly cost of every option against monthly volume (tokens, month-1 mix and prices,
+    amortized capex, no one-time costs), the break-even volume against the baseline marked.
+
+    The volume axis runs from 0 to the larger of twice the month-1 volume, the last month's volume,
+    and 1.5 times the largest break-even volume, so the crossovers and today's volume are in view.
+    """
+    workload = inputs.workload
+    month1 = workload.input_tokens_month1 + workload.output_tokens_month1
+    last = sum(workload.tokens(inputs.horizon_months))
+    pairs = baseline_pairs(c)
+    crossings = [v for p in pairs for v in (p.volume_tokens_per_month, p.first_volume_tokens_per_month)
+                 if v is not None]
+    up_to = max(2 * month1, 1.05 * last, 1.5 * max(crossings, default=0.0))
+    if up_to <= 0:
+        up_to = 1e6
+    samples = [up_to * i / POINTS_ALONG_VOLUME for i in range(POINTS_ALONG_VOLUME + 1)]
+    by_name = {o.name: o for o in inputs.options}
+    series = []
+    for result in c.options:
+        option = by_name[result.name]
+        xs = set(samples) | {v for v in crossings if v <= up_to}
+        if isinstance(option, SelfHostedInputs):
+            steps = replica_step_volumes(option, workload, up_to)
+            if len(steps) <= MAX_EXACT_STEPS:  # draw each step as a vertical rise, not a slope
+                xs |= {v for v in steps} | {v * (1 + 1e-9) for v in steps if v * (1 + 1e-9) <= up_to}
+        series.append(Series(result.name, result.kind,
+                             [(x, steady_monthly_cost(option, workload, x)) for x in sorted(xs)]))
+    marks: list[Mark] = []
+    notes: list[str] = []
+    for p in pairs:
+        requests = p.volume_requests_per_day
+        if p.volume_tokens_per_month is None:
+            window = ("" if p.first_volume_tokens_per_month is None else
+                      f" (it is cheaper from {volume_text(p.first_volume_tokens_per_month, None)}, "
+                      "until its cost rises above the API's again)")
+            notes.append(f"{p.option} is at no volume lastingly cheaper than {p.versus}{window}: its cost per "
+                         "token is not below the API's.")
+            continue
+        y = steady_monthly_cost(by_name[p.option], workload, p.volume_tokens_per_month)
+        marks.append(Mark(p.option, p.versus, p.volume_tokens_per_month, y,
+                          f"{p.option} stays cheaper than {p.versus} from "
+                          f"{volume_text(p.volume_tokens_per_month, requests)}"))
+    return LineChart(f"{c.scenario}: monthly cost against monthly volume", "Monthly volume (tokens)",
+                     f"Monthly cost ({c.currency})", c.currency, series, marks, notes, x_is_volume=True,
+                     reference_x=month1, reference_label=f"month-1 volume {volume_text(month1, None)}")

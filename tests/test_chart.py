@@ -1,0 +1,322 @@
+"""Terminal charts (issue 6): exact text at 80 columns without colour, the break-even mark where
+`compare` puts it, words for a pair that never breaks even, and the `chart` / `compare --chart` CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tco.breakeven import steady_monthly_cost
+from tco.cli import app
+from tco.compare import compare_loaded
+from tco.render.chart import PLOT_ROWS, nice_step, render_line_chart, render_stacked_chart
+from tco.render.series import cumulative_chart, monthly_chart, volume_chart
+from tco.scenario import load_scenario
+
+REPO = Path(__file__).resolve().parent.parent
+
+# SMALL of test_cli.py (break-even in month 3, 2.9 months; see test_compare_table_golden there)
+# plus a bought GPU that never pays off within the 12 months: $40K x 1.25 = $50K capex in month 1.
+THREE = """\
+name: Small
+horizon_months: 12
+start: 2027-01
+workload:
+  input_tokens_per_month: 1B
+  output_tokens_per_month: 100M
+options:
+  - name: API
+    kind: api
+    price: {input: 2, output: 8}
+  - name: Rented GPU
+    kind: self_hosted
+    throughput: {input_tokens_per_second: 10000, output_tokens_per_second: 1000}
+    hourly_rate_per_gpu: 2
+    staff: {fte: 0.1, cost_per_fte_year: 120K}
+    setup_cost: 1000
+  - name: Owned GPU
+    kind: self_hosted
+    acquisition: buy
+    purchase_price_per_gpu: 40K
+    throughput: {input_tokens_per_second: 10000, output_tokens_per_second: 1000}
+    power: {watts_per_gpu: 1000}
+    staff: {fte: 0.1, cost_per_fte_year: 120K}
+"""
+
+CUMULATIVE_80 = """\
+Small: cumulative cost
+Cumulative cost (USD)
+$80.0K |
+       |
+       |
+       |                                                             +++++++++++
+$60.0K |                                 ++++++++++++++++++++++++++++
+       |      +++++++++++++++++++++++++++
+       |      +
+       |     +
+$40.0K |     +
+       |    +                                                         *******ooo
+       |   +                                               *****ooooooooooooo
+$20.0K |   +                                    ***ooooooooooooo
+       |  +                          *ooooooooooooo
+       | +               oXooooooooooo
+       | +   oooooooooooo
+    $0 |+oooo*
+       ++-----------+-----------+-----------+----------+-----------+-----------+
+                          ^
+        0           2           4           6          8          10          12
+                                                                           Month
+
+  * API (api)
+  o Rented GPU (self-hosted)
+  + Owned GPU (self-hosted)
+  X Rented GPU breaks even with API in month 3 (after 2.9 months)
+  - Owned GPU never breaks even with API within 12 months: it costs $29.7K more.
+"""
+
+MONTHLY_80 = """\
+Small: Rented GPU, monthly cost by category
+Monthly cost (USD)
+$4.0K |
+      |
+      |
+      |+++++
+$3.0K |+++++
+      |+++++
+      |+++++
+      |===== ===== ===== ===== ===== ===== ===== ===== ===== ===== ===== =====
+$2.0K |===== ===== ===== ===== ===== ===== ===== ===== ===== ===== ===== =====
+      |===== ===== ===== ===== ===== ===== ===== ===== ===== ===== ===== =====
+      |===== ===== ===== ===== ===== ===== ===== ===== ===== ===== ===== =====
+$1.0K |##### ##### ##### ##### ##### ##### ##### ##### ##### ##### ##### #####
+      |##### ##### ##### ##### ##### ##### ##### ##### ##### ##### ##### #####
+      |##### ##### ##### ##### ##### ##### ##### ##### ##### ##### ##### #####
+      |##### ##### ##### ##### ##### ##### ##### ##### ##### ##### ##### #####
+   $0 |##### ##### ##### ##### ##### ##### ##### ##### ##### ##### ##### #####
+      +--+-----+-----------+-----------+-----------+-----------+-----------+----
+         1     2           4           6           8          10          12
+                                                                           Month
+
+  # gpu_rent: $17.5K over 12 months
+  = staff: $12.0K over 12 months
+  + setup: $1.0K over 12 months
+"""
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> Path:
+    path = tmp_path / "three.yaml"
+    path.write_text(THREE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def eighty_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+def test_cumulative_golden(three: Path) -> None:
+    """Rented GPU: $1,000 + $2,460 a month against the API's $2,800: cumulative $8,380 at month 3,
+    the break-even month (2.9 months). Owned GPU: $50K in month 1 plus ~$1.1K a month never catches
+    up within 12 months: $33,600 - ($50,000 + 12 x ($1,000 + power $56.45)) = -$29,677 ($29.7K more)."""
+    result = run("chart", three)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == CUMULATIVE_80
+    assert "\x1b" not in result.stdout
+
+
+def test_monthly_golden(three: Path) -> None:
+    """The first self-hosted option by default: rent $1,460 + staff $1,000 a month, setup $1,000 in month 1."""
+    result = run("chart", three, "--kind", "monthly")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == MONTHLY_80
+
+
+def test_every_line_fits_the_width(three: Path) -> None:
+    for width in (40, 80, 132):
+        for kind in ("cumulative", "monthly", "volume"):
+            result = CliRunner().invoke(app, ["chart", str(three), "--kind", kind], env={"COLUMNS": str(width)})
+            assert result.exit_code == 0, result.stderr
+            assert max(len(line) for line in result.stdout.splitlines()) <= width, (kind, width)
+            assert result.stdout.isascii()
+
+
+def test_mark_sits_on_the_break_even_month(three: Path) -> None:
+    """The X is in the column of the month `compare` reports, on the self-hosted line's row there."""
+    data = json.loads(run("compare", three, "--format", "json").stdout)
+    pair = next(p for p in data["break_even"] if p["option"] == "Rented GPU")
+    lines = CUMULATIVE_80.splitlines()
+    plot = lines[2:2 + PLOT_ROWS]
+    axis = lines[2 + PLOT_ROWS]
+    labels = lines[2 + PLOT_ROWS + 2]
+    x_column = next(i for line in plot for i, ch in enumerate(line) if ch == "X")
+    # The axis labels 0..12 sit under the `+` ticks: month m is at the tick column interpolated.
+    ticks = [i for i, ch in enumerate(axis) if ch == "+"][1:]  # the first `+` is the corner
+    months = [int(t) for t in labels.split()]
+    per_month = (ticks[-1] - ticks[0]) / (months[-1] - months[0])
+    assert round(ticks[0] + pair["month"] * per_month) == x_column
+    assert lines[2 + PLOT_ROWS + 1].index("^") == x_column
+
+
+def test_never_breaks_even_is_said_in_words(three: Path) -> None:
+    result = run("chart", three)
+    assert "Owned GPU never breaks even with API within 12 months: it costs $29.7K more." in result.stdout
+    assert result.stdout.count("X") == 2  # the mark of Rented GPU and its key; none for Owned GPU
+
+
+def test_volume_chart_marks_the_break_even_volume(three: Path) -> None:
+    """966M tokens/month for Rented GPU (worked out in test_cli.test_compare_table_golden)."""
+    result = run("chart", three, "--kind", "volume")
+    assert result.exit_code == 0, result.stderr
+    assert "X Rented GPU stays cheaper than API from 966M tokens/month" in result.stdout
+    assert "Monthly volume (tokens)" in result.stdout
+    assert "month-1 volume 1.1B tokens/month" in result.stdout
+
+
+def test_volume_series_cross_at_the_break_even_volume(three: Path) -> None:
+    """At the break-even volume the self-hosted and API steady costs are equal; the curves are the
+    same cost function the break-even volume is solved on."""
+    loaded = load_scenario(str(three))
+    c = compare_loaded(loaded)
+    chart = volume_chart(c, loaded.inputs)
+    by_name = {o.name: o for o in loaded.inputs.options}
+    for mark in chart.marks:
+        api = steady_monthly_cost(by_name[mark.versus], loaded.inputs.workload, mark.x)
+        assert mark.y == pytest.approx(api, rel=1e-9)
+        assert mark.y == pytest.approx(2460.0 if mark.option == "Rented GPU" else mark.y)
+    xs = [x for x, _ in chart.series[0].points]
+    assert xs == sorted(xs)
+    assert xs[-1] >= 2 * 1.1e9
+
+
+def test_monthly_chart_option(three: Path) -> None:
+    result = run("chart", three, "--kind", "monthly", "--option", "API")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Small: API, monthly cost by category\n")
+    assert "# api: $33.6K over 12 months" in result.stdout
+
+
+def test_monthly_chart_unknown_option(three: Path) -> None:
+    result = run("chart", three, "--kind", "monthly", "--option", "Rented")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "--option: no option named 'Rented'; did you mean 'Rented GPU'?" in result.stderr
+
+
+def test_option_needs_monthly(three: Path) -> None:
+    result = run("chart", three, "--option", "API")
+    assert result.exit_code == 2
+    assert "--option goes with --kind monthly only" in result.stderr
+
+
+def test_long_horizon_bars_sum_months(tmp_path: Path) -> None:
+    """120 months in 72 columns: each bar is 2 months, and every purchase (months 1, 37, 73, 109)
+    still shows as a spike."""
+    path = tmp_path / "long.yaml"
+    path.write_text(THREE.replace("horizon_months: 12", "horizon_months: 120"), encoding="utf-8")
+    c = compare_loaded(load_scenario(str(path)))
+    text = render_stacked_chart(monthly_chart(c, c.option("Owned GPU")), 80)
+    assert "Cost per 2 months (USD)" in text
+    assert "(each bar is 2 months" in text
+    top_of_spikes = next(line for line in text.splitlines() if "=" in line)
+    assert top_of_spikes.count("=") == 4
+
+
+def test_chart_output_file(three: Path, tmp_path: Path) -> None:
+    out = tmp_path / "chart.txt"
+    result = run("chart", three, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8") == CUMULATIVE_80
+
+
+def test_colour_only_tints(three: Path) -> None:
+    c = compare_loaded(load_scenario(str(three)))
+    plain = render_line_chart(cumulative_chart(c), 80, colour=False)
+    tinted = render_line_chart(cumulative_chart(c), 80, colour=True)
+    assert "\x1b[" in tinted
+    assert re.sub(r"\x1b\[[0-9;]*m", "", tinted) == plain
+
+
+def test_compare_chart_appends_cumulative(three: Path) -> None:
+    table = run("compare", three).stdout
+    result = run("compare", three, "--chart")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == table + "\n" + CUMULATIVE_80
+
+
+def test_compare_chart_markdown_is_fenced(three: Path) -> None:
+    markdown = run("compare", three, "--format", "markdown").stdout
+    result = run("compare", three, "--format", "markdown", "--chart")
+    assert result.stdout == markdown + "\n```text\n" + CUMULATIVE_80 + "```\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_compare_chart_keeps_data_pure(three: Path, fmt: str) -> None:
+    result = run("compare", three, "--format", fmt, "--chart")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--chart goes with --format table or markdown" in result.stderr
+
+
+def test_compare_without_chart_has_none(three: Path) -> None:
+    assert "cumulative cost" not in run("compare", three).stdout
+
+
+def test_nice_step() -> None:
+    assert [nice_step(s) for s in (4, 10, 33_600, 80_000, 0.3)] == [1, 2.5, 10_000, 20_000, 0.1]
+
+
+def test_shipped_scenarios_chart() -> None:
+    for path in sorted((REPO / "scenarios").glob("*.yaml")):
+        for kind in ("cumulative", "monthly", "volume"):
+            result = run("chart", path, "--kind", kind)
+            assert result.exit_code == 0, (path, kind, result.stderr)
+
+
+API_ONLY = """\
+name: API only
+horizon_months: 1
+currency: CHF
+workload: {input_tokens_per_month: 0, output_tokens_per_month: 0}
+options:
+  - {name: Free, kind: api, price: {input: 0, output: 0}}
+  - {name: Cheap, kind: api, price: {input: 1, output: 2}}
+"""
+
+
+def test_api_only_and_tiny_costs(tmp_path: Path) -> None:
+    """No self-hosted option: no marks, no notes; monthly shows the first option. Costs of cents get
+    cent labels, so no two ticks read the same."""
+    path = tmp_path / "api.yaml"
+    path.write_text(API_ONLY, encoding="utf-8")
+    for kind in ("cumulative", "monthly", "volume"):
+        result = run("chart", path, "--kind", kind)
+        assert result.exit_code == 0, result.stderr
+        assert "X" not in result.stdout and "never" not in result.stdout
+        labels = [line.split("|")[0].strip() for line in result.stdout.splitlines() if "|" in line]
+        labels = [label for label in labels if label]
+        assert len(labels) == len(set(labels)), labels
+    volume = run("chart", path, "--kind", "volume").stdout
+    assert "CHF 0.50 |" in volume
+    assert "# api: CHF 0 over 1 month\n" in run("chart", path, "--kind", "monthly").stdout
+
+
+def test_volume_note_when_never_lastingly_cheaper(tmp_path: Path) -> None:
+    """A GPU at $20/h serving 1.1B tokens a month costs more per token than the API at any volume:
+    no mark, a sentence instead."""
+    path = tmp_path / "dear.yaml"
+    path.write_text(THREE.replace("hourly_rate_per_gpu: 2", "hourly_rate_per_gpu: 200"), encoding="utf-8")
+    result = run("chart", path, "--kind", "volume")
+    assert result.exit_code == 0, result.stderr
+    assert "- Rented GPU is at no volume lastingly cheaper than API" in result.stdout
+    assert "X Rented GPU" not in result.stdout

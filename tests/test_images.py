@@ -1,0 +1,192 @@
+"""Static images through matplotlib (issue 6): SVG structure rather than pixel goldens, the missing
+extra's message, and that `tco compare` never imports matplotlib."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tco.cli import app
+from tco.compare import compare_loaded
+from tco.render.images import image_bytes, inline_svg, line_figure
+from tco.render.series import cumulative_chart, volume_chart
+from tco.scenario import load_scenario
+from tests.test_chart import THREE
+
+SVG = "{http://www.w3.org/2000/svg}"
+INSTALL_MESSAGE = "tco: images and the HTML report need matplotlib, which is not installed: pip install 'tco[report]'\n"
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> Path:
+    path = tmp_path / "three.yaml"
+    path.write_text(THREE, encoding="utf-8")
+    return path
+
+
+def parse_svg(data: bytes) -> ET.Element:
+    return ET.fromstring(data, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+
+
+def group(root: ET.Element, gid: str) -> ET.Element:
+    found = root.find(f".//{SVG}g[@id='{gid}']")
+    assert found is not None, gid
+    return found
+
+
+def texts(root: ET.Element) -> list[str]:
+    """Every text of the chart: with text drawn as paths, matplotlib keeps each string as a comment."""
+    return [str(node.text).strip() for node in root.iter() if node.tag is ET.Comment]
+
+
+def x_ticks(root: ET.Element) -> list[tuple[float, float]]:
+    """(value, x in SVG units) of each labelled x-axis tick."""
+    ticks = []
+    for tick in root.iter(f"{SVG}g"):
+        if not tick.get("id", "").startswith("xtick_"):
+            continue
+        mark = next(u for u in tick.iter(f"{SVG}use") if u.get("x"))
+        label = next(str(n.text).strip() for n in tick.iter() if n.tag is ET.Comment)
+        ticks.append((float(label), float(mark.get("x", "nan"))))
+    return ticks
+
+
+def test_cumulative_svg_marks_the_break_even_month(three: Path) -> None:
+    """The marker's x is where the x-axis puts the month `compare` reports (month 3)."""
+    data = json.loads(run("compare", three, "--format", "json").stdout)
+    pair = next(p for p in data["break_even"] if p["option"] == "Rented GPU")
+    c = compare_loaded(load_scenario(str(three)))
+    root = parse_svg(image_bytes(line_figure(cumulative_chart(c)), "svg"))
+    marker = next(u for u in group(root, "break-even-1").iter(f"{SVG}use"))
+    (v0, x0), (v1, x1) = x_ticks(root)[0], x_ticks(root)[-1]
+    expected = x0 + (pair["month"] - v0) * (x1 - x0) / (v1 - v0)
+    assert float(marker.get("x", "nan")) == pytest.approx(expected, abs=0.01)
+    assert root.find(f".//{SVG}g[@id='break-even-2']") is None  # Owned GPU never breaks even: no mark
+    words = texts(root)
+    for label in ("Month", "Cumulative cost (USD)", "API", "Rented GPU", "Owned GPU", "Small: cumulative cost",
+                  "Rented GPU: break-even vs API, month 3", "$0", "$20.0K"):
+        assert label in words, label
+
+
+def test_volume_svg_marks_the_break_even_volume(three: Path) -> None:
+    loaded = load_scenario(str(three))
+    c = compare_loaded(loaded)
+    chart = volume_chart(c, loaded.inputs)
+    root = parse_svg(image_bytes(line_figure(chart), "svg"))
+    words = texts(root)
+    assert "Monthly volume (tokens)" in words
+    assert "Monthly cost (USD)" in words
+    assert "Rented GPU: break-even vs API, 966M tokens/month" in words
+    ticks = x_ticks_by_text(root)
+    (v0, x0), (v1, x1) = ticks[0], ticks[-1]
+    marker = next(u for u in group(root, "break-even-1").iter(f"{SVG}use"))
+    expected = x0 + (chart.marks[0].x - v0) * (x1 - x0) / (v1 - v0)
+    assert float(marker.get("x", "nan")) == pytest.approx(expected, abs=0.01)
+
+
+def x_ticks_by_text(root: ET.Element) -> list[tuple[float, float]]:
+    """Like x_ticks, for labels such as `500M` and `1.0B`."""
+    scale = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+    out = []
+    for tick in root.iter(f"{SVG}g"):
+        if tick.get("id", "").startswith("xtick_"):
+            mark = next(u for u in tick.iter(f"{SVG}use") if u.get("x"))
+            label = next(str(n.text).strip() for n in tick.iter() if n.tag is ET.Comment)
+            value = float(label[:-1]) * scale[label[-1]] if label[-1] in scale else float(label)
+            out.append((value, float(mark.get("x", "nan"))))
+    return out
+
+
+def test_svg_is_deterministic_and_needs_no_fonts(three: Path) -> None:
+    c = compare_loaded(load_scenario(str(three)))
+    first = image_bytes(line_figure(cumulative_chart(c)), "svg")
+    assert first == image_bytes(line_figure(cumulative_chart(c)), "svg")
+    assert b"<text" not in first and b"font-family" not in first
+
+
+def test_inline_svg_has_no_url_and_prefixed_ids(three: Path) -> None:
+    c = compare_loaded(load_scenario(str(three)))
+    svg = inline_svg(line_figure(cumulative_chart(c)), "cumulative", "Small: cumulative cost")
+    assert svg.startswith("<svg ")
+    assert "http" not in svg and "xmlns" not in svg and "<metadata" not in svg
+    assert 'aria-label="Small: cumulative cost"' in svg
+    assert ' id="' in svg
+    assert ' id="' not in svg.replace(' id="cumulative-', "")
+
+
+@pytest.mark.parametrize(("suffix", "kind"), [("png", "cumulative"), ("svg", "monthly")])
+def test_chart_image_files(three: Path, tmp_path: Path, suffix: str, kind: str) -> None:
+    out = tmp_path / f"chart.{suffix}"
+    result = run("chart", three, "--kind", kind, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    data = out.read_bytes()
+    if suffix == "png":
+        from PIL import Image
+
+        assert data.startswith(b"\x89PNG")
+        with Image.open(out) as image:
+            assert image.size == (1200, 675)
+    else:
+        root = parse_svg(data)
+        assert root.find(f".//{SVG}g[@id='category-gpu_rent']") is not None
+        assert {"Monthly cost (USD)", "Month", "gpu_rent", "staff", "setup"} <= set(texts(root))
+
+
+def test_images_to_stdout_with_format(three: Path) -> None:
+    result = run("chart", three, "--format", "svg")
+    assert result.exit_code == 0, result.stderr
+    assert "<svg" in result.stdout
+    result = run("chart", three, "--kind", "volume", "--format", "png")  # stdout is a pipe here, not a terminal
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.startswith(b"\x89PNG\r\n")
+
+
+def test_pdf_is_refused(three: Path, tmp_path: Path) -> None:
+    result = run("chart", three, "-o", tmp_path / "chart.pdf")
+    assert result.exit_code == 2
+    assert "PDF is not supported" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["chart", "{s}", "-o", "{d}/c.svg"], ["chart", "{s}", "-o", "{d}/c.png"],
+                                  ["chart", "{s}", "--format", "svg"], ["report", "{s}", "-o", "{d}/r.html"]])
+def test_missing_matplotlib_says_how_to_install(three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                args: list[str]) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError
+    result = run(*(a.format(s=three, d=tmp_path) for a in args))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == INSTALL_MESSAGE
+    assert list(tmp_path.glob("c.*")) == [] and list(tmp_path.glob("r.*")) == []
+
+
+def test_text_chart_works_without_matplotlib(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert run("chart", three).exit_code == 0
+
+
+def test_compare_never_imports_matplotlib(three: Path) -> None:
+    """In a fresh interpreter: compare (with and without --chart) and the text chart load no plotting."""
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from tco.cli import app\n"
+        f"for args in (['compare', {str(three)!r}], ['compare', {str(three)!r}, '--chart'],"
+        f" ['chart', {str(three)!r}]):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PIL', 'numpy')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"

@@ -1,0 +1,288 @@
+"""The HTML report (issue 6): it parses, holds every section, loads nothing from anywhere, and every
+figure of its summary table is the `tco compare --format json` figure, rounded as the table rounds."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tco.cli import app
+from tco.compare import compare_loaded
+from tco.render.html import (
+    SensitivitySection,
+    SimulationSection,
+    SizingSection,
+    TornadoBar,
+    build_report,
+)
+from tco.render.text import headlines
+from tco.scenario import load_scenario
+from tests.test_chart import THREE
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
+SECTIONS = ["headline", "summary", "break-even", "cumulative", "monthly", "volume", "warnings", "assumptions",
+            "scenario"]
+
+# Euros, a name with markup in it, no staff (a warning), and an owned GPU that never breaks even.
+ODD = """\
+name: "Odd <b>&</b> \\"quoted\\" scenario"
+horizon_months: 24
+currency: EUR
+workload: {requests_per_day: 50K, input_tokens_per_request: 900, output_tokens_per_request: 300}
+options:
+  - name: "=API<script>"
+    kind: api
+    price: {input: 0.4, output: 1.6}
+  - name: Owned <GPU>
+    kind: self_hosted
+    acquisition: buy
+    purchase_price_per_gpu: 30K
+    throughput: {input_tokens_per_second: 5000, output_tokens_per_second: 800}
+    power: {watts_per_gpu: 900}
+"""
+
+
+class Page(HTMLParser):
+    """The parts of the page the tests read: section ids, tables by `data-table`, tags, texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.tables: dict[str, list[list[str]]] = {}
+        self.texts: dict[str, str] = {}  # id of the enclosing section -> its text
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._section = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "section":
+            self._section = a.get("id") or ""
+        if tag == "table":
+            self._table = a.get("data-table") or f"table-{len(self.tables)}"
+            self.tables[self._table] = []
+        if tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append("".join(self._cell))
+            self._cell = None
+        if tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        self.texts[self._section] = self.texts.get(self._section, "") + data
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def full(amount: float, symbol: str, decimals: int = 0) -> str:
+    """How the tables write money, worked out here independently: `$1,234,567`, `-€12`, `$2.35`."""
+    sign = "-" if round(amount, decimals) < 0 else ""
+    return f"{sign}{symbol}{abs(amount):,.{decimals}f}"
+
+
+def report_of(path: Path, tmp_path: Path) -> tuple[str, Any]:
+    out = tmp_path / "report.html"
+    result = run("report", path, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert f"wrote {out}" in result.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file to share, not a private one
+    data = json.loads(run("compare", path, "--format", "json").stdout)
+    return out.read_text(encoding="utf-8"), data
+
+
+_MADE: dict[str, tuple[Path, str, Any]] = {}
+
+
+def made_for(name: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Any]:
+    """(scenario, its report, its `compare --format json`); each report is made once per run."""
+    if name not in _MADE:
+        folder = tmp_path_factory.mktemp(name)
+        if name in ("three", "odd"):
+            path = folder / f"{name}.yaml"
+            path.write_text(THREE if name == "three" else ODD, encoding="utf-8")
+        else:
+            path = REPO / "scenarios" / f"{name}.yaml"
+        _MADE[name] = (path, *report_of(path, folder))
+    return _MADE[name]
+
+
+@pytest.fixture(scope="module", params=["three", "odd", *(p.stem for p in SHIPPED)])
+def made(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Any]:
+    return made_for(request.param, tmp_path_factory)
+
+
+def test_summary_equals_compare_json(made: tuple[Path, str, Any]) -> None:
+    _scenario, text, data = made
+    page = parse(text)
+    symbol = {"USD": "$", "EUR": "€"}[data["currency"]]
+    header, *rows = page.tables["summary"]
+    assert header == ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
+    assert [r[0] for r in rows] == [o["name"] for o in data["options"]]
+    for row, option in zip(rows, data["options"], strict=True):
+        gpus = option["months"][-1]["gpus"]
+        assert row[1:] == [option["kind"].replace("_", "-"), full(option["total"], symbol),
+                           full(option["npv"], symbol), full(option["cost_per_million_tokens"], symbol, 2),
+                           full(option["months"][0]["total"], symbol), full(option["months"][-1]["total"], symbol),
+                           "-" if gpus is None else str(gpus)]
+        for cell in row[2:7]:
+            assert re.fullmatch(r"-?[$€][0-9,]+(\.[0-9]{2})?", cell), cell  # full amounts, never $1.2M
+
+
+def test_break_even_tables_equal_compare_json(made: tuple[Path, str, Any]) -> None:
+    _scenario, text, data = made
+    page = parse(text)
+    months = {r[0]: r[1:] for r in page.tables["break-even-month"][1:]}
+    versus = list(dict.fromkeys(p["versus"] for p in data["break_even"]))
+    symbol = {"USD": "$", "EUR": "€"}[data["currency"]]
+    for pair in data["break_even"]:
+        cell = months[pair["option"]][versus.index(pair["versus"])]
+        assert cell == ("never" if pair["month"] is None else f"month {pair['month']} ({pair['months']:.1f})")
+    saves = {r[0]: r[3] for r in page.tables["break-even-volume"][1:]}
+    for pair in data["break_even"]:
+        if pair["versus"] == data["baseline"]:
+            assert saves[pair["option"]] == full(pair["savings_at_horizon"], symbol)
+
+
+def test_every_section_and_nothing_external(made: tuple[Path, str, Any]) -> None:
+    _scenario, text, data = made
+    page = parse(text)
+    ids = [a.get("id") for tag, a in page.tags if tag == "section"]
+    assert ids == SECTIONS
+    tags = {tag for tag, _ in page.tags}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "base", "form", "audio", "video"}
+    assert not re.search(r"[a-z]+://|@import|@font-face|url\((?!#)", text, re.I)
+    for _, attrs in page.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), name  # no event handlers
+            if name in ("href", "src"):
+                assert (value or "").startswith("#"), value
+    csp = next(a for tag, a in page.tags if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert csp["content"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
+    assert text.count("<svg ") == 2 + len(data["options"])  # cumulative, volume, one monthly per option
+
+
+def test_headline_assumptions_warnings_and_scenario(made: tuple[Path, str, Any]) -> None:
+    scenario, text, data = made
+    page = parse(text)
+    c = compare_loaded(load_scenario(str(scenario)))
+    for sentence in headlines(c):
+        assert sentence in page.texts["headline"]
+    rows = page.tables["assumptions"][1:]
+    assert [(r[0], r[2]) for r in rows] == [(a["field"], a["source"]) for a in data["assumptions"]]
+    for warning in data["warnings"]:
+        assert warning in page.texts["warnings"]
+    assert scenario.read_text(encoding="utf-8") in page.texts["scenario"]
+
+
+def test_markup_in_names_is_escaped(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _, text, _ = made_for("odd", tmp_path_factory)
+    page = parse(text)
+    assert "b" not in {tag for tag, _ in page.tags}
+    assert "&lt;script&gt;" in text and "Owned &lt;GPU&gt;" in text
+    assert page.tables["summary"][1][0] == "=API<script>"
+    assert 'Odd <b>&</b> "quoted" scenario' in "".join(page.texts.values())
+
+
+def test_cumulative_chart_marks_and_words(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """THREE: Rented GPU breaks even in month 3 and is marked; Owned GPU never does and is said to."""
+    _, text, _ = made_for("three", tmp_path_factory)
+    figure = text[text.index('<figure data-chart="cumulative">'):]
+    figure = figure[:figure.index("</figure>")]
+    assert 'id="cumulative-break-even-1"' in figure
+    assert 'id="cumulative-break-even-2"' not in figure
+    assert "Rented GPU breaks even with API in month 3 (after 2.9 months)." in figure
+    assert "Owned GPU never breaks even with API within 12 months: it costs $29.7K more." in figure
+    assert "<!-- Rented GPU: break-even vs API, month 3 -->" in figure
+
+
+def test_optional_sections_only_when_given(tmp_path_factory: pytest.TempPathFactory) -> None:
+    path, plain, _ = made_for("three", tmp_path_factory)
+    loaded = load_scenario(str(path))
+    c = compare_loaded(loaded)
+    assert 'id="sizing"' not in plain and 'id="simulation"' not in plain and 'id="sensitivity"' not in plain
+    text = build_report(
+        c, THREE, loaded.inputs,
+        sizing=SizingSection(["Option", "GPU", "Fits", "GPUs"], [["Rented GPU", "H100 <80GB>", "yes", "1"]],
+                             notes=["Memory fit at bf16."]),
+        simulation=SimulationSection(runs=2000, seed=7, percentiles=["P5", "P50", "P95"],
+                                     totals={"API": [30_000.4, 33_600, 37_000.6]},
+                                     break_even_months={"Rented GPU": [2.1, 2.9, None]}),
+        sensitivity=SensitivitySection("Savings of Rented GPU vs API", 3080,
+                                       [TornadoBar("workload.requests_per_day", "0.5M", "2M", -1200, 9000),
+                                        TornadoBar("hourly_rate_per_gpu", "$1.5", "$3", 4000, 2000)]),
+    )
+    page = parse(text)
+    ids = [a.get("id") for tag, a in page.tags if tag == "section"]
+    assert ids == [*SECTIONS[:6], "sizing", "simulation", "sensitivity", *SECTIONS[6:]]
+    assert page.tables["sizing"] == [["Option", "GPU", "Fits", "GPUs"], ["Rented GPU", "H100 <80GB>", "yes", "1"]]
+    assert page.tables["simulation-totals"] == [["Option", "Total P5", "Total P50", "Total P95"],
+                                                ["API", "$30,000", "$33,600", "$37,001"]]
+    assert page.tables["simulation-break-even"][1] == ["Rented GPU", "2.1", "2.9", "never"]
+    assert "2,000 runs, seed 7." in page.texts["simulation"]
+    assert page.tables["sensitivity"][1] == ["workload.requests_per_day", "0.5M", "2M", "-$1,200", "$9,000",
+                                             "$10,200"]  # largest swing first
+    assert 'id="tornado-low"' in text and "Base case: $3,080." in page.texts["sensitivity"]
+
+
+def test_report_to_stdout_when_piped_with_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "three.yaml"
+    path.write_text(THREE, encoding="utf-8")
+    result = run("report", path, "--set", "options.API.discount=10%")  # CliRunner's stdout is no terminal
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("<!DOCTYPE html>\n")
+    assert "Override: --set options.API.discount=10%" in result.stdout
+    summary = parse(result.stdout).tables["summary"]
+    assert summary[1][2] == "$30,240"  # $33,600 less 10%
+
+
+def test_report_bad_scenario(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(THREE.replace("horizon_months: 12", "horizon_months: 0"), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = run("report", path, "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:2:")
+    assert not out.exists()
+
+
+def test_report_without_self_hosted_option(tmp_path: Path) -> None:
+    from tests.test_chart import API_ONLY
+
+    path = tmp_path / "api.yaml"
+    path.write_text(API_ONLY, encoding="utf-8")
+    result = run("report", path)
+    assert result.exit_code == 0, result.stderr
+    page = parse(result.stdout)
+    assert [a.get("id") for tag, a in page.tags if tag == "section"] == SECTIONS
+    assert "No break-even to measure" in page.texts["break-even"]
+    assert page.tables["summary"][2][2] == "CHF 0"
