@@ -175,7 +175,7 @@ def test_every_section_and_nothing_external(made: tuple[Path, str, Any]) -> None
     _scenario, text, data = made
     page = parse(text)
     ids = [a.get("id") for tag, a in page.tags if tag == "section"]
-    assert ids == SECTIONS
+    assert ids == [*SECTIONS[:6], "sizing", *SECTIONS[6:]]  # every one of these has a self-hosted option
     tags = {tag for tag, _ in page.tags}
     assert not tags & {"script", "link", "img", "iframe", "object", "embed", "base", "form", "audio", "video"}
     assert not re.search(r"[a-z]+://|@import|@font-face|url\((?!#)", text, re.I)
@@ -228,7 +228,9 @@ def test_optional_sections_only_when_given(tmp_path_factory: pytest.TempPathFact
     path, plain, _ = made_for("three", tmp_path_factory)
     loaded = load_scenario(str(path))
     c = compare_loaded(loaded)
-    assert 'id="sizing"' not in plain and 'id="simulation"' not in plain and 'id="sensitivity"' not in plain
+    assert 'id="sizing"' in plain and 'id="simulation"' not in plain and 'id="sensitivity"' not in plain
+    bare = build_report(c, THREE, loaded.inputs)
+    assert 'id="sizing"' not in bare and 'id="simulation"' not in bare and 'id="sensitivity"' not in bare
     text = build_report(
         c, THREE, loaded.inputs,
         sizing=SizingSection(["Option", "GPU", "Fits", "GPUs"], [["Rented GPU", "H100 <80GB>", "yes", "1"]],
@@ -286,3 +288,20 @@ def test_report_without_self_hosted_option(tmp_path: Path) -> None:
     assert [a.get("id") for tag, a in page.tags if tag == "section"] == SECTIONS
     assert "No break-even to measure" in page.texts["break-even"]
     assert page.tables["summary"][2][2] == "CHF 0"
+
+
+def test_sizing_equals_tco_size(made: tuple[Path, str, Any]) -> None:
+    """The capacity section shows what `tco size SCENARIO --format json` reports, option by option."""
+    scenario, text, _data = made
+    result = run("size", scenario, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    sized = json.loads(result.stdout)
+    sized = sized if isinstance(sized, list) else [sized]
+    header, *rows = parse(text).tables["sizing"]
+    assert header[0] == "Option" and header[8] == "Effective output tok/s per GPU"
+    assert [row[0] for row in rows] == [s["option"] for s in sized]
+    for row, s in zip(rows, sized, strict=True):
+        assert row[2].startswith(f"{s['gpus_per_replica']} GPU")
+        # the JSON carries the figure rounded, the page whole tokens/s: equal to within the rounding
+        assert abs(float(row[8].replace(",", "")) - s["effective_output_tokens_per_second_per_gpu"]) <= 0.51
+        assert row[9] == s["source"]

@@ -26,6 +26,7 @@ from tco.cli.shared import (
 from tco.errors import TcoError
 
 if TYPE_CHECKING:
+    from tco.render.html import SizingSection
     from tco.results import Comparison
     from tco.scenario import LoadedScenario
 
@@ -184,4 +185,17 @@ def report(
         scenario_text = scenario.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:  # it was readable a moment ago; say so plainly
         raise TcoError.single(str(scenario), f"cannot read the file again: {error}") from None
-    write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or []), output)
+    write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
+                              sizing=_sizing(loaded, pricing, comparison.currency)), output)
+
+
+def _sizing(loaded: LoadedScenario, pricing: Path | None, currency: str) -> SizingSection | None:
+    """The capacity sizing section, when the scenario has self-hosted options."""
+    from tco.catalog import Catalog, user_pricing_dir
+    from tco.inputs import SelfHostedInputs
+    from tco.render.html import sizing_section
+    from tco.sizing import size_scenario
+
+    if not any(isinstance(o, SelfHostedInputs) for o in loaded.inputs.options):
+        return None
+    return sizing_section(size_scenario(loaded, Catalog(user_pricing_dir(pricing))), currency)

@@ -21,8 +21,9 @@ from tco import __version__
 from tco.inputs import ScenarioInputs
 from tco.render import views
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
-from tco.render.text import headlines, money, month_count, title
+from tco.render.text import headlines, money, money_precise, month_count, title
 from tco.results import Comparison
+from tco.sizing import SizeReport
 
 
 def escape(text: str) -> str:
@@ -73,6 +74,35 @@ class SensitivitySection:
     metric: str  # e.g. "Savings of Llama on H100 vs GPT-4.1 over 36 months"
     base: float
     bars: list[TornadoBar]
+
+
+def sizing_section(reports: Sequence[SizeReport], currency: str) -> SizingSection:
+    """The capacity sizing of each self-hosted option (`tco size SCENARIO`) as report cells."""
+    header = ["Option", "Model on GPU", "Replica", "Weights", "KV cache", "Max concurrency",
+              "Input tok/s per GPU", "Output tok/s per GPU", "Effective output tok/s per GPU", "Throughput",
+              "Rent per 1M tokens, fully busy"]
+    rows = []
+    notes: list[str] = []
+    for r in reports:
+        sized = r.memory.total_available_gb > 0
+        cost = r.cost_per_million_tokens
+        rows.append([
+            r.option or "", f"{r.model or '-'} on {r.gpu or '-'}, {r.precision}",
+            f"{r.gpus_per_replica} GPU{'s' if r.gpus_per_replica != 1 else ''}, {r.parallelism}",
+            f"{r.memory.weights_gb:,.1f} GB" if sized else "-",
+            f"{r.memory.kv_cache_gb:,.1f} GB" if sized else "-",
+            f"{r.max_concurrency:,}" if sized else "-",
+            f"{r.input_tokens_per_second_per_gpu:,.0f}", f"{r.output_tokens_per_second_per_gpu:,.0f}",
+            f"{r.effective_output_tokens_per_second_per_gpu:,.0f}", r.source,
+            money_precise(cost, currency) if cost is not None else "-",
+        ])
+        notes.extend(f"{r.option}: {note}" for note in r.notes)
+    if reports:
+        r = reports[0]
+        notes.insert(0, f"Per request: {r.input_tokens_per_request:,.0f} input + {r.output_tokens_per_request:,.0f} "
+                        "output tokens. Memory is for the whole replica; effective output tok/s = "
+                        "output / (input/X + output/Y) per request. Same figures as `tco size SCENARIO`.")
+    return SizingSection(header, rows, notes)
 
 
 _STYLE = """
