@@ -36,7 +36,8 @@ def pair(c: Comparison, option: str, versus: str) -> BreakEven:
 
 
 def test_there_are_three_scenarios() -> None:
-    assert [p.name for p in SCENARIOS] == ["batch-documents.yaml", "internal-rag.yaml", "support-assistant.yaml"]
+    assert [p.name for p in SCENARIOS] == ["batch-documents.yaml", "hybrid-overflow.yaml", "internal-rag.yaml",
+                                           "support-assistant.yaml"]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=IDS)
@@ -52,7 +53,7 @@ def test_compares_and_breaks_even(path: Path) -> None:
     assert c.baseline is not None
     assert c.warnings == []
     assert len(c.options) >= 3
-    assert {o.kind for o in c.options} == {"api", "self_hosted"}
+    assert {"api", "self_hosted"} <= {o.kind for o in c.options} <= {"api", "self_hosted", "hybrid", "routed"}
     against_baseline = [p for p in c.break_even if p.versus == c.baseline]
     winners = [p for p in against_baseline if p.month is not None]
     assert winners, f"no self-hosted option of {path.name} breaks even with {c.baseline}"
@@ -95,7 +96,7 @@ def test_scenarios_use_different_features() -> None:
     assert elastic == ["internal-rag"]
     assert office_hours == ["internal-rag"]
     assert amortized == ["batch-documents"]
-    assert set(cached) == {"internal-rag", "support-assistant"}
+    assert set(cached) == {"hybrid-overflow", "internal-rag", "support-assistant"}
     assert batch == ["batch-documents"]
     scalings = {o.scaling for s in inputs.values() for o in s.options if isinstance(o, SelfHostedInputs)}
     assert scalings == {"fixed", "scheduled", "autoscale"}
