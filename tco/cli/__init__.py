@@ -7,7 +7,10 @@ the library (and any heavy dependency) inside the command, so `tco compare` stay
 Exit codes: 0 success, 1 bad input or data (one line per problem on stderr), 2 usage error.
 """
 
-from tco.cli import scenario  # noqa: F401  compare, export, validate, init, schema
+from tco.cli import (
+    optimize,  # noqa: F401  optimize (issue 7)
+    scenario,  # noqa: F401  compare, export, validate, init, schema
+)
 from tco.cli.shared import app
 
 __all__ = ["app"]
