@@ -273,7 +273,8 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
             problems.add(path, f"no option is named {name!r}{did_you_mean(name, kinds, most=1)}")
             return None
         if want is not None and kinds[name] != want:
-            problems.add(path, f"{name!r} is a {kinds[name]} option; this must name {_article(want)} {want} option")
+            problems.add(path, f"{name!r} is {_article(kinds[name])} {kinds[name]} option; this must name "
+                                f"{_article(want)} {want} option")
             return None
         return name
 
@@ -312,8 +313,8 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
         if own is not None:
             routes[own] = targets
         if shares_known and option["routes"] and abs(total - 1) > ROUTE_SHARE_TOLERANCE:
-            problems.add((*where, "routes"), f"the route shares add up to {total:.6g} ({total:.4%}); they must "
-                         "add up to 1 (100%)")
+            problems.add((*where, "routes"), f"the route shares add up to {total * 100:.6g}%; they must "
+                         "add up to 1 (100%)", key=True)
     return routes
 
 
@@ -335,7 +336,8 @@ def _check_route_cycles(routes: dict[str, list[str]], first_index: dict[str, int
                 if cycle not in reported:
                     reported.add(cycle)
                     loop = " -> ".join([*trail, start])
-                    problems.add(("options", first_index[start], "routes"), f"the routes form a cycle: {loop}")
+                    problems.add(("options", first_index[start], "routes"), f"the routes form a cycle: {loop}",
+                                 key=True)
                 continue
             if following in routes and following not in trail:
                 trail.append(following)
