@@ -26,6 +26,8 @@ from tco.inputs import (
     SelfHostedInputs,
     WorkloadInputs,
 )
+from tco.mixed import hourly_shape
+from tco.profiles import percentile
 from tco.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult
 
 MONEY_TOLERANCE = 1e-9
@@ -262,6 +264,7 @@ def break_even_volumes(
 SEARCH_STEPS_PER_DOUBLING = 8
 SEARCH_DOUBLINGS = 40
 BISECTIONS = 60
+REPLICA_BOUNDARIES = 512
 
 
 def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
@@ -293,13 +296,42 @@ def live_from_month_one(option: OptionInputs) -> OptionInputs:
     return option
 
 
+def replica_boundaries(option: OptionInputs, workload: WorkloadInputs, share: float = 1.0) -> list[float]:
+    """Monthly volumes (month-1 mix) at which a self-hosted part of `option` adds a replica, for the
+    first REPLICA_BOUNDARIES replicas: step n of a fleet ends at `V_n = n·u·k / (r·b)` (b: busy GPUs
+    per token per month, r: the size rule's load over the average), divided by the route's share."""
+    alpha = _mix(workload)
+    if isinstance(option, RoutedInputs):
+        return [v for route in option.routes if route.share > 0
+                for v in replica_boundaries(route.option, workload, share * route.share)]
+    if isinstance(option, HybridInputs):
+        if option.size_for == "gpus":
+            return []
+        hosted = option.self_hosted
+        relative = (1.0 if option.size_for == "average" else workload.peak_to_average
+                    if option.percentile == 100 else percentile(hourly_shape(workload), option.percentile))
+    elif isinstance(option, SelfHostedInputs):
+        hosted, relative = option, workload.peak_to_average
+    else:
+        return []
+    busy_per_token = (alpha / hosted.input_tokens_per_second
+                      + (1 - alpha) / hosted.output_tokens_per_second) / (workload.active_hours_per_month * 3600)
+    if relative <= 0 or busy_per_token <= 0:
+        return []
+    unit = hosted.max_utilization * hosted.gpus_per_replica / (relative * busy_per_token)
+    return [n * unit / share for n in range(max(1, hosted.min_replicas), REPLICA_BOUNDARIES + 1)]
+
+
 def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInputs) -> tuple[float | None,
                                                                                                  float | None]:
     """(break-even volume, first break-even volume) of any option against an API, by search.
 
-    `d(V) = S(V) − A(V)` is evaluated on a geometric grid from 2^-40 to 2^40 times the month-1
-    volume; "stays cheaper from" is the last crossing to d ≤ 0 (None if d > 0 at the top of the
-    grid), "first cheaper at" the first; each is refined by bisection to float precision.
+    `d(V) = S(V) − A(V)` is evaluated at 0, on a geometric grid from 2^-40 to 2^40 times the month-1
+    volume, and at both sides of every replica step of the option's fleets (the first
+    REPLICA_BOUNDARIES replicas): within one step the fleet's cost is fixed and the tokens it
+    serves can only grow with V, so d only falls, and the ends of the steps are where it is
+    highest and lowest. "Stays cheaper from" is the last change to d ≤ 0 (None if d > 0 at the
+    top of the grid), "first cheaper at" the first; each is refined by bisection.
     """
     workload = scenario.workload
     line = _api_line(api, workload)
@@ -309,13 +341,21 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
         return _within(steady_cost(option, scenario, volume), line.per_token * volume + line.fixed)
 
     count = SEARCH_STEPS_PER_DOUBLING * SEARCH_DOUBLINGS
-    grid = [0.0, *(reference * 2 ** (i / SEARCH_STEPS_PER_DOUBLING) for i in range(-count, count + 1))]
+    candidates = {0.0, *(reference * 2 ** (i / SEARCH_STEPS_PER_DOUBLING) for i in range(-count, count + 1))}
+    top = max(candidates)
+    for boundary_volume in replica_boundaries(option, workload):
+        if boundary_volume < top:
+            # Just past the engine's ceil tolerance (1e-9), the next replica is bought.
+            candidates.update((boundary_volume, boundary_volume * (1 + 1e-8)))
+    grid = sorted(candidates)
     flags = [cheaper(v) for v in grid]
 
     def boundary(dearer: float, cheap: float) -> float:
         """The volume between a dearer and a cheaper grid point where the answer changes."""
         for _ in range(BISECTIONS):
             middle = (dearer + cheap) / 2
+            if middle in (dearer, cheap):
+                break
             if cheaper(middle):
                 cheap = middle
             else:
