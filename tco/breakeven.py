@@ -269,7 +269,8 @@ REPLICA_BOUNDARIES = 512
 
 def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
     """DESIGN §4's steady monthly cost of any option at monthly volume `volume` (tokens): month-1
-    prices and mix, amortized capital, live from month 1, one-time costs left out."""
+    prices and mix, amortized capital, one-time costs left out. Pass the option through
+    `live_from_month_one` first for its state after go-live."""
     workload = scenario.workload
     month1 = workload.input_tokens_month1 + workload.output_tokens_month1
     alpha = _mix(workload)
@@ -281,7 +282,7 @@ def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -
                                            workload.requests_per_day * volume / month1)),
         options=(), horizon_months=1, basis="amortized",
     )
-    items = month_plans(live_from_month_one(option), steady)[0].items
+    items = month_plans(option, steady)[0].items
     return sum(i.amount for i in items if i.category not in ONE_TIME_CATEGORIES)
 
 
@@ -336,9 +337,10 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
     workload = scenario.workload
     line = _api_line(api, workload)
     reference = workload.input_tokens_month1 + workload.output_tokens_month1 or 1e9
+    live = live_from_month_one(option)
 
     def cheaper(volume: float) -> bool:
-        return _within(steady_cost(option, scenario, volume), line.per_token * volume + line.fixed)
+        return _within(steady_cost(live, scenario, volume), line.per_token * volume + line.fixed)
 
     count = SEARCH_STEPS_PER_DOUBLING * SEARCH_DOUBLINGS
     candidates = {0.0, *(reference * 2 ** (i / SEARCH_STEPS_PER_DOUBLING) for i in range(-count, count + 1))}

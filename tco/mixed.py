@@ -37,6 +37,12 @@ from tco.engine import (
 )
 from tco.inputs import HOURS_PER_MONTH, HybridInputs, RoutedInputs, ScenarioInputs, WorkloadInputs
 from tco.profiles import percentile, relative_loads, single_peak
+from tco.results import LineItem
+
+
+def relabel(item: LineItem, owner: str) -> LineItem:
+    """The line item with whose cost it is in front of its description ("GPU: staff")."""
+    return LineItem(item.category, f"{owner}: {item.description}", item.quantity, item.unit, item.unit_price)
 
 
 def hourly_shape(workload: WorkloadInputs) -> tuple[float, ...]:
@@ -102,7 +108,7 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
                                         again[month - 1] if again else 0, scenario.basis, rent_hours)
         if not gpus and hosted.acquisition == "rent":
             items = []  # no fleet this month: no zero-hour rent line
-        items = [replace(i, description=f"{hosted.name}: {i.description}") for i in items]
+        items = [relabel(i, hosted.name) for i in items]
         if share:
             items += api_items_for_tokens(api, tokens_in * share, tokens_out * share,
                                           workload.cached_input_share, month, "api", "overflow ")
@@ -110,8 +116,7 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
                                paid_gpu_hours(hosted, items, gpus)))
     if any(fleet):
         for month, plan in enumerate(plans, start=1):
-            plan.items.extend(replace(i, description=f"{hosted.name}: {i.description}")
-                              for i in shared_month_items(hosted.shared, month))
+            plan.items.extend(relabel(i, hosted.name) for i in shared_month_items(hosted.shared, month))
     return plans
 
 
@@ -147,7 +152,7 @@ def routed_plans(option: RoutedInputs, scenario: ScenarioInputs) -> list[MonthPl
         part = replace(scenario, workload=scaled_workload(scenario.workload, route.share))
         label = f"{route.option.name} ({route.share:.4g} of tokens)"
         for plan, routed in zip(plans, month_plans(route.option, part), strict=True):
-            plan.items.extend(replace(i, description=f"{label}: {i.description}") for i in routed.items)
+            plan.items.extend(relabel(i, label) for i in routed.items)
             if routed.gpus is not None:
                 plan.gpus = (plan.gpus or 0) + routed.gpus
             plan.self_hosted_tokens += routed.self_hosted_tokens
