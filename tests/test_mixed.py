@@ -345,3 +345,41 @@ def test_searched_volume_of_a_p75_hybrid_holds_when_sampled() -> None:
 
     assert all(cheaper(volume * 2 ** (i / 66)) for i in range(400))
     assert not cheaper(volume * (1 - 1e-6))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    weights=st.one_of(st.sampled_from(sorted(NAMED_PROFILES)).map(NAMED_PROFILES.__getitem__),
+                      st.lists(st.floats(0.05, 5), min_size=24, max_size=24).map(tuple)),
+    volume=st.floats(1e8, 1e12),
+    growth=st.floats(-0.05, 0.15),
+    k=st.sampled_from([1, 2, 4, 8]),
+    min_replicas=st.integers(1, 3),
+    utilization=st.floats(0.3, 1.0),
+    acquisition=st.sampled_from(["rent", "buy"]),
+    scaling=st.sampled_from(["fixed", "scheduled", "autoscale"]),
+    go_live=st.integers(1, 4),
+    percent=st.floats(50, 100),
+)
+def test_p100_and_zero_gpus_bound_every_hybrid(weights: tuple[float, ...], volume: float, growth: float, k: int,
+                                                min_replicas: int, utilization: float, acquisition: str,
+                                                scaling: str, go_live: int, percent: float) -> None:
+    """On random inputs: p100 is the self-hosted option month by month, {gpus: 0} is the API's token
+    cost, and any pP serves a share of the tokens between the two and uses no more GPUs than p100."""
+    hosted = replace(HOSTED, gpus_per_replica=k, min_replicas=min_replicas, max_utilization=utilization,
+                     acquisition=acquisition, scaling=scaling if acquisition == "rent" else "fixed",  # type: ignore[arg-type]
+                     purchase_price_per_gpu=30_000, watts_per_gpu=900, go_live_month=go_live, fallback=API)
+    workload = WorkloadInputs(volume * 0.8, volume * 0.2, monthly_growth=growth,
+                              peak_to_average=max(weights) / (sum(weights) / 24), hourly_weights=weights)
+    inputs = ScenarioInputs("t", workload, (API, hosted), horizon_months=12, baseline="API")
+    full = project(HybridInputs("P", hosted, API, "percentile", percentile=100), inputs)
+    own = project(hosted, inputs)
+    assert [m.total for m in full.months] == [m.total for m in own.months]
+    none = project(HybridInputs("Z", hosted, API, "gpus", fleet_gpus=0), inputs)
+    api = project(API, inputs)
+    for mine, theirs in zip(none.months, api.months, strict=True):
+        assert mine.total == pytest.approx(theirs.costs["api"] - 500, rel=1e-9)
+    some = project(HybridInputs("S", hosted, API, "percentile", percentile=percent), inputs)
+    for partial, peak in zip(some.months, full.months, strict=True):
+        assert 0 <= (partial.self_hosted_share or 0) <= 1 + 1e-12
+        assert (partial.gpus or 0) <= (peak.gpus or 0)
