@@ -510,7 +510,10 @@ class MixedResolver:
         label = f"options.{o.name}"
         hosted = self.done.get(o.self_hosted)
         overflow = self.done.get(o.overflow_to)
-        shared = self.resolver.shared(o, label, None, index)
+        # The hybrid's own fine-tuning runs default to its fleet's GPU rent, as a self-hosted option's do.
+        rent = hosted.hourly_rate_per_gpu if isinstance(hosted, SelfHostedInputs) and hosted.hourly_rate_per_gpu \
+            else None
+        shared = self.resolver.shared(o, label, rent, index)
         if not isinstance(hosted, SelfHostedInputs) or not isinstance(overflow, ApiInputs):
             return None  # the named option had problems of its own, already reported
         if isinstance(o.size_for, dict):

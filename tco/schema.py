@@ -177,7 +177,10 @@ def _size_for(value: Any) -> Any:
         extra = [str(k) for k in value if k != "gpus"]
         if extra or "gpus" not in value:
             raise ValueError(f"a fixed fleet is written {{gpus: N}} (got the keys {', '.join(map(str, value))})")
-        gpus = _FLEET_GPUS.check(value["gpus"])
+        try:
+            gpus = _FLEET_GPUS.check(value["gpus"])
+        except ValueError as exc:
+            raise ValueError(f"gpus {exc}") from None
         return {"gpus": int(gpus)}
     text = value.strip() if isinstance(value, str) else None
     if text == "average":
