@@ -6,6 +6,7 @@ the file, or attributed to the `--set` argument that introduced it.
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -102,6 +103,9 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
                      f"expected text, got {_describe(given)}")
         return
     message = str(error["msg"]).removeprefix("Value error, ")
+    hour = re.match(r"hour (\d+) \(weight", message)
+    if path == ("workload", "load_profile") and hour:  # point at the weight itself
+        path = (*path, int(hour.group(1)))
     problems.add(path, message[0].lower() + message[1:] if message else "invalid value")
 
 
