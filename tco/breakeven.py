@@ -259,12 +259,12 @@ def break_even_volumes(
 
 # --- volume, by search: hybrid and routed options (issue 7) ------------------------------------
 
-# The search scans volumes V1·2^(i/8) for |i| ≤ 8·SEARCH_DOUBLINGS (V1: the month-1 volume), then
+# The search scans volumes V1·2^(i/4) for |i| ≤ 4·SEARCH_DOUBLINGS (V1: the month-1 volume), then
 # bisects the bracket it finds; a replica step narrower than one grid step can hide between points.
-SEARCH_STEPS_PER_DOUBLING = 8
+SEARCH_STEPS_PER_DOUBLING = 4
 SEARCH_DOUBLINGS = 40
 BISECTIONS = 60
-REPLICA_BOUNDARIES = 512
+REPLICA_BOUNDARIES = 128
 
 
 def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
