@@ -75,12 +75,6 @@ def hybrid_gpus(option: HybridInputs, workload: WorkloadInputs, month: int) -> i
     return replicas * k
 
 
-def hybrid_fleet(option: HybridInputs, scenario: ScenarioInputs) -> list[int]:
-    """The hybrid's GPUs each month (0 before its self-hosted option goes live)."""
-    fleet, _ = fleet_by_month(option.self_hosted, scenario, lambda m: hybrid_gpus(option, scenario.workload, m))
-    return fleet
-
-
 def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
     """Every month of a hybrid: the fleet's costs, the overflow's API token costs, and (when it
     runs a fleet at all) the self-hosted option's staff, setup, other and fine-tuning costs."""
