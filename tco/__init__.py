@@ -31,6 +31,10 @@ _EXPORTS = {
     "SelfHostedInputs": "tco.inputs",
     "SharedCosts": "tco.inputs",
     "FineTuningInputs": "tco.inputs",
+    "HybridInputs": "tco.inputs",
+    "RoutedInputs": "tco.inputs",
+    "Route": "tco.inputs",
+    "optimize_hybrid": "tco.optimize",
     "comparison_to_dict": "tco.render.json",
 }
 __all__ = [
@@ -38,6 +42,9 @@ __all__ = [
     "Catalog",
     "Comparison",
     "FineTuningInputs",
+    "HybridInputs",
+    "Route",
+    "RoutedInputs",
     "ScenarioInputs",
     "SelfHostedInputs",
     "SharedCosts",
@@ -48,6 +55,7 @@ __all__ = [
     "compare_inputs",
     "comparison_to_dict",
     "load_scenario",
+    "optimize_hybrid",
 ]
 
 if TYPE_CHECKING:
@@ -57,11 +65,15 @@ if TYPE_CHECKING:
     from tco.inputs import (
         ApiInputs,
         FineTuningInputs,
+        HybridInputs,
+        Route,
+        RoutedInputs,
         ScenarioInputs,
         SelfHostedInputs,
         SharedCosts,
         WorkloadInputs,
     )
+    from tco.optimize import optimize_hybrid
     from tco.render.json import comparison_to_dict
     from tco.results import Comparison
     from tco.scenario import load_scenario

@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from tco.engine import tolerant_ceil
+from tco.engine import month_plans, tolerant_ceil
 from tco.inputs import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
     TOKENS_PER_PRICE_UNIT,
     ApiInputs,
+    HybridInputs,
+    OptionInputs,
+    Route,
+    RoutedInputs,
+    ScenarioInputs,
     SelfHostedInputs,
     WorkloadInputs,
 )
-from tco.results import BreakEven, OptionResult
+from tco.mixed import hourly_shape
+from tco.profiles import percentile
+from tco.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult
 
 MONEY_TOLERANCE = 1e-9
 
@@ -250,16 +257,146 @@ def break_even_volumes(
     return _stepped_volumes(fleet, line)
 
 
+# --- volume, by search: hybrid and routed options (issue 7) ------------------------------------
+
+# The search scans volumes V1·2^(i/4) for |i| ≤ 4·SEARCH_DOUBLINGS (V1: the month-1 volume), then
+# bisects the bracket it finds; a replica step narrower than one grid step can hide between points.
+SEARCH_STEPS_PER_DOUBLING = 4
+SEARCH_DOUBLINGS = 40
+BISECTIONS = 60
+REPLICA_BOUNDARIES = 128
+
+
+def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
+    """DESIGN §4's steady monthly cost of any option at monthly volume `volume` (tokens): month-1
+    prices and mix, amortized capital, one-time costs left out. Pass the option through
+    `live_from_month_one` first for its state after go-live."""
+    workload = scenario.workload
+    month1 = workload.input_tokens_month1 + workload.output_tokens_month1
+    alpha = _mix(workload)
+    steady = replace(
+        scenario,
+        workload=replace(workload, input_tokens_month1=volume * alpha, output_tokens_month1=volume * (1 - alpha),
+                         monthly_growth=0.0,
+                         requests_per_day=(None if workload.requests_per_day is None or not month1 else
+                                           workload.requests_per_day * volume / month1)),
+        options=(), horizon_months=1, basis="amortized",
+    )
+    items = month_plans(option, steady)[0].items
+    return sum(i.amount for i in items if i.category not in ONE_TIME_CATEGORIES)
+
+
+def live_from_month_one(option: OptionInputs) -> OptionInputs:
+    """The option with every self-hosted part live from month 1 (its steady state)."""
+    if isinstance(option, SelfHostedInputs):
+        return replace(option, go_live_month=1, fallback=None)
+    if isinstance(option, HybridInputs):
+        return replace(option, self_hosted=replace(option.self_hosted, go_live_month=1, fallback=None))
+    if isinstance(option, RoutedInputs):
+        return replace(option, routes=tuple(Route(live_from_month_one(r.option), r.share) for r in option.routes))
+    return option
+
+
+def replica_boundaries(option: OptionInputs, workload: WorkloadInputs, share: float = 1.0) -> list[float]:
+    """Monthly volumes (month-1 mix) at which a self-hosted part of `option` adds a replica, for the
+    first REPLICA_BOUNDARIES replicas: step n of a fleet ends at `V_n = n·u·k / (r·b)` (b: busy GPUs
+    per token per month, r: the size rule's load over the average), divided by the route's share."""
+    alpha = _mix(workload)
+    if isinstance(option, RoutedInputs):
+        return [v for route in option.routes if route.share > 0
+                for v in replica_boundaries(route.option, workload, share * route.share)]
+    if isinstance(option, HybridInputs):
+        if option.size_for == "gpus":
+            return []
+        hosted = option.self_hosted
+        relative = (1.0 if option.size_for == "average" else workload.peak_to_average
+                    if option.percentile == 100 else percentile(hourly_shape(workload), option.percentile))
+    elif isinstance(option, SelfHostedInputs):
+        hosted, relative = option, workload.peak_to_average
+    else:
+        return []
+    busy_per_token = (alpha / hosted.input_tokens_per_second
+                      + (1 - alpha) / hosted.output_tokens_per_second) / (workload.active_hours_per_month * 3600)
+    if relative <= 0 or busy_per_token <= 0:
+        return []
+    unit = hosted.max_utilization * hosted.gpus_per_replica / (relative * busy_per_token)
+    return [n * unit / share for n in range(max(1, hosted.min_replicas), REPLICA_BOUNDARIES + 1)]
+
+
+def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInputs) -> tuple[float | None,
+                                                                                                 float | None]:
+    """(break-even volume, first break-even volume) of any option against an API, by search.
+
+    `d(V) = S(V) − A(V)` is evaluated at 0, on a geometric grid from 2^-40 to 2^40 times the month-1
+    volume, and at both sides of every replica step of the option's fleets (the first
+    REPLICA_BOUNDARIES replicas): within one step the fleet's cost is fixed and the tokens it
+    serves can only grow with V, so d only falls, and the ends of the steps are where it is
+    highest and lowest. "Stays cheaper from" is the last change to d ≤ 0 (None if d > 0 at the
+    top of the grid), "first cheaper at" the first; each is refined by bisection.
+    """
+    workload = scenario.workload
+    line = _api_line(api, workload)
+    reference = workload.input_tokens_month1 + workload.output_tokens_month1 or 1e9
+    live = live_from_month_one(option)
+
+    def cheaper(volume: float) -> bool:
+        return _within(steady_cost(live, scenario, volume), line.per_token * volume + line.fixed)
+
+    count = SEARCH_STEPS_PER_DOUBLING * SEARCH_DOUBLINGS
+    candidates = {0.0, *(reference * 2 ** (i / SEARCH_STEPS_PER_DOUBLING) for i in range(-count, count + 1))}
+    top = max(candidates)
+    for boundary_volume in replica_boundaries(option, workload):
+        if boundary_volume < top:
+            # Just past the engine's ceil tolerance (1e-9), the next replica is bought.
+            candidates.update((boundary_volume, boundary_volume * (1 + 1e-8)))
+    grid = sorted(candidates)
+    flags = [cheaper(v) for v in grid]
+
+    def boundary(dearer: float, cheap: float) -> float:
+        """The volume between a dearer and a cheaper grid point where the answer changes."""
+        for _ in range(BISECTIONS):
+            middle = (dearer + cheap) / 2
+            if middle in (dearer, cheap):
+                break
+            if cheaper(middle):
+                cheap = middle
+            else:
+                dearer = middle
+        return cheap
+
+    first: float | None = None
+    if flags[0]:
+        first = 0.0
+    else:
+        index = next((i for i, flag in enumerate(flags) if flag), None)
+        if index is not None:
+            first = boundary(grid[index - 1], grid[index])
+    if not flags[-1]:
+        return None, first
+    last_dearer = max((i for i, flag in enumerate(flags) if not flag), default=None)
+    if last_dearer is None:
+        return 0.0, first
+    return boundary(grid[last_dearer], grid[last_dearer + 1]), first
+
+
 def compare_pair(
     option: OptionResult,
     versus: OptionResult,
-    option_inputs: SelfHostedInputs,
+    option_inputs: OptionInputs,
     versus_inputs: ApiInputs,
     workload: WorkloadInputs,
+    scenario: ScenarioInputs | None = None,
 ) -> BreakEven:
-    """The full break-even record of one self-hosted option against one API option."""
+    """The full break-even record of one self-hosted option (or hybrid, or routed option that
+    self-hosts) against one API option. Hybrid and routed volumes are searched (`searched_volumes`),
+    which needs the `scenario`."""
     month = break_even_month(option, versus)
-    volume, first = break_even_volumes(option_inputs, versus_inputs, workload)
+    if isinstance(option_inputs, SelfHostedInputs):
+        volume, first = break_even_volumes(option_inputs, versus_inputs, workload)
+    elif scenario is not None:
+        volume, first = searched_volumes(option_inputs, versus_inputs, replace(scenario, workload=workload))
+    else:
+        raise ValueError(f"the break-even volume of a {option_inputs.kind} option needs the scenario")
     per_request = workload.tokens_per_request
     def per_day(tokens: float | None) -> float | None:
         if tokens is None or workload.requests_per_day is None or not per_request:

@@ -13,7 +13,7 @@ from tco.breakeven import compare_pair
 from tco.catalog import Catalog
 from tco.engine import project
 from tco.errors import TcoError
-from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs
+from tco.inputs import ApiInputs, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, SelfHostedInputs
 from tco.results import Assumption, BreakEven, Comparison
 from tco.scenario import LoadedScenario, load_scenario
 
@@ -44,8 +44,9 @@ def compare_inputs(
     pairs: list[BreakEven] = []
     for api in apis:
         for option in inputs.options:
-            if isinstance(option, SelfHostedInputs):
-                pairs.append(compare_pair(by_name[option.name], by_name[api.name], option, api, inputs.workload))
+            if self_hosts(option):
+                pairs.append(compare_pair(by_name[option.name], by_name[api.name], option, api, inputs.workload,
+                                          inputs))
     return Comparison(
         scenario=inputs.name,
         source=source,
@@ -59,6 +60,16 @@ def compare_inputs(
         warnings=list(warnings),
         assumptions=list(assumptions),
     )
+
+
+def self_hosts(option: OptionInputs) -> bool:
+    """Whether the option is a self-hosting strategy that break-even measures against the APIs:
+    a self-hosted option, a hybrid, or a routed option with a self-hosting route (issue 7)."""
+    if isinstance(option, SelfHostedInputs | HybridInputs):
+        return True
+    if isinstance(option, RoutedInputs):
+        return any(self_hosts(route.option) for route in option.routes)
+    return False
 
 
 def compare_loaded(loaded: LoadedScenario) -> Comparison:

@@ -7,12 +7,16 @@ Nothing here reads files, prints, or knows about the CLI. Each month's cost is a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from tco.inputs import (
     HOURS_PER_MONTH,
     TOKENS_PER_PRICE_UNIT,
     ApiInputs,
+    HybridInputs,
     OptionInputs,
+    RoutedInputs,
     ScenarioInputs,
     SelfHostedInputs,
     SharedCosts,
@@ -48,17 +52,26 @@ def api_token_items(
 ) -> list[LineItem]:
     """`token_cost(m)·(1 − s_b·d_b)·(1 − d)·f(m)` as three line items (uncached, cached, output)."""
     tokens_in, tokens_out = workload.tokens(month)
-    cached = workload.cached_input_share
+    return api_items_for_tokens(option, tokens_in, tokens_out, workload.cached_input_share, month, category)
+
+
+def api_items_for_tokens(
+    option: ApiInputs, tokens_in: float, tokens_out: float, cached: float, month: int, category: str,
+    what: str = "",
+) -> list[LineItem]:
+    """What `option` bills for these tokens in `month`: DESIGN §4's token cost with caching, batch,
+    discount and drift, as line items (uncached input, cached input, output). `what` qualifies the
+    description ("overflow ")."""
     factor = option.price_factor(month)
     per = TOKENS_PER_PRICE_UNIT
     items = [
-        LineItem(category, f"{option.name}: input tokens", tokens_in * (1 - cached) / per, "1M tokens",
+        LineItem(category, f"{option.name}: {what}input tokens", tokens_in * (1 - cached) / per, "1M tokens",
                  option.price_per_million_input_tokens * factor),
-        LineItem(category, f"{option.name}: output tokens", tokens_out / per, "1M tokens",
+        LineItem(category, f"{option.name}: {what}output tokens", tokens_out / per, "1M tokens",
                  option.price_per_million_output_tokens * factor),
     ]
     if cached:
-        items.insert(1, LineItem(category, f"{option.name}: cached input tokens", tokens_in * cached / per,
+        items.insert(1, LineItem(category, f"{option.name}: {what}cached input tokens", tokens_in * cached / per,
                                  "1M tokens", option.price_per_million_cached_input_tokens * factor))
     return items
 
@@ -101,17 +114,6 @@ def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: in
     return hours * in_use + (HOURS_PER_MONTH - hours) * floor_gpus
 
 
-def owned_fleet(option: SelfHostedInputs, workload: WorkloadInputs, horizon: int) -> list[int]:
-    """GPUs owned each month (index 0 = month 1): the running maximum from go-live on; 0 before."""
-    fleet: list[int] = []
-    owned = 0
-    for month in range(1, horizon + 1):
-        if month >= option.go_live_month:
-            owned = max(owned, gpus_needed(option, workload, month))
-        fleet.append(owned)
-    return fleet
-
-
 def replacements(fleet: list[int], lifetime: int) -> list[int]:
     """GPUs bought again each month: each cohort every `lifetime` months after its purchase."""
     bought = [fleet[0]] + [fleet[i] - fleet[i - 1] for i in range(1, len(fleet))]
@@ -132,11 +134,15 @@ def self_hosted_month_items(
     bought: int,
     replaced: int,
     basis: str,
+    rent_hours: float | None = None,
 ) -> list[LineItem]:
-    """The GPU costs of DESIGN §4 for one month, once the option is live."""
+    """The GPU costs of DESIGN §4 for one month, once the option is live.
+
+    `rent_hours` replaces the GPU-hours billed that DESIGN §4 gives for the full load (a hybrid's
+    fleet serves only part of it)."""
     items: list[LineItem] = []
     if option.acquisition == "rent":
-        hours = rent_gpu_hours(option, workload, month, gpus)
+        hours = rent_gpu_hours(option, workload, month, gpus) if rent_hours is None else rent_hours
         items.append(LineItem("gpu_rent", f"GPU rent ({option.scaling})", hours, "GPU-hours",
                               option.hourly_rate(month)))
         return items
@@ -193,41 +199,94 @@ def shared_month_items(shared: SharedCosts, month: int) -> list[LineItem]:
 # --- projection --------------------------------------------------------------------------------
 
 
-def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResult:
-    """Every month of one option over the horizon, with totals, NPV and cost per 1M tokens."""
-    workload = scenario.workload
+@dataclass
+class MonthPlan:
+    """One month of one option before totals: its line items, fleet, and what its GPUs served."""
+
+    items: list[LineItem]
+    gpus: int | None = None
+    self_hosted_tokens: float = 0.0
+    served_gpu_hours: float = 0.0
+    fleet_gpu_hours: float = 0.0
+
+
+def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
+                   needed: Callable[[int], int]) -> tuple[list[int], list[int]]:
+    """GPUs each month (0 before go-live) and GPUs bought again each month, from the GPUs `needed`
+    in a month: rented fleets follow it, owned fleets keep their running maximum (DESIGN §4)."""
     horizon = scenario.horizon_months
-    months: list[MonthCost] = []
-    fleet: list[int] = []
-    again: list[int] = []
-    if isinstance(option, SelfHostedInputs):
-        if option.acquisition == "buy":
-            fleet = owned_fleet(option, workload, horizon)
-            again = replacements(fleet, option.lifetime_months)
-        else:
-            fleet = [gpus_needed(option, workload, m) if m >= option.go_live_month else 0
-                     for m in range(1, horizon + 1)]
-    cumulative = 0.0
-    npv = 0.0
-    tokens_total = 0.0
-    for month in range(1, horizon + 1):
-        tokens_in, tokens_out = workload.tokens(month)
-        tokens_total += tokens_in + tokens_out
-        gpus: int | None = None
-        if isinstance(option, ApiInputs):
-            items = api_month_items(option, workload, month)
-        elif month < option.go_live_month:
-            gpus = 0
+    if option.acquisition == "buy":
+        fleet: list[int] = []
+        owned = 0
+        for month in range(1, horizon + 1):
+            if month >= option.go_live_month:
+                owned = max(owned, needed(month))
+            fleet.append(owned)
+        return fleet, replacements(fleet, option.lifetime_months)
+    return [needed(m) if m >= option.go_live_month else 0 for m in range(1, horizon + 1)], []
+
+
+def paid_gpu_hours(option: SelfHostedInputs, items: list[LineItem], gpus: int) -> float:
+    """GPU-hours paid for in a month: the rented hours billed, or every hour of the GPUs owned."""
+    if option.acquisition == "rent":
+        return sum(i.quantity for i in items if i.category == "gpu_rent")
+    return gpus * HOURS_PER_MONTH
+
+
+def self_hosted_plans(option: SelfHostedInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
+    """Every month of a self-hosted option (DESIGN §4), its fallback before go-live."""
+    workload = scenario.workload
+    fleet, again = fleet_by_month(option, scenario, lambda m: gpus_needed(option, workload, m))
+    plans: list[MonthPlan] = []
+    for month in range(1, scenario.horizon_months + 1):
+        if month < option.go_live_month:
             items = []
             if option.fallback is not None:
                 items = api_token_items(option.fallback, workload, month, "fallback_api")
-        else:
-            gpus = fleet[month - 1]
-            previous = fleet[month - 2] if month > 1 else 0
-            items = self_hosted_month_items(option, workload, month, gpus, gpus - previous,
-                                            again[month - 1] if again else 0, scenario.basis)
-        items.extend(shared_month_items(option.shared, month))
-        cost = MonthCost(month, month_label(scenario.start, month), tokens_in, tokens_out, gpus, items)
+            plans.append(MonthPlan(items, 0))
+            continue
+        gpus = fleet[month - 1]
+        previous = fleet[month - 2] if month > 1 else 0
+        items = self_hosted_month_items(option, workload, month, gpus, gpus - previous,
+                                        again[month - 1] if again else 0, scenario.basis)
+        tokens_in, tokens_out = workload.tokens(month)
+        plans.append(MonthPlan(items, gpus, tokens_in + tokens_out,
+                               gpus_busy(option, workload, month) * workload.active_hours_per_month,
+                               paid_gpu_hours(option, items, gpus)))
+    return plans
+
+
+def month_plans(option: OptionInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
+    """Every month of any option, with its own staff, setup, other and fine-tuning costs."""
+    if isinstance(option, HybridInputs | RoutedInputs):
+        from tco.mixed import hybrid_plans, routed_plans
+
+        plans = (hybrid_plans(option, scenario) if isinstance(option, HybridInputs)
+                 else routed_plans(option, scenario))
+    elif isinstance(option, ApiInputs):
+        plans = [MonthPlan(api_month_items(option, scenario.workload, m))
+                 for m in range(1, scenario.horizon_months + 1)]
+    else:
+        plans = self_hosted_plans(option, scenario)
+    for month, plan in enumerate(plans, start=1):
+        plan.items.extend(shared_month_items(option.shared, month))
+    return plans
+
+
+def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResult:
+    """Every month of one option over the horizon, with totals, NPV and cost per 1M tokens."""
+    workload = scenario.workload
+    cumulative = 0.0
+    npv = 0.0
+    tokens_total = 0.0
+    months: list[MonthCost] = []
+    for month, plan in enumerate(month_plans(option, scenario), start=1):
+        tokens_in, tokens_out = workload.tokens(month)
+        tokens_total += tokens_in + tokens_out
+        items = plan.items
+        cost = MonthCost(month, month_label(scenario.start, month), tokens_in, tokens_out, plan.gpus, items,
+                         self_hosted_tokens=plan.self_hosted_tokens, served_gpu_hours=plan.served_gpu_hours,
+                         fleet_gpu_hours=plan.fleet_gpu_hours)
         for item in items:
             cost.costs[item.category] = cost.costs.get(item.category, 0.0) + item.amount
             if item.category in ONE_TIME_CATEGORIES:

@@ -27,6 +27,8 @@ class WorkloadInputs:
     requests_per_day: float | None = None
     input_tokens_per_request: float | None = None
     output_tokens_per_request: float | None = None
+    # 24 relative hourly loads (issue 7, `load_profile`); None: only `peak_to_average` is known.
+    hourly_weights: tuple[float, ...] | None = None
 
     def tokens(self, month: int) -> tuple[float, float]:
         """Input and output tokens in `month` (1-based), with compound growth."""
@@ -148,7 +150,50 @@ class SelfHostedInputs:
         return self.hourly_rate_per_gpu * drift
 
 
-OptionInputs = ApiInputs | SelfHostedInputs
+@dataclass(frozen=True)
+class HybridInputs:
+    """A self-hosted fleet sized for part of the load, the rest sent to an API (issue 7).
+
+    `size_for` is "percentile" (of the day's hourly loads, `percentile` in 50..100), "average",
+    or "gpus" (a fixed fleet of `fleet_gpus`).
+    """
+
+    name: str
+    self_hosted: SelfHostedInputs
+    overflow: ApiInputs
+    size_for: Literal["percentile", "average", "gpus"]
+    percentile: float = 100.0
+    fleet_gpus: int = 0
+    shared: SharedCosts = field(default_factory=SharedCosts)
+    kind: Literal["hybrid"] = "hybrid"
+
+    @property
+    def size_label(self) -> str:
+        """How the scenario wrote the size: `p75`, `average`, `8 GPUs`."""
+        if self.size_for == "percentile":
+            return f"p{self.percentile:g}"
+        return "average" if self.size_for == "average" else f"{self.fleet_gpus} GPUs"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of a routed option: `share` of the tokens go to `option`."""
+
+    option: OptionInputs
+    share: float
+
+
+@dataclass(frozen=True)
+class RoutedInputs:
+    """Traffic split across other options by share (issue 7); the shares sum to 1."""
+
+    name: str
+    routes: tuple[Route, ...]
+    shared: SharedCosts = field(default_factory=SharedCosts)
+    kind: Literal["routed"] = "routed"
+
+
+OptionInputs = ApiInputs | SelfHostedInputs | HybridInputs | RoutedInputs
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ Every value that did not come from the file becomes an `Assumption` naming its s
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from tco import schema
@@ -16,12 +17,16 @@ from tco.inputs import (
     DAYS_PER_MONTH,
     ApiInputs,
     FineTuningInputs,
+    HybridInputs,
     OptionInputs,
+    Route,
+    RoutedInputs,
     ScenarioInputs,
     SelfHostedInputs,
     SharedCosts,
     WorkloadInputs,
 )
+from tco.profiles import HOURS_PER_DAY, NAMED_PROFILES, peak_to_average, single_peak
 from tco.results import DEFAULT_SOURCE, Assumption
 from tco.validation import Problems
 from tco.yamlsource import Path
@@ -117,11 +122,16 @@ class Resolver:
                 if api is not None:
                     apis[option.name] = api
                     resolved.append(api)
+        hosted_by_name: dict[str, SelfHostedInputs] = {}
         for index, option in enumerate(s.options):
             if isinstance(option, schema.SelfHostedOption):
                 hosted = self.self_hosted_option(option, index, apis, baseline, horizon)
                 if hosted is not None:
                     resolved.append(hosted)
+                    hosted_by_name[option.name] = hosted
+        mixed = MixedResolver(self, workload, apis, hosted_by_name)
+        workload = mixed.workload
+        resolved.extend(mixed.resolve_all())
         order = {o.name: i for i, o in enumerate(s.options)}
         resolved.sort(key=lambda o: order[o.name])
         return ScenarioInputs(
@@ -136,6 +146,24 @@ class Resolver:
             currency=self.default("currency", s.currency, "USD"),
         )
 
+    def load_profile(self, w: schema.Workload) -> tuple[tuple[float, ...] | None, float]:
+        """The 24 hourly weights (None without a profile) and `peak_to_average` (issue 7).
+
+        A profile's max/mean is the peak ratio; a given `peak_to_average` was checked against it
+        in validation, and the profile's exact ratio is used so every option sees one shape.
+        """
+        if w.load_profile is None:
+            return None, self.default("workload.peak_to_average", w.peak_to_average, 2.0)
+        weights = NAMED_PROFILES[w.load_profile] if isinstance(w.load_profile, str) else tuple(w.load_profile)
+        if isinstance(w.load_profile, str):
+            self.assumptions.append(Assumption("workload.load_profile.weights", list(weights),
+                                               f"tco named profile {w.load_profile!r} (illustrative, see README)"))
+        peak = peak_to_average(weights)
+        if w.peak_to_average is None:
+            self.assumptions.append(Assumption("workload.peak_to_average", peak,
+                                               "tco: the load_profile's max weight / mean weight"))
+        return weights, peak
+
     def workload(self, w: schema.Workload) -> WorkloadInputs:
         if w.requests_per_day is not None:
             assert w.input_tokens_per_request is not None and w.output_tokens_per_request is not None
@@ -148,20 +176,23 @@ class Resolver:
             growth = (1 + w.annual_growth) ** (1 / 12) - 1
         else:
             growth = self.default("workload.monthly_growth", w.monthly_growth, 0.0)
+        cached = self.default("workload.cached_input_share", w.cached_input_share, 0.0)
+        weights, peak = self.load_profile(w)
         return WorkloadInputs(
             input_tokens_month1=tokens_in,
             output_tokens_month1=tokens_out,
             monthly_growth=growth,
-            cached_input_share=self.default("workload.cached_input_share", w.cached_input_share, 0.0),
-            peak_to_average=self.default("workload.peak_to_average", w.peak_to_average, 2.0),
+            cached_input_share=cached,
+            peak_to_average=peak,
+            hourly_weights=weights,
             active_hours_per_month=self.default("workload.active_hours_per_month", w.active_hours_per_month, 730.0),
             requests_per_day=w.requests_per_day,
             input_tokens_per_request=w.input_tokens_per_request,
             output_tokens_per_request=w.output_tokens_per_request,
         )
 
-    def shared(self, option: schema.ApiOption | schema.SelfHostedOption, label: str,
-               rent_rate: float | None, index: int, api_entry: Entry | None = None) -> SharedCosts:
+    def shared(self, option: schema.ApiOption | schema.SelfHostedOption | schema.HybridOption | schema.RoutedOption,
+               label: str, rent_rate: float | None, index: int, api_entry: Entry | None = None) -> SharedCosts:
         """Staff, setup, other and fine-tuning costs. An API option's training price defaults to its
         model's `training` price in api.yaml (the provider's fine-tuning price per 1M tokens)."""
         staff = option.staff
@@ -540,3 +571,96 @@ def refresh_command(table: str, key: str) -> str:
                 f"or `tco pricing set api {key} input=... output=...`")
     return (f"`tco pricing import skypilot vms.csv --cloud CLOUD` "
             f"or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`")
+
+
+class MixedResolver:
+    """Resolves hybrid and routed options (issue 7) once the api and self-hosted ones are known."""
+
+    def __init__(self, resolver: Resolver, workload: WorkloadInputs, apis: dict[str, ApiInputs],
+                 hosted: dict[str, SelfHostedInputs]) -> None:
+        self.resolver = resolver
+        self.workload = workload
+        self.done: dict[str, OptionInputs] = {**apis, **hosted}
+        self.options = {o.name: (i, o) for i, o in enumerate(resolver.scenario.options)}
+        self._shape_needed()
+
+    def _shape_needed(self) -> None:
+        """A hybrid needs the load's shape over the day; without a profile, assume a single peak hour."""
+        has_hybrid = any(isinstance(o, schema.HybridOption) for o in self.resolver.scenario.options)
+        if not has_hybrid or self.workload.hourly_weights is not None:
+            return
+        peak = self.workload.peak_to_average
+        if peak > HOURS_PER_DAY:
+            self.resolver.problems.add(("workload", "peak_to_average"), f"{peak:g} is more than a day of 24 "
+                                       "hours can hold; give workload.load_profile for the hybrid options")
+            return
+        weights = single_peak(peak)
+        self.resolver.assumptions.append(Assumption(
+            "workload.load_profile", "single_peak",
+            "tco default for hybrid options without a load_profile: one hour at peak_to_average times the "
+            "average, the other 23 level (see README)"))
+        self.resolver.warnings.append("no workload.load_profile: the hybrid options assume one peak hour at "
+                                      f"{peak:g}x the average and 23 level hours; give the real shape of your "
+                                      "load (24 hourly weights or a named profile) for a sound overflow share")
+        self.workload = replace(self.workload, hourly_weights=weights)
+
+    def resolve_all(self) -> list[OptionInputs]:
+        found: list[OptionInputs] = []
+        for name, (_, option) in self.options.items():
+            if isinstance(option, schema.HybridOption | schema.RoutedOption):
+                resolved = self.resolve(name, ())
+                if resolved is not None:
+                    found.append(resolved)
+        return found
+
+    def resolve(self, name: str, trail: tuple[str, ...]) -> OptionInputs | None:
+        """The option called `name`, resolving routed targets first; None if it cannot be (a problem
+        was reported) or if it lies on a cycle (reported by validation)."""
+        if name in self.done:
+            return self.done[name]
+        if name in trail or name not in self.options:
+            return None
+        index, option = self.options[name]
+        result: OptionInputs | None = None
+        if isinstance(option, schema.HybridOption):
+            result = self.hybrid(option, index)
+        elif isinstance(option, schema.RoutedOption):
+            result = self.routed(option, index, (*trail, name))
+        if result is not None:
+            self.done[name] = result
+        return result
+
+    def hybrid(self, o: schema.HybridOption, index: int) -> HybridInputs | None:
+        label = f"options.{o.name}"
+        hosted = self.done.get(o.self_hosted)
+        overflow = self.done.get(o.overflow_to)
+        # The hybrid's own fine-tuning runs default to its fleet's GPU rent, as a self-hosted option's do.
+        rent = hosted.hourly_rate_per_gpu if isinstance(hosted, SelfHostedInputs) and hosted.hourly_rate_per_gpu \
+            else None
+        shared = self.resolver.shared(o, label, rent, index)
+        if not isinstance(hosted, SelfHostedInputs) or not isinstance(overflow, ApiInputs):
+            return None  # the named option had problems of its own, already reported
+        if isinstance(o.size_for, dict):
+            gpus = int(o.size_for["gpus"])
+            k = hosted.gpus_per_replica
+            if gpus % k:
+                self.resolver.problems.add(("options", index, "size_for", "gpus"),
+                                           f"{gpus} GPUs is not a whole number of replicas of {k} GPUs "
+                                           f"({o.self_hosted} runs {k} GPUs per replica); give "
+                                           f"{gpus // k * k} or {(gpus // k + 1) * k}")
+                return None
+            return HybridInputs(o.name, hosted, overflow, "gpus", fleet_gpus=gpus, shared=shared)
+        if o.size_for == "average":
+            return HybridInputs(o.name, hosted, overflow, "average", shared=shared)
+        return HybridInputs(o.name, hosted, overflow, "percentile", percentile=float(o.size_for[1:]), shared=shared)
+
+    def routed(self, o: schema.RoutedOption, index: int, trail: tuple[str, ...]) -> RoutedInputs | None:
+        label = f"options.{o.name}"
+        shared = self.resolver.shared(o, label, None, index)
+        routes: list[Route] = []
+        for route in o.routes:
+            target = self.resolve(route.to, trail)
+            if target is None:
+                return None
+            routes.append(Route(target, route.share))
+        return RoutedInputs(o.name, tuple(routes), shared=shared)

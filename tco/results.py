@@ -51,6 +51,22 @@ class MonthCost:
     cumulative: float = 0.0
     one_time: float = 0.0
     costs: dict[str, float] = field(default_factory=dict)
+    # Issue 7: tokens served on the option's own GPUs, the GPU-hours those tokens keep busy at
+    # nominal throughput, and the GPU-hours paid for (rented hours, or owned GPUs × 730).
+    self_hosted_tokens: float = 0.0
+    served_gpu_hours: float = 0.0
+    fleet_gpu_hours: float = 0.0
+
+    @property
+    def self_hosted_share(self) -> float | None:
+        """Share of this month's tokens served on own GPUs; None when there are no tokens."""
+        tokens = self.input_tokens + self.output_tokens
+        return self.self_hosted_tokens / tokens if tokens else None
+
+    @property
+    def fleet_utilization(self) -> float | None:
+        """Busy GPU-hours over GPU-hours paid for; None without a fleet."""
+        return self.served_gpu_hours / self.fleet_gpu_hours if self.fleet_gpu_hours else None
 
 
 @dataclass
@@ -71,6 +87,18 @@ class OptionResult:
     def fine_tuning_runs(self, through_month: int) -> int:
         """How many fine-tuning runs fall in months 1..through_month."""
         return sum(1 for m in self.fine_tuning_months if m <= through_month)
+
+    @property
+    def self_hosted_share(self) -> float | None:
+        """Share of the horizon's tokens served on own GPUs (0 for an API); None without tokens."""
+        tokens = sum(m.input_tokens + m.output_tokens for m in self.months)
+        return sum(m.self_hosted_tokens for m in self.months) / tokens if tokens else None
+
+    @property
+    def fleet_utilization(self) -> float | None:
+        """Busy GPU-hours over GPU-hours paid for, over the horizon; None when no GPU was paid for."""
+        paid = sum(m.fleet_gpu_hours for m in self.months)
+        return sum(m.served_gpu_hours for m in self.months) / paid if paid else None
 
     @property
     def categories(self) -> list[str]:

@@ -128,6 +128,86 @@ YearMonth = Annotated[
 ]
 
 
+_PROFILE_NAMES = ("flat", "office_hours", "consumer_evening", "batch_night")
+
+
+def _load_profile(value: Any) -> Any:
+    """A named profile, or exactly 24 non-negative hourly weights, not all zero (issue 7)."""
+    if isinstance(value, str) and value.strip() in _PROFILE_NAMES:
+        return value.strip()
+    if isinstance(value, list):
+        if len(value) != 24:
+            raise ValueError(f"must be 24 hourly weights, one per hour from 00:00 (got {len(value)})")
+        weights = []
+        for hour, weight in enumerate(value):
+            if isinstance(weight, bool) or not isinstance(weight, int | float | str):
+                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): expected a number, got {weight!r}")
+            try:
+                number = parse_number(weight)
+            except ValueError as exc:
+                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): {exc}") from None
+            if number < 0:
+                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): must not be negative (got {_show(weight)})")
+            weights.append(float(number))
+        if not any(weights):
+            raise ValueError("the 24 weights are all zero: give the relative load of each hour")
+        return tuple(weights)
+    shown = repr(value) if isinstance(value, str) else type(value).__name__
+    raise ValueError(f"must be one of {', '.join(_PROFILE_NAMES)}, or a list of 24 hourly weights (got {shown})")
+
+
+LoadProfile = Annotated[
+    Any,
+    BeforeValidator(_load_profile),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "enum": list(_PROFILE_NAMES)},
+            {"type": "array", "minItems": 24, "maxItems": 24,
+             "items": {"anyOf": [{"type": "number", "minimum": 0},
+                                 {"type": "string", "pattern": _NUMBER_TEXT}]}},
+        ],
+        "description": "the load's shape over the day: a named profile or 24 hourly weights from 00:00",
+    }),
+]
+
+
+def _size_for(value: Any) -> Any:
+    """`p50`..`p100` (a percentile of the hourly loads), `average`, or `{gpus: N}` (issue 7)."""
+    if isinstance(value, dict):
+        extra = [str(k) for k in value if k != "gpus"]
+        if extra or "gpus" not in value:
+            raise ValueError(f"a fixed fleet is written {{gpus: N}} (got the keys {', '.join(map(str, value))})")
+        try:
+            gpus = _FLEET_GPUS.check(value["gpus"])
+        except ValueError as exc:
+            raise ValueError(f"gpus {exc}") from None
+        return {"gpus": int(gpus)}
+    text = value.strip() if isinstance(value, str) else None
+    if text == "average":
+        return text
+    match = re.fullmatch(r"p(\d+(?:\.\d+)?)", text or "")
+    if text is None or match is None or not 50 <= float(match.group(1)) <= 100:
+        raise ValueError(f"must be p50 to p100 (a percentile of the hourly load), average, or {{gpus: N}} "
+                         f"(got {_show(value)})")
+    return text
+
+
+_FLEET_GPUS = Number("a whole number of GPUs, at least 0", whole=True, minimum=0, what="count")
+
+SizeFor = Annotated[
+    Any,
+    BeforeValidator(_size_for),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "pattern": r"^(p(100|[5-9][0-9](\.[0-9]+)?)|average)$"},
+            {"type": "object", "properties": {"gpus": {"type": "integer", "minimum": 0}},
+             "required": ["gpus"], "additionalProperties": False},
+        ],
+        "description": "p50..p100 of the hourly load, average, or {gpus: N} for a fixed fleet",
+    }),
+]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
@@ -145,6 +225,7 @@ class Workload(_Strict):
     cached_input_share: Share | None = None
     peak_to_average: PeakRatio | None = None
     active_hours_per_month: HoursPerMonth | None = None
+    load_profile: LoadProfile | None = None
 
 
 class Finance(_Strict):
@@ -240,7 +321,30 @@ class SelfHostedOption(_OptionBase):
     fallback: Name | None = None
 
 
-Option = Annotated[ApiOption | SelfHostedOption, Field(discriminator="kind")]
+class HybridOption(_OptionBase):
+    """Self-host the base load on a fleet sized by `size_for`, send the rest to an API (issue 7)."""
+
+    kind: Literal["hybrid"]
+    self_hosted: Name
+    overflow_to: Name
+    # "p75", "average", or {"gpus": N} (a whole number of GPUs), as `_size_for` checks it.
+    size_for: SizeFor
+
+
+class Route(_Strict):
+    to: Name
+    share: Share
+
+
+class RoutedOption(_OptionBase):
+    """Traffic split across other options by share (issue 7)."""
+
+    kind: Literal["routed"]
+    routes: Annotated[list[Route], Field(min_length=1)]
+
+
+OPTION_KINDS = ("api", "self_hosted", "hybrid", "routed")
+Option = Annotated[ApiOption | SelfHostedOption | HybridOption | RoutedOption, Field(discriminator="kind")]
 
 
 class Scenario(_Strict):

@@ -6,17 +6,26 @@ the file, or attributed to the `--set` argument that introduced it.
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from tco import schema
 from tco.errors import Problem, TcoError, did_you_mean
+from tco.inputs import HOURS_PER_MONTH
 from tco.quantities import parse_number
 from tco.yamlsource import Path, YamlDocument, format_path
 
 _FORM_A = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request")
 _FORM_B = ("input_tokens_per_month", "output_tokens_per_month")
+# Route shares must add up to 1 within this, so 33.3333% three times is not an error but 99% is.
+ROUTE_SHARE_TOLERANCE = 1e-6
+_KINDS_TEXT = "'api', 'self_hosted', 'hybrid' or 'routed'"
+_OPTION_MODELS: dict[str, type[BaseModel]] = {
+    "api": schema.ApiOption, "self_hosted": schema.SelfHostedOption, "hybrid": schema.HybridOption,
+    "routed": schema.RoutedOption,
+}
 
 
 class Problems:
@@ -58,7 +67,7 @@ def validate(data: dict[str, Any], problems: Problems) -> schema.Scenario | None
 def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) -> None:
     loc: list[str | int] = list(error["loc"])
     # A discriminated union puts the tag into the path: options.1.api.discount → options[1].discount
-    if len(loc) > 2 and loc[0] == "options" and loc[2] in ("api", "self_hosted"):
+    if len(loc) > 2 and loc[0] == "options" and loc[2] in schema.OPTION_KINDS:
         del loc[2]
     path = tuple(loc)
     kind = error["type"]
@@ -73,9 +82,9 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
         return
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         if kind == "union_tag_invalid":
-            problems.add((*path, "kind"), f"must be 'api' or 'self_hosted' (got {error['ctx']['tag']!r})")
+            problems.add((*path, "kind"), f"must be {_KINDS_TEXT} (got {error['ctx']['tag']!r})")
         else:
-            problems.add(path, "missing kind: 'api' or 'self_hosted'")
+            problems.add(path, f"missing kind: {_KINDS_TEXT}")
         return
     if kind == "literal_error":
         problems.add(path, f"must be {error['ctx']['expected']} (got {given!r})")
@@ -94,6 +103,9 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
                      f"expected text, got {_describe(given)}")
         return
     message = str(error["msg"]).removeprefix("Value error, ")
+    hour = re.match(r"hour (\d+) \(weight", message)
+    if path == ("workload", "load_profile") and hour:  # point at the weight itself
+        path = (*path, int(hour.group(1)))
     problems.add(path, message[0].lower() + message[1:] if message else "invalid value")
 
 
@@ -115,11 +127,12 @@ def _known_fields(parent: Path, data: dict[str, Any]) -> list[str]:
     """Field names allowed at `parent`, for "did you mean" hints."""
     model: type[BaseModel] = schema.Scenario
     node: Any = data
-    for part in parent:
+    for position, part in enumerate(parent):
         node = node[part] if isinstance(node, dict | list) and _has(node, part) else None  # type: ignore[index]
         if isinstance(part, int):
-            kind = node.get("kind") if isinstance(node, dict) else None
-            model = schema.SelfHostedOption if kind == "self_hosted" else schema.ApiOption
+            if position == 1 and parent[0] == "options":  # an option: its fields depend on its kind
+                kind = node.get("kind") if isinstance(node, dict) else None
+                model = _OPTION_MODELS.get(str(kind), schema.ApiOption)
             continue
         annotation = model.model_fields[str(part)].annotation if str(part) in model.model_fields else None
         found = _model_in(annotation)
@@ -165,6 +178,7 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
                          "output_tokens_per_request, or input_tokens_per_month and output_tokens_per_month")
         if workload.get("monthly_growth") is not None and workload.get("annual_growth") is not None:
             problems.add(("workload", "annual_growth"), "give monthly_growth or annual_growth, not both", key=True)
+        _check_load_profile(workload, problems)
 
     options = data.get("options")
     if not isinstance(options, list):
@@ -189,6 +203,8 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
             problems.add(("baseline",), f"{baseline!r} is not an api option; break-even is measured "
                          "against an API")
     horizon = _number_or_none(data.get("horizon_months", 36))
+    routes = _check_mixed_options(options, kinds, problems)
+    _check_route_cycles(routes, first_index, problems)
     for index, option in enumerate(options):
         if not isinstance(option, dict):
             continue
@@ -220,6 +236,122 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
                          f"({horizon:g} months)")
 
 
+def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:
+    """A load profile decides the hours and the peak: `active_hours_per_month` must be the whole
+    month, and a given `peak_to_average` must agree with the profile's max/mean (issue 7)."""
+    from tco.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
+
+    given = workload.get("load_profile")
+    if given is None:
+        return
+    try:
+        parsed = schema._load_profile(given)
+    except ValueError:
+        return  # reported by the field's own rule
+    weights = NAMED_PROFILES[parsed] if isinstance(parsed, str) else parsed
+    derived = peak_to_average(weights)
+    peak = _number_or_none(workload.get("peak_to_average"))
+    if peak is not None and abs(peak - derived) > PEAK_TOLERANCE * derived:
+        problems.add(("workload", "peak_to_average"), f"{peak:g} does not match the load_profile, whose busiest "
+                     f"hour is {derived:.4g} times its average (max weight / mean weight); leave "
+                     "peak_to_average out to take it from the profile")
+    hours = _number_or_none(workload.get("active_hours_per_month"))
+    if hours is not None and hours != HOURS_PER_MONTH:
+        problems.add(("workload", "active_hours_per_month"), "with a load_profile the profile says when the "
+                     "traffic arrives (give quiet hours a weight of 0); leave active_hours_per_month out or "
+                     "set it to 730")
+
+
+def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Problems) -> dict[str, list[str]]:
+    """Hybrid and routed options name options of the right kinds; route shares sum to 1.
+
+    Returns the routes of each routed option (option name → the names it routes to), for the cycle check.
+    """
+    routes: dict[str, list[str]] = {}
+
+    def refer(path: Path, value: Any, want: str | None) -> str | None:
+        name = _as_name(value)
+        if name is None:
+            return None
+        if name not in kinds:
+            problems.add(path, f"no option is named {name!r}{did_you_mean(name, kinds, most=1)}")
+            return None
+        if want is not None and kinds[name] != want:
+            problems.add(path, f"{name!r} is {_article(kinds[name])} {kinds[name]} option; this must name "
+                                f"{_article(want)} {want} option")
+            return None
+        return name
+
+    for index, option in enumerate(options):
+        if not isinstance(option, dict):
+            continue
+        where: Path = ("options", index)
+        own = _as_name(option.get("name"))
+        if option.get("kind") == "hybrid":
+            refer((*where, "self_hosted"), option.get("self_hosted"), "self_hosted")
+            refer((*where, "overflow_to"), option.get("overflow_to"), "api")
+        if option.get("kind") != "routed" or not isinstance(option.get("routes"), list):
+            continue
+        targets: list[str] = []
+        total = 0.0
+        shares_known = True
+        for number, route in enumerate(option["routes"]):
+            if not isinstance(route, dict):
+                shares_known = False
+                continue
+            path: Path = (*where, "routes", number, "to")
+            name = _as_name(route.get("to"))
+            if name is not None and name == own:
+                problems.add(path, "a routed option cannot route to itself")
+            elif name in targets:
+                problems.add(path, f"routes to {name!r} twice; give it one route with the shares added")
+            else:
+                target = refer(path, route.get("to"), None)
+                if target is not None:
+                    targets.append(target)
+            share = _number_or_none(route.get("share"), percent=True)
+            if share is None:
+                shares_known = False
+            else:
+                total += share
+        if own is not None:
+            routes[own] = targets
+        if shares_known and option["routes"] and abs(total - 1) > ROUTE_SHARE_TOLERANCE:
+            problems.add((*where, "routes"), f"the route shares add up to {total * 100:.6g}%; they must "
+                         "add up to 1 (100%)", key=True)
+    return routes
+
+
+def _check_route_cycles(routes: dict[str, list[str]], first_index: dict[str, int], problems: Problems) -> None:
+    """A routed option may route to another routed option, but never back to itself through others."""
+    reported: set[frozenset[str]] = set()
+    for start in routes:
+        trail = [start]
+        stack = [(start, iter(routes.get(start, [])))]
+        while stack:
+            _name, pending = stack[-1]
+            following = next(pending, None)
+            if following is None:
+                stack.pop()
+                trail.pop()
+                continue
+            if following == start:
+                cycle = frozenset(trail)
+                if cycle not in reported:
+                    reported.add(cycle)
+                    loop = " -> ".join([*trail, start])
+                    problems.add(("options", first_index[start], "routes"), f"the routes form a cycle: {loop}",
+                                 key=True)
+                continue
+            if following in routes and following not in trail:
+                trail.append(following)
+                stack.append((following, iter(routes[following])))
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def _as_name(value: Any) -> str | None:
     """A name as the schema reads it: text, or a number taken as text (`baseline: 2027`)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -227,8 +359,10 @@ def _as_name(value: Any) -> str | None:
     return str(value)
 
 
-def _number_or_none(value: Any) -> float | None:
+def _number_or_none(value: Any, *, percent: bool = False) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
     try:
-        return None if value is None else parse_number(value)
+        return parse_number(value, percent=percent)
     except ValueError:
         return None

@@ -361,7 +361,7 @@ def check_json_shape(data: dict[str, Any]) -> None:
         assert isinstance(a["field"], str) and isinstance(a["source"], str) and a["source"]
     for o in data["options"]:
         assert {"name", "kind", "total", "npv", "cost_per_million_tokens", "months"} <= set(o)
-        assert o["kind"] in ("api", "self_hosted")
+        assert o["kind"] in ("api", "self_hosted", "hybrid", "routed")  # hybrid, routed: issue 7
         assert isinstance(o["total"], NUMBER) and isinstance(o["npv"], NUMBER)
         assert isinstance(o["cost_per_million_tokens"], NUMBER)
         assert len(o["months"]) == data["horizon_months"]
@@ -373,7 +373,7 @@ def check_json_shape(data: dict[str, Any]) -> None:
             assert isinstance(m["input_tokens"], NUMBER) and isinstance(m["output_tokens"], NUMBER)
             if o["kind"] == "api":
                 assert m["gpus"] is None
-            else:
+            elif o["kind"] != "routed":  # a routed option has GPUs only when a route self-hosts (issue 7)
                 assert isinstance(m["gpus"], int)
             assert isinstance(m["costs"], dict)
             assert set(m["costs"]) <= {"api", "gpu_rent", "capex", "depreciation", "power", "hosting",
@@ -382,7 +382,8 @@ def check_json_shape(data: dict[str, Any]) -> None:
         cumulative = [m["cumulative"] for m in o["months"]]
         assert cumulative[-1] == pytest.approx(o["total"])
     apis = [o["name"] for o in data["options"] if o["kind"] == "api"]
-    hosted = [o["name"] for o in data["options"] if o["kind"] == "self_hosted"]
+    # Self-hosting strategies: self-hosted, hybrid, and routed options with a self-hosted route (issue 7).
+    hosted = [o["name"] for o in data["options"] if o["kind"] != "api" and o["months"][0]["gpus"] is not None]
     pairs = [(b["option"], b["versus"]) for b in data["break_even"]]
     assert sorted(pairs) == sorted((s, a) for s in hosted for a in apis)
     baseline_pairs = [p for p in pairs if p[1] == data["baseline"]]

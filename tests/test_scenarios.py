@@ -35,8 +35,9 @@ def pair(c: Comparison, option: str, versus: str) -> BreakEven:
     return next(p for p in c.break_even if p.option == option and p.versus == versus)
 
 
-def test_there_are_four_scenarios() -> None:
-    assert [p.name for p in SCENARIOS] == ["batch-documents.yaml", "fine-tuned-triage.yaml", "internal-rag.yaml",
+def test_there_are_five_scenarios() -> None:
+    assert [p.name for p in SCENARIOS] == ["batch-documents.yaml", "fine-tuned-triage.yaml", "hybrid-overflow.yaml",
+                                           "internal-rag.yaml",
                                            "support-assistant.yaml"]
 
 
@@ -53,7 +54,7 @@ def test_compares_and_breaks_even(path: Path) -> None:
     assert c.baseline is not None
     assert c.warnings == []
     assert len(c.options) >= 3
-    assert {o.kind for o in c.options} == {"api", "self_hosted"}
+    assert {"api", "self_hosted"} <= {o.kind for o in c.options} <= {"api", "self_hosted", "hybrid", "routed"}
     against_baseline = [p for p in c.break_even if p.versus == c.baseline]
     winners = [p for p in against_baseline if p.month is not None]
     assert winners, f"no self-hosted option of {path.name} breaks even with {c.baseline}"
@@ -96,7 +97,7 @@ def test_scenarios_use_different_features() -> None:
     assert elastic == ["internal-rag"]
     assert office_hours == ["internal-rag"]
     assert amortized == ["batch-documents"]
-    assert set(cached) == {"fine-tuned-triage", "internal-rag", "support-assistant"}
+    assert set(cached) == {"fine-tuned-triage", "hybrid-overflow", "internal-rag", "support-assistant"}
     assert batch == ["batch-documents"]
     go_live = [name for name, s in inputs.items()
                if any(isinstance(o, SelfHostedInputs) and o.go_live_month > 1 for o in s.options)]

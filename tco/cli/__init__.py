@@ -12,6 +12,7 @@ from tco.cli import scenario  # noqa: F401, I001  compare, export, validate, ini
 from tco.cli import pricing  # noqa: F401  pricing list/show/init/set/remove/edit/import/sync
 from tco.cli import size  # noqa: F401  size
 from tco.cli import charts  # noqa: F401  chart, report
+from tco.cli import optimize  # noqa: F401  optimize
 from tco.cli.shared import app
 
 __all__ = ["app"]

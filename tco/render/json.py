@@ -20,6 +20,9 @@ def month_to_dict(month: MonthCost) -> dict[str, Any]:
         "costs": dict(month.costs),
         "total": month.total,
         "cumulative": month.cumulative,
+        "self_hosted_tokens": month.self_hosted_tokens,
+        "self_hosted_share": month.self_hosted_share,
+        "fleet_utilization": month.fleet_utilization,
         "line_items": [
             {"category": i.category, "description": i.description, "quantity": i.quantity, "unit": i.unit,
              "unit_price": i.unit_price, "amount": i.amount}
@@ -35,6 +38,8 @@ def option_to_dict(option: OptionResult) -> dict[str, Any]:
         "total": option.total,
         "npv": option.npv,
         "cost_per_million_tokens": option.cost_per_million_tokens,
+        "self_hosted_share": option.self_hosted_share,
+        "fleet_utilization": option.fleet_utilization,
         "months": [month_to_dict(m) for m in option.months],
     }
 

@@ -20,6 +20,10 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
     lines = [f"## {title(c)}", ""]
     lines += [f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(headlines(c))]
     lines += ["", "### Summary", "", *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
+    mixed = views.mixed_rows(c)
+    if mixed:
+        lines += ["", "### Self-hosted share of tokens and fleet utilisation", "",
+                  *_table(views.MIXED_HEADER, mixed, right_from=2)]
     if c.break_even:
         header, rows = views.matrix(c)
         lines += ["", "### Break-even month (months)", "", *_table(header, rows)]

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tco.breakeven import replica_step_volumes, steady_monthly_cost
-from tco.inputs import ScenarioInputs, SelfHostedInputs
+from tco.breakeven import (
+    live_from_month_one,
+    replica_boundaries,
+    replica_step_volumes,
+    steady_cost,
+    steady_monthly_cost,
+)
+from tco.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
 from tco.render.text import money_short, month_count, months_text, volume_text
 from tco.results import BreakEven, Comparison, OptionResult
 
@@ -125,16 +131,24 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
         up_to = 1e6
     samples = [up_to * i / POINTS_ALONG_VOLUME for i in range(POINTS_ALONG_VOLUME + 1)]
     by_name = {o.name: o for o in inputs.options}
+
+    def cost_at(option: OptionInputs, volume: float) -> float:
+        if isinstance(option, ApiInputs | SelfHostedInputs):
+            return steady_monthly_cost(option, workload, volume)
+        return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed (issue 7)
+
     series = []
     for result in c.options:
         option = by_name[result.name]
         xs = set(samples) | {v for v in crossings if v <= up_to}
+        steps: list[float] = []
         if isinstance(option, SelfHostedInputs):
             steps = replica_step_volumes(option, workload, up_to)
-            if len(steps) <= MAX_EXACT_STEPS:  # draw each step as a vertical rise, not a slope
-                xs |= {v for v in steps} | {v * (1 + 1e-9) for v in steps if v * (1 + 1e-9) <= up_to}
-        series.append(Series(result.name, result.kind,
-                             [(x, steady_monthly_cost(option, workload, x)) for x in sorted(xs)]))
+        elif not isinstance(option, ApiInputs):
+            steps = [v for v in replica_boundaries(option, workload) if v <= up_to]
+        if len(steps) <= MAX_EXACT_STEPS:  # draw each step as a vertical rise, not a slope
+            xs |= {v for v in steps} | {v * (1 + 1e-9) for v in steps if v * (1 + 1e-9) <= up_to}
+        series.append(Series(result.name, result.kind, [(x, cost_at(option, x)) for x in sorted(xs)]))
     marks: list[Mark] = []
     notes: list[str] = []
     for p in pairs:
@@ -146,7 +160,7 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
             notes.append(f"{p.option} is at no volume lastingly cheaper than {p.versus}{window}: its cost per "
                          "token is not below the API's.")
             continue
-        y = steady_monthly_cost(by_name[p.option], workload, p.volume_tokens_per_month)
+        y = cost_at(by_name[p.option], p.volume_tokens_per_month)
         marks.append(Mark(p.option, p.versus, p.volume_tokens_per_month, y,
                           f"{p.option} stays cheaper than {p.versus} from "
                           f"{volume_text(p.volume_tokens_per_month, requests)}"))

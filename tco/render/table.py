@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 
+MIXED_TITLE = "Self-hosted share of tokens and fleet utilisation (busy GPU-hours / GPU-hours paid)"
+
+
 def plain_table(header: list[str], rows: list[list[str]], *, title_text: str | None = None,
                 right_from: int = 1) -> str:
     """An ASCII table: `+---+` rules, `|` columns, numbers right-aligned from column `right_from`."""
@@ -39,6 +42,9 @@ def render_plain(c: Comparison, *, monthly: bool) -> str:
     parts = [title(c), "", *headlines(c), ""]
     text = "\n".join(parts) + "\n"
     text += plain_table(views.SUMMARY_HEADER, views.summary_rows(c), title_text="Summary", right_from=2) + "\n"
+    mixed = views.mixed_rows(c)
+    if mixed:
+        text += plain_table(views.MIXED_HEADER, mixed, title_text=MIXED_TITLE, right_from=2) + "\n"
     if c.break_even:
         header, rows = views.matrix(c)
         text += plain_table(header, rows, title_text="Break-even month (months)") + "\n"
@@ -93,6 +99,9 @@ def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour:
     console.print()
     _show(console, _table(views.SUMMARY_HEADER, views.summary_rows(c), colour=colour, title_text="Summary",
                          right_from=2))
+    mixed = views.mixed_rows(c)
+    if mixed:
+        _show(console, _table(views.MIXED_HEADER, mixed, colour=colour, title_text=MIXED_TITLE, right_from=2))
     if c.break_even:
         header, rows = views.matrix(c)
         _show(console, _table(header, rows, colour=colour, title_text="Break-even month (months)"))

@@ -88,7 +88,12 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
     runs (issue 8), so the sentence says so when there are any.
     """
     option = comparison.option(pair.option)
-    who = f"Self-hosting {option.label}" if option.label != option.name else f"Self-hosting ({option.name})"
+    if option.kind == "hybrid":
+        who = f"The hybrid {option.name}"
+    elif option.kind == "routed":
+        who = f"Routing as {option.name}"
+    else:
+        who = f"Self-hosting {option.label}" if option.label != option.name else f"Self-hosting ({option.name})"
     horizon = comparison.horizon_months
     c = comparison.currency
     if pair.month is not None and pair.months is not None:
@@ -132,3 +137,8 @@ def title(comparison: Comparison) -> str:
     start = f" from {comparison.start}" if comparison.start else ""
     return (f"{comparison.scenario}: {month_count(comparison.horizon_months)}{start}, {comparison.currency}, "
             f"{comparison.basis} basis")
+
+
+def share_text(share: float | None) -> str:
+    """`62.5%`, or `-` when there is nothing to share."""
+    return "-" if share is None else f"{share:.1%}"

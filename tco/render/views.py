@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from tco.render.text import break_even_cell, gpus_at_end, money, money_precise, quantity_short, volume_text
+from tco.render.text import (
+    break_even_cell,
+    gpus_at_end,
+    money,
+    money_precise,
+    quantity_short,
+    share_text,
+    volume_text,
+)
 from tco.results import CATEGORIES, DEFAULT_SOURCE, Assumption, Comparison, OptionResult
 
 SUMMARY_HEADER = ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
@@ -19,6 +27,20 @@ def summary_rows(c: Comparison) -> list[list[str]]:
         rows.append([o.name, o.kind.replace("_", "-"), money(o.total, cur), money(o.npv, cur), per_million,
                      money(o.months[0].total, cur), money(o.months[-1].total, cur), gpus_at_end(o)])
     return rows
+
+
+MIXED_HEADER = ["Option", "Kind", "Self-hosted tokens", "Fleet utilisation", "Month 1 self-hosted",
+                "Last month self-hosted"]
+
+
+def mixed_rows(c: Comparison) -> list[list[str]]:
+    """Share of tokens served on own GPUs and the fleet's utilisation, for the self-hosting options;
+    empty unless the scenario has a hybrid or routed option (issue 7), so other outputs stay as they were."""
+    if not any(o.kind in ("hybrid", "routed") for o in c.options):
+        return []
+    return [[o.name, o.kind.replace("_", "-"), share_text(o.self_hosted_share), share_text(o.fleet_utilization),
+             share_text(o.months[0].self_hosted_share), share_text(o.months[-1].self_hosted_share)]
+            for o in c.options if o.kind != "api"]
 
 
 def matrix(c: Comparison) -> tuple[list[str], list[list[str]]]:

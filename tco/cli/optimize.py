@@ -1,0 +1,118 @@
+"""`tco optimize`: the cost curve of a hybrid against its fleet size, and the cheapest size (issue 7)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, SetOpt, app, reports_errors, write_output
+
+if TYPE_CHECKING:
+    from tco.optimize import FleetCost, Optimization
+
+
+class OptimizeFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", "fleet_utilization",
+           "gpus_at_end", "cheapest"]
+
+
+@app.command()
+@reports_errors
+def optimize(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    hybrid: Annotated[str, typer.Option("--hybrid", help="The self_hosted option whose fleet serves the base "
+                                        "load.", metavar="NAME", show_default=False)],
+    overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "
+                                          "fleet's capacity.", metavar="NAME", show_default=False)],
+    format: Annotated[OptimizeFormat, typer.Option("--format", "-f", help="Output format.")] = OptimizeFormat.table,
+    output: OutputOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Find the cheapest fleet for a hybrid: total over the horizon at every fleet size from 0 to the
+    peak-sized fleet (in whole replicas) and for size_for p50..p100 and average."""
+    from tco.catalog import Catalog, user_pricing_dir
+    from tco.optimize import optimize_hybrid
+    from tco.scenario import load_scenario
+
+    loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)))
+    result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
+    for warning in loaded.warnings:
+        typer.echo(f"warning: {loaded.source}: {warning}", err=True)
+    if format is OptimizeFormat.json:
+        text = _json(result)
+    elif format is OptimizeFormat.csv:
+        text = _csv(result)
+    else:
+        text = _table(result)
+    write_output(text, output)
+
+
+def _row(point: FleetCost, cheapest: FleetCost) -> list[Any]:
+    return [point.size_for, point.gpus, point.replicas, point.total, point.npv, point.self_hosted_share,
+            point.fleet_utilization, point.gpus_at_end, point is cheapest]
+
+
+def _json(result: Optimization) -> str:
+    import json
+
+    def points(items: list[FleetCost]) -> list[dict[str, Any]]:
+        return [dict(zip(COLUMNS, _row(p, result.cheapest), strict=True)) for p in items]
+
+    data = {"schema_version": 1, "scenario": result.scenario, "currency": result.currency,
+            "horizon_months": result.horizon_months, "self_hosted": result.self_hosted,
+            "overflow": result.overflow, "gpus_per_replica": result.gpus_per_replica,
+            "p100_gpus": result.p100_gpus, "exhaustive": result.exhaustive,
+            "cheapest": dict(zip(COLUMNS, _row(result.cheapest, result.cheapest), strict=True)),
+            "fixed_fleets": points(result.fixed), "size_rules": points(result.rules)}
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _csv(result: Optimization) -> str:
+    import csv
+    import io
+
+    from tco.render.csv import safe_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for point in [*result.fixed, *result.rules]:
+        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else safe_cell(v)
+                         for v in _row(point, result.cheapest)])
+    return out.getvalue()
+
+
+def _table(result: Optimization) -> str:
+    from tco.render.table import plain_table
+    from tco.render.text import money, share_text
+
+    cur = result.currency
+
+    def rows(items: list[FleetCost]) -> list[list[str]]:
+        return [[p.size_for, money(p.total, cur), money(p.npv, cur), share_text(p.self_hosted_share),
+                 share_text(p.fleet_utilization), "-" if p.gpus_at_end is None else str(p.gpus_at_end),
+                 "yes" if p is result.cheapest else ""] for p in items]
+
+    header = ["Fleet", "Total", "NPV", "Self-hosted tokens", "Fleet utilisation", "GPUs at end", "Cheapest"]
+    best = result.cheapest
+    lines = [f"{result.scenario}: {result.self_hosted} with overflow to {result.overflow}, "
+             f"{result.horizon_months} months, {cur}", "",
+             f"Cheapest: {best.size_for} at {money(best.total, cur)} over {result.horizon_months} months "
+             f"({share_text(best.self_hosted_share)} of tokens self-hosted).", ""]
+    scan = ("every replica" if result.exhaustive else
+            f"{len(result.fixed)} sizes, every replica near the cheapest")
+    text = "\n".join(lines) + "\n"
+    text += plain_table(header, rows(result.fixed), title_text=f"Fixed fleet ({{gpus: N}}), 0 to "
+                        f"{result.p100_gpus} GPUs in steps of {result.gpus_per_replica} ({scan})") + "\n"
+    text += plain_table(header, rows(result.rules), title_text="size_for rules (the fleet re-sized each month)")
+    return text

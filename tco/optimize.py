@@ -1,0 +1,105 @@
+"""`tco optimize` (issue 7): the cheapest fleet for a hybrid of a self-hosted and an API option.
+
+A hybrid with a fixed fleet `{gpus: N}` is projected for every N from 0 to the largest fleet the
+self-hosted option itself needs over the horizon (the p100 size), in whole replicas; the
+`size_for` rules p50, p55 … p100 and `average` (which re-size the fleet each month as the load
+grows) are projected too. The cheapest total over the horizon wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tco.engine import gpus_needed, project_option
+from tco.errors import TcoError, did_you_mean
+from tco.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
+from tco.results import OptionResult
+
+# Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
+# between the two scanned neighbours of the cheapest is projected, so the scan stays quick.
+MAX_SCANNED_SIZES = 1000
+SIZE_RULES = (*(f"p{p}" for p in range(50, 101, 5)), "average")
+
+
+@dataclass(frozen=True)
+class FleetCost:
+    """One point of the cost curve: a fleet size (or a `size_for` rule) and what the hybrid costs."""
+
+    size_for: str  # "8 GPUs", "p75", "average"
+    gpus: int | None  # the fixed fleet; None for a rule (its fleet changes month by month)
+    replicas: int | None
+    total: float
+    npv: float
+    self_hosted_share: float | None
+    fleet_utilization: float | None
+    gpus_at_end: int | None
+
+
+@dataclass(frozen=True)
+class Optimization:
+    """The cost curve of a hybrid against its fleet size, and the cheapest point."""
+
+    scenario: str
+    currency: str
+    horizon_months: int
+    self_hosted: str
+    overflow: str
+    gpus_per_replica: int
+    p100_gpus: int
+    fixed: list[FleetCost]  # by fleet size, ascending
+    rules: list[FleetCost]  # p50 … p100, average
+    cheapest: FleetCost
+    exhaustive: bool  # every replica step projected (False: sampled, then refined around the best)
+
+
+def _pick(inputs: ScenarioInputs, name: str, kind: type, what: str, source: str) -> OptionInputs:
+    names = {o.name: o for o in inputs.options}
+    option = names.get(name)
+    if option is None:
+        raise TcoError.single(source, f"no option is named {name!r}{did_you_mean(name, names, most=1)}")
+    if not isinstance(option, kind):
+        raise TcoError.single(source, f"{name!r} is a {option.kind} option; {what}")
+    return option
+
+
+def _point(result: OptionResult, size_for: str, gpus: int | None, k: int) -> FleetCost:
+    return FleetCost(size_for, gpus, None if gpus is None else gpus // k, result.total, result.npv,
+                     result.self_hosted_share, result.fleet_utilization, result.months[-1].gpus)
+
+
+def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, source: str = "") -> Optimization:
+    """Project the hybrid of `self_hosted` and `overflow` at every fleet size and size rule."""
+    hosted = _pick(inputs, self_hosted, SelfHostedInputs, "--hybrid must name a self_hosted option", source)
+    api = _pick(inputs, overflow, ApiInputs, "--overflow must name an api option", source)
+    assert isinstance(hosted, SelfHostedInputs) and isinstance(api, ApiInputs)
+    k = hosted.gpus_per_replica
+    name = f"{hosted.name} + {api.name} overflow"
+    p100 = max(gpus_needed(hosted, inputs.workload, m) for m in range(1, inputs.horizon_months + 1))
+    steps = p100 // k
+
+    def fixed(replicas: int) -> FleetCost:
+        hybrid = HybridInputs(name, hosted, api, "gpus", fleet_gpus=replicas * k)
+        return _point(project_option(hybrid, inputs), f"{replicas * k} GPUs", replicas * k, k)
+
+    exhaustive = steps + 1 <= MAX_SCANNED_SIZES
+    if exhaustive:
+        curve = {n: fixed(n) for n in range(steps + 1)}
+    else:
+        scanned = sorted({round(i * steps / (MAX_SCANNED_SIZES - 1)) for i in range(MAX_SCANNED_SIZES)})
+        curve = {n: fixed(n) for n in scanned}
+        best = min(scanned, key=lambda n: curve[n].total)
+        at = scanned.index(best)
+        low = scanned[at - 1] if at else best
+        high = scanned[at + 1] if at + 1 < len(scanned) else best
+        curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
+    rules = []
+    for rule in SIZE_RULES:
+        if rule == "average":
+            hybrid = HybridInputs(name, hosted, api, "average")
+        else:
+            hybrid = HybridInputs(name, hosted, api, "percentile", percentile=float(rule[1:]))
+        rules.append(_point(project_option(hybrid, inputs), rule, None, k))
+    points = [curve[n] for n in sorted(curve)]
+    cheapest = min([*points, *rules], key=lambda p: p.total)
+    return Optimization(inputs.name, inputs.currency, inputs.horizon_months, hosted.name, api.name, k, p100,
+                        points, rules, cheapest, exhaustive)
