@@ -57,7 +57,7 @@ def resolve_document(
     today: dt.date | None = None,
 ) -> LoadedScenario:
     """Check and resolve an already-read scenario document (see `load_scenario`)."""
-    _require_mapping(doc)
+    require_mapping(doc)
     overridden = apply_overrides(doc.data, overrides, doc.source)
     return resolve_data(doc, doc.data, overridden, catalog=catalog or Catalog(), basis=basis, today=today)
 
@@ -93,7 +93,7 @@ def field_label(scenario: Scenario, path: Path) -> str:
     return ".".join(parts)
 
 
-def _require_mapping(doc: YamlDocument) -> None:
+def require_mapping(doc: YamlDocument) -> None:
     data = doc.data
     if data is None:
         raise TcoError.single(doc.source, "the file is empty; a scenario needs name, workload and options "

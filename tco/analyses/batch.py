@@ -269,3 +269,39 @@ def _whole_field(model: schema.Scenario, path: Path) -> bool:
         else:
             node = getattr(node, str(part), None)
     return isinstance(node, int) and not isinstance(node, bool)
+
+
+@dataclass
+class OpenedScenario:
+    """A scenario file read, with `--set` applied and checked at its central values."""
+
+    doc: YamlDocument
+    overridden: dict[Path, str]
+    catalog: Catalog
+    basis: str | None
+    loaded: LoadedScenario
+
+    @property
+    def model(self) -> schema.Scenario:
+        assert self.loaded.scenario is not None
+        return self.loaded.scenario
+
+    def plan(self, varied: list[tuple[Path, list[float]]], labels: dict[Path, str] | None = None) -> BatchPlan:
+        """A batch plan over `varied` fields (path, probe values)."""
+        return BatchPlan(self.doc, self.doc.data, self.overridden, varied, catalog=self.catalog, basis=self.basis,
+                         labels=labels)
+
+
+def open_scenario(path: str, *, overrides: list[str] | tuple[str, ...] = (), catalog: Catalog | None = None,
+                  basis: str | None = None) -> OpenedScenario:
+    """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem)."""
+    from tco.overrides import apply_overrides
+    from tco.scenario import require_mapping
+    from tco.yamlsource import read_yaml_file
+
+    doc = read_yaml_file(path)
+    require_mapping(doc)
+    overridden = apply_overrides(doc.data, overrides, doc.source)
+    catalog = catalog or Catalog()
+    loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis)
+    return OpenedScenario(doc, overridden, catalog, basis, loaded)

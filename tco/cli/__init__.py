@@ -7,7 +7,8 @@ the library (and any heavy dependency) inside the command, so `tco compare` stay
 Exit codes: 0 success, 1 bad input or data (one line per problem on stderr), 2 usage error.
 """
 
-from tco.cli import scenario  # noqa: F401  compare, export, validate, init, schema
+from tco.cli import scenario  # noqa: F401, I001  compare, export, validate, init, schema
+from tco.cli import analyses  # noqa: F401  simulate, sensitivity, sweep
 from tco.cli.shared import app
 
 __all__ = ["app"]

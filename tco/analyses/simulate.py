@@ -1,0 +1,149 @@
+"""`tco simulate`: Monte Carlo over the ranges in a scenario (issue 5).
+
+Every ranged field is sampled independently, `runs` times, from numpy's PCG64 generator seeded
+with `seed`; each run is one scenario, projected on the vectorised engine. Per self-hosted (any
+non-API) option against the baseline it reports the probability of being cheaper over the
+horizon and the P10/P50/P90 of total cost, savings and break-even month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tco.analyses.batch import OpenedScenario
+from tco.breakeven import MONEY_TOLERANCE
+from tco.errors import TcoError
+from tco.ranges import Distribution, ranged_fields
+from tco.results import Assumption
+from tco.vectorised import BatchOption, break_even_batch
+from tco.yamlsource import Path
+
+DEFAULT_RUNS = 10_000
+DEFAULT_SEED = 0
+MAX_RUNS = 10_000_000
+PERCENTILES = (10, 50, 90)
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    """P10, P50 and P90 of one quantity over the runs (None: the run never breaks even)."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+
+@dataclass
+class PairOutcome:
+    """One option against the baseline, over every run."""
+
+    option: str
+    versus: str
+    probability_cheaper: float
+    total: Percentiles
+    savings: Percentiles
+    break_even_month: Percentiles
+    never_share: float
+    months: NDArray[np.int64]  # break-even month of each run; 0: never
+    savings_by_run: NDArray[np.float64]
+
+
+@dataclass
+class RangedInput:
+    """A field sampled in the simulation."""
+
+    label: str
+    distribution: Distribution
+    values: NDArray[np.float64]  # one per run
+
+
+@dataclass
+class Simulation:
+    """What `tco simulate` reports."""
+
+    scenario: str
+    source: str
+    currency: str
+    horizon_months: int
+    runs: int
+    seed: int
+    baseline: str
+    inputs: list[RangedInput]
+    results: list[PairOutcome]
+    options: list[BatchOption]
+    scalar_fallback: list[str] = field(default_factory=list)  # options projected run by run
+    warnings: list[str] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+
+
+def percentiles(values: NDArray[np.float64]) -> Percentiles:
+    """P10/P50/P90 by linear interpolation between runs (numpy's default)."""
+    p10, p50, p90 = (float(v) for v in np.percentile(values, PERCENTILES))
+    return Percentiles(p10, p50, p90)
+
+
+def month_percentiles(months: NDArray[np.int64]) -> Percentiles:
+    """P10/P50/P90 of break-even months, never counted as later than any month.
+
+    A percentile is the smallest month by which that share of runs has broken even
+    ("inverted CDF", so it is always a month that occurred); None when more runs than that
+    never break even.
+    """
+    later = np.where(months == 0, np.inf, months.astype(np.float64))
+    found = np.percentile(later, PERCENTILES, method="inverted_cdf")
+    p10, p50, p90 = (None if np.isinf(v) else int(v) for v in found)
+    return Percentiles(p10, p50, p90)
+
+
+def sample_ranges(fields: list[tuple[Path, Distribution]], runs: int, seed: int) -> dict[Path, NDArray[np.float64]]:
+    """`runs` draws of each field, in order, from one PCG64 generator seeded with `seed`."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    return {path: distribution.sample(rng, runs) for path, distribution in fields}
+
+
+def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+             progress: Callable[[int], None] | None = None) -> Simulation:
+    """Sample every range `runs` times and measure every non-API option against the baseline."""
+    if not 1 <= runs <= MAX_RUNS:
+        raise TcoError.single("--runs", f"must be from 1 to {MAX_RUNS:,} (got {runs})")
+    inputs = opened.loaded.inputs
+    baseline = inputs.baseline
+    if baseline is None:
+        raise TcoError.single(opened.loaded.source, "simulate measures options against an api baseline, and "
+                              "the scenario has no api option")
+    ranged = [(path, value.distribution) for path, value in ranged_fields(opened.model)]
+    plan = opened.plan([(path, list(d.ends)) for path, d in ranged])
+    values = sample_ranges(ranged, runs, seed)
+    options = plan.evaluate(values, progress)
+    by_name = {o.name: o for o in options}
+    versus = by_name[baseline]
+    results = []
+    for option in options:
+        if option.kind == "api":
+            continue
+        month, _ = break_even_batch(option, versus)
+        savings = versus.total - option.total
+        cheaper = savings > MONEY_TOLERANCE * np.maximum(1.0, np.abs(versus.total))
+        results.append(PairOutcome(option.name, baseline, float(cheaper.mean()), percentiles(option.total),
+                                   percentiles(savings), month_percentiles(month), float((month == 0).mean()),
+                                   month, savings))
+    warnings = list(opened.loaded.warnings)
+    if not ranged:
+        warnings.append("no field is a range, so every run is the same; give a field a range such as "
+                        "{low: 2, high: 3} (see README, Ranges)")
+    if plan.generic:
+        warnings.append("some ranged field changes which defaults apply, so every run was resolved in full "
+                        "(slower, same results)")
+    labels = {f.path: f.label for f in plan.fields}
+    return Simulation(
+        scenario=inputs.name, source=opened.loaded.source, currency=inputs.currency,
+        horizon_months=inputs.horizon_months, runs=runs, seed=seed, baseline=baseline,
+        inputs=[RangedInput(labels[path], d, values[path]) for path, d in ranged],
+        results=results, options=options,
+        scalar_fallback=[o.name for o in options if o.scalar_fallback and not plan.generic],
+        warnings=warnings, assumptions=opened.loaded.assumptions,
+    )
