@@ -12,6 +12,7 @@ Option kinds this module does not know (any class other than `ApiInputs` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,23 +45,87 @@ class BatchOption:
     monthly: Array  # cost of each month
     cumulative: Array
     one_time: Array  # the one-time part of each month (setup, capex, fine-tuning)
-    total: Array
-    npv: Array
-    cost_per_million_tokens: Array  # NaN where the horizon has no tokens
+    discount: Any  # (1 + r)^((m − 1)/12) per month, for the NPV
+    tokens: Array  # tokens over the horizon, per run
     scalar_fallback: bool = False  # projected run by run with the scalar engine
+
+    @property
+    def total(self) -> Array:
+        return self.cumulative[:, -1]
+
+    @property
+    def npv(self) -> Array:
+        """Discounted total, summed month by month in order as the scalar engine does."""
+        result: Array = np.cumsum(self.monthly / self.discount, axis=1)[:, -1]
+        return result
+
+    @property
+    def cost_per_million_tokens(self) -> Array:
+        """Total per 1M tokens; NaN where the horizon has no tokens."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result: Array = np.where(self.tokens != 0, self.total / (self.tokens / TOKENS_PER_PRICE_UNIT), np.nan)
+        return result
 
 
 def tolerant_ceil(x: Any) -> Any:
-    """`tco.engine.tolerant_ceil` element-wise: ceil, ignoring an excess of 1e-9·max(1, |x|)."""
+    """`tco.engine.tolerant_ceil` element-wise, for x ≥ 0: ceil, ignoring an excess of 1e-9·max(1, x)."""
     below = np.floor(x)
-    return np.where(x - below <= CEIL_TOLERANCE * np.maximum(1.0, np.abs(x)), below, np.ceil(x))
+    # ceil(x) is below + 1 wherever the excess is above zero, which it is wherever it beats the tolerance
+    limit = _then(np.maximum(x, 1.0), np.multiply, CEIL_TOLERANCE)
+    return _then(below, np.add, (x - below) > limit)
 
 
-def _power(base: Any, exponents: Array) -> Any:
-    """`base ** e` for each month's exponent; a plain-number base uses Python's pow, as the scalar engine does."""
+def _power(base: Any, horizon: int, per_year: bool) -> Any:
+    """`base ** (m − 1)` (or `** ((m − 1)/12)` when `per_year`) for each month m; a plain-number base
+    uses Python's pow, as the scalar engine does."""
     if isinstance(base, np.ndarray):
-        return np.power(base, exponents)
-    return np.array([base ** float(e) for e in exponents])
+        elapsed = np.arange(horizon, dtype=np.float64)
+        return np.power(base, elapsed / 12 if per_year else elapsed)
+    return _scalar_powers(float(base), horizon, per_year)
+
+
+@functools.lru_cache(maxsize=256)
+def _scalar_powers(base: float, horizon: int, per_year: bool) -> Array:
+    powers = np.array([base ** ((m - 1) / 12) if per_year else base ** (m - 1) for m in range(1, horizon + 1)],
+                      dtype=np.float64)
+    powers.flags.writeable = False
+    return powers
+
+
+def _is_zero(value: Any) -> bool:
+    return not isinstance(value, np.ndarray) and value == 0
+
+
+class _Sum:
+    """A month's cost built category by category in the scalar engine's order (x + 0 is x, so zeros are skipped)."""
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.shape = shape
+        self.value: Any = 0.0
+
+    def add(self, amount: Any, months: Any = None) -> None:
+        """Add `amount` in every month, or only in the months where the boolean vector `months` holds."""
+        if _is_zero(amount):
+            return
+        if months is not None and not isinstance(amount, np.ndarray) and isinstance(months, np.ndarray) \
+                and months.ndim == 1:
+            self._owned()[:, months] += amount  # a one-time cost: only its months change
+            return
+        if months is not None:
+            amount = np.where(months, amount, 0.0)
+        if isinstance(self.value, np.ndarray) and self.value.shape == self.shape and self.value.flags.writeable:
+            self.value += amount
+        else:
+            self.value = self.value + amount
+
+    def _owned(self) -> Array:
+        if not (isinstance(self.value, np.ndarray) and self.value.shape == self.shape and self.value.flags.writeable):
+            self.value = np.array(np.broadcast_to(self.value, self.shape), dtype=np.float64)
+        result: Array = self.value
+        return result
+
+    def result(self) -> Any:
+        return self.value
 
 
 class _Months:
@@ -69,50 +134,64 @@ class _Months:
     def __init__(self, workload: WorkloadInputs, horizon: int) -> None:
         self.number = np.arange(1, horizon + 1, dtype=np.float64)
         self.elapsed = self.number - 1
-        growth = _power(1 + workload.monthly_growth, self.elapsed)
+        self.first = self.number == 1
+        self.horizon = horizon
+        growth = _power(1 + workload.monthly_growth, horizon, False)
         self.tokens_in = workload.input_tokens_month1 * growth
         self.tokens_out = workload.output_tokens_month1 * growth
 
     def drift(self, change_per_year: Any) -> Any:
-        return _power(1 + change_per_year, self.elapsed / 12)
+        return _power(1 + change_per_year, self.horizon, True)
 
 
-def _api_tokens(option: ApiInputs, workload: WorkloadInputs, months: _Months) -> Any:
-    """Token cost of DESIGN §4 with cache, batch, discount and drift: (input + cached) + output."""
+def _then(fresh: Any, ufunc: Any, other: Any) -> Any:
+    """`ufunc(fresh, other)`, written into `fresh` (a temporary of ours) when the result has its shape."""
+    if isinstance(fresh, np.ndarray) and fresh.shape == np.broadcast_shapes(fresh.shape, np.shape(other)):
+        return ufunc(fresh, other, out=fresh)
+    return ufunc(fresh, other)
+
+
+def _api_tokens(option: ApiInputs, workload: WorkloadInputs, months: _Months, total: _Sum) -> None:
+    """Add the token cost of DESIGN §4 with cache, batch, discount and drift: (input + cached) + output."""
     factor = (1 - option.batch_share * option.batch_discount) * (1 - option.discount) * \
         months.drift(option.price_change_per_year)
     cached = workload.cached_input_share
     per = TOKENS_PER_PRICE_UNIT
-    uncached = months.tokens_in * (1 - cached) / per * (option.price_per_million_input_tokens * factor)
-    cached_cost = months.tokens_in * cached / per * (option.price_per_million_cached_input_tokens * factor)
-    output = months.tokens_out / per * (option.price_per_million_output_tokens * factor)
-    return uncached + cached_cost + output
+    cost = _then(_then(months.tokens_in * (1 - cached), np.divide, per), np.multiply,
+                 option.price_per_million_input_tokens * factor)
+    if not _is_zero(cached):
+        cached_cost = _then(_then(months.tokens_in * cached, np.divide, per), np.multiply,
+                            option.price_per_million_cached_input_tokens * factor)
+        cost = _then(cost, np.add, cached_cost)
+    output = _then(months.tokens_out / per, np.multiply, option.price_per_million_output_tokens * factor)
+    total.add(_then(cost, np.add, output))
 
 
-def _shared(shared: SharedCosts, months: _Months) -> tuple[list[Any], list[Any]]:
-    """The shared categories (staff, setup, other, fine-tuning) and the one-time items among them."""
-    first = months.number == 1
-    staff = shared.staff_fte * (shared.cost_per_fte_year / 12)
-    setup = np.where(first, 1 * shared.setup_cost, 0.0)
-    other = 1 * shared.other_monthly
-    categories: list[Any] = [staff, setup, other]
-    one_time: list[Any] = [setup]
+def _shared(shared: SharedCosts, months: _Months, total: _Sum, one_time: _Sum) -> None:
+    """Add the shared categories (staff, setup, other, fine-tuning), and the one-time ones to `one_time`."""
+    total.add(shared.staff_fte * (shared.cost_per_fte_year / 12))
+    setup = 1 * shared.setup_cost
+    total.add(setup, months.first)
+    one_time.add(setup, months.first)
+    total.add(1 * shared.other_monthly)
     tuning = shared.fine_tuning
     if tuning is not None:
         every = tuning.every_months
-        runs = first if every is None else first | (np.mod(months.elapsed, every) == 0)
-        gpu = np.where(runs, tuning.gpu_hours * tuning.hourly_rate_per_gpu, 0.0)
-        tokens = np.where(runs, tuning.training_tokens / TOKENS_PER_PRICE_UNIT
-                          * tuning.price_per_million_training_tokens, 0.0)
-        data = np.where(runs, 1 * tuning.data_cost, 0.0)
-        categories.append(gpu + tokens + data)
-        one_time.extend([gpu, tokens, data])
-    return categories, one_time
+        runs = months.first if every is None else months.first | (np.mod(months.elapsed, every) == 0)
+        gpu = tuning.gpu_hours * tuning.hourly_rate_per_gpu
+        tokens = tuning.training_tokens / TOKENS_PER_PRICE_UNIT * tuning.price_per_million_training_tokens
+        data = 1 * tuning.data_cost
+        category = _Sum(total.shape)
+        for item in (gpu, tokens, data):
+            category.add(item, runs)
+            one_time.add(item, runs)
+        total.add(category.result())
 
 
 def _gpus_busy(option: SelfHostedInputs, workload: WorkloadInputs, months: _Months) -> Any:
-    seconds = months.tokens_in / option.input_tokens_per_second + months.tokens_out / option.output_tokens_per_second
-    return seconds / (workload.active_hours_per_month * 3600)
+    seconds = _then(months.tokens_in / option.input_tokens_per_second, np.add,
+                    months.tokens_out / option.output_tokens_per_second)
+    return _then(seconds, np.divide, workload.active_hours_per_month * 3600)
 
 
 def _replacements(bought: Array, lifetime: Any) -> Array:
@@ -132,20 +211,25 @@ def _replacements(bought: Array, lifetime: Any) -> Array:
 
 
 def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Months,
-                 shape: tuple[int, int]) -> tuple[Array, Array]:
+                 shape: tuple[int, int]) -> tuple[Array, Any]:
     """Monthly cost and its one-time part of a self-hosted option (DESIGN §4)."""
     workload = scenario.workload
-    live = months.number >= option.go_live_month
+    go_live = option.go_live_month
+    always_live = not isinstance(go_live, np.ndarray) and go_live <= 1
+    live: Any = True if always_live else months.number >= go_live
     k = option.gpus_per_replica
     busy = _gpus_busy(option, workload, months)
-    peak_load = busy * workload.peak_to_average
-    needed = np.maximum(option.min_replicas, tolerant_ceil(peak_load / (option.max_utilization * k))) * k
+    peak = _then(busy * workload.peak_to_average, np.divide, option.max_utilization * k)
+    needed = _then(_then(tolerant_ceil(peak), np.maximum, option.min_replicas), np.multiply, k)
     needed = np.broadcast_to(needed, shape)
-    zero = np.zeros(shape)
-    gpu_categories: list[Any] = []
-    capex: Any = zero
+    total = _Sum(shape)
+    one_time = _Sum(shape)
+    if option.fallback is not None and not always_live:
+        fallback = _Sum(shape)
+        _api_tokens(option.fallback, workload, months, fallback)
+        total.add(np.where(live, 0.0, fallback.result()))
     if option.acquisition == "rent":
-        gpus = np.where(live, needed, 0.0)
+        gpus = needed if always_live else np.where(live, needed, 0.0)
         hours_active = workload.active_hours_per_month
         if option.scaling == "fixed":
             gpu_hours = gpus * HOURS_PER_MONTH
@@ -155,45 +239,35 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
             floor_gpus = option.min_replicas * option.gpus_per_replica
             in_use = np.maximum(floor_gpus, busy / option.max_utilization)
             gpu_hours = hours_active * in_use + (HOURS_PER_MONTH - hours_active) * floor_gpus
-        rate = option.hourly_rate_per_gpu * months.drift(option.rent_change_per_year)
-        gpu_categories.append(np.where(live, gpu_hours * rate, 0.0))
+        gpu_hours = gpu_hours * (option.hourly_rate_per_gpu * months.drift(option.rent_change_per_year))
+        total.add(gpu_hours if always_live else np.where(live, gpu_hours, 0.0))
     else:
-        gpus = np.maximum.accumulate(np.where(live, needed, 0.0), axis=1)
+        gpus = np.maximum.accumulate(needed if always_live else np.where(live, needed, 0.0), axis=1)
         previous = np.concatenate([np.zeros((shape[0], 1)), gpus[:, :-1]], axis=1)
         bought = gpus - previous
         c = option.capital_cost_per_gpu
         if scenario.basis == "cash":
             replaced = _replacements(bought, option.lifetime_months)
-            capex = np.where(live, bought * c + replaced * c + replaced * (-option.residual_value * c), 0.0)
-            gpu_categories.append(capex)
+            capex = bought * c + replaced * c + replaced * (-option.residual_value * c)
+            total.add(capex)
+            one_time.add(capex)
         else:
-            gpu_categories.append(gpus * (c * (1 - option.residual_value) / option.lifetime_months))
-        gpu_categories.append(gpus * option.power_kwh_per_gpu_month * option.price_per_kwh)
-        gpu_categories.append(gpus * option.hosting_per_gpu_month)
-        gpu_categories.append(gpus * (c * option.maintenance_per_year / 12))
-    before: Any = 0.0
-    if option.fallback is not None:
-        before = np.where(live, 0.0, _api_tokens(option.fallback, workload, months))
-    shared, shared_one_time = _shared(option.shared, months)
-    total: Any = before
-    for category in (*gpu_categories, *shared):
-        total = total + category
-    one_time: Any = capex
-    for item in shared_one_time:
-        one_time = one_time + item
-    return np.broadcast_to(total, shape), np.broadcast_to(one_time, shape)
+            total.add(gpus * (c * (1 - option.residual_value) / option.lifetime_months))
+        total.add(gpus * option.power_kwh_per_gpu_month * option.price_per_kwh)
+        total.add(gpus * option.hosting_per_gpu_month)
+        total.add(gpus * (c * option.maintenance_per_year / 12))
+    _shared(option.shared, months, total, one_time)
+    return np.broadcast_to(total.result(), shape), one_time.result()
 
 
-def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months, shape: tuple[int, int]) -> tuple[Array, Array]:
+def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months, shape: tuple[int, int]) -> tuple[Array, Any]:
     """Monthly cost and its one-time part of an API option (DESIGN §4)."""
-    total = _api_tokens(option, scenario.workload, months) + 1 * option.fixed_monthly
-    shared, shared_one_time = _shared(option.shared, months)
-    for category in shared:
-        total = total + category
-    one_time: Any = 0.0
-    for item in shared_one_time:
-        one_time = one_time + item
-    return np.broadcast_to(total, shape), np.broadcast_to(one_time, shape)
+    total = _Sum(shape)
+    one_time = _Sum(shape)
+    _api_tokens(option, scenario.workload, months, total)
+    total.add(1 * option.fixed_monthly)
+    _shared(option.shared, months, total, one_time)
+    return np.broadcast_to(total.result(), shape), one_time.result()
 
 
 def vectorised_kind(option: OptionInputs) -> bool:
@@ -218,7 +292,7 @@ def project_batch(
     months = _Months(scenario.workload, horizon)
     tokens = np.broadcast_to(months.tokens_in + months.tokens_out, shape)
     tokens_total = np.cumsum(tokens, axis=1)[:, -1]
-    discount = _power(1 + scenario.discount_rate, months.elapsed / 12)
+    discount = _power(1 + scenario.discount_rate, horizon, True)
     results: list[BatchOption] = []
     for index, option in enumerate(scenario.options):
         fallback = False
@@ -232,13 +306,9 @@ def project_batch(
         else:
             monthly, one_time = _scalar_rows(index, runs, horizon, scalar_scenario)
             fallback = True
-        cumulative = np.cumsum(monthly, axis=1)
-        npv = np.cumsum(monthly / discount, axis=1)[:, -1]
-        total = cumulative[:, -1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_million = np.where(tokens_total != 0, total / (tokens_total / TOKENS_PER_PRICE_UNIT), np.nan)
-        results.append(BatchOption(option.name, option.kind, np.ascontiguousarray(monthly), cumulative,
-                                   np.ascontiguousarray(one_time), total, npv, per_million, fallback))
+        results.append(BatchOption(option.name, option.kind, monthly, np.cumsum(monthly, axis=1),
+                                   np.broadcast_to(np.asarray(one_time, dtype=np.float64), shape),
+                                   discount, tokens_total, fallback))
     return results
 
 
@@ -255,20 +325,31 @@ def _scalar_rows(index: int, runs: int, horizon: int,
     return monthly, one_time
 
 
-def break_even_batch(option: BatchOption, versus: BatchOption) -> tuple[NDArray[np.int64], Array]:
+def within_reference(versus: BatchOption) -> Array:
+    """The most a cumulative cost may be and still count as at or below `versus`'s: C_A + 1e-9·max(1, |C_A|)."""
+    limit = np.abs(versus.cumulative)
+    np.maximum(limit, 1.0, out=limit)
+    limit *= MONEY_TOLERANCE
+    limit += versus.cumulative
+    return limit
+
+
+def break_even_batch(option: BatchOption, versus: BatchOption,
+                     limit: Array | None = None) -> tuple[NDArray[np.int64], Array]:
     """Break-even month (0: never) and fractional months (NaN: never) of every run (DESIGN §4).
 
     As `tco.breakeven.break_even_month` / `break_even_months`: the first month from which the
     option's cumulative cost stays within 1e-9·max(1, |C_A|) of the reference's or below it.
+    `limit` is `within_reference(versus)`, when several options are measured against it.
     """
     s, a = option.cumulative, versus.cumulative
-    within = s <= a + MONEY_TOLERANCE * np.maximum(1.0, np.abs(a))
+    within = s <= (within_reference(versus) if limit is None else limit)
     horizon = s.shape[1]
-    beaten = ~within
-    # index of the last month that is not within (−1 when none); break-even is the month after it
-    last_bad = np.where(beaten.any(axis=1), horizon - 1 - np.argmax(beaten[:, ::-1], axis=1), -1)
-    month = np.where(within[:, -1], last_bad + 2, 0).astype(np.int64)
     rows = np.arange(s.shape[0])
+    backwards = within[:, ::-1]
+    first_bad_back = np.argmin(backwards, axis=1)  # the last month that is not within, counted from the end
+    all_within = backwards[rows, first_bad_back]
+    month = np.where(all_within, 1, np.where(within[:, -1], horizon - first_bad_back + 1, 0)).astype(np.int64)
     at = np.clip(month - 1, 0, horizon - 1)
     s_cum, a_cum = s[rows, at], a[rows, at]
     s_tot, a_tot = option.monthly[rows, at], versus.monthly[rows, at]

@@ -15,9 +15,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-from collections.abc import Callable
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields, is_dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +42,9 @@ _DERIVED: frozenset[Leaf] = frozenset({("workload", "input_tokens_month1"), ("wo
                                         ("workload", "monthly_growth")})
 _WORKLOAD_FIELDS = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request",
                     "input_tokens_per_month", "output_tokens_per_month", "annual_growth", "monthly_growth")
-ROWS_PER_CHUNK_MONTHS = 600_000  # runs × months per chunk: ~5 MB per array, so memory stays flat
+ROWS_PER_CHUNK_MONTHS = 60_000
+THREADS = 2
+T = TypeVar("T")  # runs × months per chunk: ~5 MB per array, so memory stays flat
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,20 @@ def with_leaf(value: Any, leaf: Leaf, new: Any) -> Any:
         assert isinstance(head, int)
         return (*value[:head], with_leaf(value[head], rest, new), *value[head + 1:])
     return replace(value, **{str(head): with_leaf(getattr(value, str(head)), rest, new)})
+
+
+def with_leaves(value: Any, new: dict[Leaf, Any]) -> Any:
+    """A copy of resolved inputs `value` with every leaf in `new` replaced, one copy per object changed."""
+    if not new:
+        return value
+    if () in new:
+        return new[()]
+    by_head: dict[str | int, dict[Leaf, Any]] = {}
+    for leaf, item in new.items():
+        by_head.setdefault(leaf[0], {})[leaf[1:]] = item
+    if isinstance(value, tuple):
+        return tuple(with_leaves(item, by_head.get(index, {})) for index, item in enumerate(value))
+    return replace(value, **{str(head): with_leaves(getattr(value, str(head)), rest) for head, rest in by_head.items()})
 
 
 def set_at(data: dict[str, Any], path: Path, value: Any) -> None:
@@ -192,18 +211,17 @@ class BatchPlan:
 
     def inputs_with(self, values: dict[Path, Any]) -> ScenarioInputs:
         """The central inputs with each varied field set to `values[path]` (numbers, or arrays of shape (runs, 1))."""
-        inputs: Any = self.central.inputs
+        new: dict[Leaf, Any] = {}
         workload_values: dict[str, Any] = {}
         for field in self.fields:
             value = values[field.path]
             for leaf in field.leaves:
-                inputs = with_leaf(inputs, leaf, value)
+                new[leaf] = value
             if field.path[0] == "workload" and field.path[-1] in _WORKLOAD_FIELDS:
                 workload_values[str(field.path[-1])] = value
         if any(field.workload is not None for field in self.fields):
-            for leaf, value in self._workload_leaves(workload_values).items():
-                inputs = with_leaf(inputs, leaf, value)
-        result: ScenarioInputs = inputs
+            new.update(self._workload_leaves(workload_values))
+        result: ScenarioInputs = with_leaves(self.central.inputs, new)
         return result
 
     def run_inputs(self, values: dict[Path, Array], run: int) -> ScenarioInputs:
@@ -213,31 +231,59 @@ class BatchPlan:
             return self.resolve(picked).inputs
         return self.inputs_with(picked)
 
-    def evaluate(self, values: dict[Path, Array], progress: Callable[[int], None] | None = None) -> list[BatchOption]:
-        """Every option for every run; `values[path]` holds each field's value per run, shape (runs,)."""
+    def chunks(self, values: dict[Path, Array], reduce: Callable[[list[BatchOption]], T],
+               progress: Callable[[int], None] | None = None) -> Iterator[tuple[slice, T]]:
+        """`reduce(options)` of the runs of each chunk in turn, in order, so memory stays flat however many runs.
+
+        `values[path]` holds each field's value per run, shape (runs,). Chunks are projected on two
+        threads (numpy releases the GIL inside its loops); each chunk's numbers do not depend on that.
+        """
         runs = len(next(iter(values.values()))) if values else 1
         horizon = self.central.inputs.horizon_months
         size = max(1, ROWS_PER_CHUNK_MONTHS // horizon)
-        parts: list[list[BatchOption]] = []
-        for start in range(0, runs, size):
-            stop = min(runs, start + size)
-            chunk = {path: array[start:stop] for path, array in values.items()}
-            count = stop - start
-            if self.generic:
-                scenario = self.central.inputs
-            else:
-                scenario = self.inputs_with({path: array[:, None] for path, array in chunk.items()})
-            try:
-                parts.append(project_batch(scenario, count, functools.partial(self.run_inputs, chunk),
-                                           scalar_only=self.generic))
-            except OverflowError:
-                raise _too_large(self.central.source) from None
-            if progress is not None:
-                progress(count)
-        options = [_join([part[i] for part in parts]) for i in range(len(parts[0]))]
-        if not all(np.isfinite(o.cumulative).all() for o in options):
+        bounds = [(start, min(runs, start + size)) for start in range(0, runs, size)]
+        workers = 1 if self.generic or len(bounds) == 1 else min(THREADS, os.cpu_count() or 1)
+        if workers == 1:
+            for start, stop in bounds:
+                yield slice(start, stop), reduce(self._project_chunk(values, start, stop))
+                if progress is not None:
+                    progress(stop - start)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            pending: deque[tuple[slice, Future[T]]] = deque()
+            def finish() -> tuple[slice, T]:
+                where, future = pending.popleft()
+                done = future.result()
+                if progress is not None:
+                    progress(where.stop - where.start)
+                return where, done
+            for start, stop in bounds:
+                pending.append((slice(start, stop), pool.submit(
+                    lambda a, b: reduce(self._project_chunk(values, a, b)), start, stop)))
+                if len(pending) > workers:
+                    yield finish()
+            while pending:
+                yield finish()
+
+    def _project_chunk(self, values: dict[Path, Array], start: int, stop: int) -> list[BatchOption]:
+        chunk = {path: array[start:stop] for path, array in values.items()}
+        if self.generic:
+            scenario = self.central.inputs
+        else:
+            scenario = self.inputs_with({path: array[:, None] for path, array in chunk.items()})
+        try:
+            options = project_batch(scenario, stop - start, functools.partial(self.run_inputs, chunk),
+                                    scalar_only=self.generic)
+        except OverflowError:
+            raise _too_large(self.central.source) from None
+        if not all(np.isfinite(o.total).all() for o in options):  # an inf or NaN month carries to the total
             raise _too_large(self.central.source)
         return options
+
+    def evaluate(self, values: dict[Path, Array]) -> list[BatchOption]:
+        """Every option for every run, month by month (for a modest number of runs: a sweep's points)."""
+        parts = [options for _, options in self.chunks(values, lambda options: options)]
+        return [_join([part[i] for part in parts]) for i in range(len(parts[0]))]
 
 
 def _too_large(source: str) -> TcoError:
@@ -256,8 +302,7 @@ def _join(parts: list[BatchOption]) -> BatchOption:
     def stack(name: str) -> Array:
         return np.concatenate([getattr(p, name) for p in parts], axis=0)
     return BatchOption(first.name, first.kind, stack("monthly"), stack("cumulative"), stack("one_time"),
-                       stack("total"), stack("npv"), stack("cost_per_million_tokens"),
-                       any(p.scalar_fallback for p in parts))
+                       first.discount, stack("tokens"), any(p.scalar_fallback for p in parts))
 
 
 def _whole_field(model: schema.Scenario, path: Path) -> bool:

@@ -19,7 +19,7 @@ from tco.breakeven import MONEY_TOLERANCE
 from tco.errors import TcoError
 from tco.ranges import Distribution, ranged_fields
 from tco.results import Assumption
-from tco.vectorised import BatchOption, break_even_batch
+from tco.vectorised import BatchOption, break_even_batch, within_reference
 from tco.yamlsource import Path
 
 DEFAULT_RUNS = 10_000
@@ -53,6 +53,15 @@ class PairOutcome:
 
 
 @dataclass
+class OptionTotals:
+    """One option's total cost in every run."""
+
+    name: str
+    kind: str
+    total: NDArray[np.float64]
+
+
+@dataclass
 class RangedInput:
     """A field sampled in the simulation."""
 
@@ -74,7 +83,7 @@ class Simulation:
     baseline: str
     inputs: list[RangedInput]
     results: list[PairOutcome]
-    options: list[BatchOption]
+    options: list[OptionTotals]
     scalar_fallback: list[str] = field(default_factory=list)  # options projected run by run
     warnings: list[str] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
@@ -118,19 +127,34 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
     ranged = [(path, value.distribution) for path, value in ranged_fields(opened.model)]
     plan = opened.plan([(path, list(d.ends)) for path, d in ranged])
     values = sample_ranges(ranged, runs, seed)
-    options = plan.evaluate(values, progress)
-    by_name = {o.name: o for o in options}
-    versus = by_name[baseline]
+    names = [o.name for o in inputs.options]
+    kinds = [o.kind for o in inputs.options]
+    totals = np.empty((len(names), runs))
+    compared = [i for i, kind in enumerate(kinds) if kind != "api"]
+    months = np.empty((len(names), runs), dtype=np.int64)
+    fallback: set[str] = set()
+    def reduce(options: list[BatchOption]) -> tuple[list[NDArray[np.float64]], dict[int, NDArray[np.int64]]]:
+        """Per chunk, only what the report needs: totals and break-even months (the months are dropped)."""
+        versus = options[names.index(baseline)]
+        for option in options:
+            if option.scalar_fallback:
+                fallback.add(option.name)
+        limit = within_reference(versus)
+        return [o.total for o in options], {i: break_even_batch(options[i], versus, limit)[0] for i in compared}
+
+    for where, (chunk_totals, chunk_months) in plan.chunks(values, reduce, progress):
+        for i, total in enumerate(chunk_totals):
+            totals[i, where] = total
+        for i, month in chunk_months.items():
+            months[i, where] = month
+    base_total = totals[names.index(baseline)]
     results = []
-    for option in options:
-        if option.kind == "api":
-            continue
-        month, _ = break_even_batch(option, versus)
-        savings = versus.total - option.total
-        cheaper = savings > MONEY_TOLERANCE * np.maximum(1.0, np.abs(versus.total))
-        results.append(PairOutcome(option.name, baseline, float(cheaper.mean()), percentiles(option.total),
-                                   percentiles(savings), month_percentiles(month), float((month == 0).mean()),
-                                   month, savings))
+    for i in compared:
+        savings = base_total - totals[i]
+        cheaper = savings > MONEY_TOLERANCE * np.maximum(1.0, np.abs(base_total))
+        results.append(PairOutcome(names[i], baseline, float(cheaper.mean()), percentiles(totals[i]),
+                                   percentiles(savings), month_percentiles(months[i]), float((months[i] == 0).mean()),
+                                   months[i], savings))
     warnings = list(opened.loaded.warnings)
     if not ranged:
         warnings.append("no field is a range, so every run is the same; give a field a range such as "
@@ -143,7 +167,8 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
         scenario=inputs.name, source=opened.loaded.source, currency=inputs.currency,
         horizon_months=inputs.horizon_months, runs=runs, seed=seed, baseline=baseline,
         inputs=[RangedInput(labels[path], d, values[path]) for path, d in ranged],
-        results=results, options=options,
-        scalar_fallback=[o.name for o in options if o.scalar_fallback and not plan.generic],
+        results=results, options=[OptionTotals(name, kind, totals[i]) for i, (name, kind) in enumerate(zip(names, kinds,
+                                                                                                      strict=True))],
+        scalar_fallback=[] if plan.generic else [name for name in names if name in fallback],
         warnings=warnings, assumptions=opened.loaded.assumptions,
     )
