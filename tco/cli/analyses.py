@@ -107,3 +107,67 @@ def simulate(
     if samples is not None:
         write_output(render_samples_csv(result), samples)
     write_output(text, output)
+
+
+@app.command()
+@reports_errors
+def sensitivity(
+    scenario: ScenarioArg,
+    every_input: Annotated[bool, typer.Option("--all", help="Also move every other numeric input by ±20% "
+                                              "(whole numbers and zeros excepted).")] = False,
+    format: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Tornado table: which input moves the savings and the break-even month most, each alone."""
+    from tco.analyses.sensitivity import sensitivity as run_sensitivity
+    from tco.render.sensitivity import render_sensitivity_csv, render_sensitivity_json, render_sensitivity_table
+
+    result = run_sensitivity(_open(scenario, set_, pricing, basis), every_input=every_input)
+    _warn(result.source, result.warnings)
+    if format is AnalysisFormat.json:
+        text = render_sensitivity_json(result)
+    elif format is AnalysisFormat.csv:
+        text = render_sensitivity_csv(result)
+    else:
+        text = render_sensitivity_table(result, colour=use_colour(output))
+    write_output(text, output)
+
+
+@app.command()
+@reports_errors
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[list[str], typer.Option("--vary", help="A field and the span to sweep it over, with the "
+                                            "dotted path of --set, e.g. workload.requests_per_day=100K..10M. "
+                                            "Once or twice (a grid).", metavar="PATH=FROM..TO",
+                                            show_default=False)],
+    steps: Annotated[int, typer.Option("--steps", help="Values per --vary, ends included.", min=2,
+                                       max=1000)] = 11,
+    log: Annotated[bool, typer.Option("--log", help="Space the values evenly on a log scale (FROM and TO above "
+                                      "0).")] = False,
+    format: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Each option's total, the cheapest option and the break-even month across one or two fields."""
+    from tco.analyses.sweep import sweep as run_sweep
+    from tco.render.sweep import render_sweep_csv, render_sweep_json, render_sweep_table
+
+    if len(vary) > 2:
+        raise typer.BadParameter("give --vary once or twice", param_hint="--vary")
+    result = run_sweep(_open(scenario, set_, pricing, basis), vary, steps=steps, log=log)
+    _warn(result.source, result.warnings)
+    if format is AnalysisFormat.json:
+        text = render_sweep_json(result)
+    elif format is AnalysisFormat.csv:
+        text = render_sweep_csv(result)
+    else:
+        text = render_sweep_table(result)
+    write_output(text, output)
