@@ -59,6 +59,12 @@ class Distribution:
         """The range as written in YAML flow style."""
         raise NotImplementedError
 
+    @property
+    def zero_width(self) -> bool:
+        """Whether every draw is the central value."""
+        low, high = self.ends
+        return low == high
+
     def sample(self, rng: np.random.Generator, runs: int) -> NDArray[np.float64]:
         """`runs` independent draws, as float64."""
         raise NotImplementedError

@@ -232,13 +232,13 @@ class BatchPlan:
         return self.inputs_with(picked)
 
     def chunks(self, values: dict[Path, Array], reduce: Callable[[list[BatchOption]], T],
-               progress: Callable[[int], None] | None = None) -> Iterator[tuple[slice, T]]:
+               progress: Callable[[int], None] | None = None, runs: int = 1) -> Iterator[tuple[slice, T]]:
         """`reduce(options)` of the runs of each chunk in turn, in order, so memory stays flat however many runs.
 
         `values[path]` holds each field's value per run, shape (runs,). Chunks are projected on two
         threads (numpy releases the GIL inside its loops); each chunk's numbers do not depend on that.
         """
-        runs = len(next(iter(values.values()))) if values else 1
+        runs = len(next(iter(values.values()))) if values else runs  # no field varies: `runs` equal runs
         horizon = self.central.inputs.horizon_months
         size = max(1, ROWS_PER_CHUNK_MONTHS // horizon)
         bounds = [(start, min(runs, start + size)) for start in range(0, runs, size)]

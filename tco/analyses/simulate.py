@@ -19,6 +19,7 @@ from tco.breakeven import MONEY_TOLERANCE
 from tco.errors import TcoError
 from tco.ranges import Distribution, ranged_fields
 from tco.results import Assumption
+from tco.scenario import field_label
 from tco.vectorised import BatchOption, break_even_batch, within_reference
 from tco.yamlsource import Path
 
@@ -125,8 +126,11 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
         raise TcoError.single(opened.loaded.source, "simulate measures options against an api baseline, and "
                               "the scenario has no api option")
     ranged = [(path, value.distribution) for path, value in ranged_fields(opened.model)]
-    plan = opened.plan([(path, list(d.ends)) for path, d in ranged])
-    values = sample_ranges(ranged, runs, seed)
+    # A range of zero width is its central value in every run: left as a plain number, the runs are
+    # computed exactly as `compare` computes the scenario.
+    varied = [(path, d) for path, d in ranged if not d.zero_width]
+    plan = opened.plan([(path, list(d.ends)) for path, d in varied])
+    values = sample_ranges(varied, runs, seed)
     names = [o.name for o in inputs.options]
     kinds = [o.kind for o in inputs.options]
     totals = np.empty((len(names), runs))
@@ -142,7 +146,7 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
         limit = within_reference(versus)
         return [o.total for o in options], {i: break_even_batch(options[i], versus, limit)[0] for i in compared}
 
-    for where, (chunk_totals, chunk_months) in plan.chunks(values, reduce, progress):
+    for where, (chunk_totals, chunk_months) in plan.chunks(values, reduce, progress, runs):
         for i, total in enumerate(chunk_totals):
             totals[i, where] = total
         for i, month in chunk_months.items():
@@ -162,11 +166,12 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
     if plan.generic:
         warnings.append("some ranged field changes which defaults apply, so every run was resolved in full "
                         "(slower, same results)")
-    labels = {f.path: f.label for f in plan.fields}
+    labels = {path: field_label(opened.model, path) for path, _ in ranged}
     return Simulation(
         scenario=inputs.name, source=opened.loaded.source, currency=inputs.currency,
         horizon_months=inputs.horizon_months, runs=runs, seed=seed, baseline=baseline,
-        inputs=[RangedInput(labels[path], d, values[path]) for path, d in ranged],
+        inputs=[RangedInput(labels[path], d, values[path] if path in values else np.full(runs, d.central))
+                for path, d in ranged],
         results=results, options=[OptionTotals(name, kind, totals[i]) for i, (name, kind) in enumerate(zip(names, kinds,
                                                                                                       strict=True))],
         scalar_fallback=[] if plan.generic else [name for name in names if name in fallback],
