@@ -139,3 +139,16 @@ def test_no_range_warns_and_every_run_is_the_same() -> None:
     result = simulate(open_scenario(str(SUPPORT)), runs=100)
     assert any("no field is a range" in w for w in result.warnings)
     assert all(r.probability_cheaper in (0.0, 1.0) for r in result.results)
+
+
+def test_compare_never_imports_numpy() -> None:
+    """numpy is for the analyses only: `tco compare` (even of a scenario with ranges) must not load it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from typer.testing import CliRunner; from tco.cli import app; "
+            f"r = CliRunner().invoke(app, ['compare', {str(SUPPORT)!r}, '--set', "
+            "'options.GPT-4.1.discount={low: 0, high: 20%}']); "
+            "assert r.exit_code == 0, r.output; print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
