@@ -46,8 +46,16 @@ class BatchOption:
     cumulative: Array
     one_time: Array  # the one-time part of each month (setup, capex, fine-tuning)
     discount: Any  # (1 + r)^((m − 1)/12) per month, for the NPV
-    tokens: Array  # tokens over the horizon, per run
+    horizon_tokens: Any  # `_TokensTotal`, or the tokens over the horizon per run
     scalar_fallback: bool = False  # projected run by run with the scalar engine
+
+    @property
+    def tokens(self) -> Array:
+        """Tokens over the horizon, per run (summed month by month, as the scalar engine does)."""
+        if isinstance(self.horizon_tokens, _TokensTotal):
+            self.horizon_tokens = self.horizon_tokens.value()
+        result: Array = self.horizon_tokens
+        return result
 
     @property
     def total(self) -> Array:
@@ -65,6 +73,20 @@ class BatchOption:
         with np.errstate(divide="ignore", invalid="ignore"):
             result: Array = np.where(self.tokens != 0, self.total / (self.tokens / TOKENS_PER_PRICE_UNIT), np.nan)
         return result
+
+
+class _TokensTotal:
+    """Σ(in + out) over the horizon, per run, computed only if asked for (simulate does not need it)."""
+
+    def __init__(self, months: Any, shape: tuple[int, int]) -> None:
+        self.months, self.shape = months, shape
+        self._value: Array | None = None
+
+    def value(self) -> Array:
+        if self._value is None:
+            tokens = np.broadcast_to(self.months.tokens_in + self.months.tokens_out, self.shape)
+            self._value = np.cumsum(tokens, axis=1)[:, -1]
+        return self._value
 
 
 def tolerant_ceil(x: Any) -> Any:
@@ -139,6 +161,19 @@ class _Months:
         growth = _power(1 + workload.monthly_growth, horizon, False)
         self.tokens_in = workload.input_tokens_month1 * growth
         self.tokens_out = workload.output_tokens_month1 * growth
+        self.cached_share = workload.cached_input_share
+        self._priced: tuple[Any, Any, Any] | None = None
+
+    def priced_quantities(self) -> tuple[Any, Any, Any]:
+        """Millions of uncached input, cached input (None when no share is cached) and output tokens,
+        as the API line items count them; computed once and shared by every API and fallback."""
+        if self._priced is None:
+            cached = self.cached_share
+            per = TOKENS_PER_PRICE_UNIT
+            uncached = _then(self.tokens_in * (1 - cached), np.divide, per)
+            cached_quantity = None if _is_zero(cached) else _then(self.tokens_in * cached, np.divide, per)
+            self._priced = (uncached, cached_quantity, self.tokens_out / per)
+        return self._priced
 
     def drift(self, change_per_year: Any) -> Any:
         return _power(1 + change_per_year, self.horizon, True)
@@ -155,16 +190,11 @@ def _api_tokens(option: ApiInputs, workload: WorkloadInputs, months: _Months, to
     """Add the token cost of DESIGN §4 with cache, batch, discount and drift: (input + cached) + output."""
     factor = (1 - option.batch_share * option.batch_discount) * (1 - option.discount) * \
         months.drift(option.price_change_per_year)
-    cached = workload.cached_input_share
-    per = TOKENS_PER_PRICE_UNIT
-    cost = _then(_then(months.tokens_in * (1 - cached), np.divide, per), np.multiply,
-                 option.price_per_million_input_tokens * factor)
-    if not _is_zero(cached):
-        cached_cost = _then(_then(months.tokens_in * cached, np.divide, per), np.multiply,
-                            option.price_per_million_cached_input_tokens * factor)
-        cost = _then(cost, np.add, cached_cost)
-    output = _then(months.tokens_out / per, np.multiply, option.price_per_million_output_tokens * factor)
-    total.add(_then(cost, np.add, output))
+    uncached, cached, output = months.priced_quantities()
+    cost = uncached * (option.price_per_million_input_tokens * factor)
+    if cached is not None:
+        cost = _then(cost, np.add, cached * (option.price_per_million_cached_input_tokens * factor))
+    total.add(_then(cost, np.add, output * (option.price_per_million_output_tokens * factor)))
 
 
 def _shared(shared: SharedCosts, months: _Months, total: _Sum, one_time: _Sum) -> None:
@@ -290,8 +320,7 @@ def project_batch(
     horizon = scenario.horizon_months
     shape = (runs, horizon)
     months = _Months(scenario.workload, horizon)
-    tokens = np.broadcast_to(months.tokens_in + months.tokens_out, shape)
-    tokens_total = np.cumsum(tokens, axis=1)[:, -1]
+    tokens = _TokensTotal(months, shape)
     discount = _power(1 + scenario.discount_rate, horizon, True)
     results: list[BatchOption] = []
     for index, option in enumerate(scenario.options):
@@ -308,7 +337,7 @@ def project_batch(
             fallback = True
         results.append(BatchOption(option.name, option.kind, monthly, np.cumsum(monthly, axis=1),
                                    np.broadcast_to(np.asarray(one_time, dtype=np.float64), shape),
-                                   discount, tokens_total, fallback))
+                                   discount, tokens, fallback))
     return results
 
 
