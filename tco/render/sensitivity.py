@@ -79,12 +79,17 @@ def render_sensitivity_table(result: Sensitivity, *, colour: bool = False) -> st
                  money_short(r.savings_swing, c),
                  f"{_month(r.break_even_at_low)} .. {_month(r.break_even_at_high)}",
                  bar(r.savings_at_low, r.savings_at_high, t.savings, scale, colour=colour)]
-                for r in t.rows]
+                for r in t.rows if r.savings_swing or r.month_swing(result.horizon_months)]
+        still = len(t.rows) - len(rows)
         title = (f"{t.option} against {t.versus}: savings {money_short(t.savings, c)}, break-even month "
                  f"{_month(t.break_even_month)} at the central values (largest swing {money_short(swing, c)})")
         header = ["Input", "Moved by", "Low .. high", "Savings at low .. high", "Swing", "Break-even month",
                   "Savings (bar: centre = central value)"]
-        text += plain_table(header, rows, title_text=title, right_from=7) + "\n"
+        text += plain_table(header, rows, title_text=title, right_from=7)
+        if still:
+            text += (f"({still} input{'s' if still != 1 else ''} that move neither the savings nor the break-even "
+                     "month left out; --format csv lists every input)\n")
+        text += "\n"
     text += ("Each input moves alone from its low to its high value, every other input at its central value. "
              "Savings = baseline total minus the option's total over the horizon.\n")
     return text

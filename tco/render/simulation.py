@@ -56,23 +56,22 @@ def render_simulation_csv(sim: Simulation) -> str:
 
 
 def render_samples_csv(sim: Simulation) -> str:
-    """Every run: its sampled inputs, each option's total, and each option's savings and break-even month."""
+    """Every run: its sampled inputs, each option's total, and each option's savings and break-even month.
+
+    Full precision (shortest round-trip text); whole-number inputs as integers; an empty
+    break-even month means the run never breaks even.
+    """
     header = ["run", *(i.label for i in sim.inputs), *(f"total:{o.name}" for o in sim.options)]
+    columns: list[list[str]] = [[str(run) for run in range(1, sim.runs + 1)]]
+    for i in sim.inputs:
+        values = i.values.tolist()
+        columns.append([str(int(v)) for v in values] if i.distribution.whole else [repr(v) for v in values])
+    columns += [[repr(v) for v in o.total.tolist()] for o in sim.options]
     for r in sim.results:
         header += [f"savings:{r.option}", f"break_even_month:{r.option}"]
-    columns: list[Any] = [i.values for i in sim.inputs] + [o.total for o in sim.options]
-    for r in sim.results:
-        columns += [r.savings_by_run, r.months]
-    lines = [",".join(_csv_text(h) for h in header)]
-    for run in range(sim.runs):
-        cells = [str(run + 1)]
-        for column in columns:
-            value = column[run]
-            if column.dtype.kind == "i":
-                cells.append(str(int(value)) if value else "")
-            else:
-                cells.append(repr(float(value)))
-        lines.append(",".join(cells))
+        columns.append([repr(v) for v in r.savings_by_run.tolist()])
+        columns.append([str(m) if m else "" for m in r.months.tolist()])
+    lines = [",".join(_csv_text(h) for h in header), *(",".join(row) for row in zip(*columns, strict=True))]
     return "\n".join(lines) + "\n"
 
 
