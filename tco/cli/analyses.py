@@ -73,7 +73,7 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[int], None] | None]:
 def simulate(
     scenario: ScenarioArg,
     runs: Annotated[int, typer.Option("--runs", "-n", help="Number of runs (scenarios sampled).", min=1,
-                                      max=10_000_000)] = 10_000,
+                                      max=1_000_000)] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same numbers.",
                                       min=0)] = 0,
     samples: Annotated[Path | None, typer.Option("--samples", help="Also write every run's sampled inputs and "
