@@ -152,3 +152,19 @@ def test_compare_never_imports_numpy() -> None:
             "assert r.exit_code == 0, r.output; print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_chunks_and_threads_do_not_change_the_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs are projected in chunks on two threads; the figures do not depend on the chunk size."""
+    import tco.analyses.batch as batch
+
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM.replace("output: 8}", "output: {low: 6, high: 10}}")
+                    .replace("output_tokens_per_month: 0", "output_tokens_per_month: {median: 1e8, p90: 3e8}"))
+    whole = simulate(open_scenario(str(path)), runs=3000, seed=2)
+    monkeypatch.setattr(batch, "ROWS_PER_CHUNK_MONTHS", 12 * 7)  # 7 runs a chunk
+    done: list[int] = []
+    chunked = simulate(open_scenario(str(path)), runs=3000, seed=2, progress=done.append)
+    assert sum(done) == 3000 and len(done) == 429
+    assert (whole.results[0].savings_by_run == chunked.results[0].savings_by_run).all()
+    assert (whole.results[0].months == chunked.results[0].months).all()
