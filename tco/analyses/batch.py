@@ -73,17 +73,6 @@ def leaves_of(value: Any, prefix: Leaf = ()) -> dict[Leaf, Any]:
     return {prefix: value}
 
 
-def with_leaf(value: Any, leaf: Leaf, new: Any) -> Any:
-    """A copy of resolved inputs `value` with the number at `leaf` replaced by `new`."""
-    if not leaf:
-        return new
-    head, rest = leaf[0], leaf[1:]
-    if isinstance(value, tuple):
-        assert isinstance(head, int)
-        return (*value[:head], with_leaf(value[head], rest, new), *value[head + 1:])
-    return replace(value, **{str(head): with_leaf(getattr(value, str(head)), rest, new)})
-
-
 def with_leaves(value: Any, new: dict[Leaf, Any]) -> Any:
     """A copy of resolved inputs `value` with every leaf in `new` replaced, one copy per object changed."""
     if not new:
