@@ -163,6 +163,7 @@ class _Months:
         self.tokens_out = workload.output_tokens_month1 * growth
         self.cached_share = workload.cached_input_share
         self._priced: tuple[Any, Any, Any] | None = None
+        self._drifts: dict[int, tuple[Any, Any]] = {}
 
     def priced_quantities(self) -> tuple[Any, Any, Any]:
         """Millions of uncached input, cached input (None when no share is cached) and output tokens,
@@ -176,7 +177,14 @@ class _Months:
         return self._priced
 
     def drift(self, change_per_year: Any) -> Any:
-        return _power(1 + change_per_year, self.horizon, True)
+        """(1 + k)^((m − 1)/12) per month; an API's drift is computed once for it and its fallback copies."""
+        if not isinstance(change_per_year, np.ndarray):
+            return _power(1 + change_per_year, self.horizon, True)
+        known = self._drifts.get(id(change_per_year))
+        if known is None or known[0] is not change_per_year:
+            known = (change_per_year, _power(1 + change_per_year, self.horizon, True))
+            self._drifts[id(change_per_year)] = known
+        return known[1]
 
 
 def _then(fresh: Any, ufunc: Any, other: Any) -> Any:
