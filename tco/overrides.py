@@ -20,7 +20,7 @@ def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]
         if "=" not in argument:
             raise TcoError.single(label, "expected PATH=VALUE, e.g. workload.requests_per_day=1M")
         text_path, _, text_value = argument.partition("=")
-        path = _override_path(data, text_path.strip(), label)
+        path = override_path(data, text_path.strip(), label)
         try:
             value = read_yaml(text_value, label).data if text_value.strip() else None
         except TcoError:
@@ -43,7 +43,8 @@ def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]
     return overridden
 
 
-def _override_path(data: dict[str, Any], text: str, label: str) -> Path:
+def override_path(data: dict[str, Any], text: str, label: str) -> Path:
+    """The path in `data` that a `--set` path names (`options.NAME.field`, `options[2].field`, `a.b`)."""
     if not text:
         raise TcoError.single(label, "the path before '=' is empty")
     if text.startswith("options[") or text.startswith("options."):

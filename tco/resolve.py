@@ -41,6 +41,16 @@ _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "
              "hosting_per_gpu_month", "maintenance_per_year")
 
 
+def month1_tokens(requests_per_day: Any, tokens_per_request: Any) -> Any:
+    """Month-1 tokens of form A (DESIGN §4): requests/day × 365/12 × tokens/request (numbers or arrays)."""
+    return requests_per_day * DAYS_PER_MONTH * tokens_per_request
+
+
+def monthly_from_annual(annual_growth: Any) -> Any:
+    """Monthly growth g of an annual growth G (DESIGN §4): (1 + G)^(1/12) − 1 (numbers or arrays)."""
+    return (1 + annual_growth) ** (1 / 12) - 1
+
+
 class Resolver:
     """Applies defaults and table values to a validated scenario, recording each as an assumption."""
 
@@ -167,13 +177,13 @@ class Resolver:
     def workload(self, w: schema.Workload) -> WorkloadInputs:
         if w.requests_per_day is not None:
             assert w.input_tokens_per_request is not None and w.output_tokens_per_request is not None
-            tokens_in = w.requests_per_day * DAYS_PER_MONTH * w.input_tokens_per_request
-            tokens_out = w.requests_per_day * DAYS_PER_MONTH * w.output_tokens_per_request
+            tokens_in = month1_tokens(w.requests_per_day, w.input_tokens_per_request)
+            tokens_out = month1_tokens(w.requests_per_day, w.output_tokens_per_request)
         else:
             assert w.input_tokens_per_month is not None and w.output_tokens_per_month is not None
             tokens_in, tokens_out = w.input_tokens_per_month, w.output_tokens_per_month
         if w.annual_growth is not None:
-            growth = (1 + w.annual_growth) ** (1 / 12) - 1
+            growth = monthly_from_annual(w.annual_growth)
         else:
             growth = self.default("workload.monthly_growth", w.monthly_growth, 0.0)
         cached = self.default("workload.cached_input_share", w.cached_input_share, 0.0)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
 from tco.catalog import today as current_date
 from tco.errors import TcoError
 from tco.inputs import ScenarioInputs
 from tco.overrides import apply_overrides
+from tco.ranges import describe_central, ranged_fields
 from tco.resolve import Resolver
 from tco.results import Assumption
+from tco.schema import Scenario
 from tco.validation import Problems, validate
-from tco.yamlsource import YamlDocument, read_yaml_file
+from tco.yamlsource import Path, YamlDocument, read_yaml_file
 
 
 @dataclass
@@ -30,6 +33,7 @@ class LoadedScenario:
     inputs: ScenarioInputs
     assumptions: list[Assumption] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    scenario: Scenario | None = None  # the validated file; its ranged fields carry their distributions
 
 
 def load_scenario(
@@ -61,20 +65,46 @@ def resolve_document(
     max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS,
 ) -> LoadedScenario:
     """Check and resolve an already-read scenario document (see `load_scenario`)."""
-    _require_mapping(doc)
+    require_mapping(doc)
     overridden = apply_overrides(doc.data, overrides, doc.source)
+    return resolve_data(doc, doc.data, overridden, catalog=catalog or Catalog(), basis=basis, today=today,
+                        max_price_age_days=max_price_age_days)
+
+
+def resolve_data(
+    doc: YamlDocument,
+    data: dict[str, Any],
+    overridden: dict[Path, str],
+    *,
+    catalog: Catalog,
+    basis: str | None = None,
+    today: dt.date | None = None,
+    max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS,
+) -> LoadedScenario:
+    """Validate and resolve `data` (the document's data, or a changed copy of it); problems are
+    located in `doc`, or attributed to the `--set` in `overridden` that introduced them."""
     problems = Problems(doc, overridden)
-    scenario = validate(doc.data, problems)
+    scenario = validate(data, problems)
     problems.raise_if_any()
     assert scenario is not None  # validate returns None only after recording problems
-    resolver = Resolver(scenario, catalog or Catalog(), problems, today or current_date(),
+    resolver = Resolver(scenario, catalog, problems, today or current_date(),
                         max_price_age_days=max_price_age_days)
     inputs = resolver.resolve(basis)
     problems.raise_if_any()
-    return LoadedScenario(doc.source, inputs, resolver.assumptions, resolver.warnings)
+    ranged = [Assumption(field_label(scenario, path), value.distribution.central, describe_central(value.distribution))
+              for path, value in ranged_fields(scenario)]
+    return LoadedScenario(doc.source, inputs, ranged + resolver.assumptions, resolver.warnings, scenario)
 
 
-def _require_mapping(doc: YamlDocument) -> None:
+def field_label(scenario: Scenario, path: Path) -> str:
+    """A field's label as assumptions name it: ("options", 1, "discount") -> "options.NAME.discount"."""
+    parts = [str(part) for part in path]
+    if len(path) > 1 and path[0] == "options" and isinstance(path[1], int):
+        parts[1] = scenario.options[path[1]].name
+    return ".".join(parts)
+
+
+def require_mapping(doc: YamlDocument) -> None:
     data = doc.data
     if data is None:
         raise TcoError.single(doc.source, "the file is empty; a scenario needs name, workload and options "

@@ -25,6 +25,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from tco.quantities import parse_number
+from tco.ranges import parse_range
 
 _NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s*$"
 _PERCENT_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt%]?\s*$"
@@ -44,8 +45,19 @@ class Number:
     exclusive_minimum: float | None = None
     maximum: float | None = None
     what: str = "value"
+    ranged: bool = True  # may be a range (issue 5): {low, high}, {low, mode, high}, {median, p90}, {choices}
 
     def check(self, value: Any) -> float | int:
+        if isinstance(value, dict):
+            if not self.ranged:
+                raise ValueError("must be a single number, not a range")
+            return parse_range(value, self.check_number, whole=self.whole,
+                               lognormal_allowed=self.maximum is None and (self.minimum or 0) <= 0
+                               and (self.exclusive_minimum or 0) <= 0)
+        return self.check_number(value)
+
+    def check_number(self, value: Any) -> float | int:
+        """`value` as a number obeying this rule (a range's own values are checked with it too)."""
         number = parse_number(value, percent=self.percent)
         shown = _show(value)
         if self.minimum is not None and number < self.minimum:
@@ -75,7 +87,33 @@ class Number:
             if bound is not None:
                 number[key] = bound
         text = {"type": "string", "pattern": _PERCENT_TEXT if self.percent else _NUMBER_TEXT}
-        return {"anyOf": [number, text], "description": self.description}
+        if not self.ranged:
+            return {"anyOf": [number, text], "description": self.description}
+        one = {"anyOf": [number, text]}
+        ranges = _range_json_schemas(one, self.whole, lognormal=self.maximum is None
+                                     and (self.minimum or 0) <= 0 and (self.exclusive_minimum or 0) <= 0)
+        return {"anyOf": [number, text, *ranges],
+                "description": f"{self.description}; or a range (see README, Ranges)"}
+
+
+def _range_json_schemas(one: dict[str, Any], whole: bool, lognormal: bool) -> list[dict[str, Any]]:
+    """JSON Schemas of the range forms a field accepts (issue 5)."""
+    def form(title: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        return {"type": "object", "title": title, "properties": {k: one for k in keys}, "required": list(keys),
+                "additionalProperties": False}
+
+    weight = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": _PERCENT_TEXT}]}
+    choices = {"type": "object", "title": "choices (most likely one used by compare)",
+               "properties": {"choices": {"type": "array", "items": one, "minItems": 1},
+                              "weights": {"type": "array", "items": weight}},
+               "required": ["choices"], "additionalProperties": False}
+    forms = [form("uniform range (midpoint used by compare)", ("low", "high"))]
+    if not whole:
+        forms.append(form("triangular range (mode used by compare)", ("low", "mode", "high")))
+        if lognormal:
+            forms.append(form("lognormal range (median used by compare)", ("median", "p90")))
+    forms.append(choices)
+    return forms
 
 
 def _show(value: Any) -> str:
@@ -102,7 +140,8 @@ PowerUsage = Annotated[float, Number("power usage effectiveness, at least 1", mi
 HoursPerMonth = Annotated[float, Number("hours in a month, above 0 and at most 730", exclusive_minimum=0,
                                         maximum=730)]
 Months = Annotated[int, Number("a whole number of months, at least 1", whole=True, minimum=1)]
-Horizon = Annotated[int, Number("months projected, 1 to 240", whole=True, minimum=1, maximum=240)]
+# The horizon sets the shape of every result, so it cannot be a range.
+Horizon = Annotated[int, Number("months projected, 1 to 240", whole=True, minimum=1, maximum=240, ranged=False)]
 GpuCount = Annotated[int, Number("a whole number of GPUs, at least 1", whole=True, minimum=1)]
 ReplicaCount = Annotated[int, Number("a whole number of replicas, at least 0", whole=True, minimum=0, what="count")]
 

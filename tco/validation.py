@@ -15,6 +15,7 @@ from tco import schema
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.inputs import HOURS_PER_MONTH
 from tco.quantities import parse_number
+from tco.ranges import RangeError
 from tco.yamlsource import Path, YamlDocument, format_path
 
 _FORM_A = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request")
@@ -102,6 +103,9 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
         problems.add(path, "must be non-empty text" if kind == "string_too_short" else
                      f"expected text, got {_describe(given)}")
         return
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, RangeError):  # a problem inside a range: point at its key
+        path = (*path, *cause.key)
     message = str(error["msg"]).removeprefix("Value error, ")
     hour = re.match(r"hour (\d+) \(weight", message)
     if path == ("workload", "load_profile") and hour:  # point at the weight itself
@@ -219,8 +223,7 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         if acquisition == "buy" and scaling == "autoscale":
             problems.add((*where, "scaling"), "autoscale applies to rented GPUs only; owned GPUs are "
                          "paid for whether they run or not")
-        min_replicas = _number_or_none(option.get("min_replicas"))
-        if min_replicas == 0 and scaling != "autoscale":
+        if 0 in _possible_values(option.get("min_replicas")) and scaling != "autoscale":
             problems.add((*where, "min_replicas"), "0 replicas is only possible with scaling: autoscale "
                          "(scale to zero)")
         fallback = _as_name(option.get("fallback"))
@@ -230,7 +233,7 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
                              f"no option is named {fallback!r}{did_you_mean(fallback, kinds, most=1)}")
             elif kinds[fallback] != "api":
                 problems.add((*where, "fallback"), f"{fallback!r} is not an api option")
-        go_live = _number_or_none(option.get("go_live_month"))
+        go_live = max(_possible_values(option.get("go_live_month")), default=None)
         if go_live is not None and horizon is not None and go_live > horizon:
             problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
                          f"({horizon:g} months)")
@@ -357,6 +360,18 @@ def _as_name(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     return str(value)
+
+
+def _possible_values(value: Any) -> list[float]:
+    """The number, or a range's ends and choices (issue 5), for rules across fields; [] if unreadable."""
+    if isinstance(value, dict):
+        given = [value.get(k) for k in ("low", "high", "median", "p90")]
+        if isinstance(value.get("choices"), list):
+            given.extend(value["choices"])
+        found = [_number_or_none(v) for v in given]
+        return [v for v in found if v is not None]
+    number = _number_or_none(value)
+    return [] if number is None else [number]
 
 
 def _number_or_none(value: Any, *, percent: bool = False) -> float | None:

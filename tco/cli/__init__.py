@@ -11,6 +11,7 @@ Exit codes: 0 success, 1 bad input or data (one line per problem on stderr), 2 u
 from tco.cli import scenario  # noqa: F401, I001  compare, export, validate, init, schema
 from tco.cli import pricing  # noqa: F401  pricing list/show/init/set/remove/edit/import/sync
 from tco.cli import size  # noqa: F401  size
+from tco.cli import analyses  # noqa: F401  simulate, sensitivity, sweep
 from tco.cli import charts  # noqa: F401  chart, report
 from tco.cli import optimize  # noqa: F401  optimize
 from tco.cli.shared import app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tco.results import Comparison, MonthCost, OptionResult
+from tco.results import BreakEven, Comparison, MonthCost, OptionResult
 
 SCHEMA_VERSION = 1
 
@@ -44,6 +44,21 @@ def option_to_dict(option: OptionResult) -> dict[str, Any]:
     }
 
 
+def break_even_to_dict(p: BreakEven) -> dict[str, Any]:
+    """One break-even pair as DESIGN §6 gives it (also each point of `tco sweep`)."""
+    return {
+        "option": p.option,
+        "versus": p.versus,
+        "month": p.month,
+        "months": p.months,
+        "volume_tokens_per_month": p.volume_tokens_per_month,
+        "first_volume_tokens_per_month": p.first_volume_tokens_per_month,
+        "volume_requests_per_day": p.volume_requests_per_day,
+        "first_volume_requests_per_day": p.first_volume_requests_per_day,
+        "savings_at_horizon": p.savings_at_horizon,
+    }
+
+
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
     """The JSON object of one scenario, as DESIGN §6 gives it."""
     return {
@@ -54,20 +69,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "basis": comparison.basis,
         "baseline": comparison.baseline,
         "options": [option_to_dict(o) for o in comparison.options],
-        "break_even": [
-            {
-                "option": p.option,
-                "versus": p.versus,
-                "month": p.month,
-                "months": p.months,
-                "volume_tokens_per_month": p.volume_tokens_per_month,
-                "first_volume_tokens_per_month": p.first_volume_tokens_per_month,
-                "volume_requests_per_day": p.volume_requests_per_day,
-                "first_volume_requests_per_day": p.first_volume_requests_per_day,
-                "savings_at_horizon": p.savings_at_horizon,
-            }
-            for p in comparison.break_even
-        ],
+        "break_even": [break_even_to_dict(p) for p in comparison.break_even],
         "warnings": list(comparison.warnings),
         "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in comparison.assumptions],
     }

@@ -1,0 +1,341 @@
+"""Many variants of one scenario, evaluated at once (issue 5): which resolved input each varied field feeds.
+
+Validating and resolving a scenario runs pydantic and the pricing lookups: far too slow to do for
+each of 100,000 runs. A `BatchPlan` resolves the scenario once at its central values, then once
+more per varied field at two probe values, and compares the resolved inputs (`tco.inputs`) leaf
+by leaf. A leaf that takes the probe value each time is fed by the field one to one (a price,
+and the fallback API's copy of it, and the cached price that defaults to it); the workload's
+month-1 volumes and monthly growth are recomputed from the workload fields with the resolver's
+own formulas. Anything else (a field that switches a default on or off, or feeds a value through
+another rule) makes the plan resolve every run in full: correct, and slow.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tco import schema
+from tco.catalog import Catalog
+from tco.errors import TcoError
+from tco.inputs import ScenarioInputs
+from tco.resolve import month1_tokens, monthly_from_annual
+from tco.scenario import LoadedScenario, field_label, resolve_data
+from tco.vectorised import BatchOption, project_batch
+from tco.yamlsource import Path, YamlDocument
+
+Leaf = tuple[str | int, ...]  # attribute names and tuple indices from ScenarioInputs down to a number
+Array = NDArray[np.float64]
+
+# Resolved workload inputs derived from several fields (DESIGN §4, volumes).
+_DERIVED: frozenset[Leaf] = frozenset({("workload", "input_tokens_month1"), ("workload", "output_tokens_month1"),
+                                        ("workload", "monthly_growth")})
+_WORKLOAD_FIELDS = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request",
+                    "input_tokens_per_month", "output_tokens_per_month", "annual_growth", "monthly_growth")
+ROWS_PER_CHUNK_MONTHS = 60_000
+THREADS = 2
+T = TypeVar("T")  # runs × months per chunk: ~5 MB per array, so memory stays flat
+
+
+@dataclass(frozen=True)
+class VariedField:
+    """A scenario field that takes a different value in each run."""
+
+    path: Path  # in the scenario's data
+    label: str  # as assumptions name it: options.NAME.price.input
+    whole: bool
+    leaves: tuple[Leaf, ...]  # resolved inputs equal to the field's value
+    workload: str | None  # the workload field's name when it feeds the month-1 volumes or growth
+
+
+def leaves_of(value: Any, prefix: Leaf = ()) -> dict[Leaf, Any]:
+    """Every non-dataclass value inside resolved inputs, by its address."""
+    if is_dataclass(value) and not isinstance(value, type):
+        found: dict[Leaf, Any] = {}
+        for item in fields(value):
+            found.update(leaves_of(getattr(value, item.name), (*prefix, item.name)))
+        return found
+    if isinstance(value, tuple):
+        found = {}
+        for index, item in enumerate(value):
+            found.update(leaves_of(item, (*prefix, index)))
+        return found
+    return {prefix: value}
+
+
+def with_leaves(value: Any, new: dict[Leaf, Any]) -> Any:
+    """A copy of resolved inputs `value` with every leaf in `new` replaced, one copy per object changed."""
+    if not new:
+        return value
+    if () in new:
+        return new[()]
+    by_head: dict[str | int, dict[Leaf, Any]] = {}
+    for leaf, item in new.items():
+        by_head.setdefault(leaf[0], {})[leaf[1:]] = item
+    if isinstance(value, tuple):
+        return tuple(with_leaves(item, by_head.get(index, {})) for index, item in enumerate(value))
+    return replace(value, **{str(head): with_leaves(getattr(value, str(head)), rest) for head, rest in by_head.items()})
+
+
+def set_at(data: dict[str, Any], path: Path, value: Any) -> None:
+    """Put `value` at `path` in scenario data, creating mappings on the way."""
+    target: Any = data
+    for part in path[:-1]:
+        child = target[part] if isinstance(part, int) else target.get(part)
+        if child is None:
+            child = {}
+            target[part] = child
+        target = child
+    target[path[-1]] = value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class BatchPlan:
+    """How to evaluate a scenario for many values of some of its fields at once."""
+
+    def __init__(
+        self,
+        doc: YamlDocument,
+        data: dict[str, Any],
+        overridden: dict[Path, str],
+        varied: list[tuple[Path, list[float]]],
+        *,
+        catalog: Catalog,
+        basis: str | None = None,
+        today: dt.date | None = None,
+        labels: dict[Path, str] | None = None,
+    ) -> None:
+        """`varied`: each field's path and two or more probe values (values a run may take)."""
+        self.doc, self.data, self.overridden = doc, data, overridden
+        self.catalog, self.basis, self.today = catalog, basis, today or dt.date.today()
+        self.labels = labels or {}
+        self.central = self.resolve({})
+        assert self.central.scenario is not None
+        self.model: schema.Scenario = self.central.scenario
+        central_leaves = leaves_of(self.central.inputs)
+        self.generic = False  # some field feeds the inputs by a rule not mapped here: resolve every run
+        self.fields: list[VariedField] = []
+        for path, probes in varied:
+            self.fields.append(self._map_field(path, probes, central_leaves))
+
+    def resolve(self, values: dict[Path, Any]) -> LoadedScenario:
+        """Validate and resolve the scenario with `values` put at their paths."""
+        data = copy.deepcopy(self.data)
+        for path, value in values.items():
+            set_at(data, path, value)
+        overridden = dict(self.overridden)
+        for path in values:
+            if path in self.labels:
+                overridden[path] = self.labels[path]
+        return resolve_data(self.doc, data, overridden, catalog=self.catalog, basis=self.basis, today=self.today)
+
+    def _map_field(self, path: Path, probes: list[float], central: dict[Leaf, Any]) -> VariedField:
+        changed: set[Leaf] = set()
+        identity: set[Leaf] = set()
+        not_identity: set[Leaf] = set()
+        whole = False
+        for probe in probes:
+            loaded = self.resolve({path: probe})
+            probed = leaves_of(loaded.inputs)
+            if probed.keys() != central.keys():
+                self.generic = True
+                continue
+            for leaf, value in probed.items():
+                before = central[leaf]
+                if value == before and type(value) is type(before):
+                    if _is_number(value):
+                        (identity if value == probe else not_identity).add(leaf)
+                    continue
+                changed.add(leaf)
+                if not (_is_number(value) and _is_number(before)):
+                    self.generic = True
+                elif value == probe:
+                    identity.add(leaf)
+                    whole = whole or isinstance(value, int)
+                else:
+                    not_identity.add(leaf)
+        feeds = tuple(sorted((leaf for leaf in changed if leaf in identity and leaf not in not_identity),
+                             key=str))
+        derived = {leaf for leaf in changed if leaf not in feeds}
+        workload: str | None = None
+        if derived:
+            if derived <= _DERIVED and len(path) == 2 and path[0] == "workload" and path[1] in _WORKLOAD_FIELDS:
+                workload = str(path[1])
+            else:
+                self.generic = True
+        # Leaves equal to the probe only by coincidence of an unchanged default are not fed by the field.
+        feeds = tuple(leaf for leaf in feeds if leaf not in _DERIVED or workload is None)
+        return VariedField(path, field_label(self.model, path), whole or _whole_field(self.model, path), feeds,
+                           workload)
+
+    # building inputs for runs
+    def _workload_leaves(self, values: dict[str, Any]) -> dict[Leaf, Any]:
+        """The month-1 volumes and growth for varied workload fields, by the resolver's formulas."""
+        w = self.model.workload
+        def get(name: str) -> Any:
+            return values[name] if name in values else getattr(w, name)
+        if w.requests_per_day is not None:
+            tokens_in = month1_tokens(get("requests_per_day"), get("input_tokens_per_request"))
+            tokens_out = month1_tokens(get("requests_per_day"), get("output_tokens_per_request"))
+        else:
+            tokens_in, tokens_out = get("input_tokens_per_month"), get("output_tokens_per_month")
+        found: dict[Leaf, Any] = {("workload", "input_tokens_month1"): tokens_in,
+                                  ("workload", "output_tokens_month1"): tokens_out}
+        if "annual_growth" in values:
+            found[("workload", "monthly_growth")] = monthly_from_annual(values["annual_growth"])
+        return found
+
+    def inputs_with(self, values: dict[Path, Any]) -> ScenarioInputs:
+        """The central inputs with each varied field set to `values[path]` (numbers, or arrays of shape (runs, 1))."""
+        new: dict[Leaf, Any] = {}
+        workload_values: dict[str, Any] = {}
+        for field in self.fields:
+            value = values[field.path]
+            for leaf in field.leaves:
+                new[leaf] = value
+            if field.path[0] == "workload" and field.path[-1] in _WORKLOAD_FIELDS:
+                workload_values[str(field.path[-1])] = value
+        if any(field.workload is not None for field in self.fields):
+            new.update(self._workload_leaves(workload_values))
+        result: ScenarioInputs = with_leaves(self.central.inputs, new)
+        return result
+
+    def run_inputs(self, values: dict[Path, Array], run: int) -> ScenarioInputs:
+        """Plain inputs of one run (`values` hold every run's value of each field)."""
+        picked = {f.path: _plain(values[f.path][run], f.whole) for f in self.fields}
+        if self.generic:
+            return self.resolve(picked).inputs
+        return self.inputs_with(picked)
+
+    def chunks(self, values: dict[Path, Array], reduce: Callable[[list[BatchOption]], T],
+               progress: Callable[[int], None] | None = None, runs: int = 1) -> Iterator[tuple[slice, T]]:
+        """`reduce(options)` of the runs of each chunk in turn, in order, so memory stays flat however many runs.
+
+        `values[path]` holds each field's value per run, shape (runs,). Chunks are projected on two
+        threads (numpy releases the GIL inside its loops); each chunk's numbers do not depend on that.
+        """
+        runs = len(next(iter(values.values()))) if values else runs  # no field varies: `runs` equal runs
+        horizon = self.central.inputs.horizon_months
+        size = max(1, ROWS_PER_CHUNK_MONTHS // horizon)
+        bounds = [(start, min(runs, start + size)) for start in range(0, runs, size)]
+        workers = 1 if self.generic or len(bounds) == 1 else min(THREADS, os.cpu_count() or 1)
+        if workers == 1:
+            for start, stop in bounds:
+                yield slice(start, stop), reduce(self._project_chunk(values, start, stop))
+                if progress is not None:
+                    progress(stop - start)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            pending: deque[tuple[slice, Future[T]]] = deque()
+            def finish() -> tuple[slice, T]:
+                where, future = pending.popleft()
+                done = future.result()
+                if progress is not None:
+                    progress(where.stop - where.start)
+                return where, done
+            for start, stop in bounds:
+                pending.append((slice(start, stop), pool.submit(
+                    lambda a, b: reduce(self._project_chunk(values, a, b)), start, stop)))
+                if len(pending) > workers:
+                    yield finish()
+            while pending:
+                yield finish()
+
+    def _project_chunk(self, values: dict[Path, Array], start: int, stop: int) -> list[BatchOption]:
+        chunk = {path: array[start:stop] for path, array in values.items()}
+        if self.generic:
+            scenario = self.central.inputs
+        else:
+            scenario = self.inputs_with({path: array[:, None] for path, array in chunk.items()})
+        try:
+            options = project_batch(scenario, stop - start, functools.partial(self.run_inputs, chunk),
+                                    scalar_only=self.generic)
+        except OverflowError:
+            raise _too_large(self.central.source) from None
+        if not all(np.isfinite(o.total).all() for o in options):  # an inf or NaN month carries to the total
+            raise _too_large(self.central.source)
+        return options
+
+    def evaluate(self, values: dict[Path, Array]) -> list[BatchOption]:
+        """Every option for every run, month by month (for a modest number of runs: a sweep's points)."""
+        parts = [options for _, options in self.chunks(values, lambda options: options)]
+        return [_join([part[i] for part in parts]) for i in range(len(parts[0]))]
+
+
+def _too_large(source: str) -> TcoError:
+    return TcoError.single(source, "the costs of some runs are too large to compute (beyond 1e308): check the "
+                           "ranges of the workload's volumes and growth, and the throughputs")
+
+
+def _plain(value: Any, whole: bool) -> float | int:
+    return int(value) if whole else float(value)
+
+
+def _join(parts: list[BatchOption]) -> BatchOption:
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    def stack(name: str) -> Array:
+        return np.concatenate([getattr(p, name) for p in parts], axis=0)
+    return BatchOption(first.name, first.kind, stack("monthly"), stack("cumulative"), stack("one_time"),
+                       first.discount, np.concatenate([p.tokens for p in parts]), any(p.scalar_fallback for p in parts))
+
+
+def _whole_field(model: schema.Scenario, path: Path) -> bool:
+    """Whether the field at `path` holds whole numbers (months, counts), from its validated value."""
+    node: Any = model
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            node = getattr(node, str(part), None)
+    return isinstance(node, int) and not isinstance(node, bool)
+
+
+@dataclass
+class OpenedScenario:
+    """A scenario file read, with `--set` applied and checked at its central values."""
+
+    doc: YamlDocument
+    overridden: dict[Path, str]
+    catalog: Catalog
+    basis: str | None
+    loaded: LoadedScenario
+
+    @property
+    def model(self) -> schema.Scenario:
+        assert self.loaded.scenario is not None
+        return self.loaded.scenario
+
+    def plan(self, varied: list[tuple[Path, list[float]]], labels: dict[Path, str] | None = None) -> BatchPlan:
+        """A batch plan over `varied` fields (path, probe values)."""
+        return BatchPlan(self.doc, self.doc.data, self.overridden, varied, catalog=self.catalog, basis=self.basis,
+                         labels=labels)
+
+
+def open_scenario(path: str, *, overrides: list[str] | tuple[str, ...] = (), catalog: Catalog | None = None,
+                  basis: str | None = None) -> OpenedScenario:
+    """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem)."""
+    from tco.overrides import apply_overrides
+    from tco.scenario import require_mapping
+    from tco.yamlsource import read_yaml_file
+
+    doc = read_yaml_file(path)
+    require_mapping(doc)
+    overridden = apply_overrides(doc.data, overrides, doc.source)
+    catalog = catalog or Catalog()
+    loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis)
+    return OpenedScenario(doc, overridden, catalog, basis, loaded)

@@ -1,0 +1,173 @@
+"""The analyses over many variants of a scenario (issue 5): simulate, sensitivity, sweep.
+
+numpy and the analyses are imported inside the commands, so `tco compare` never loads them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tco.cli.shared import (
+    BasisOpt,
+    DebugOpt,
+    OutputOpt,
+    PricingOpt,
+    SetOpt,
+    app,
+    reports_errors,
+    use_colour,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from tco.analyses.batch import OpenedScenario
+
+
+class AnalysisFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="SCENARIO")]
+FormatOpt = Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Output format.")]
+PROGRESS_AFTER_RUNS = 50_000  # a shorter run finishes before a bar is worth drawing
+
+
+def _open(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Any) -> OpenedScenario:
+    from tco.analyses.batch import open_scenario
+    from tco.catalog import Catalog, user_pricing_dir
+
+    return open_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
+                         basis=basis.value if basis else None)
+
+
+def _warn(source: str, warnings: list[str]) -> None:
+    for warning in warnings:
+        typer.echo(f"warning: {source}: {warning}", err=True)
+
+
+@contextmanager
+def _progress(total: int, show: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal, else nothing."""
+    if not show or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("simulating", total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+@app.command()
+@reports_errors
+def simulate(
+    scenario: ScenarioArg,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Number of runs (scenarios sampled).", min=1,
+                                      max=1_000_000)] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same numbers.",
+                                      min=0)] = 0,
+    samples: Annotated[Path | None, typer.Option("--samples", help="Also write every run's sampled inputs and "
+                                                 "results to FILE (CSV).", metavar="FILE", dir_okay=False)] = None,
+    format: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Monte Carlo over the ranges in a scenario: how likely each self-hosted option is to be cheaper."""
+    from tco.analyses.simulate import simulate as run_simulation
+    from tco.render.simulation import (
+        render_samples_csv,
+        render_simulation_csv,
+        render_simulation_json,
+        render_simulation_table,
+    )
+
+    opened = _open(scenario, set_, pricing, basis)
+    with _progress(runs, runs >= PROGRESS_AFTER_RUNS) as advance:
+        result = run_simulation(opened, runs=runs, seed=seed, progress=advance)
+    _warn(result.source, result.warnings)
+    if format is AnalysisFormat.json:
+        text = render_simulation_json(result)
+    elif format is AnalysisFormat.csv:
+        text = render_simulation_csv(result)
+    else:
+        text = render_simulation_table(result, colour=use_colour(output))
+    if samples is not None:
+        write_output(render_samples_csv(result), samples)
+    write_output(text, output)
+
+
+@app.command()
+@reports_errors
+def sensitivity(
+    scenario: ScenarioArg,
+    every_input: Annotated[bool, typer.Option("--all", help="Also move every other numeric input by ±20% "
+                                              "(whole numbers and zeros excepted).")] = False,
+    format: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Tornado table: which input moves the savings and the break-even month most, each alone."""
+    from tco.analyses.sensitivity import sensitivity as run_sensitivity
+    from tco.render.sensitivity import render_sensitivity_csv, render_sensitivity_json, render_sensitivity_table
+
+    result = run_sensitivity(_open(scenario, set_, pricing, basis), every_input=every_input)
+    _warn(result.source, result.warnings)
+    if format is AnalysisFormat.json:
+        text = render_sensitivity_json(result)
+    elif format is AnalysisFormat.csv:
+        text = render_sensitivity_csv(result)
+    else:
+        text = render_sensitivity_table(result, colour=use_colour(output))
+    write_output(text, output)
+
+
+@app.command()
+@reports_errors
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[list[str], typer.Option("--vary", help="A field and the span to sweep it over, with the "
+                                            "dotted path of --set, e.g. workload.requests_per_day=100K..10M. "
+                                            "Once or twice (a grid).", metavar="PATH=FROM..TO",
+                                            show_default=False)],
+    steps: Annotated[int, typer.Option("--steps", help="Values per --vary, ends included.", min=2,
+                                       max=1000)] = 11,
+    log: Annotated[bool, typer.Option("--log", help="Space the values evenly on a log scale (FROM and TO above "
+                                      "0).")] = False,
+    format: FormatOpt = AnalysisFormat.table,
+    output: OutputOpt = None,
+    basis: BasisOpt = None,
+    pricing: PricingOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Each option's total, the cheapest option and the break-even month across one or two fields."""
+    from tco.analyses.sweep import sweep as run_sweep
+    from tco.render.sweep import render_sweep_csv, render_sweep_json, render_sweep_table
+
+    if len(vary) > 2:
+        raise typer.BadParameter("give --vary once or twice", param_hint="--vary")
+    result = run_sweep(_open(scenario, set_, pricing, basis), vary, steps=steps, log=log)
+    _warn(result.source, result.warnings)
+    if format is AnalysisFormat.json:
+        text = render_sweep_json(result)
+    elif format is AnalysisFormat.csv:
+        text = render_sweep_csv(result)
+    else:
+        text = render_sweep_table(result)
+    write_output(text, output)

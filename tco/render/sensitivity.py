@@ -1,0 +1,95 @@
+"""`tco sensitivity` output: one function per format over one `Sensitivity`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tco.analyses.sensitivity import Sensitivity, Tornado
+from tco.render.csv import _write
+from tco.render.table import plain_table
+from tco.render.text import money_short
+
+BAR_HALF = 20  # characters each side of the central value
+
+
+def _row_dict(t: Tornado, horizon: int) -> list[dict[str, Any]]:
+    return [{"input": r.input, "rule": r.rule, "low": r.low, "high": r.high,
+             "savings_at_low": r.savings_at_low, "savings_at_high": r.savings_at_high,
+             "savings_swing": r.savings_swing, "break_even_month_at_low": r.break_even_at_low,
+             "break_even_month_at_high": r.break_even_at_high, "break_even_swing_months": r.month_swing(horizon)}
+            for r in t.rows]
+
+
+def render_sensitivity_json(result: Sensitivity) -> str:
+    """`{"baseline", "every_input", "tornados": [{"option", "versus", "savings", "break_even_month", "inputs"}]}`."""
+    data = {
+        "scenario": result.scenario,
+        "currency": result.currency,
+        "horizon_months": result.horizon_months,
+        "baseline": result.baseline,
+        "every_input": result.every_input,
+        "tornados": [{"option": t.option, "versus": t.versus, "savings": t.savings,
+                      "break_even_month": t.break_even_month, "inputs": _row_dict(t, result.horizon_months)}
+                     for t in result.tornados],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+SENSITIVITY_COLUMNS = ["option", "versus", "input", "rule", "low", "high", "savings_at_low", "savings_at_high",
+                       "savings_swing", "break_even_month_at_low", "break_even_month_at_high",
+                       "break_even_swing_months"]
+
+
+def render_sensitivity_csv(result: Sensitivity) -> str:
+    """One row per option and input, largest swing first."""
+    rows: list[list[object]] = []
+    for t in result.tornados:
+        for r in _row_dict(t, result.horizon_months):
+            rows.append([t.option, t.versus, *r.values()])
+    return _write(SENSITIVITY_COLUMNS, rows)
+
+
+def bar(low: float, high: float, centre: float, scale: float, *, colour: bool) -> str:
+    """A tornado bar: savings from `low` to `high` around the central savings, `scale` money per character."""
+    block = "█" if colour else "="
+    left = min(BAR_HALF, round(max(0.0, centre - min(low, high)) / scale)) if scale else 0
+    right = min(BAR_HALF, round(max(0.0, max(low, high) - centre) / scale)) if scale else 0
+    return " " * (BAR_HALF - left) + block * left + "|" + block * right + " " * (BAR_HALF - right)
+
+
+def _month(month: int | None) -> str:
+    return "never" if month is None else str(month)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:.3g}"
+
+
+def render_sensitivity_table(result: Sensitivity, *, colour: bool = False) -> str:
+    """A tornado per option: inputs by swing in savings (then in break-even month), with bars."""
+    c = result.currency
+    text = ""
+    for t in result.tornados:
+        swing = max((r.savings_swing for r in t.rows), default=0.0)
+        scale = max((max(abs(r.savings_at_low - t.savings), abs(r.savings_at_high - t.savings)) for r in t.rows),
+                    default=0.0) / BAR_HALF
+        rows = [[r.input, r.rule, f"{_number(r.low)} .. {_number(r.high)}",
+                 f"{money_short(r.savings_at_low, c)} .. {money_short(r.savings_at_high, c)}",
+                 money_short(r.savings_swing, c),
+                 f"{_month(r.break_even_at_low)} .. {_month(r.break_even_at_high)}",
+                 bar(r.savings_at_low, r.savings_at_high, t.savings, scale, colour=colour)]
+                for r in t.rows if r.savings_swing or r.month_swing(result.horizon_months)]
+        still = len(t.rows) - len(rows)
+        title = (f"{t.option} against {t.versus}: savings {money_short(t.savings, c)}, break-even month "
+                 f"{_month(t.break_even_month)} at the central values (largest swing {money_short(swing, c)})")
+        header = ["Input", "Moved by", "Low .. high", "Savings at low .. high", "Swing", "Break-even month",
+                  "Savings (bar: centre = central value)"]
+        text += plain_table(header, rows, title_text=title, right_from=7)
+        if still:
+            text += (f"({still} input{'s' if still != 1 else ''} that move neither the savings nor the break-even "
+                     "month left out; --format csv lists every input)\n")
+        text += "\n"
+    text += ("Each input moves alone from its low to its high value, every other input at its central value. "
+             "Savings = baseline total minus the option's total over the horizon.\n")
+    return text

@@ -1,0 +1,95 @@
+"""`tco sweep` output: one function per format over one `Sweep`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tco.analyses.sweep import Sweep, SweepPoint
+from tco.render.csv import _write
+from tco.render.json import break_even_to_dict
+from tco.render.table import plain_table
+from tco.render.text import money, money_precise
+
+
+def render_sweep_json(result: Sweep) -> str:
+    """`{"points": [{"values", "options", "cheapest", "break_even"}]}` as issue 5 gives it."""
+    data = {"points": [
+        {
+            "values": dict(p.values),
+            "options": [{"name": o.name, "total": o.total, "cost_per_million_tokens": o.cost_per_million_tokens}
+                        for o in p.options],
+            "cheapest": p.cheapest,
+            "break_even": [break_even_to_dict(b) for b in p.break_even],
+        }
+        for p in result.points
+    ]}
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render_sweep_csv(result: Sweep) -> str:
+    """One row per point: the values, each option's total and cost per 1M tokens, the cheapest, break-even."""
+    first = result.points[0]
+    header = [a.name for a in result.axes]
+    for o in first.options:
+        header += [f"total:{o.name}", f"cost_per_million_tokens:{o.name}"]
+    header.append("cheapest")
+    for b in first.break_even:
+        header += [f"break_even_month:{b.option} vs {b.versus}", f"break_even_months:{b.option} vs {b.versus}"]
+    rows: list[list[object]] = []
+    for p in result.points:
+        row: list[object] = [p.values[a.name] for a in result.axes]
+        for o in p.options:
+            row += [o.total, o.cost_per_million_tokens]
+        row.append(p.cheapest)
+        for b in p.break_even:
+            row += [b.month, b.months]
+        rows.append(row)
+    return _write(header, rows)
+
+
+def _value(value: float) -> str:
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
+
+
+def _baseline_pairs(point: SweepPoint, baseline: str | None) -> list[Any]:
+    return [b for b in point.break_even if b.versus == baseline]
+
+
+def render_sweep_table(result: Sweep) -> str:
+    """One axis: a row per point (totals, cheapest, break-even month); two axes: a grid of the cheapest option."""
+    c = result.currency
+    axes = " and ".join(f"{a.name} from {_value(a.values[0])} to {_value(a.values[-1])}" for a in result.axes)
+    text = f"{result.scenario}: {axes}, {result.horizon_months} months\n\n"
+    first = result.points[0]
+    if len(result.axes) == 1:
+        name = result.axes[0].name
+        header = [name, *(f"{o.name}" for o in first.options), "Cheapest",
+                  *(f"{b.option}: break-even" for b in _baseline_pairs(first, result.baseline))]
+        rows = []
+        for p in result.points:
+            rows.append([_value(p.values[name]), *(money(o.total, c) for o in p.options), p.cheapest,
+                         *("never" if b.month is None else f"month {b.month}"
+                           for b in _baseline_pairs(p, result.baseline))])
+        text += plain_table(header, rows, title_text="Total over the horizon", right_from=0) + "\n"
+        per_million = [[_value(p.values[name]),
+                        *("-" if o.cost_per_million_tokens is None else money_precise(o.cost_per_million_tokens, c)
+                          for o in p.options)] for p in result.points]
+        text += plain_table([name, *(o.name for o in first.options)], per_million,
+                            title_text="Cost per 1M tokens", right_from=0)
+        return text
+    row_axis, column_axis = result.axes
+    cells: dict[tuple[float, float], str] = {}
+    for p in result.points:
+        cells[(p.values[row_axis.name], p.values[column_axis.name])] = p.cheapest
+    header = [f"{row_axis.name} \\ {column_axis.name}", *(_value(v) for v in column_axis.values)]
+    rows = [[_value(r), *(cells[(_as_shown(r, result, 0), _as_shown(v, result, 1))] for v in column_axis.values)]
+            for r in row_axis.values]
+    text += plain_table(header, rows, title_text="Cheapest option", right_from=len(header))
+    return text
+
+
+def _as_shown(value: float, result: Sweep, axis: int) -> float:
+    """The key a point's value has in `SweepPoint.values` (whole-number fields are ints)."""
+    sample = result.points[0].values[result.axes[axis].name]
+    return int(value) if isinstance(sample, int) else value

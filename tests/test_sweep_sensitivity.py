@@ -1,0 +1,153 @@
+"""`tco sweep` agrees with `compare --set` point for point; `tco sensitivity` on a hand-worked case (issue 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tco.analyses.batch import open_scenario
+from tco.analyses.sensitivity import sensitivity
+from tco.analyses.sweep import sweep
+from tco.cli import app
+from tco.compare import compare_file
+from tco.errors import TcoError
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORT = ROOT / "scenarios" / "support-assistant.yaml"
+BATCH = ROOT / "scenarios" / "batch-documents.yaml"
+CLOSED_FORM = """\
+name: Closed form
+horizon_months: 12
+workload:
+  input_tokens_per_month: 1B
+  output_tokens_per_month: 0
+options:
+  - name: API
+    kind: api
+    price: {input: {low: 1, high: 3}, output: 8}
+  - name: GPU
+    kind: self_hosted
+    throughput: {input_tokens_per_second: 100000, output_tokens_per_second: 1000}
+    hourly_rate_per_gpu: 2
+    staff: {fte: 0, cost_per_fte_year: 0}
+"""
+
+
+def assert_point_matches_compare(path: Path, point, sets: list[str]) -> None:  # type: ignore[no-untyped-def]
+    comparison = compare_file(str(path), overrides=sets)
+    for option in point.options:
+        expected = comparison.option(option.name)
+        assert option.total == pytest.approx(expected.total, rel=1e-12, abs=1e-9), (sets, option.name)
+        assert option.cost_per_million_tokens == pytest.approx(expected.cost_per_million_tokens, rel=1e-12)
+    cheapest = min(comparison.options, key=lambda o: o.total).name
+    assert point.cheapest == cheapest
+    assert len(point.break_even) == len(comparison.break_even)
+    for got, expected in zip(point.break_even, comparison.break_even, strict=True):
+        assert (got.option, got.versus, got.month) == (expected.option, expected.versus, expected.month)
+        assert got.savings_at_horizon == pytest.approx(expected.savings_at_horizon, rel=1e-12, abs=1e-6)
+        for name in ("months", "volume_tokens_per_month", "first_volume_tokens_per_month",
+                     "volume_requests_per_day", "first_volume_requests_per_day"):
+            mine, theirs = getattr(got, name), getattr(expected, name)
+            assert (mine is None) == (theirs is None), name
+            assert theirs is None or mine == pytest.approx(theirs, rel=1e-12, abs=1e-9), name
+
+
+def test_one_axis_sweep_agrees_with_compare_set_point_for_point() -> None:
+    result = sweep(open_scenario(str(SUPPORT)), ["workload.requests_per_day=10K..2M"], steps=6)
+    assert [p.values["workload.requests_per_day"] for p in result.points][::5] == [10_000, 2_000_000]
+    for point in result.points:
+        value = point.values["workload.requests_per_day"]
+        assert_point_matches_compare(SUPPORT, point, [f"workload.requests_per_day={value!r}"])
+
+
+def test_two_axis_log_sweep_with_a_share_and_a_whole_number_agrees_with_compare() -> None:
+    """A percentage span (0%..40%), and go-live month 1..7, where a later go-live brings in the fallback API."""
+    option = "Llama 3.3 70B on owned H100"
+    vary = ["options.GPT-4.1 batch.discount=0%..40%", f"options.{option}.go_live_month=1..7"]
+    result = sweep(open_scenario(str(BATCH)), vary, steps=4)
+    assert len(result.points) == 16
+    assert {p.values[f"options.{option}.go_live_month"] for p in result.points} == {1, 3, 5, 7}
+    for point in result.points:
+        sets = [f"{name}={value!r}" for name, value in point.values.items()]
+        assert_point_matches_compare(BATCH, point, sets)
+    logged = sweep(open_scenario(str(SUPPORT)), ["workload.requests_per_day=10K..1M"], steps=3, log=True)
+    assert [p.values["workload.requests_per_day"] for p in logged.points] == pytest.approx([1e4, 1e5, 1e6])
+
+
+def test_sweep_json_shape_and_grid_table() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["sweep", str(SUPPORT), "--vary", "workload.requests_per_day=10K..2M", "--steps",
+                                 "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"points"}
+    point = data["points"][0]
+    assert set(point) == {"values", "options", "cheapest", "break_even"}
+    assert point["values"] == {"workload.requests_per_day": 10000.0}
+    assert set(point["options"][0]) == {"name", "total", "cost_per_million_tokens"}
+    assert set(point["break_even"][0]) >= {"option", "versus", "month", "months", "volume_tokens_per_month",
+                                           "first_volume_tokens_per_month", "savings_at_horizon"}
+    grid = runner.invoke(app, ["sweep", str(SUPPORT), "--vary", "workload.requests_per_day=10K..2M",
+                               "--vary", "options.GPT-4.1.discount=0..50%", "--steps", "3"])
+    assert grid.exit_code == 0, grid.output
+    assert "Cheapest option" in grid.stdout
+    assert "workload.requests_per_day \\ options.GPT-4.1.discount" in grid.stdout
+    csv = runner.invoke(app, ["sweep", str(SUPPORT), "--vary", "workload.requests_per_day=10K..2M", "--steps", "3",
+                              "--format", "csv"])
+    assert csv.stdout.splitlines()[0].startswith("workload.requests_per_day,total:GPT-4.1,")
+    assert len(csv.stdout.splitlines()) == 4
+
+
+@pytest.mark.parametrize(("vary", "message"), [
+    ("workload.requests_per_day", "--vary workload.requests_per_day: expected PATH=FROM..TO, e.g. "
+                                  "workload.requests_per_day=100K..10M"),
+    ("options.GPT-4.1.discount=0..150%", "--vary options.GPT-4.1.discount=0..150%: options[0].discount: "
+                                         "must be at most 100% (got 150%)"),
+    ("workload.requests_per_day=1%..5%", "--vary workload.requests_per_day=1%..5%: workload.requests_per_day: "
+                                         "'1%': a percentage is only allowed for shares and rates"),
+    ("options.Nope.discount=0..1", "--vary options.Nope.discount=0..1: no option matches"),
+])
+def test_sweep_errors_name_the_vary(vary: str, message: str) -> None:
+    with pytest.raises(TcoError) as caught:
+        sweep(open_scenario(str(SUPPORT)), [vary], steps=3)
+    assert str(caught.value.problems[0]).startswith(message)
+
+
+def test_tornado_on_the_closed_form(tmp_path: Path) -> None:
+    """API price p from 1 to 3, 1B input tokens a month for 12 months: the API costs 12,000·p and the
+    GPU 12 × 730 × 2 = 17,520, so savings run from 12,000 − 17,520 = −5,520 (never breaks even) to
+    36,000 − 17,520 = 18,480 (month 1), a swing of 24,000. With --all the GPU rate moves ±20%
+    (1.6..2.4): at p = 2, savings 24,000 − 14,016 = 9,984 and 24,000 − 21,024 = 2,976, swing 7,008."""
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM)
+    [tornado] = sensitivity(open_scenario(str(path))).tornados
+    [row] = tornado.rows
+    assert (row.input, row.low, row.high) == ("options.API.price.input", 1, 3)
+    assert (row.savings_at_low, row.savings_at_high) == pytest.approx((-5_520, 18_480))
+    assert (row.break_even_at_low, row.break_even_at_high) == (None, 1)
+    assert tornado.savings == pytest.approx(6_480)
+    [every] = sensitivity(open_scenario(str(path)), every_input=True).tornados
+    rate = next(r for r in every.rows if r.input == "options.GPU.hourly_rate_per_gpu")
+    assert (rate.low, rate.high) == pytest.approx((1.6, 2.4))
+    assert (rate.savings_at_low, rate.savings_at_high) == pytest.approx((9_984, 2_976))
+    assert every.rows[0].input == "options.API.price.input"  # the largest swing first
+    swings = [r.savings_swing for r in every.rows]
+    assert swings == sorted(swings, reverse=True)
+
+
+def test_sensitivity_outputs(tmp_path: Path) -> None:
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM)
+    runner = CliRunner()
+    table = runner.invoke(app, ["sensitivity", str(path), "--all"])
+    assert table.exit_code == 0, table.output
+    assert "GPU against API: savings $6.5K, break-even month 1" in table.stdout
+    assert "|" in table.stdout and "█" not in table.stdout
+    data = json.loads(runner.invoke(app, ["sensitivity", str(path), "--format", "json"]).stdout)
+    assert data["tornados"][0]["inputs"][0]["input"] == "options.API.price.input"
+    csv = runner.invoke(app, ["sensitivity", str(path), "--format", "csv"]).stdout.splitlines()
+    assert csv[0].startswith("option,versus,input,rule,low,high,savings_at_low")
+    assert csv[1].startswith("GPU,API,options.API.price.input,range,1.0,3.0,")
