@@ -71,7 +71,13 @@ class Distribution:
 
 
 def _g(value: float) -> str:
-    return f"{value:g}"
+    """A number as a scenario would write it: `200K`, `1M`, `5B`, `0.15` (read back by parse_number)."""
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            text = f"{value / limit:.6g}"
+            if "e" not in text:
+                return text + suffix
+    return f"{value:.6g}"
 
 
 @dataclass(frozen=True)
@@ -334,7 +340,7 @@ def _choices(given: dict[Any, Any], check: Callable[[Any], float | int], whole: 
 
 
 def describe_central(distribution: Distribution) -> str:
-    """An assumption's source for a range: "the median of the range {median: 5e+09, p90: 2e+10}"."""
+    """An assumption's source for a range: "the median of the range {median: 5B, p90: 20B}"."""
     return f"the {CENTRAL_NAMES[distribution.kind]} of the range {distribution.describe()}"
 
 

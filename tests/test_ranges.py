@@ -62,7 +62,7 @@ def test_each_form_uses_its_central_value_and_says_so(tmp_path: Path) -> None:
     assert inputs.options[0].price_per_million_input_tokens == 1.5  # type: ignore[union-attr]
     assert inputs.options[1].gpus_per_replica == 2  # type: ignore[union-attr]
     sources = {a.field: a.source for a in loaded.assumptions}
-    assert sources["workload.input_tokens_per_month"] == "the median of the range {median: 1e+09, p90: 4e+09}"
+    assert sources["workload.input_tokens_per_month"] == "the median of the range {median: 1B, p90: 4B}"
     assert sources["workload.cached_input_share"] == "the midpoint of the range {low: 0.1, high: 0.5}"
     assert sources["options.API.price.input"] == "the mode of the range {low: 1, mode: 1.5, high: 4}"
     assert sources["options.GPU.gpus_per_replica"] == ("the most likely choice of the range "
@@ -79,8 +79,8 @@ def test_compare_with_ranges_equals_compare_at_the_central_values(tmp_path: Path
     ({"price": "{low: 3, high: 2}"}, "10:26: options[0].price.input.low: low (3) is above high (2)"),
     ({"price": "{low: -1, high: 2}"}, "10:26: options[0].price.input.low: must not be negative (got -1): "
                                       "a price cannot be below 0"),
-    ({"tokens": "{median: 4B, p90: 1B}"}, "4:45: workload.input_tokens_per_month.p90: p90 (1e+09) is below the "
-                                          "median (4e+09)"),
+    ({"tokens": "{median: 4B, p90: 1B}"}, "4:45: workload.input_tokens_per_month.p90: p90 (1B) is below the "
+                                          "median (4B)"),
     ({"cached": "{low: 0.1, high: 1.5}"}, "6:40: workload.cached_input_share.high: must be at most 100% (got 1.5)"),
     ({"cached": "{median: 0.1, p90: 0.2}"}, "6:23: workload.cached_input_share: a lognormal range can take any "
                                             "value above 0, which this field does not allow; give {low, high} "

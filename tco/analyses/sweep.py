@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from tco.analyses.batch import OpenedScenario
-from tco.breakeven import break_even_volumes
+from tco.breakeven import break_even_volumes, searched_volumes
+from tco.compare import self_hosts
 from tco.errors import TcoError
 from tco.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
 from tco.overrides import override_path
@@ -122,7 +123,7 @@ def sweep(opened: OpenedScenario, vary: list[str], *, steps: int = DEFAULT_STEPS
     central = plan.central.inputs
     apis = [o for o in central.options if isinstance(o, ApiInputs)]
     apis.sort(key=lambda o: o.name != central.baseline)
-    hosted = [i for i, o in enumerate(central.options) if isinstance(o, SelfHostedInputs)]
+    hosted = [i for i, o in enumerate(central.options) if self_hosts(o)]  # as compare pairs them
     index = {o.name: i for i, o in enumerate(central.options)}
     months = {(i, api.name): break_even_batch(options[i], options[index[api.name]]) for api in apis for i in hosted}
     points = []
@@ -135,8 +136,11 @@ def sweep(opened: OpenedScenario, vary: list[str], *, steps: int = DEFAULT_STEPS
             for i in hosted:
                 month, fraction = months[(i, api.name)]
                 option_inputs, api_inputs = run.options[i], run.options[index[api.name]]
-                assert isinstance(option_inputs, SelfHostedInputs) and isinstance(api_inputs, ApiInputs)
-                volume, first = break_even_volumes(option_inputs, api_inputs, run.workload)
+                assert isinstance(api_inputs, ApiInputs)
+                if isinstance(option_inputs, SelfHostedInputs):
+                    volume, first = break_even_volumes(option_inputs, api_inputs, run.workload)
+                else:  # hybrid and routed options: searched, as compare does (issue 7)
+                    volume, first = searched_volumes(option_inputs, api_inputs, run)
                 pairs.append(BreakEven(
                     option=options[i].name, versus=api.name,
                     month=int(month[row]) or None, months=_finite(fraction[row]),

@@ -49,7 +49,8 @@ def render_sweep_csv(result: Sweep) -> str:
 
 
 def _value(value: float) -> str:
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
+    """An axis value as a reader writes it: `0.15`, `2.5`, `1,366,667` (no exponents in a table)."""
+    return f"{round(value):,}" if abs(value) >= 1000 else f"{value:,.6g}"
 
 
 def _baseline_pairs(point: SweepPoint, baseline: str | None) -> list[Any]:
