@@ -305,3 +305,27 @@ def test_sizing_equals_tco_size(made: tuple[Path, str, Any]) -> None:
         # the JSON carries the figure rounded, the page whole tokens/s: equal to within the rounding
         assert abs(float(row[8].replace(",", "")) - s["effective_output_tokens_per_second_per_gpu"]) <= 0.51
         assert row[9] == s["source"]
+
+
+def test_a_scenario_with_ranges_gets_the_simulation_and_the_tornado(tmp_path: Path) -> None:
+    """With ranges, the report holds `tco simulate`'s percentiles (same runs and seed) and the tornado
+    of `tco sensitivity`; without, neither section (test_every_section_and_nothing_external)."""
+    scenario = REPO / "scenarios" / "support-assistant.yaml"
+    ranges = ["--set", "workload.requests_per_day={low: 50K, high: 300K}",
+              "--set", "options.GPT-4.1.price_change_per_year={low: -40%, high: 0}"]
+    out = tmp_path / "r.html"
+    result = run("report", scenario, "-o", out, "--runs", "2000", "--seed", "3", *ranges)
+    assert result.exit_code == 0, result.stderr
+    page = parse(out.read_text(encoding="utf-8"))
+    ids = [a.get("id") for tag, a in page.tags if tag == "section"]
+    assert ids == [*SECTIONS[:6], "sizing", "simulation", "sensitivity", *SECTIONS[6:]]
+    simulated = json.loads(run("simulate", scenario, "--runs", "2000", "--seed", "3", "-f", "json", *ranges).stdout)
+    (pair,) = simulated["results"]
+    rows = {row[0]: row[1:] for row in page.tables["simulation-totals"][1:]}
+    total = pair["total"]
+    assert rows[pair["option"]] == [full(total[p], "$") for p in ("p10", "p50", "p90")]
+    months = {row[0]: row[1:] for row in page.tables["simulation-break-even"][1:]}
+    month = pair["break_even_month"]
+    assert months[pair["option"]] == ["never" if month[p] is None else str(month[p]) for p in ("p10", "p50", "p90")]
+    assert f"in {pair['probability_cheaper']:.1%} of runs" in page.texts["simulation"]
+    assert "workload.requests_per_day" in page.texts["sensitivity"]

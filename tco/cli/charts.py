@@ -26,7 +26,7 @@ from tco.cli.shared import (
 from tco.errors import TcoError
 
 if TYPE_CHECKING:
-    from tco.render.html import SizingSection
+    from tco.render.html import SensitivitySection, SimulationSection, SizingSection
     from tco.results import Comparison
     from tco.scenario import LoadedScenario
 
@@ -168,6 +168,9 @@ def report(
     pricing: PricingOpt = None,
     set_: SetOpt = None,
     max_price_age: MaxPriceAgeOpt = 180,
+    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs for the simulation section, made only "
+                                      "when the scenario has ranges.", min=1, max=1_000_000)] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation section.", min=0)] = 0,
     debug: DebugOpt = False,
 ) -> None:
     """Write one self-contained HTML page to share: answer, tables, charts, assumptions, scenario file."""
@@ -185,8 +188,31 @@ def report(
         scenario_text = scenario.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:  # it was readable a moment ago; say so plainly
         raise TcoError.single(str(scenario), f"cannot read the file again: {error}") from None
+    simulation, sensitivity = _uncertainty(scenario, set_, pricing, basis, loaded, runs, seed)
     write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
-                              sizing=_sizing(loaded, pricing, comparison.currency)), output)
+                              sizing=_sizing(loaded, pricing, comparison.currency), simulation=simulation,
+                              sensitivity=sensitivity), output)
+
+
+def _uncertainty(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Basis | None,
+                 loaded: LoadedScenario, runs: int, seed: int) -> tuple[SimulationSection | None,
+                                                                          SensitivitySection | None]:
+    """The simulation percentiles and the tornado (`tco simulate`, `tco sensitivity`), when the scenario
+    has ranges and a baseline to measure against; (None, None) otherwise."""
+    from tco.ranges import ranged_fields
+
+    if loaded.scenario is None or loaded.inputs.baseline is None or not any(ranged_fields(loaded.scenario)):
+        return None, None
+    from tco.analyses.batch import open_scenario
+    from tco.analyses.sensitivity import sensitivity as run_sensitivity
+    from tco.analyses.simulate import simulate as run_simulation
+    from tco.catalog import Catalog, user_pricing_dir
+    from tco.render.html import sensitivity_section, simulation_section
+
+    opened = open_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
+                           basis=basis.value if basis else None)
+    return (simulation_section(run_simulation(opened, runs=runs, seed=seed)),
+            sensitivity_section(run_sensitivity(opened)))
 
 
 def _sizing(loaded: LoadedScenario, pricing: Path | None, currency: str) -> SizingSection | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tco import __version__
 from tco.inputs import ScenarioInputs
@@ -24,6 +25,10 @@ from tco.render.series import cumulative_chart, monthly_chart, volume_chart
 from tco.render.text import headlines, money, money_precise, month_count, title
 from tco.results import Comparison
 from tco.sizing import SizeReport
+
+if TYPE_CHECKING:
+    from tco.analyses.sensitivity import Sensitivity
+    from tco.analyses.simulate import Simulation
 
 
 def escape(text: str) -> str:
@@ -103,6 +108,34 @@ def sizing_section(reports: Sequence[SizeReport], currency: str) -> SizingSectio
                         "output tokens. Memory is for the whole replica; effective output tok/s = "
                         "output / (input/X + output/Y) per request. Same figures as `tco size SCENARIO`.")
     return SizingSection(header, rows, notes)
+
+
+def simulation_section(result: Simulation) -> SimulationSection:
+    """`tco simulate`'s percentiles as report cells: each option's total, each pair's break-even month."""
+    from tco.analyses.simulate import PERCENTILES, percentiles
+
+    totals = {o.name: [v for v in (p.p10, p.p50, p.p90) if v is not None]
+              for o in result.options for p in [percentiles(o.total)]}
+    months = {r.option: [r.break_even_month.p10, r.break_even_month.p50, r.break_even_month.p90]
+              for r in result.results if r.versus == result.baseline}
+    notes = [f"{r.option} is cheaper than {r.versus} over {month_count(result.horizon_months)} in "
+             f"{r.probability_cheaper:.1%} of runs; it never breaks even in {r.never_share:.1%}."
+             for r in result.results if r.versus == result.baseline]
+    notes.append("Inputs sampled: " + "; ".join(f"{i.label} {i.distribution.describe()}" for i in result.inputs)
+                 + ". The same figures as `tco simulate` with the same runs and seed.")
+    return SimulationSection(result.runs, [f"P{q}" for q in PERCENTILES], totals, months, result.seed, notes)
+
+
+def sensitivity_section(result: Sensitivity) -> SensitivitySection | None:
+    """The tornado of the self-hosted option that saves most against the baseline (`tco sensitivity`)."""
+    tornados = [t for t in result.tornados if t.rows]
+    if not tornados:
+        return None
+    best = max(tornados, key=lambda t: t.savings)
+    bars = [TornadoBar(r.input, f"{r.low:,.6g}", f"{r.high:,.6g}", r.savings_at_low, r.savings_at_high)
+            for r in best.rows]
+    return SensitivitySection(f"Savings of {best.option} against {best.versus} over "
+                              f"{month_count(result.horizon_months)}", best.savings, bars)
 
 
 _STYLE = """
@@ -295,7 +328,7 @@ def _simulation(simulation: SimulationSection, currency: str) -> str:
             + _table(header, rows, section="simulation-totals"))
     if simulation.break_even_months:
         header = ["Self-hosted", *(f"Break-even {p}" for p in simulation.percentiles)]
-        rows = [[name, *("never" if v is None else f"{v:.1f}" for v in values)]
+        rows = [[name, *("never" if v is None else f"{v:g}" for v in values)]
                 for name, values in simulation.break_even_months.items()]
         body += _table(header, rows, section="simulation-break-even")
     body += "".join(f"<p class=\"meta\">{escape(n)}</p>\n" for n in simulation.notes)
