@@ -19,6 +19,7 @@ from tco.cli.shared import (
     DebugOpt,
     OutputOpt,
     PricingOpt,
+    ScenarioArg,
     SetOpt,
     app,
     reports_errors,
@@ -36,7 +37,6 @@ class AnalysisFormat(StrEnum):
     csv = "csv"
 
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="SCENARIO")]
 FormatOpt = Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Output format.")]
 PROGRESS_AFTER_RUNS = 50_000  # a shorter run finishes before a bar is worth drawing
 

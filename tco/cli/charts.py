@@ -16,6 +16,7 @@ from tco.cli.shared import (
     MaxPriceAgeOpt,
     OutputOpt,
     PricingOpt,
+    ScenarioArg,
     SetOpt,
     app,
     reports_errors,
@@ -49,7 +50,6 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="SCENARIO")]
 
 
 def _load(scenario: Path, overrides: list[str] | None, pricing: Path | None,

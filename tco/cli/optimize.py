@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, SetOpt, app, reports_errors, write_output
+from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, ScenarioArg, SetOpt, app, reports_errors, write_output
 
 if TYPE_CHECKING:
     from tco.optimize import FleetCost, Optimization
@@ -27,7 +26,7 @@ COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", 
 @app.command()
 @reports_errors
 def optimize(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    scenario: ScenarioArg,
     hybrid: Annotated[str, typer.Option("--hybrid", help="The self_hosted option whose fleet serves the base "
                                         "load.", metavar="NAME", show_default=False)],
     overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "

@@ -15,6 +15,7 @@ from tco.cli.shared import (
     MaxPriceAgeOpt,
     OutputOpt,
     PricingOpt,
+    ScenarioArg,
     ScenarioArgs,
     SetOpt,
     app,
@@ -93,7 +94,7 @@ def compare(
 @app.command()
 @reports_errors
 def export(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    scenario: ScenarioArg,
     output: OutputOpt = None,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.csv,
     basis: BasisOpt = None,

@@ -37,6 +37,7 @@ class ExportFormat(StrEnum):
 
 
 # Options shared by several commands: declared once, used everywhere.
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="SCENARIO")]
 ScenarioArgs = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).", show_default=False,
                                                     metavar="SCENARIO")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
