@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tco import schema
-from tco.catalog import Catalog
+from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
 from tco.errors import TcoError
 from tco.inputs import ScenarioInputs
 from tco.resolve import month1_tokens, monthly_from_annual
@@ -327,7 +327,7 @@ class OpenedScenario:
 
 
 def open_scenario(path: str, *, overrides: list[str] | tuple[str, ...] = (), catalog: Catalog | None = None,
-                  basis: str | None = None) -> OpenedScenario:
+                  basis: str | None = None, max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS) -> OpenedScenario:
     """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem)."""
     from tco.overrides import apply_overrides
     from tco.scenario import require_mapping
@@ -337,5 +337,6 @@ def open_scenario(path: str, *, overrides: list[str] | tuple[str, ...] = (), cat
     require_mapping(doc)
     overridden = apply_overrides(doc.data, overrides, doc.source)
     catalog = catalog or Catalog()
-    loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis)
+    loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis,
+                          max_price_age_days=max_price_age_days)
     return OpenedScenario(doc, overridden, catalog, basis, loaded)

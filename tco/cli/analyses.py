@@ -17,6 +17,7 @@ import typer
 from tco.cli.shared import (
     BasisOpt,
     DebugOpt,
+    MaxPriceAgeOpt,
     OutputOpt,
     PricingOpt,
     ScenarioArg,
@@ -41,12 +42,19 @@ FormatOpt = Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Outpu
 PROGRESS_AFTER_RUNS = 50_000  # a shorter run finishes before a bar is worth drawing
 
 
-def _open(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Any) -> OpenedScenario:
+def _open(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Any,
+          max_price_age: int) -> OpenedScenario:
     from tco.analyses.batch import open_scenario
     from tco.catalog import Catalog, user_pricing_dir
 
     return open_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
-                         basis=basis.value if basis else None)
+                         basis=basis.value if basis else None, max_price_age_days=max_price_age)
+
+
+def _rendered(format: AnalysisFormat, as_json: Callable[[], str], as_csv: Callable[[], str],
+              as_table: Callable[[], str]) -> str:
+    """The result in the chosen format (one renderer per format, as for compare)."""
+    return {AnalysisFormat.json: as_json, AnalysisFormat.csv: as_csv, AnalysisFormat.table: as_table}[format]()
 
 
 def _warn(source: str, warnings: list[str]) -> None:
@@ -83,6 +91,7 @@ def simulate(
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Monte Carlo over the ranges in a scenario: how likely each self-hosted option is to be cheaper."""
@@ -94,16 +103,12 @@ def simulate(
         render_simulation_table,
     )
 
-    opened = _open(scenario, set_, pricing, basis)
+    opened = _open(scenario, set_, pricing, basis, max_price_age)
     with _progress(runs, runs >= PROGRESS_AFTER_RUNS) as advance:
         result = run_simulation(opened, runs=runs, seed=seed, progress=advance)
     _warn(result.source, result.warnings)
-    if format is AnalysisFormat.json:
-        text = render_simulation_json(result)
-    elif format is AnalysisFormat.csv:
-        text = render_simulation_csv(result)
-    else:
-        text = render_simulation_table(result, colour=use_colour(output))
+    text = _rendered(format, lambda: render_simulation_json(result), lambda: render_simulation_csv(result),
+                     lambda: render_simulation_table(result, colour=use_colour(output)))
     if samples is not None:
         write_output(render_samples_csv(result), samples)
     write_output(text, output)
@@ -120,20 +125,17 @@ def sensitivity(
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Tornado table: which input moves the savings and the break-even month most, each alone."""
     from tco.analyses.sensitivity import sensitivity as run_sensitivity
     from tco.render.sensitivity import render_sensitivity_csv, render_sensitivity_json, render_sensitivity_table
 
-    result = run_sensitivity(_open(scenario, set_, pricing, basis), every_input=every_input)
+    result = run_sensitivity(_open(scenario, set_, pricing, basis, max_price_age), every_input=every_input)
     _warn(result.source, result.warnings)
-    if format is AnalysisFormat.json:
-        text = render_sensitivity_json(result)
-    elif format is AnalysisFormat.csv:
-        text = render_sensitivity_csv(result)
-    else:
-        text = render_sensitivity_table(result, colour=use_colour(output))
+    text = _rendered(format, lambda: render_sensitivity_json(result), lambda: render_sensitivity_csv(result),
+                     lambda: render_sensitivity_table(result, colour=use_colour(output)))
     write_output(text, output)
 
 
@@ -154,6 +156,7 @@ def sweep(
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Each option's total, the cheapest option and the break-even month across one or two fields."""
@@ -162,12 +165,8 @@ def sweep(
 
     if len(vary) > 2:
         raise typer.BadParameter("give --vary once or twice", param_hint="--vary")
-    result = run_sweep(_open(scenario, set_, pricing, basis), vary, steps=steps, log=log)
+    result = run_sweep(_open(scenario, set_, pricing, basis, max_price_age), vary, steps=steps, log=log)
     _warn(result.source, result.warnings)
-    if format is AnalysisFormat.json:
-        text = render_sweep_json(result)
-    elif format is AnalysisFormat.csv:
-        text = render_sweep_csv(result)
-    else:
-        text = render_sweep_table(result)
+    text = _rendered(format, lambda: render_sweep_json(result), lambda: render_sweep_csv(result),
+                     lambda: render_sweep_table(result))
     write_output(text, output)

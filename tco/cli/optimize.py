@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, ScenarioArg, SetOpt, app, reports_errors, write_output
+from tco.cli.shared import (
+    BasisOpt,
+    DebugOpt,
+    MaxPriceAgeOpt,
+    OutputOpt,
+    PricingOpt,
+    ScenarioArg,
+    SetOpt,
+    app,
+    reports_errors,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from tco.optimize import FleetCost, Optimization
@@ -33,8 +44,10 @@ def optimize(
                                           "fleet's capacity.", metavar="NAME", show_default=False)],
     format: Annotated[OptimizeFormat, typer.Option("--format", "-f", help="Output format.")] = OptimizeFormat.table,
     output: OutputOpt = None,
+    basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
+    max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
     """Find the cheapest fleet for a hybrid: total over the horizon at every fleet size from 0 to the
@@ -43,7 +56,8 @@ def optimize(
     from tco.optimize import optimize_hybrid
     from tco.scenario import load_scenario
 
-    loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)))
+    loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
+                           basis=basis.value if basis else None, max_price_age_days=max_price_age)
     result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
     for warning in loaded.warnings:
         typer.echo(f"warning: {loaded.source}: {warning}", err=True)
