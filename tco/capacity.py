@@ -184,6 +184,9 @@ class GpuSpec:
     fp8_tflops: float | None = None
     fp4_tflops: float | None = None
     interconnect_gb_s: float = 0.0
+    # How the vendor's "GB" counts: HBM parts are binary (an 80 GB H100 shows 81,559 MiB), GDDR cards
+    # decimal (a 48 GB L40S shows 46,068 MiB = 48.3e9 bytes); gpus.yaml `memory_unit`.
+    memory_unit: Literal["GiB", "GB"] = "GiB"
     # Shares of the (NVIDIA-calibrated) efficiencies this GPU's software stack sustains; 1 for the
     # GPUs the calibration data was measured on.
     achieved_compute_share: float = 1.0
@@ -204,6 +207,11 @@ class GpuSpec:
     def attention_tflops(self) -> float:
         """Dense bf16 TFLOPs sustained-share adjusted: attention runs in bf16 whatever the weights."""
         return self.bf16_tflops * self.achieved_compute_share
+
+    @property
+    def memory_bytes(self) -> float:
+        """Bytes of memory one GPU has: memory_gb in the unit its vendor's GB means."""
+        return self.memory_gb * (GIB if self.memory_unit == "GiB" else GB)
 
     @property
     def bandwidth_bytes_per_second(self) -> float:
@@ -291,11 +299,12 @@ def memory_fit(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralleli
     """The replica's memory breakdown and how many tokens of context its KV cache holds (may be < 0).
 
     GPU memory as vendors quote HBM parts is binary (an 80 GB H100 has 80 GiB; nvidia-smi shows
-    81,559 MiB), so memory_gb counts 2^30 bytes; the usable share covers the CUDA context and
-    fragmentation (and GDDR parts whose GB are decimal).
+    81,559 MiB), so their memory_gb counts 2^30 bytes; GDDR cards' GB are decimal (a 48 GB L40S shows
+    46,068 MiB), so theirs count 1e9 (`GpuSpec.memory_unit`). The usable share covers the CUDA context
+    and fragmentation.
     """
     lay = _layout(model, precision, n, parallelism)
-    available = n * gpu.memory_gb * GIB * calibration.usable_memory_share
+    available = n * gpu.memory_bytes * calibration.usable_memory_share
     reserve = n * calibration.reserve_gib_per_gpu * GIB
     weights = lay.weights_per_gpu * n
     kv = available - weights - reserve
@@ -355,6 +364,11 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
     if parallelism == "dep" and not model.is_moe:
         raise TcoError.single("capacity", f"parallelism dep (attention data parallel + expert parallel) needs a "
                               f"mixture-of-experts model; {model.key} is dense: use tp", field="parallelism")
+    if gpus_per_replica is not None and gpus_per_replica not in TP_SIZES:
+        raise TcoError.single("capacity", f"gpus_per_replica {gpus_per_replica} cannot be sized: the capacity model "
+                              "sizes replicas of 1, 2, 4 or 8 GPUs (one NVLink server; tensor parallelism splits "
+                              "8 KV heads evenly); give throughput yourself for other layouts",
+                              field="gpus_per_replica")
     if input_tokens < 0 or output_tokens <= 0:
         raise TcoError.single("capacity", "a request needs at least one output token and no negative input",
                               field="output_tokens")
@@ -494,6 +508,9 @@ def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
 def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
     """A `GpuSpec` from a gpus.yaml entry's fields; TcoError naming what is missing."""
     _missing("gpus", key, values, GPU_FIELDS)
+    if values.get("memory_unit") not in (None, "GB", "GiB"):
+        raise TcoError.single("pricing/gpus.yaml", f"{key} memory_unit {values.get('memory_unit')!r} is neither GB "
+                              "(decimal, GDDR cards) nor GiB (binary, HBM parts)", field=key)
 
     def optional(name: str) -> float | None:
         value = values.get(name)
@@ -502,5 +519,6 @@ def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
     return GpuSpec(key=key, memory_gb=float(values["memory_gb"]), bandwidth_tb_s=float(values["bandwidth_tb_s"]),
                    bf16_tflops=float(values["bf16_tflops"]), fp8_tflops=optional("fp8_tflops"),
                    fp4_tflops=optional("fp4_tflops"), interconnect_gb_s=optional("interconnect_gb_s") or 0.0,
+                   memory_unit="GB" if values.get("memory_unit") == "GB" else "GiB",
                    achieved_compute_share=optional("achieved_compute_share") or 1.0,
                    achieved_bandwidth_share=optional("achieved_bandwidth_share") or 1.0)

@@ -44,7 +44,8 @@ _COMMON = {"source": "text", "as_of": "date", "notes": "text", "sources": "citat
 TABLE_FIELDS: dict[str, dict[str, str]] = {
     "api": {"input": "number", "output": "number", "cached_input": "number", "batch_discount": "share",
             "training": "number", **_COMMON},
-    "gpus": {"name": "text", "memory_gb": "number", "bandwidth_tb_s": "number", "bf16_tflops": "number",
+    "gpus": {"name": "text", "memory_gb": "number", "memory_unit": "text", "bandwidth_tb_s": "number",
+             "bf16_tflops": "number",
              "fp8_tflops": "number?", "fp4_tflops": "number?", "interconnect_gb_s": "number", "watts": "number",
              "tdp_watts": "number", "achieved_compute_share": "share", "achieved_bandwidth_share": "share",
              "purchase_price": "number", "rent_per_hour": "rents", **_COMMON},

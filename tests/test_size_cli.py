@@ -25,10 +25,10 @@ llama-3.1-8b on l40s, fp8
   Replica                            1 GPU(s), tp
   Memory, whole replica
     weights                          8.0 GB
-    KV cache                         38.8 GB
+    KV cache                         35.4 GB
     runtime reserve                  2.1 GB
-    usable in total                  49.0 GB
-  Max concurrency                    275 requests
+    usable in total                  45.6 GB
+  Max concurrency                    251 requests
   Input tokens/s per GPU             18,400
   Output tokens/s per GPU            7,130
   Effective output tokens/s per GPU  2,382 (output / (input/X + output/Y) per request)
@@ -41,7 +41,9 @@ llama-3.1-8b on l40s, fp8
 def test_size_table_for_a_measured_case() -> None:
     """pricing/throughput.yaml llama-3.1-8b/l40s/fp8: X 18,400, Y 7,130; 350 / (1800/18400 + 350/7130)
     = 2,382.3 output tokens/s per GPU; (1800/18400 + 350/7130) s x $1.5484/h / 3600 / 2150 tokens x 1e6
-    = $0.0294 per 1M tokens. Memory: 48 GiB x 0.95 = 48.96 GB usable, 8.03 GB weights, 2 GiB reserve."""
+    = $0.0294 per 1M tokens. Memory: the L40S's 48 GB are decimal (GDDR6), 48e9 x 0.95 = 45.6 GB usable,
+    8.03 GB weights, 2 GiB reserve, 35.4 GB KV cache at 65,536 bytes per fp8 token -> 540,500 tokens / 2,150
+    = 251 requests."""
     result = run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8", "--input-tokens", 1800,
                  "--output-tokens", 350)
     assert (result.exit_code, result.stderr) == (0, "")

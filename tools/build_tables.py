@@ -155,6 +155,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "l40s": {
         "name": "NVIDIA L40S",
         "specs_row": "L40S",
+        "memory_unit": "GB",
+        "memory_unit_src": "nvidia-smi on an L40S reports 46,068 MiB total (= 48.3e9 bytes, 45.0 GiB): the 48 GB are "
+        "decimal (GDDR6) (NVIDIA L40S datasheet 48 GB GDDR6 with ECC, https://www.nvidia.com/en-us/data-center/l40s/)",
         "interconnect_gb_s": 32,
         "interconnect_src": "NVIDIA L40S datasheet: PCIe Gen4 x16, 64 GB/s both directions, no NVLink -> 32 "
         "GB/s each way (https://www.nvidia.com/en-us/data-center/l40s/)",
@@ -168,6 +171,9 @@ GPU_STATIC: dict[str, dict[str, Any]] = {
     "l4": {
         "name": "NVIDIA L4",
         "specs_row": "L4",
+        "memory_unit": "GB",
+        "memory_unit_src": "nvidia-smi on an L4 reports 23,034 MiB total (= 24.2e9 bytes, 22.5 GiB): the 24 GB are "
+        "decimal (GDDR6) (NVIDIA L4 datasheet 24 GB GDDR6, https://www.nvidia.com/en-us/data-center/l4/)",
         "interconnect_gb_s": 32,
         "interconnect_src": "NVIDIA L4 datasheet: PCIe Gen4 x16, 64 GB/s both directions, no NVLink -> 32 "
         "GB/s each way (https://www.nvidia.com/en-us/data-center/l4/)",
@@ -265,6 +271,10 @@ def build_gpus(specs_csv: Path, rent_csv: Path) -> tuple[dict[str, dict[str, Any
             if share in g:
                 row[share] = g[share]
                 sources[share] = g[share.replace("_share", "_src")]
+        # GDDR cards quote decimal GB (HBM parts binary): the capacity model's usable memory.
+        if "memory_unit" in g:
+            row["memory_unit"] = g["memory_unit"]
+            sources["memory_unit"] = g["memory_unit_src"]
         # GPU-to-GPU bandwidth, one direction: the capacity model's tensor-parallel exchange.
         row["interconnect_gb_s"] = g["interconnect_gb_s"]
         sources["interconnect_gb_s"] = g["interconnect_src"]

@@ -80,6 +80,8 @@ def size(
             usage("give --model and --gpu (or a SCENARIO)")
         if set_:
             usage("--set applies to a SCENARIO")
+        if gpus_per_replica is not None and gpus_per_replica not in (1, 2, 4, 8):
+            usage(f"--gpus-per-replica {gpus_per_replica}: the capacity model sizes replicas of 1, 2, 4 or 8 GPUs")
         assert model is not None and gpu is not None
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
                                     gpus_per_replica, parallelism.value if parallelism else None, cloud)]
