@@ -151,3 +151,36 @@ def test_sensitivity_outputs(tmp_path: Path) -> None:
     csv = runner.invoke(app, ["sensitivity", str(path), "--format", "csv"]).stdout.splitlines()
     assert csv[0].startswith("option,versus,input,rule,low,high,savings_at_low")
     assert csv[1].startswith("GPU,API,options.API.price.input,range,1.0,3.0,")
+
+
+HYBRID = ROOT / "scenarios" / "hybrid-overflow.yaml"
+
+
+@pytest.mark.parametrize(("vary", "message"), [
+    ("options.Easy to Llama, hard to GPT-4.1.routes.7.share=10%..90%", "options[3].routes has no item 7 (it has 2)"),
+    ("workload.load_profile.3=1..5", "workload.load_profile is not a mapping"),
+])
+def test_sweep_into_a_list_or_a_plain_value_is_a_clean_error(vary: str, message: str) -> None:
+    """A --vary path through a list position past its end, or into a plain value, is reported as
+    --set reports it (these crashed with an internal error)."""
+    result = CliRunner().invoke(app, ["sweep", str(HYBRID), "--vary", vary, "--steps", "2"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"--vary {vary}: {message}\n"
+
+
+def test_sweep_reaches_a_route_share() -> None:
+    """`routes.0.share` names the first route's share: with the shares no longer adding up to 1 the
+    sweep stops at the validation error, at the routes' line, like compare --set."""
+    result = CliRunner().invoke(app, ["sweep", str(HYBRID), "--vary",
+                                      "options.Easy to Llama, hard to GPT-4.1.routes.0.share=10%..90%"])
+    assert result.exit_code == 1
+    assert "options[3].routes: the route shares add up to 40%" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_sweeping_the_horizon_is_refused_cleanly() -> None:
+    """Every point of a sweep shares one month axis, so the horizon cannot be a sweep axis (as it cannot be
+    a range); this crashed with an internal error. Exit 1, the --vary argument named, nothing on stdout."""
+    result = CliRunner().invoke(app, ["sweep", str(SUPPORT), "--vary", "horizon_months=6..12", "--steps", "3"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("--vary horizon_months=6..12: the horizon cannot be swept")
