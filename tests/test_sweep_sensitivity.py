@@ -184,3 +184,27 @@ def test_sweeping_the_horizon_is_refused_cleanly() -> None:
     result = CliRunner().invoke(app, ["sweep", str(SUPPORT), "--vary", "horizon_months=6..12", "--steps", "3"])
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith("--vary horizon_months=6..12: the horizon cannot be swept")
+
+
+def test_sensitivity_all_leaves_route_shares_alone() -> None:
+    """The route shares of a routed option must add up to 1, and a peak_to_average the load profile gives
+    must match it, so neither can move ±20% alone: --all leaves them out (it stopped at 'the route shares
+    add up to 86%') and moves the rest."""
+    result = sensitivity(open_scenario(str(HYBRID)), every_input=True)
+    inputs = {row.input for tornado in result.tornados for row in tornado.rows}
+    assert "options.Llama 3.1 70B on rented H100.hourly_rate_per_gpu" in inputs
+    assert not any(".routes" in name or "peak_to_average" in name for name in inputs)
+    assert [t.option for t in result.tornados] == ["Llama 3.1 70B on rented H100", "Llama base + GPT-4.1 overflow",
+                                                   "Easy to Llama, hard to GPT-4.1"]
+
+
+def test_sensitivity_table_writes_the_ends_as_a_scenario_would(tmp_path: Path) -> None:
+    """The ends read like the scenario's numbers (800M .. 1.2B, 1,600 .. 2,400), never in exponent form
+    (the table showed 8e+08 .. 1.2e+09 and 8e+05)."""
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM.replace("hourly_rate_per_gpu: 2", "hourly_rate_per_gpu: 2\n    other_monthly: 2000"))
+    result = CliRunner().invoke(app, ["sensitivity", str(path), "--all"])
+    assert result.exit_code == 0, result.stderr
+    assert "| 800M .. 1.2B " in result.stdout
+    assert "| 1,600 .. 2,400 " in result.stdout
+    assert "e+" not in result.stdout
