@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tco.errors import TcoError
@@ -26,19 +27,21 @@ def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]
         except TcoError:
             value = text_value
         target: Any = data
-        for depth, part in enumerate(path[:-1]):
-            child = target[part] if isinstance(part, int) else target.get(part)
+        for depth, part in enumerate(path):
+            _check_step(target, path[:depth], part, label)
+            if isinstance(part, int) and isinstance(target, dict):  # a key of digits, e.g. an option named "2"
+                part = str(part)
+                path = (*path[:depth], part, *path[depth + 1:])
+            if depth == len(path) - 1:
+                break
+            child = target[part] if isinstance(part, int) else target.get(part)  # checked: a list takes a position
             if child is None:
                 child = {}
                 target[part] = child
             if not isinstance(child, dict | list):
                 raise TcoError.single(label, f"{format_path(path[:depth + 1])} is not a mapping")
             target = child
-        if isinstance(target, list):
-            assert isinstance(path[-1], int)
-            target[path[-1]] = value
-        else:
-            target[path[-1]] = value
+        target[path[-1]] = value
         overridden[path] = label
     return overridden
 
@@ -71,8 +74,57 @@ def override_path(data: dict[str, Any], text: str, label: str) -> Path:
         if index is None or index >= len(options):
             known = ", ".join(repr(name) for _, name in names) if not text.startswith("options[") else ""
             raise TcoError.single(label, f"no option matches {text!r}" + (f"; options are {known}" if known else ""))
-        keys = [part for part in rest.lstrip(".").split(".") if part]
+        keys = _keys(rest.lstrip("."))
         if not keys:
             raise TcoError.single(label, "name a field of the option, e.g. options.NAME.discount=15%")
         return ("options", index, *keys)
-    return tuple(part for part in text.split("."))
+    return _keys(text)
+
+
+_ITEM = re.compile(r"^(?P<key>[^\[\]]*)\[(?P<index>\d+)\]$")
+
+
+def _keys(text: str) -> Path:
+    """Dotted keys, a position in a list written `.2` or `[2]` (`routes.0.share`, `routes[0].share`)."""
+    keys: list[str | int] = []
+    for part in text.split("."):
+        item = _ITEM.match(part)
+        if item is not None:
+            if item["key"]:
+                keys.append(item["key"])
+            keys.append(int(item["index"]))
+        elif part.isdigit():
+            keys.append(int(part))
+        elif part:
+            keys.append(part)
+    return tuple(keys)
+
+
+def checked_override_path(data: dict[str, Any], text: str, label: str) -> Path:
+    """`override_path`, with each list position checked against `data` (for `--vary`, which sets no value).
+
+    Raises TcoError as `--set` would for a position past a list's end or a name where a position is needed.
+    """
+    path = override_path(data, text, label)
+    target: Any = data
+    for depth, part in enumerate(path):
+        if target is None:  # a mapping `--set` would create
+            break
+        if not isinstance(target, dict | list):
+            raise TcoError.single(label, f"{format_path(path[:depth])} is not a mapping")
+        _check_step(target, path[:depth], part, label)
+        if isinstance(part, int) and isinstance(target, dict):
+            part = str(part)
+            path = (*path[:depth], part, *path[depth + 1:])
+        target = target[part] if isinstance(part, int) else target.get(part)
+    return path
+
+
+def _check_step(target: Any, where: Path, part: str | int, label: str) -> None:
+    """Raise TcoError unless `part` can pick from `target` (a list takes a position in range)."""
+    if isinstance(target, list):
+        if not isinstance(part, int):
+            raise TcoError.single(label, f"{format_path(where)} is a list: pick an item by its position, "
+                                  f"e.g. {format_path(where)}.0")
+        if part >= len(target):
+            raise TcoError.single(label, f"{format_path(where)} has no item {part} (it has {len(target)})")

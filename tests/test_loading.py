@@ -241,3 +241,34 @@ def test_fields_of_the_other_acquisition_are_ignored_with_a_warning(tmp_path: Pa
     bought = load_scenario(path, overrides=["options.S.acquisition=buy"])
     assert bought.inputs.options[2].acquisition == "buy"
     assert any("hourly_rate_per_gpu is ignored" in w for w in bought.warnings)
+
+
+ROUTED = INLINE + """\
+  - name: R
+    kind: routed
+    routes:
+      - {to: S, share: 70%}
+      - {to: A.1, share: 30%}
+"""
+
+
+@pytest.mark.parametrize("argument", ["options.R.routes.0.share=60%", "options.R.routes[0].share=60%",
+                                      "options[3].routes.0.share=60%"])
+def test_set_reaches_into_a_list_of_an_option(argument: str) -> None:
+    """A route's share is a field like any other: `routes.0.share` and `routes[0].share` both pick the
+    first route (this crashed with an internal error, or was read as an unknown field `routes[0]`)."""
+    data = read_yaml(ROUTED, "s").data
+    apply_overrides(data, [argument, "options.R.routes.1.share=40%"])
+    assert data["options"][3]["routes"] == [{"to": "S", "share": "60%"}, {"to": "A.1", "share": "40%"}]
+
+
+@pytest.mark.parametrize(("argument", "message"), [
+    ("options.R.routes.5.share=60%", "options[3].routes has no item 5 (it has 2)"),
+    ("options.R.routes.first.share=60%",
+     "options[3].routes is a list: pick an item by its position, e.g. options[3].routes.0"),
+    ("options.R.name.0=x", "options[3].name is not a mapping"),
+])
+def test_set_into_a_list_reports_a_bad_position(argument: str, message: str) -> None:
+    with pytest.raises(TcoError) as caught:
+        apply_overrides(read_yaml(ROUTED, "s").data, [argument])
+    assert str(caught.value) == f"--set {argument}: {message}"

@@ -151,3 +151,60 @@ def test_sensitivity_outputs(tmp_path: Path) -> None:
     csv = runner.invoke(app, ["sensitivity", str(path), "--format", "csv"]).stdout.splitlines()
     assert csv[0].startswith("option,versus,input,rule,low,high,savings_at_low")
     assert csv[1].startswith("GPU,API,options.API.price.input,range,1.0,3.0,")
+
+
+HYBRID = ROOT / "scenarios" / "hybrid-overflow.yaml"
+
+
+@pytest.mark.parametrize(("vary", "message"), [
+    ("options.Easy to Llama, hard to GPT-4.1.routes.7.share=10%..90%", "options[3].routes has no item 7 (it has 2)"),
+    ("workload.load_profile.3=1..5", "workload.load_profile is not a mapping"),
+])
+def test_sweep_into_a_list_or_a_plain_value_is_a_clean_error(vary: str, message: str) -> None:
+    """A --vary path through a list position past its end, or into a plain value, is reported as
+    --set reports it (these crashed with an internal error)."""
+    result = CliRunner().invoke(app, ["sweep", str(HYBRID), "--vary", vary, "--steps", "2"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"--vary {vary}: {message}\n"
+
+
+def test_sweep_reaches_a_route_share() -> None:
+    """`routes.0.share` names the first route's share: with the shares no longer adding up to 1 the
+    sweep stops at the validation error, at the routes' line, like compare --set."""
+    result = CliRunner().invoke(app, ["sweep", str(HYBRID), "--vary",
+                                      "options.Easy to Llama, hard to GPT-4.1.routes.0.share=10%..90%"])
+    assert result.exit_code == 1
+    assert "options[3].routes: the route shares add up to 40%" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_sweeping_the_horizon_is_refused_cleanly() -> None:
+    """Every point of a sweep shares one month axis, so the horizon cannot be a sweep axis (as it cannot be
+    a range); this crashed with an internal error. Exit 1, the --vary argument named, nothing on stdout."""
+    result = CliRunner().invoke(app, ["sweep", str(SUPPORT), "--vary", "horizon_months=6..12", "--steps", "3"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("--vary horizon_months=6..12: the horizon cannot be swept")
+
+
+def test_sensitivity_all_leaves_route_shares_alone() -> None:
+    """The route shares of a routed option must add up to 1, and a peak_to_average the load profile gives
+    must match it, so neither can move ±20% alone: --all leaves them out (it stopped at 'the route shares
+    add up to 86%') and moves the rest."""
+    result = sensitivity(open_scenario(str(HYBRID)), every_input=True)
+    inputs = {row.input for tornado in result.tornados for row in tornado.rows}
+    assert "options.Llama 3.1 70B on rented H100.hourly_rate_per_gpu" in inputs
+    assert not any(".routes" in name or "peak_to_average" in name for name in inputs)
+    assert [t.option for t in result.tornados] == ["Llama 3.1 70B on rented H100", "Llama base + GPT-4.1 overflow",
+                                                   "Easy to Llama, hard to GPT-4.1"]
+
+
+def test_sensitivity_table_writes_the_ends_as_a_scenario_would(tmp_path: Path) -> None:
+    """The ends read like the scenario's numbers (800M .. 1.2B, 1,600 .. 2,400), never in exponent form
+    (the table showed 8e+08 .. 1.2e+09 and 8e+05)."""
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM.replace("hourly_rate_per_gpu: 2", "hourly_rate_per_gpu: 2\n    other_monthly: 2000"))
+    result = CliRunner().invoke(app, ["sensitivity", str(path), "--all"])
+    assert result.exit_code == 0, result.stderr
+    assert "| 800M .. 1.2B " in result.stdout
+    assert "| 1,600 .. 2,400 " in result.stdout
+    assert "e+" not in result.stdout

@@ -127,6 +127,7 @@ def test_vectorised_equals_scalar_run_for_run(runs: list[ScenarioInputs]) -> Non
             assert (np.isnan(got_months[i]) if months is None else abs(months - got_months[i]) <= 1e-6)
 
 
+@settings(deadline=None)  # a loaded machine takes over 200 ms for an example now and then: not a failure
 @given(st.floats(0, 1e12, allow_nan=False) | st.integers(0, 10**6).map(float)
        | st.integers(0, 10**6).map(lambda n: n * (1 + 1e-10)))
 def test_tolerant_ceil_matches_the_scalar_one(x: float) -> None:

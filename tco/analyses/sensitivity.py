@@ -4,7 +4,9 @@ Each input with a range moves alone from its low end to its high end (uniform an
 low and high; lognormal: its P10 and P90; choices: the smallest and the largest choice), every
 other input at its central value. With `--all`, every other numeric input (given in the file or
 taken from a default or a pricing table; whole numbers such as months and counts excepted, and
-inputs that are 0) moves from 80% to 120% of its value, kept inside what the field allows. All the
+inputs that are 0) moves from 80% to 120% of its value, kept inside what the field allows; an input
+whose move breaks a rule of the scenario (route shares must add up to 1, a peak_to_average taken from
+the load profile must match it) is left out. All the
 variants are projected at once on the vectorised engine.
 """
 
@@ -169,6 +171,26 @@ def _every_input(opened: OpenedScenario, skip: set[Path]) -> list[tuple[Path, fl
     return moves
 
 
+def _movable(opened: OpenedScenario,
+             moves: list[tuple[Path, float, float, float]]) -> list[tuple[Path, float, float, float]]:
+    """The moves whose two ends each validate with every other input at its central value.
+
+    Some inputs cannot move alone: a routed option's route shares must add up to 1, and a
+    peak_to_average that the load profile gives must match it.
+    """
+    probe = opened.plan([])
+    kept = []
+    for move in moves:
+        path, _, low, high = move
+        try:
+            probe.resolve({path: low})
+            probe.resolve({path: high})
+        except TcoError:
+            continue
+        kept.append(move)
+    return kept
+
+
 def sensitivity(opened: OpenedScenario, *, every_input: bool = False) -> Sensitivity:
     """Each input alone from low to high: the savings and break-even month of every non-API option."""
     inputs = opened.loaded.inputs
@@ -180,7 +202,8 @@ def sensitivity(opened: OpenedScenario, *, every_input: bool = False) -> Sensiti
         (path, value.distribution.central, *value.distribution.ends, "range")
         for path, value in ranged_fields(opened.model)]
     if every_input:
-        moves += [(*move, f"±{ALL_SHARE:.0%}") for move in _every_input(opened, {m[0] for m in moves})]
+        others = _movable(opened, _every_input(opened, {m[0] for m in moves}))
+        moves += [(*move, f"±{ALL_SHARE:.0%}") for move in others]
     warnings = list(opened.loaded.warnings)
     if not moves:
         warnings.append("no field is a range, so nothing moves; give fields ranges such as {low: 2, high: 3}, "

@@ -17,7 +17,7 @@ from tco.breakeven import break_even_volumes, searched_volumes
 from tco.compare import self_hosts
 from tco.errors import TcoError
 from tco.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
-from tco.overrides import override_path
+from tco.overrides import checked_override_path
 from tco.quantities import parse_number
 from tco.results import Assumption, BreakEven
 from tco.vectorised import break_even_batch
@@ -76,7 +76,10 @@ def parse_vary(argument: str, data: dict[str, Any], steps: int,
     low_text, dots, high_text = span.partition("..")
     if not equals or not dots or not text.strip() or not low_text.strip() or not high_text.strip():
         raise TcoError.single(label, "expected PATH=FROM..TO, e.g. workload.requests_per_day=100K..10M")
-    path = override_path(data, text.strip(), label)
+    path = checked_override_path(data, text.strip(), label)
+    if path == ("horizon_months",):  # every point is projected on one month axis
+        raise TcoError.single(label, "the horizon cannot be swept (every point shares one month axis); the "
+                              "cumulative cost month by month (tco compare --monthly) gives each shorter horizon")
     try:
         low, high = parse_number(low_text, percent=True), parse_number(high_text, percent=True)
     except ValueError as error:

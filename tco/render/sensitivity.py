@@ -63,7 +63,11 @@ def _month(month: int | None) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:.3g}"
+    """An end as a scenario writes it: `0.56`, `2,624`, `176,000`, `1.2M`, `25B` (no exponents in a table)."""
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= limit:
+            return f"{value / limit:.4g}{suffix}"
+    return f"{round(value):,}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 def render_sensitivity_table(result: Sensitivity, *, colour: bool = False) -> str:
