@@ -4,6 +4,7 @@ extra's message, and that `tco compare` never imports matplotlib."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,8 +15,8 @@ from typer.testing import CliRunner, Result
 
 from tco.cli import app
 from tco.compare import compare_loaded
-from tco.render.images import image_bytes, inline_svg, line_figure
-from tco.render.series import cumulative_chart, volume_chart
+from tco.render.images import image_bytes, inline_svg, line_figure, stacked_figure
+from tco.render.series import cumulative_chart, monthly_chart, volume_chart
 from tco.scenario import load_scenario
 from tests.test_chart import THREE
 
@@ -190,3 +191,45 @@ def test_compare_never_imports_matplotlib(three: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("name", ["chart.jpg", "chart.jpeg", "chart.gif", "chart.webp", "chart.eps", "chart.tif"])
+def test_other_image_suffixes_are_refused(three: Path, tmp_path: Path, name: str) -> None:
+    """Review of issue 6: `-o slide.jpg` wrote the text chart into slide.jpg; an image suffix that is
+    not .svg or .png is a usage error naming the two that work, and no file is written."""
+    result = run("chart", three, "-o", tmp_path / name)
+    assert result.exit_code == 2
+    assert "use FILE.svg or FILE.png" in result.stderr
+    assert list(tmp_path.glob("chart.*")) == []
+
+
+def test_a_text_chart_still_goes_to_any_other_file(three: Path, tmp_path: Path) -> None:
+    for name in ("chart.txt", "chart"):
+        assert run("chart", three, "-o", tmp_path / name).exit_code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith("Small: cumulative cost")
+
+
+def category_colours(root: ET.Element) -> dict[str, str]:
+    colours = {}
+    for node in root.iter(f"{SVG}g"):
+        gid = node.get("id", "")
+        if gid.startswith("category-"):
+            path = next(node.iter(f"{SVG}path"))
+            colours[gid.removeprefix("category-")] = re.search(r"fill: ([^;]+)", path.get("style", "")).group(1)
+    return colours
+
+
+def test_a_category_has_one_colour_in_every_monthly_chart(three: Path) -> None:
+    """Review of issue 6: the report's monthly charts coloured categories by their place within each
+    option, so `api` was blue in one chart and `gpu_rent` blue in the next; a reader comparing them
+    side by side was misled. Each category now keeps its colour across options."""
+    loaded = load_scenario(str(three))
+    comparison = compare_loaded(loaded)
+    seen: dict[str, set[str]] = {}
+    for option in comparison.options:
+        root = parse_svg(image_bytes(stacked_figure(monthly_chart(comparison, option)), "svg"))
+        for category, colour in category_colours(root).items():
+            seen.setdefault(category, set()).add(colour)
+    assert len(seen) >= 3
+    assert all(len(colours) == 1 for colours in seen.values()), seen
+    assert len({next(iter(c)) for c in seen.values()}) == len(seen)  # and no two categories share one

@@ -31,6 +31,25 @@ INSTALL_HINT = "images and the HTML report need matplotlib, which is not install
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 MARK_COLOUR = "#000000"
+# One look per cost category, the same in every stacked chart, so a reader comparing two options'
+# monthly charts (the report shows one per option) sees gpu_rent in the same colour in both. Eight
+# Okabe-Ito colours plus their grey do not cover the eleven categories that can meet in one chart
+# (capex and depreciation never do: one per basis), so three related ones reuse a colour, hatched
+# white: fallback_api with api, maintenance with capital, fine_tuning with setup.
+CATEGORY_LOOKS: dict[str, tuple[str, str | None]] = {
+    "api": ("#0072B2", None),
+    "gpu_rent": ("#D55E00", None),
+    "capex": ("#CC79A7", None),
+    "depreciation": ("#CC79A7", None),
+    "power": ("#F0E442", None),
+    "hosting": ("#56B4E9", None),
+    "maintenance": ("#CC79A7", "//"),
+    "staff": ("#009E73", None),
+    "setup": ("#E69F00", None),
+    "other": ("#999999", None),
+    "fallback_api": ("#0072B2", "//"),
+    "fine_tuning": ("#E69F00", "//"),
+}
 FIGURE_SIZE_INCHES = (8.0, 4.5)
 PNG_DPI = 150
 
@@ -156,8 +175,9 @@ def stacked_figure(chart: StackedChart) -> Figure:
         values = chart.amounts[cat]
         bottoms = [negative[i] if v < 0 else positive[i] for i, v in enumerate(values)]
         tops = [b + v for b, v in zip(bottoms, values, strict=True)]
-        ax.stairs(tops, edges, baseline=bottoms, fill=True, color=OKABE_ITO[index % len(OKABE_ITO)], label=cat,
-                  gid=f"category-{cat}", linewidth=0)
+        colour, hatch = CATEGORY_LOOKS.get(cat, (OKABE_ITO[index % len(OKABE_ITO)], None))
+        ax.stairs(tops, edges, baseline=bottoms, fill=True, facecolor=colour, edgecolor="white", hatch=hatch,
+                  label=cat, gid=f"category-{cat}", linewidth=0)
         for i, v in enumerate(values):
             if v < 0:
                 negative[i] += v
