@@ -233,3 +233,17 @@ def test_a_category_has_one_colour_in_every_monthly_chart(three: Path) -> None:
     assert len(seen) >= 3
     assert all(len(colours) == 1 for colours in seen.values()), seen
     assert len({next(iter(c)) for c in seen.values()}) == len(seen)  # and no two categories share one
+
+
+def test_tornado_key_sits_beside_the_bars() -> None:
+    """Review of issue 6: the tornado's key (low input / high input) was drawn inside the axes, over
+    the high bar, in the report of a scenario with one range. It now sits to the right of the axes."""
+    from tco.render.images import tornado_figure
+
+    root = parse_svg(image_bytes(tornado_figure("T", "Savings", 100.0, [("workload.requests_per_day", -50.0, 300.0)],
+                                                "USD"), "svg"))
+    axes_right = max(float(v) for v in re.findall(r"L ([\d.]+) ", next(group(root, "patch_2").iter(f"{SVG}path"))
+                                                  .get("d", "")))
+    key_left = min(float(v) for v in re.findall(r"[ML] ([\d.]+) ", next(group(root, "legend_1").iter(f"{SVG}path"))
+                                                .get("d", "")))
+    assert key_left > axes_right

@@ -357,5 +357,5 @@ def test_reads_on_a_phone_and_prints_headings_with_their_content(
     assert rows and all(row.count('<td data-label="Field"') == 1 and row.count('<td data-label="Value"') == 1
                         and row.count('data-label="Source"') == 1 for row in rows)
     printed = style[style.index("@media print"):]
-    assert "h2, h3 { break-after: avoid; }" in printed
+    assert "h2, h3, h2 + .meta { break-after: avoid; }" in printed
     assert "figure, .table-wrap, table { break-inside: avoid; }" in printed

@@ -182,7 +182,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
 @media print {
   @page { margin: 14mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2, h3 { break-after: avoid; }
+  h2, h3, h2 + .meta { break-after: avoid; }
   /* the scenario file may run over pages: kept whole, it would leave its heading alone at a page's foot */
   figure, .table-wrap, table { break-inside: avoid; }
   /* Paper cannot scroll: tables take the page's width, headers wrap, figures stay on one line. */

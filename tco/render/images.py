@@ -210,7 +210,8 @@ def tornado_figure(title: str, metric: str, base: float, bars: Sequence[tuple[st
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_short(v, currency)))
     ax.set_xlabel(f"{metric} ({currency})")
     ax.set_title(title, loc="left", fontsize=10)
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    # Beside the axes, not in them: with one input the bars fill the axes and a key inside covers one.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     figure: Figure = fig
     return figure
 
