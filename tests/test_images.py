@@ -9,6 +9,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -247,3 +248,26 @@ def test_tornado_key_sits_beside_the_bars() -> None:
     key_left = min(float(v) for v in re.findall(r"[ML] ([\d.]+) ", next(group(root, "legend_1").iter(f"{SVG}path"))
                                                 .get("d", "")))
     assert key_left > axes_right
+
+
+@pytest.mark.parametrize("chart_of", [cumulative_chart, "volume"])
+def test_a_long_option_name_keeps_its_break_even_note_inside_the_axes(three: Path, chart_of: Any) -> None:
+    """Review of issue 6: with a long option name, the break-even note ran past the axes' right edge
+    over the name at the end of the top line (GPT-4.1's, hidden behind the note's white box). The
+    note now wraps within the axes, and the notes stacked below one another do not overlap."""
+    long_name = "Llama 3.1 70B Instruct on ten rented H100 SXM GPUs at Lambda Cloud, fp8"
+    loaded = load_scenario(str(three), overrides=[f"options.Rented GPU.name={long_name}",
+                                                  "options.Owned GPU.purchase_price_per_gpu=1000"])
+    comparison = compare_loaded(loaded)
+    chart = volume_chart(comparison, loaded.inputs) if chart_of == "volume" else chart_of(comparison)
+    assert len(chart.marks) == 2
+    figure = line_figure(chart)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    [ax] = figure.axes
+    axes_box = ax.get_window_extent(renderer)
+    notes = sorted((t for t in ax.texts if str(t.get_gid()).startswith("break-even-label-")), key=lambda t: t.get_gid())
+    figure.canvas.draw()  # type: ignore[no-untyped-call]
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in notes]  # the note's box, not its leader line
+    assert len(boxes) == 2
+    assert all(box.x1 <= axes_box.x1 for box in boxes), [(box.x1, axes_box.x1) for box in boxes]
+    assert boxes[0].y0 > boxes[1].y1  # the first above the second, apart

@@ -51,6 +51,11 @@ CATEGORY_LOOKS: dict[str, tuple[str, str | None]] = {
     "fine_tuning": ("#E69F00", "//"),
 }
 FIGURE_SIZE_INCHES = (8.0, 4.5)
+# Break-even notes in the axes' upper left: at 8 pt about 70 characters fit between the axes' left edge
+# and the names at the lines' ends (66% of 8 in); a line is ~4% of the axes' height, notes 5% apart.
+NOTE_WIDTH_CHARS = 64
+NOTE_LINE_AXES = 0.04
+NOTE_GAP_AXES = 0.05
 PNG_DPI = 150
 
 
@@ -132,17 +137,21 @@ def line_figure(chart: LineChart) -> Figure:
         ax.annotate(name, xy=(1, y), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", va="center", fontsize=8,
                     color=OKABE_ITO[index % len(OKABE_ITO)], gid=f"label-{index + 1}")
+    top = 0.96
     for index, mark in enumerate(chart.marks):
         ax.plot([mark.x], [mark.y], marker="o", markersize=8, markerfacecolor="white", markeredgewidth=2,
                 color=MARK_COLOUR, linestyle="none", zorder=5, gid=f"break-even-{index + 1}")
         where = f"month {mark.x:.0f}" if not chart.x_is_volume else quantity_short(mark.x) + " tokens/month"
+        # Wrapped to stay inside the axes: past their right edge a note would cover the names there.
+        note = "\n".join(textwrap.wrap(f"{mark.option}: break-even vs {mark.versus}, {where}", NOTE_WIDTH_CHARS))
         # Stacked in the upper left, where cost curves that grow to the right leave room, with a leader line.
-        ax.annotate(f"{mark.option}: break-even vs {mark.versus}, {where}", xy=(mark.x, mark.y),
-                    xytext=(0.02, 0.96 - 0.09 * index), textcoords="axes fraction", ha="left", va="top",
+        ax.annotate(note, xy=(mark.x, mark.y),
+                    xytext=(0.02, top), textcoords="axes fraction", ha="left", va="top",
                     fontsize=8, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                                       "alpha": 0.9},
                     arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.7},
                     gid=f"break-even-label-{index + 1}")
+        top -= NOTE_LINE_AXES * (note.count("\n") + 1) + NOTE_GAP_AXES
     if chart.x_is_volume:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: quantity_short(v)))
         if chart.reference_x is not None:
