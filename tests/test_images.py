@@ -4,18 +4,20 @@ extra's message, and that `tco compare` never imports matplotlib."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from tco.cli import app
 from tco.compare import compare_loaded
-from tco.render.images import image_bytes, inline_svg, line_figure
-from tco.render.series import cumulative_chart, volume_chart
+from tco.render.images import image_bytes, inline_svg, line_figure, stacked_figure
+from tco.render.series import cumulative_chart, monthly_chart, volume_chart
 from tco.scenario import load_scenario
 from tests.test_chart import THREE
 
@@ -190,3 +192,82 @@ def test_compare_never_imports_matplotlib(three: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("name", ["chart.jpg", "chart.jpeg", "chart.gif", "chart.webp", "chart.eps", "chart.tif"])
+def test_other_image_suffixes_are_refused(three: Path, tmp_path: Path, name: str) -> None:
+    """Review of issue 6: `-o slide.jpg` wrote the text chart into slide.jpg; an image suffix that is
+    not .svg or .png is a usage error naming the two that work, and no file is written."""
+    result = run("chart", three, "-o", tmp_path / name)
+    assert result.exit_code == 2
+    assert "use FILE.svg or FILE.png" in result.stderr
+    assert list(tmp_path.glob("chart.*")) == []
+
+
+def test_a_text_chart_still_goes_to_any_other_file(three: Path, tmp_path: Path) -> None:
+    for name in ("chart.txt", "chart"):
+        assert run("chart", three, "-o", tmp_path / name).exit_code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith("Small: cumulative cost")
+
+
+def category_colours(root: ET.Element) -> dict[str, str]:
+    colours = {}
+    for node in root.iter(f"{SVG}g"):
+        gid = node.get("id", "")
+        if gid.startswith("category-"):
+            path = next(node.iter(f"{SVG}path"))
+            colours[gid.removeprefix("category-")] = re.search(r"fill: ([^;]+)", path.get("style", "")).group(1)
+    return colours
+
+
+def test_a_category_has_one_colour_in_every_monthly_chart(three: Path) -> None:
+    """Review of issue 6: the report's monthly charts coloured categories by their place within each
+    option, so `api` was blue in one chart and `gpu_rent` blue in the next; a reader comparing them
+    side by side was misled. Each category now keeps its colour across options."""
+    loaded = load_scenario(str(three))
+    comparison = compare_loaded(loaded)
+    seen: dict[str, set[str]] = {}
+    for option in comparison.options:
+        root = parse_svg(image_bytes(stacked_figure(monthly_chart(comparison, option)), "svg"))
+        for category, colour in category_colours(root).items():
+            seen.setdefault(category, set()).add(colour)
+    assert len(seen) >= 3
+    assert all(len(colours) == 1 for colours in seen.values()), seen
+    assert len({next(iter(c)) for c in seen.values()}) == len(seen)  # and no two categories share one
+
+
+def test_tornado_key_sits_beside_the_bars() -> None:
+    """Review of issue 6: the tornado's key (low input / high input) was drawn inside the axes, over
+    the high bar, in the report of a scenario with one range. It now sits to the right of the axes."""
+    from tco.render.images import tornado_figure
+
+    root = parse_svg(image_bytes(tornado_figure("T", "Savings", 100.0, [("workload.requests_per_day", -50.0, 300.0)],
+                                                "USD"), "svg"))
+    axes_right = max(float(v) for v in re.findall(r"L ([\d.]+) ", next(group(root, "patch_2").iter(f"{SVG}path"))
+                                                  .get("d", "")))
+    key_left = min(float(v) for v in re.findall(r"[ML] ([\d.]+) ", next(group(root, "legend_1").iter(f"{SVG}path"))
+                                                .get("d", "")))
+    assert key_left > axes_right
+
+
+@pytest.mark.parametrize("chart_of", [cumulative_chart, "volume"])
+def test_a_long_option_name_keeps_its_break_even_note_inside_the_axes(three: Path, chart_of: Any) -> None:
+    """Review of issue 6: with a long option name, the break-even note ran past the axes' right edge
+    over the name at the end of the top line (GPT-4.1's, hidden behind the note's white box). The
+    note now wraps within the axes, and the notes stacked below one another do not overlap."""
+    long_name = "Llama 3.1 70B Instruct on ten rented H100 SXM GPUs at Lambda Cloud, fp8"
+    loaded = load_scenario(str(three), overrides=[f"options.Rented GPU.name={long_name}",
+                                                  "options.Owned GPU.purchase_price_per_gpu=1000"])
+    comparison = compare_loaded(loaded)
+    chart = volume_chart(comparison, loaded.inputs) if chart_of == "volume" else chart_of(comparison)
+    assert len(chart.marks) == 2
+    figure = line_figure(chart)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    [ax] = figure.axes
+    axes_box = ax.get_window_extent(renderer)
+    notes = sorted((t for t in ax.texts if str(t.get_gid()).startswith("break-even-label-")), key=lambda t: t.get_gid())
+    figure.canvas.draw()  # type: ignore[no-untyped-call]
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in notes]  # the note's box, not its leader line
+    assert len(boxes) == 2
+    assert all(box.x1 <= axes_box.x1 for box in boxes), [(box.x1, axes_box.x1) for box in boxes]
+    assert boxes[0].y0 > boxes[1].y1  # the first above the second, apart

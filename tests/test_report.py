@@ -329,3 +329,33 @@ def test_a_scenario_with_ranges_gets_the_simulation_and_the_tornado(tmp_path: Pa
     assert months[pair["option"]] == ["never" if month[p] is None else str(month[p]) for p in ("p10", "p50", "p90")]
     assert f"in {pair['probability_cheaper']:.1%} of runs" in page.texts["simulation"]
     assert "workload.requests_per_day" in page.texts["sensitivity"]
+
+
+def test_reads_on_a_phone_and_prints_headings_with_their_content(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Review of issue 6, from screenshots at 375 px: the charts shrank to the phone's width, their
+    labels to about 5 px, unreadable; the assumptions table showed only field names, its values and
+    sources scrolled out of sight. On a narrow screen a chart now keeps a legible width in its own
+    sideways scroller (its caption stays put), and each assumption is a block of labelled lines.
+    Printed, a sub-heading is kept with what follows it and the scenario file may break across pages
+    (kept whole, it left its heading alone at the foot of a page)."""
+    _, text, _ = made_for("three", tmp_path_factory)
+    style = text[text.index("<style>"):text.index("</style>")]
+    narrow = style[style.index("@media screen and (max-width: 40rem)"):]
+    narrow = narrow[:narrow.index("\n}\n")]
+    assert ".chart-wrap { overflow-x: auto; }" in narrow
+    assert ".chart-wrap svg { width: 36rem; max-width: none; }" in narrow
+    assert "table.stack td::before { content: attr(data-label)" in narrow
+    figure = text[text.index('<figure data-chart="cumulative">'):]
+    assert figure.startswith('<figure data-chart="cumulative"><div class="chart-wrap"><svg ')
+    assert figure.index("</svg></div><figcaption>") < figure.index("</figure>")
+    page = parse(text)
+    assert ("table", {"data-table": "assumptions", "class": "stack"}) in page.tags
+    table = text[text.index('data-table="assumptions"'):]
+    table = table[:table.index("</table>")]
+    rows = table.split("<tr>")[2:]  # past the header row
+    assert rows and all(row.count('<td data-label="Field"') == 1 and row.count('<td data-label="Value"') == 1
+                        and row.count('data-label="Source"') == 1 for row in rows)
+    printed = style[style.index("@media print"):]
+    assert "h2, h3, h2 + .meta { break-after: avoid; }" in printed
+    assert "figure, .table-wrap, table { break-inside: avoid; }" in printed

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from tco.scenario import LoadedScenario
 
 DEFAULT_CHART_WIDTH = 80  # columns, when stdout is not a terminal and COLUMNS is not set
+# Image (and page) formats a user may reach for that `tco chart` does not write: refused by suffix.
+OTHER_IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".eps", ".ps",
+                                  ".emf", ".wmf", ".pgf", ".raw", ".rgba", ".avif", ".heic"})
 
 
 class ChartKind(StrEnum):
@@ -48,8 +51,6 @@ class ChartFormat(StrEnum):
 
 class ReportFormat(StrEnum):
     html = "html"
-
-
 
 
 def _load(scenario: Path, overrides: list[str] | None, pricing: Path | None,
@@ -93,6 +94,9 @@ def _image_format(output: Path | None, fmt: ChartFormat | None) -> ChartFormat:
     suffix = output.suffix.lower() if output else ""
     if suffix == ".pdf":
         raise typer.BadParameter("PDF is not supported; use FILE.svg or FILE.png", param_hint="'--output'")
+    if suffix in OTHER_IMAGE_SUFFIXES:  # else a text chart would land in slide.jpg, unopenable as an image
+        raise typer.BadParameter(f"{suffix} images are not supported; use FILE.svg or FILE.png",
+                                 param_hint="'--output'")
     return {".svg": ChartFormat.svg, ".png": ChartFormat.png}.get(suffix, ChartFormat.text)
 
 

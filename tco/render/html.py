@@ -159,6 +159,7 @@ td.wrap { overflow-wrap: anywhere; min-width: 12rem; }  /* citations with long U
 td:first-child { min-width: 8rem; }  /* option names: scroll sideways rather than one word a line */
 figure { margin: 0.5rem 0 1.25rem; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+.chart-wrap { max-width: 100%; }
 figcaption { color: var(--muted); font-size: 0.9rem; }
 figcaption ul { margin: 0.3rem 0; padding-left: 1.2rem; }
 pre { background: var(--band); padding: 0.75rem; overflow-x: auto; max-width: 100%; font-size: 0.8rem;
@@ -166,11 +167,24 @@ pre { background: var(--band); padding: 0.75rem; overflow-x: auto; max-width: 10
 details { margin: 0.3rem 0; }
 summary { cursor: pointer; }
 footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
+/* A phone: scaled to 360 px a chart's labels shrink to 5 px, so a chart keeps a legible width and
+   scrolls sideways in its own box (its caption stays put); a table of long texts (the assumptions)
+   becomes one block per row, each cell named, instead of a scroller that hides all but one column. */
+@media screen and (max-width: 40rem) {
+  .chart-wrap { overflow-x: auto; }
+  .chart-wrap svg { width: 36rem; max-width: none; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; }
+  table.stack thead { display: none; }
+  table.stack tr { border-bottom: 1px solid var(--rule); padding: 0.3rem 0; }
+  table.stack td { border: 0; padding: 0.1rem 0.6rem; min-width: 0; overflow-wrap: anywhere; }
+  table.stack td::before { content: attr(data-label) ": "; font-weight: 600; }
+}
 @media print {
   @page { margin: 14mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; }
-  figure, .table-wrap, table, pre { break-inside: avoid; }
+  h2, h3, h2 + .meta { break-after: avoid; }
+  /* the scenario file may run over pages: kept whole, it would leave its heading alone at a page's foot */
+  figure, .table-wrap, table { break-inside: avoid; }
   /* Paper cannot scroll: tables take the page's width, headers wrap, figures stay on one line. */
   .table-wrap { overflow: visible; }
   table { width: 100%; font-size: 7.5pt; }
@@ -185,17 +199,22 @@ footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric_from: int = 1,
-           caption: str | None = None, section: str = "", wrap: tuple[int, ...] = ()) -> str:
+           caption: str | None = None, section: str = "", wrap: tuple[int, ...] = (), stack: bool = False) -> str:
     """A table in a horizontal scroller; columns from `numeric_from` right-aligned, the columns in
-    `wrap` allowed to break anywhere (long citations)."""
+    `wrap` allowed to break anywhere (long citations). A `stack` table turns into one block per row
+    on a narrow screen, each cell labelled with its column's name."""
     def cls(i: int) -> str:
         return ' class="num"' if i >= numeric_from else ' class="wrap"' if i in wrap else ""
 
+    def label(i: int) -> str:
+        return f' data-label="{escape(header[i])}"' if stack and i < len(header) else ""
+
     head = "".join(f"<th{cls(i)} scope=\"col\">{escape(h)}</th>" for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{escape(cell)}</td>" for i, cell in enumerate(row)) + "</tr>\n"
-                   for row in rows)
+    body = "".join("<tr>" + "".join(f"<td{label(i)}{cls(i)}>{escape(cell)}</td>" for i, cell in enumerate(row))
+                   + "</tr>\n" for row in rows)
     cap = f"<caption class=\"meta\">{escape(caption)}</caption>" if caption else ""
     data = f' data-table="{escape(section)}"' if section else ""
+    data += ' class="stack"' if stack else ""
     return (f'<div class="table-wrap"><table{data}>{cap}<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n{body}</tbody></table></div>\n")
 
@@ -203,7 +222,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric_from
 def _figure(svg: str, caption_lines: Sequence[str], name: str) -> str:
     items = "".join(f"<li>{escape(line)}</li>" for line in caption_lines)
     caption = f"<figcaption><ul>{items}</ul></figcaption>" if items else ""
-    return f'<figure data-chart="{escape(name)}">{svg}{caption}</figure>\n'
+    return f'<figure data-chart="{escape(name)}"><div class="chart-wrap">{svg}</div>{caption}</figure>\n'
 
 
 def _section(section_id: str, heading: str, body: str) -> str:
@@ -304,8 +323,8 @@ def build_report(
     parts.append(_section("assumptions", "Assumptions",
                           "<p class=\"meta\">Every value that did not come from the scenario file, with its "
                           "source and date.</p>\n"
-                          + (_table(["Field", "Value", "Source"], assumptions, numeric_from=3,
-                                    section="assumptions", wrap=(2,)) if assumptions else "<p>None.</p>\n")))
+                          + (_table(["Field", "Value", "Source"], assumptions, numeric_from=3, section="assumptions",
+                                    wrap=(2,), stack=True) if assumptions else "<p>None.</p>\n")))
 
     parts.append(_section("scenario", "Scenario file",
                           f"<p class=\"meta\">{escape(c.source or '-')}</p>\n<pre>{escape(scenario_text)}</pre>\n"))

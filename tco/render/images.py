@@ -31,7 +31,31 @@ INSTALL_HINT = "images and the HTML report need matplotlib, which is not install
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 MARK_COLOUR = "#000000"
+# One look per cost category, the same in every stacked chart, so a reader comparing two options'
+# monthly charts (the report shows one per option) sees gpu_rent in the same colour in both. Eight
+# Okabe-Ito colours plus their grey do not cover the eleven categories that can meet in one chart
+# (capex and depreciation never do: one per basis), so three related ones reuse a colour, hatched
+# white: fallback_api with api, maintenance with capital, fine_tuning with setup.
+CATEGORY_LOOKS: dict[str, tuple[str, str | None]] = {
+    "api": ("#0072B2", None),
+    "gpu_rent": ("#D55E00", None),
+    "capex": ("#CC79A7", None),
+    "depreciation": ("#CC79A7", None),
+    "power": ("#F0E442", None),
+    "hosting": ("#56B4E9", None),
+    "maintenance": ("#CC79A7", "//"),
+    "staff": ("#009E73", None),
+    "setup": ("#E69F00", None),
+    "other": ("#999999", None),
+    "fallback_api": ("#0072B2", "//"),
+    "fine_tuning": ("#E69F00", "//"),
+}
 FIGURE_SIZE_INCHES = (8.0, 4.5)
+# Break-even notes in the axes' upper left: at 8 pt about 70 characters fit between the axes' left edge
+# and the names at the lines' ends (66% of 8 in); a line is ~4% of the axes' height, notes 5% apart.
+NOTE_WIDTH_CHARS = 64
+NOTE_LINE_AXES = 0.04
+NOTE_GAP_AXES = 0.05
 PNG_DPI = 150
 
 
@@ -113,17 +137,21 @@ def line_figure(chart: LineChart) -> Figure:
         ax.annotate(name, xy=(1, y), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", va="center", fontsize=8,
                     color=OKABE_ITO[index % len(OKABE_ITO)], gid=f"label-{index + 1}")
+    top = 0.96
     for index, mark in enumerate(chart.marks):
         ax.plot([mark.x], [mark.y], marker="o", markersize=8, markerfacecolor="white", markeredgewidth=2,
                 color=MARK_COLOUR, linestyle="none", zorder=5, gid=f"break-even-{index + 1}")
         where = f"month {mark.x:.0f}" if not chart.x_is_volume else quantity_short(mark.x) + " tokens/month"
+        # Wrapped to stay inside the axes: past their right edge a note would cover the names there.
+        note = "\n".join(textwrap.wrap(f"{mark.option}: break-even vs {mark.versus}, {where}", NOTE_WIDTH_CHARS))
         # Stacked in the upper left, where cost curves that grow to the right leave room, with a leader line.
-        ax.annotate(f"{mark.option}: break-even vs {mark.versus}, {where}", xy=(mark.x, mark.y),
-                    xytext=(0.02, 0.96 - 0.09 * index), textcoords="axes fraction", ha="left", va="top",
+        ax.annotate(note, xy=(mark.x, mark.y),
+                    xytext=(0.02, top), textcoords="axes fraction", ha="left", va="top",
                     fontsize=8, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                                       "alpha": 0.9},
                     arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.7},
                     gid=f"break-even-label-{index + 1}")
+        top -= NOTE_LINE_AXES * (note.count("\n") + 1) + NOTE_GAP_AXES
     if chart.x_is_volume:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: quantity_short(v)))
         if chart.reference_x is not None:
@@ -156,8 +184,9 @@ def stacked_figure(chart: StackedChart) -> Figure:
         values = chart.amounts[cat]
         bottoms = [negative[i] if v < 0 else positive[i] for i, v in enumerate(values)]
         tops = [b + v for b, v in zip(bottoms, values, strict=True)]
-        ax.stairs(tops, edges, baseline=bottoms, fill=True, color=OKABE_ITO[index % len(OKABE_ITO)], label=cat,
-                  gid=f"category-{cat}", linewidth=0)
+        colour, hatch = CATEGORY_LOOKS.get(cat, (OKABE_ITO[index % len(OKABE_ITO)], None))
+        ax.stairs(tops, edges, baseline=bottoms, fill=True, facecolor=colour, edgecolor="white", hatch=hatch,
+                  label=cat, gid=f"category-{cat}", linewidth=0)
         for i, v in enumerate(values):
             if v < 0:
                 negative[i] += v
@@ -190,7 +219,8 @@ def tornado_figure(title: str, metric: str, base: float, bars: Sequence[tuple[st
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money_short(v, currency)))
     ax.set_xlabel(f"{metric} ({currency})")
     ax.set_title(title, loc="left", fontsize=10)
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    # Beside the axes, not in them: with one input the bars fill the axes and a key inside covers one.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     figure: Figure = fig
     return figure
 
