@@ -128,22 +128,65 @@ def edit_table(path: Path, kind: str, change: Callable[[TableText], R], *,
     untouched). A missing file starts from `table_template(kind)`.
     """
     folder = path.parent
-    if not dry_run:
-        folder.mkdir(parents=True, exist_ok=True)
-    lock = table_lock(path) if folder.is_dir() else _no_lock()
-    with lock:
-        before = path.read_text(encoding="utf-8") if path.is_file() else None
-        if before is not None:
-            # Refuse to build on a table that is already broken: the user must see its problems.
-            check_user_table(kind, before.encode("utf-8"), str(path))
-        table = TableText(before if before is not None else table_template(kind))
-        result = change(table)
-        after = table.render()
-        check_user_table(kind, after.encode("utf-8"), f"{path} (as it would be written)")
-        write = TableWrite(path, before, after)
-        if write.changed and not dry_run:
-            atomic_write_text(path, after)
+    try:
+        if not dry_run:
+            folder.mkdir(parents=True, exist_ok=True)
+        lock = table_lock(path) if folder.is_dir() else _no_lock()
+        with lock:
+            raw = read_table_bytes(path)
+            before = None
+            if raw is not None:
+                # Refuse to build on a table that is already broken: the user must see its problems.
+                check_user_table(kind, raw, str(path))
+                before = raw.decode("utf-8")
+            shape = TextShape.of(before or "")
+            table = TableText(shape.plain(before) if before is not None else table_template(kind))
+            result = change(table)
+            after = shape.restore(table.render())
+            check_user_table(kind, after.encode("utf-8"), f"{path} (as it would be written)")
+            write = TableWrite(path, before, after)
+            if write.changed and not dry_run:
+                atomic_write_text(path, after)
+    except OSError as exc:
+        raise TcoError.single(str(path), f"cannot update the table: {exc.strerror or exc}") from None
     return result, write
+
+
+def read_table_bytes(path: Path) -> bytes | None:
+    """The bytes of a user table file, or None when there is none; a TcoError when the path is a
+    folder or cannot be read."""
+    if not os.path.lexists(path):
+        return None
+    if not path.is_file():
+        raise TcoError.single(str(path), "not a file (a folder or something else is in the way)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TcoError.single(str(path), f"cannot read it: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """The byte-level habits of a user's file that YAML tools drop: a byte-order mark and Windows
+    line endings. Edits work on the plain text; `restore` puts both back, so untouched lines keep
+    every byte and new lines match their neighbours."""
+
+    bom: bool
+    crlf: bool
+
+    @classmethod
+    def of(cls, text: str) -> TextShape:
+        newlines = text.count("\n")
+        # Only a file that is CRLF throughout is converted; a mixed one is left as it is.
+        return cls(text.startswith("\ufeff"), newlines > 0 and text.count("\r\n") == newlines)
+
+    def plain(self, text: str) -> str:
+        text = text.removeprefix("\ufeff") if self.bom else text
+        return text.replace("\r\n", "\n") if self.crlf else text
+
+    def restore(self, text: str) -> str:
+        text = text.replace("\n", "\r\n") if self.crlf else text
+        return "\ufeff" + text if self.bom else text
 
 
 @contextmanager
@@ -152,6 +195,7 @@ def _no_lock() -> Iterator[None]:
 
 
 _TOP_KEY = re.compile(r"^(?P<key>[^\s#'\"\-?&*!|>%@`{\[][^:#]*?|'[^']*'|\"[^\"\\]*\"):(?:[ \t].*)?$")
+_DOC_START = re.compile(r"^---[ \t]*(?:#.*)?$")
 # Anchors, aliases and merge keys tie entries together: such a file is round-tripped whole.
 _LINKS = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]|<<:")
 
@@ -204,6 +248,8 @@ class TableText:
                 if first != "#" and key is not None:  # a blank line ends any heading comment
                     body.extend(pending)
                     pending = []
+            elif key is None and _DOC_START.match(line.rstrip("\r\n")):
+                pending.append(line)  # a `---` above the first entry stays in the file's header
             else:
                 match = _TOP_KEY.match(line.rstrip("\r\n"))
                 if match is None:
@@ -440,6 +486,7 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
     fields = TABLE_FIELDS[kind]
     problems: list[Problem] = []
     assignments: list[Assignment] = []
+    seen: set[str] = set()
     if not name.strip() or name != name.strip() or any(ord(c) < 32 for c in name):
         problems.append(Problem(repr(name), "an entry name must be non-empty text without surrounding spaces "
                                 "or control characters"))
@@ -461,6 +508,10 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
         if rule is None:
             problem(f"unknown field in {kind}.yaml{did_you_mean(field, fields, most=2)}")
             continue
+        if target in seen:  # which one should win is a guess; the user says
+            problem(f"{target} is given twice")
+            continue
+        seen.add(target)
         try:
             value = _convert(rule, field, subkey, text.strip())
         except ValueError as exc:

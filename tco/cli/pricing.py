@@ -322,8 +322,15 @@ def remove(
 def _editor() -> list[str]:
     import shlex
 
+    variable = "$VISUAL" if os.environ.get("VISUAL") else "$EDITOR" if os.environ.get("EDITOR") else None
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return shlex.split(command)
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        raise TcoError.single(variable or "editor", f"cannot read the editor command {command!r}: {exc}") from None
+    if not words:
+        raise TcoError.single(variable or "editor", "the editor command is empty")
+    return words
 
 
 @pricing_app.command()
@@ -338,28 +345,39 @@ def edit(
     import tempfile
 
     from tco.catalog import check_user_table
-    from tco.pricing_files import atomic_write_text, table_file, table_lock, table_template
+    from tco.pricing_files import atomic_write_text, read_table_bytes, table_file, table_lock, table_template
 
     path = table_file(_write_folder(pricing), kind.value)
+    editor = _editor()
+
+    def current_bytes() -> bytes:
+        raw = read_table_bytes(path)
+        return raw if raw is not None else table_template(kind.value).encode("utf-8")
+
+    # Bytes throughout, so the editor sees the file as it is (line endings, byte-order mark).
+    original = current_bytes()
+    try:
+        original.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TcoError.single(str(path), f"not UTF-8 text (byte {exc.start}); tco edits UTF-8 files only") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    original = path.read_text(encoding="utf-8") if path.is_file() else table_template(kind.value)
     fd, draft_name = tempfile.mkstemp(prefix=f"tco-{kind.value}-", suffix=".yaml")
     draft = Path(draft_name)
     keep_draft = False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(original)
         while True:
             try:
-                subprocess.run([*_editor(), str(draft)], check=True)
+                subprocess.run([*editor, str(draft)], check=True)
             except (OSError, subprocess.CalledProcessError) as exc:
-                raise TcoError.single(" ".join(_editor()), f"the editor failed ({exc}); {path} is unchanged") from None
-            text = draft.read_text(encoding="utf-8")
-            if text == original:
+                raise TcoError.single(" ".join(editor), f"the editor failed ({exc}); {path} is unchanged") from None
+            edited = draft.read_bytes()
+            if edited == original:
                 typer.echo(f"no changes; {path} is unchanged", err=True)
                 return
             try:
-                check_user_table(kind.value, text.encode("utf-8"), str(path))
+                check_user_table(kind.value, edited, str(path))
             except TcoError as error:
                 for problem in error.problems:
                     typer.echo(str(problem), err=True)
@@ -369,12 +387,11 @@ def edit(
                 typer.echo(f"edit discarded; {path} is unchanged", err=True)
                 raise typer.Exit(1) from None
             with table_lock(path):
-                current = path.read_text(encoding="utf-8") if path.is_file() else table_template(kind.value)
-                if current != original:
+                if current_bytes() != original:
                     keep_draft = True
                     raise TcoError.single(str(path), f"changed by another process while you edited it; your "
                                           f"version is kept in {draft} (nothing written)")
-                atomic_write_text(path, text)
+                atomic_write_text(path, edited.decode("utf-8"))
             typer.echo(f"wrote {path}", err=True)
             return
     finally:

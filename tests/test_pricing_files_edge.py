@@ -1,0 +1,153 @@
+"""Review of issue 3: user pricing files a real user has (Windows line endings, a byte-order mark,
+a `---` start marker, non-UTF-8 bytes, a folder where the file should be) keep every byte outside
+the changed lines, and every failure is a one-line message with exit 1, never an internal error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tco.cli import app
+
+BOM = b"\xef\xbb\xbf"
+
+
+def run(*args: object, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args], env=env, input=input)
+
+
+def write(folder: Path, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "api.yaml"
+    path.write_bytes(data)
+    return path
+
+
+CRLF = (b"# top\r\n"
+        b"openai/gpt-4.1:\r\n"
+        b"  input: 2\r\n"
+        b"  output: 8   # list\r\n"
+        b"\r\n"
+        b"# other\r\n"
+        b"acme/x:\r\n"
+        b"  input: 3\r\n")
+
+
+def test_set_keeps_windows_line_endings(tmp_path: Path) -> None:
+    path = write(tmp_path, CRLF)
+    result = run("pricing", "set", "api", "acme/x", "input=1.5", "--pricing", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == CRLF.replace(b"  input: 3\r\n", b"  input: 1.5\r\n  as_of: 2026-11-27\r\n")
+
+
+def test_set_of_a_new_entry_and_remove_keep_windows_line_endings(tmp_path: Path) -> None:
+    path = write(tmp_path, CRLF)
+    assert run("pricing", "set", "api", "new/one", "input=1", "--pricing", tmp_path).exit_code == 0
+    assert path.read_bytes() == CRLF + b"\r\nnew/one:\r\n  input: 1\r\n  as_of: 2026-11-27\r\n"
+    assert run("pricing", "remove", "api", "openai/gpt-4.1", "--pricing", tmp_path).exit_code == 0
+    assert b"\n" not in path.read_bytes().replace(b"\r\n", b"")
+    assert path.read_bytes().startswith(b"# top\r\n# other\r\nacme/x:\r\n")  # the entry goes with its blank line
+
+
+def test_edit_keeps_windows_line_endings(tmp_path: Path) -> None:
+    path = write(tmp_path, CRLF)
+    script = tmp_path / "editor.py"
+    script.write_text("import pathlib, sys\np = pathlib.Path(sys.argv[1])\n"
+                      "p.write_bytes(p.read_bytes().replace(b'input: 3', b'input: 4'))\n")
+    result = run("pricing", "edit", "api", "--pricing", tmp_path, env={"VISUAL": f"{sys.executable} {script}"})
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == CRLF.replace(b"input: 3", b"input: 4")
+
+
+def test_set_keeps_a_byte_order_mark(tmp_path: Path) -> None:
+    original = BOM + b"# mine\nacme/x:\n  input: 3\n"
+    path = write(tmp_path, original)
+    result = run("pricing", "set", "api", "acme/x", "input=1.5", "--pricing", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == BOM + b"# mine\nacme/x:\n  input: 1.5\n  as_of: 2026-11-27\n"
+
+
+def test_set_keeps_a_document_start_marker(tmp_path: Path) -> None:
+    original = b"---\n# mine\nacme/x:\n  input: 3   # spaced\nacme/y: {input: 1}\n"
+    path = write(tmp_path, original)
+    result = run("pricing", "set", "api", "acme/y", "input=2", "--pricing", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == b"---\n# mine\nacme/x:\n  input: 3   # spaced\nacme/y: {input: 2, as_of: 2026-11-27}\n"
+
+
+def test_unicode_and_tabs_in_comments_survive(tmp_path: Path) -> None:
+    original = "# café ☕\t🚀\nacme/x:\n  input: 3\t# négocié\n  notes: \"prix 🚀\"\nacme/y:\n  input: 1\n"
+    path = write(tmp_path, original.encode())
+    assert run("pricing", "set", "api", "acme/y", "input=2", "--pricing", tmp_path).exit_code == 0
+    assert path.read_text(encoding="utf-8") == original.replace("  input: 1\n", "  input: 2\n  as_of: 2026-11-27\n")
+
+
+@pytest.mark.parametrize("command", [["set", "api", "acme/x", "input=1"], ["remove", "api", "acme/x"]])
+def test_a_file_that_is_not_utf8_is_a_positioned_error(tmp_path: Path, command: list[str]) -> None:
+    path = write(tmp_path, b"acme/x:\n  input: 1\n  notes: caf\xe9\n")
+    result = run("pricing", *command, "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr and "UTF-8" in result.stderr and str(path) in result.stderr
+    assert path.read_bytes() == b"acme/x:\n  input: 1\n  notes: caf\xe9\n"
+
+
+def test_edit_of_a_file_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, b"acme/x:\n  notes: caf\xe9\n")
+    result = run("pricing", "edit", "api", "--pricing", tmp_path, env={"VISUAL": "true"})
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr and "UTF-8" in result.stderr
+
+
+def test_a_folder_in_place_of_the_table_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").mkdir()
+    result = run("pricing", "set", "api", "acme/x", "input=1", "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr and "api.yaml" in result.stderr and "not a file" in result.stderr
+
+
+def test_an_unreadable_editor_command_is_an_error(tmp_path: Path) -> None:
+    result = run("pricing", "edit", "api", "--pricing", tmp_path, env={"VISUAL": '"unclosed'})
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr and "$VISUAL" in result.stderr
+
+
+def test_a_field_given_twice_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, b"acme/x:\n  input: 3\n")
+    result = run("pricing", "set", "api", "acme/x", "input=1", "input=2", "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "given twice" in result.stderr
+    assert path.read_bytes() == b"acme/x:\n  input: 3\n"
+
+
+SLOW_SET = """\
+import sys, time
+import tco.pricing_files as files
+render = files.TableText.render
+def slow(self):  # widen the window between reading the file and writing it
+    time.sleep(0.3)
+    return render(self)
+files.TableText.render = slow
+from tco.cli import app
+app(["pricing", "set", "api", sys.argv[2], "input=1.5", "--pricing", sys.argv[1]])
+"""
+
+
+def test_concurrent_sets_with_a_wide_race_window_all_take_effect(tmp_path: Path) -> None:
+    """Four processes read-modify-write the same file, each holding it 0.3 s between read and write.
+    Without the lock, all four read the same old file and the last rename wins (checked by hand:
+    2 of 4 survived); with it, every entry lands."""
+    path = write(tmp_path, b"# mine\nacme/x:\n  input: 3\n")
+    env = {**os.environ, "TCO_TODAY": "2026-11-27"}
+    names = [f"acme/m{i}" for i in range(4)]
+    processes = [subprocess.Popen([sys.executable, "-c", SLOW_SET, str(tmp_path), name], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in names]
+    for process in processes:
+        assert process.wait(60) == 0, process.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# mine\nacme/x:\n  input: 3\n")
+    assert all(f"{name}:\n  input: 1.5\n" in text for name in names), text
