@@ -102,7 +102,9 @@ def test_skips_say_why() -> None:
     assert reasons["sample_spec"] == "LiteLLM's documentation of the fields, not a model"
     assert reasons["text-embedding-3-small"] == "mode 'embedding' is not a chat model"
     assert reasons["whisper-1"] == "mode 'audio_transcription' is not a chat model"
-    assert reasons["bedrock/claude-fable-latest"] == "no mode given (not a chat model)"
+    # 98 of the map's 109 records without a mode are aliases: say so, not "not a chat model"
+    assert reasons["bedrock/claude-fable-latest"] == ("an alias of 'global.anthropic.claude-fable-5-1' "
+                                                      "(that record is imported under its own name)")
     assert reasons["twelvelabs.pegasus-1-2-v1:0"] == "no per-token input and output price"
 
 

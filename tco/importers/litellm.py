@@ -282,6 +282,8 @@ def skip_reason(litellm_key: str, record: Any) -> str | None:
     if not isinstance(record, dict):
         return "not a price record"
     mode = record.get("mode")
+    if mode is None and isinstance(record.get("alias_of"), str):
+        return f"an alias of {record['alias_of']!r} (that record is imported under its own name)"
     if mode not in CHAT_MODES:
         return f"mode {mode!r} is not a chat model" if mode else "no mode given (not a chat model)"
     prices: list[float] = [p for p in (record.get("input_cost_per_token"), record.get("output_cost_per_token"))
