@@ -151,3 +151,10 @@ def test_concurrent_sets_with_a_wide_race_window_all_take_effect(tmp_path: Path)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# mine\nacme/x:\n  input: 3\n")
     assert all(f"{name}:\n  input: 1.5\n" in text for name in names), text
+
+
+def test_init_under_a_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = run("pricing", "init", tmp_path / "afile" / "sub")
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr and "afile" in result.stderr

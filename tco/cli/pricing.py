@@ -269,10 +269,14 @@ def init(
     if existing and not force:
         raise TcoError([TcoError.single(str(f), "already exists; use --force to overwrite it").problems[0]
                         for f in existing])
-    target.mkdir(parents=True, exist_ok=True)
-    for kind, path in zip(TABLE_KINDS, files, strict=True):
-        atomic_write_text(path, table_template(kind))
-        typer.echo(f"wrote {path}", err=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for kind, path in zip(TABLE_KINDS, files, strict=True):
+            atomic_write_text(path, table_template(kind))
+            typer.echo(f"wrote {path}", err=True)
+    except OSError as exc:
+        raise TcoError.single(str(exc.filename or target), f"cannot write the pricing folder: "
+                              f"{exc.strerror or exc}") from None
     if target.resolve() != default_user_pricing_dir().resolve() and not os.environ.get(ENV_PRICING):
         typer.echo(f"next: tco compare SCENARIO --pricing {target} (or export TCO_PRICING={target})", err=True)
 
