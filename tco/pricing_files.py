@@ -208,7 +208,9 @@ class TableText:
     lines directly above its key (so removing an entry removes its heading comment). A touched
     entry is loaded and dumped with ruamel.yaml's round-trip mode (its comments and order kept);
     a new entry is appended as plain block YAML. A file that does not split cleanly (flow style
-    at the top, anchors, several documents) is round-tripped by ruamel.yaml as a whole.
+    at the top, several documents) is round-tripped by ruamel.yaml as a whole, and so is one
+    whose touched entry holds an anchor or alias (entries tied together must be dumped together);
+    anchors between other entries leave an edit local.
     """
 
     def __init__(self, text: str) -> None:
@@ -220,14 +222,24 @@ class TableText:
         self._yaml: Any = None
         self._whole: Any = None
         if not self._split(text):
-            self._yaml = _round_trip(text)
-            loaded = self._yaml.load(text)
-            from ruamel.yaml.comments import CommentedMap
+            self._become_whole(text)
 
-            self._whole = loaded if isinstance(loaded, CommentedMap) else CommentedMap()
+    def _become_whole(self, text: str) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        self.text = text
+        self._yaml = _round_trip(text)
+        loaded = self._yaml.load(text)
+        self._whole = loaded if isinstance(loaded, CommentedMap) else CommentedMap()
+
+    def _unlink(self, key: str) -> None:
+        """Switch to a whole-file round trip (keeping the edits so far) before touching an entry
+        that holds an anchor or an alias: its partners live in other entries."""
+        if self._whole is None and key in self.blocks and _LINKS.search(self.blocks[key]):
+            self._become_whole(self.render())
 
     def _split(self, text: str) -> bool:
-        if _LINKS.search(text):
+        if "<<:" in text:
             return False
         lines = text.splitlines(keepends=True)
         pending: list[str] = []  # blank and comment lines not yet given to an entry
@@ -290,6 +302,7 @@ class TableText:
         """The mapping of entry `key`, to change in place (a new, empty one when `key` is new)."""
         from ruamel.yaml.comments import CommentedMap
 
+        self._unlink(key)
         if self._whole is not None:
             if key not in self._whole:
                 put(self._whole, key, CommentedMap())
@@ -309,6 +322,7 @@ class TableText:
         return self._edited[key][1][key]
 
     def remove(self, key: str) -> None:
+        self._unlink(key)
         if self._whole is not None:
             del self._whole[key]
         elif key in self._added:

@@ -158,3 +158,33 @@ def test_init_under_a_file_is_an_error(tmp_path: Path) -> None:
     result = run("pricing", "init", tmp_path / "afile" / "sub")
     assert result.exit_code == 1
     assert "internal error" not in result.stderr and "afile" in result.stderr
+
+
+ANCHORED = b"""\
+# keep   me
+acme/x: &shared
+  input: 3   # c1
+  output: 4
+acme/alias: *shared
+q/q:
+    input: 7    # four-space indent, two spaces before the comment
+"""
+
+
+def test_anchors_elsewhere_do_not_make_an_edit_rewrite_the_whole_file(tmp_path: Path) -> None:
+    """An anchor and its alias tie two entries together; an edit of a third entry touches its lines only."""
+    path = write(tmp_path, ANCHORED)
+    result = run("pricing", "set", "api", "q/q", "input=1.5", "--pricing", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == ANCHORED.replace(b"    input: 7    # four-space indent",
+                                                 b"    input: 1.5  # four-space indent") + b"    as_of: 2026-11-27\n"
+
+
+def test_editing_an_anchored_entry_keeps_its_alias_working(tmp_path: Path) -> None:
+    path = write(tmp_path, ANCHORED)
+    assert run("pricing", "set", "api", "acme/x", "output=5", "--pricing", tmp_path).exit_code == 0
+    from tco.catalog import check_user_table
+
+    table = check_user_table("api", path.read_bytes(), "api.yaml")
+    assert table["acme/x"]["output"] == 5 and table["acme/alias"]["input"] == 3
+    assert path.read_bytes().startswith(b"# keep   me\n")
