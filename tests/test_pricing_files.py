@@ -236,16 +236,6 @@ def tco_process(*args: str) -> subprocess.Popen[bytes]:
                             env={**os.environ, "TCO_TODAY": "2026-11-27"})
 
 
-def test_two_concurrent_sets_both_take_effect(tmp_path: Path) -> None:
-    path = tmp_path / "api.yaml"
-    path.write_text(USER_API, encoding="utf-8")
-    first = tco_process("pricing", "set", "api", "openai/gpt-4.1", "input=1.5", "--pricing", str(tmp_path))
-    second = tco_process("pricing", "set", "api", "deepinfra/x", "output=0.9", "--pricing", str(tmp_path))
-    assert first.wait(60) == 0 and second.wait(60) == 0, (first.stderr, second.stderr)
-    text = path.read_text(encoding="utf-8")
-    assert "  input: 1.5\n" in text and "output: 0.9" in text
-
-
 def test_a_writer_waits_for_the_lock_and_reads_the_file_inside_it(tmp_path: Path) -> None:
     """Hold the lock, start `set`, change the file while it waits: its write must include our change."""
     path = tmp_path / "api.yaml"
