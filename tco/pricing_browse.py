@@ -83,17 +83,27 @@ def entry_fields(catalog: Catalog, kind: str, key: str) -> list[FieldRow]:
     if entry is None:
         raise TcoError.single(catalog.table_label(kind), f"{key!r} is not in {kind}.yaml{catalog.suggest(kind, key)}")
     bundled_lines = _bundled_lines(catalog, kind, key)
-    doc = catalog.user_document(kind)
     rows = []
     for name, value in entry.values.items():
-        origin = entry.origin(name)
-        if doc is not None and (origin.file == doc.source or origin.file.startswith(doc.source + ":")):
-            line = doc.locate((key, name), key=True)[0]
-            rows.append(FieldRow(name, value, "user", doc.source, line, origin.as_of, origin.citation))
-        else:
-            rows.append(FieldRow(name, value, "bundled", str(catalog.bundled_dir / f"{kind}.yaml"),
-                                 bundled_lines.get(name, bundled_lines.get("", 0)), origin.as_of, origin.citation))
+        if name == "rent_per_hour" and isinstance(value, dict):
+            # One row per cloud: an overlay merges them cloud by cloud, from different files and dates.
+            for part, inner in value.items():
+                rows.append(_row(catalog, kind, entry, (name, str(part)), inner, bundled_lines))
+            continue
+        rows.append(_row(catalog, kind, entry, (name,), value, bundled_lines))
     return rows
+
+
+def _row(catalog: Catalog, kind: str, entry: Entry, path: tuple[str, ...], value: Any,
+         bundled_lines: dict[str, int]) -> FieldRow:
+    name = ".".join(path)
+    origin = entry.origin(name)
+    doc = catalog.user_document(kind)
+    if doc is not None and (origin.file == doc.source or origin.file.startswith(doc.source + ":")):
+        line = doc.locate((entry.key, *path), key=True)[0]
+        return FieldRow(name, value, "user", doc.source, line, origin.as_of, origin.citation)
+    return FieldRow(name, value, "bundled", str(catalog.bundled_dir / f"{kind}.yaml"),
+                    bundled_lines.get(path[0], bundled_lines.get("", 0)), origin.as_of, origin.citation)
 
 
 def _bundled_lines(catalog: Catalog, kind: str, key: str) -> dict[str, int]:

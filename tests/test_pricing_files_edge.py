@@ -188,3 +188,36 @@ def test_editing_an_anchored_entry_keeps_its_alias_working(tmp_path: Path) -> No
     table = check_user_table("api", path.read_bytes(), "api.yaml")
     assert table["acme/x"]["output"] == 5 and table["acme/alias"]["input"] == 3
     assert path.read_bytes().startswith(b"# keep   me\n")
+
+
+SUPPORT = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"  # rents h100-sxm on lambda
+
+
+def test_a_rent_for_another_cloud_leaves_the_bundled_cloud_price_cited_and_dated(tmp_path: Path) -> None:
+    """`set gpus h100-sxm rent_per_hour.gcp=...` merges cloud by cloud: the scenario's lambda price is
+    still the bundled one, so its assumption cites pricing/gpus.yaml and its date (2026-11-20), and
+    it goes stale on the bundled date, not on the date of the user's gcp price."""
+    import json
+
+    prices = tmp_path / "prices"
+    env = {"TCO_TODAY": "2027-05-20"}  # 181 days after the bundled as_of
+    assert run("pricing", "set", "gpus", "h100-sxm", "rent_per_hour.gcp=5.38", "--pricing", prices,
+               env=env).exit_code == 0
+    result = run("compare", SUPPORT, "--pricing", prices, "--format", "json", env=env)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    rate = next(a for a in data["assumptions"] if a["field"].endswith("hourly_rate_per_gpu"))
+    assert rate["value"] == 2.99
+    assert rate["source"].startswith("pricing/gpus.yaml h100-sxm rent_per_hour.lambda: SkyPilot")
+    assert rate["source"].endswith("as of 2026-11-20")
+    assert any("h100-sxm in pricing/gpus.yaml is 181 days old" in w for w in data["warnings"])
+
+
+def test_show_gives_each_cloud_rent_its_own_origin(tmp_path: Path) -> None:
+    prices = tmp_path / "prices"
+    assert run("pricing", "set", "gpus", "h100-sxm", "rent_per_hour.gcp=5.38", "--pricing", prices).exit_code == 0
+    result = run("pricing", "show", "gpus", "h100-sxm", "--pricing", prices)
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.startswith("rent_per_hour")}
+    assert rows["rent_per_hour.gcp"][1:4] == ["5.38", "user", "2026-11-27"]
+    assert rows["rent_per_hour.lambda"][1:4] == ["2.99", "bundled", "2026-11-20"]
