@@ -221,3 +221,12 @@ def test_show_gives_each_cloud_rent_its_own_origin(tmp_path: Path) -> None:
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.startswith("rent_per_hour")}
     assert rows["rent_per_hour.gcp"][1:4] == ["5.38", "user", "2026-11-27"]
     assert rows["rent_per_hour.lambda"][1:4] == ["2.99", "bundled", "2026-11-20"]
+
+
+def test_an_unknown_litellm_provider_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    """A typo in --provider used to import nothing and exit 0 with all counts at zero."""
+    litellm = Path(__file__).parent / "fixtures" / "litellm" / "model_prices_and_context_window.json"
+    result = run("pricing", "import", "litellm", litellm, "--provider", "opneai", "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "--provider" in result.stderr and "did you mean 'openai'" in result.stderr
+    assert not (tmp_path / "api.yaml").exists()

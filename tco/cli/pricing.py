@@ -470,6 +470,14 @@ def import_litellm(
     from tco.pricing_files import table_file
 
     data = read_litellm(file)
+    if provider is not None:
+        from tco.errors import did_you_mean
+        from tco.importers.litellm import skip_reason, table_key
+
+        providers = {table_key(k, r)[1] for k, r in data.items() if skip_reason(k, r) is None}
+        if provider.lower() not in providers:
+            raise TcoError.single("--provider", f"no chat model in {file.name} is from {provider!r}"
+                                  f"{did_you_mean(provider.lower(), sorted(providers), most=2)}")
     plan = plan_litellm(data, _catalog_to_update(pricing), Selection(provider, model, only_existing), label=file.name,
                         as_of=_as_of(as_of))
     _report(plan, table_file(_write_folder(pricing), "api"), dry_run, format, output)
