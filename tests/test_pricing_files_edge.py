@@ -230,3 +230,20 @@ def test_an_unknown_litellm_provider_is_an_error_with_a_suggestion(tmp_path: Pat
     assert result.exit_code == 1
     assert "--provider" in result.stderr and "did you mean 'openai'" in result.stderr
     assert not (tmp_path / "api.yaml").exists()
+
+
+def test_an_as_of_in_the_future_is_refused(tmp_path: Path) -> None:
+    """A typo like 2062-11-27 would keep the price from ever being reported stale."""
+    path = write(tmp_path, b"acme/x:\n  input: 3\n")
+    result = run("pricing", "set", "api", "acme/x", "input=2", "as_of=2062-11-27", "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "as_of" in result.stderr and "future" in result.stderr
+    assert path.read_bytes() == b"acme/x:\n  input: 3\n"
+    assert run("pricing", "set", "api", "acme/x", "as_of=2026-11-27", "--pricing", tmp_path).exit_code == 0
+
+
+def test_an_import_dated_in_the_future_is_refused(tmp_path: Path) -> None:
+    litellm = Path(__file__).parent / "fixtures" / "litellm" / "model_prices_and_context_window.json"
+    result = run("pricing", "import", "litellm", litellm, "--as-of", "2062-01-01", "--pricing", tmp_path)
+    assert result.exit_code == 1 and "future" in result.stderr
+    assert not (tmp_path / "api.yaml").exists()

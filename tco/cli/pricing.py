@@ -100,9 +100,12 @@ def _as_of(text: str | None) -> dt.date:
     if text is None:
         return _today()
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise TcoError.single("--as-of", f"{text!r} is not a date; write YYYY-MM-DD") from None
+    if date > _today():  # as in `set`: a future date would keep these prices from ever going stale
+        raise TcoError.single("--as-of", f"{text} is in the future (today is {_today()})")
+    return date
 
 
 def _cell(value: Any) -> str:
@@ -296,9 +299,15 @@ def set_(
     from tco.pricing_files import apply_assignments, edit_table, parse_assignments, table_file
 
     parsed = parse_assignments(kind.value, name, assignments)
+    today = _today()
+    for assignment in parsed:
+        # A date after today (a typo such as 2062) would keep the price from ever going stale.
+        if assignment.field == "as_of" and assignment.value > today:
+            raise TcoError.single(assignment.argument, f"as_of {assignment.value} is in the future "
+                                  f"(today is {today}); give the date of the figures")
     path = table_file(_write_folder(pricing), kind.value)
     created, write = edit_table(path, kind.value,
-                                lambda table: apply_assignments(table, name, parsed, _today()))
+                                lambda table: apply_assignments(table, name, parsed, today))
     what = "added" if created else "updated" if write.changed else "unchanged:"
     typer.echo(f"{what} {kind.value} {name} in {path}", err=True)
 
