@@ -62,7 +62,7 @@ def list_rows(catalog: Catalog, kinds: tuple[str, ...] = TABLE_KINDS, search: st
                 continue
             user = _is_user(catalog, kind, key)
             origin = "bundled+user" if user and key in bundled else "user" if user else "bundled"
-            rows.append(ListRow(kind, key, origin, _newest_as_of(entry), dict(entry.values)))
+            rows.append(ListRow(kind, key, origin, _oldest_as_of(entry), dict(entry.values)))
     return rows
 
 
@@ -72,9 +72,10 @@ def _haystack(key: str, entry: Entry) -> str:
     return " ".join(texts).lower()
 
 
-def _newest_as_of(entry: Entry) -> str | None:
+def _oldest_as_of(entry: Entry) -> str | None:
+    """The date of the entry's oldest figure (bundled or the user's): the one that goes stale first."""
     dates = [o.as_of for o in entry.origins.values() if o.as_of]
-    return max(dates) if dates else None
+    return min(dates) if dates else None
 
 
 def entry_fields(catalog: Catalog, kind: str, key: str) -> list[FieldRow]:

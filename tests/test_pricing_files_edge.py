@@ -247,3 +247,15 @@ def test_an_import_dated_in_the_future_is_refused(tmp_path: Path) -> None:
     result = run("pricing", "import", "litellm", litellm, "--as-of", "2062-01-01", "--pricing", tmp_path)
     assert result.exit_code == 1 and "future" in result.stderr
     assert not (tmp_path / "api.yaml").exists()
+
+
+def test_list_dates_an_overlaid_entry_by_its_oldest_figure(tmp_path: Path) -> None:
+    """The user's input price dated 2026-10-01 over bundled figures dated 2026-11-20: the listing's
+    as_of is the older date, the one that goes stale first (it used to show the newer one)."""
+    import json
+
+    write(tmp_path, b"openai/gpt-4.1:\n  input: 1.5\n  as_of: 2026-10-01\n")
+    result = run("pricing", "list", "api", "--search", "openai/gpt-4.1", "--format", "json", "--pricing", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    row = next(r for r in json.loads(result.stdout) if r["name"] == "openai/gpt-4.1")
+    assert row["origin"] == "bundled+user" and row["as_of"] == "2026-10-01"
