@@ -119,13 +119,14 @@ def table_lock(path: Path) -> Iterator[None]:
 
 
 def edit_table(path: Path, kind: str, change: Callable[[TableText], R], *,
-               dry_run: bool = False) -> tuple[R, TableWrite]:
+               dry_run: bool = False, only: str | None = None) -> tuple[R, TableWrite]:
     """Apply `change` to a user table and write it back safely (see the module docstring).
 
     `change` receives the table as a `TableText` and edits entries through it. Returns its
     result and the `TableWrite`. Nothing is written when the change makes no difference, when
     `dry_run`, or when the new table is invalid (TcoError listing every problem; the file is
-    untouched). A missing file starts from `table_template(kind)`.
+    untouched). A missing file starts from `table_template(kind)`. With `only`, the change may
+    alter that entry alone: one that would also alter another (an alias of it) is refused.
     """
     folder = path.parent
     try:
@@ -135,21 +136,34 @@ def edit_table(path: Path, kind: str, change: Callable[[TableText], R], *,
         with lock:
             raw = read_table_bytes(path)
             before = None
+            old: dict[str, dict[str, Any]] = {}
             if raw is not None:
                 # Refuse to build on a table that is already broken: the user must see its problems.
-                check_user_table(kind, raw, str(path))
+                old = check_user_table(kind, raw, str(path))
                 before = raw.decode("utf-8")
             shape = TextShape.of(before or "")
             table = TableText(shape.plain(before) if before is not None else table_template(kind))
             result = change(table)
             after = shape.restore(table.render())
-            check_user_table(kind, after.encode("utf-8"), f"{path} (as it would be written)")
+            new = check_user_table(kind, after.encode("utf-8"), f"{path} (as it would be written)")
+            if only is not None:
+                _check_only(path, kind, only, old, new)
             write = TableWrite(path, before, after)
             if write.changed and not dry_run:
                 atomic_write_text(path, after)
     except OSError as exc:
         raise TcoError.single(str(path), f"cannot update the table: {exc.strerror or exc}") from None
     return result, write
+
+
+def _check_only(path: Path, kind: str, only: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Refuse a change to `only` that alters other entries too (they share its mapping through a
+    YAML anchor and alias): the user asked to change one entry."""
+    others = sorted(k for k in {*old, *new} if k != only and old.get(k) != new.get(k))
+    if others:
+        raise TcoError.single(str(path), f"{', '.join(map(repr, others))} shares its fields with {only!r} "
+                              f"through a YAML anchor and alias, so this change would alter it too; nothing "
+                              f"written (untie them with `tco pricing edit {kind}`)")
 
 
 def read_table_bytes(path: Path) -> bytes | None:

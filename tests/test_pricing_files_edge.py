@@ -180,13 +180,13 @@ def test_anchors_elsewhere_do_not_make_an_edit_rewrite_the_whole_file(tmp_path: 
                                                  b"    input: 1.5  # four-space indent") + b"    as_of: 2026-11-27\n"
 
 
-def test_editing_an_anchored_entry_keeps_its_alias_working(tmp_path: Path) -> None:
+def test_removing_an_anchored_entry_keeps_its_alias_whole(tmp_path: Path) -> None:
     path = write(tmp_path, ANCHORED)
-    assert run("pricing", "set", "api", "acme/x", "output=5", "--pricing", tmp_path).exit_code == 0
+    assert run("pricing", "remove", "api", "acme/x", "--pricing", tmp_path).exit_code == 0
     from tco.catalog import check_user_table
 
     table = check_user_table("api", path.read_bytes(), "api.yaml")
-    assert table["acme/x"]["output"] == 5 and table["acme/alias"]["input"] == 3
+    assert "acme/x" not in table and table["acme/alias"] == {"input": 3, "output": 4}
     assert path.read_bytes().startswith(b"# keep   me\n")
 
 
@@ -259,3 +259,13 @@ def test_list_dates_an_overlaid_entry_by_its_oldest_figure(tmp_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     row = next(r for r in json.loads(result.stdout) if r["name"] == "openai/gpt-4.1")
     assert row["origin"] == "bundled+user" and row["as_of"] == "2026-10-01"
+
+
+def test_a_set_that_would_also_change_an_aliased_entry_is_refused(tmp_path: Path) -> None:
+    """`acme/alias: *shared` is the same mapping as acme/x: setting acme/x's output would silently
+    change acme/alias too. `set` changes the named entry only, so it refuses and writes nothing."""
+    path = write(tmp_path, ANCHORED)
+    result = run("pricing", "set", "api", "acme/x", "output=5", "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "acme/alias" in result.stderr and "anchor" in result.stderr
+    assert path.read_bytes() == ANCHORED

@@ -307,7 +307,7 @@ def set_(
                                   f"(today is {today}); give the date of the figures")
     path = table_file(_write_folder(pricing), kind.value)
     created, write = edit_table(path, kind.value,
-                                lambda table: apply_assignments(table, name, parsed, today))
+                                lambda table: apply_assignments(table, name, parsed, today), only=name)
     what = "added" if created else "updated" if write.changed else "unchanged:"
     typer.echo(f"{what} {kind.value} {name} in {path}", err=True)
 
