@@ -109,7 +109,9 @@ class Entry:
         return self.values.get(name)
 
     def origin(self, name: str) -> FieldOrigin:
-        return self.origins.get(name) or self.origins["*"]
+        """Where field `name` came from; `rent_per_hour.CLOUD` names one cloud's price, which an
+        overlay may take from another file than the rest of the mapping."""
+        return self.origins.get(name) or self.origins.get(name.split(".", 1)[0]) or self.origins["*"]
 
 
 class Catalog:
@@ -243,6 +245,11 @@ def _overlay(base: Entry, top: Entry) -> Entry:
         if name in ("source", "sources"):
             continue
         if name == "rent_per_hour" and isinstance(value, dict) and isinstance(values.get(name), dict):
+            below = base.origin(name)
+            for cloud in values[name]:
+                origins[f"{name}.{cloud}"] = base.origins.get(f"{name}.{cloud}", below)
+            for cloud in value:
+                origins[f"{name}.{cloud}"] = top.origins[name]
             values[name] = {**values[name], **value}
         else:
             values[name] = value

@@ -62,7 +62,7 @@ def list_rows(catalog: Catalog, kinds: tuple[str, ...] = TABLE_KINDS, search: st
                 continue
             user = _is_user(catalog, kind, key)
             origin = "bundled+user" if user and key in bundled else "user" if user else "bundled"
-            rows.append(ListRow(kind, key, origin, _newest_as_of(entry), dict(entry.values)))
+            rows.append(ListRow(kind, key, origin, _oldest_as_of(entry), dict(entry.values)))
     return rows
 
 
@@ -72,9 +72,10 @@ def _haystack(key: str, entry: Entry) -> str:
     return " ".join(texts).lower()
 
 
-def _newest_as_of(entry: Entry) -> str | None:
+def _oldest_as_of(entry: Entry) -> str | None:
+    """The date of the entry's oldest figure (bundled or the user's): the one that goes stale first."""
     dates = [o.as_of for o in entry.origins.values() if o.as_of]
-    return max(dates) if dates else None
+    return min(dates) if dates else None
 
 
 def entry_fields(catalog: Catalog, kind: str, key: str) -> list[FieldRow]:
@@ -83,17 +84,27 @@ def entry_fields(catalog: Catalog, kind: str, key: str) -> list[FieldRow]:
     if entry is None:
         raise TcoError.single(catalog.table_label(kind), f"{key!r} is not in {kind}.yaml{catalog.suggest(kind, key)}")
     bundled_lines = _bundled_lines(catalog, kind, key)
-    doc = catalog.user_document(kind)
     rows = []
     for name, value in entry.values.items():
-        origin = entry.origin(name)
-        if doc is not None and (origin.file == doc.source or origin.file.startswith(doc.source + ":")):
-            line = doc.locate((key, name), key=True)[0]
-            rows.append(FieldRow(name, value, "user", doc.source, line, origin.as_of, origin.citation))
-        else:
-            rows.append(FieldRow(name, value, "bundled", str(catalog.bundled_dir / f"{kind}.yaml"),
-                                 bundled_lines.get(name, bundled_lines.get("", 0)), origin.as_of, origin.citation))
+        if name == "rent_per_hour" and isinstance(value, dict):
+            # One row per cloud: an overlay merges them cloud by cloud, from different files and dates.
+            for part, inner in value.items():
+                rows.append(_row(catalog, kind, entry, (name, str(part)), inner, bundled_lines))
+            continue
+        rows.append(_row(catalog, kind, entry, (name,), value, bundled_lines))
     return rows
+
+
+def _row(catalog: Catalog, kind: str, entry: Entry, path: tuple[str, ...], value: Any,
+         bundled_lines: dict[str, int]) -> FieldRow:
+    name = ".".join(path)
+    origin = entry.origin(name)
+    doc = catalog.user_document(kind)
+    if doc is not None and (origin.file == doc.source or origin.file.startswith(doc.source + ":")):
+        line = doc.locate((entry.key, *path), key=True)[0]
+        return FieldRow(name, value, "user", doc.source, line, origin.as_of, origin.citation)
+    return FieldRow(name, value, "bundled", str(catalog.bundled_dir / f"{kind}.yaml"),
+                    bundled_lines.get(path[0], bundled_lines.get("", 0)), origin.as_of, origin.citation)
 
 
 def _bundled_lines(catalog: Catalog, kind: str, key: str) -> dict[str, int]:

@@ -119,31 +119,88 @@ def table_lock(path: Path) -> Iterator[None]:
 
 
 def edit_table(path: Path, kind: str, change: Callable[[TableText], R], *,
-               dry_run: bool = False) -> tuple[R, TableWrite]:
+               dry_run: bool = False, only: str | None = None) -> tuple[R, TableWrite]:
     """Apply `change` to a user table and write it back safely (see the module docstring).
 
     `change` receives the table as a `TableText` and edits entries through it. Returns its
     result and the `TableWrite`. Nothing is written when the change makes no difference, when
     `dry_run`, or when the new table is invalid (TcoError listing every problem; the file is
-    untouched). A missing file starts from `table_template(kind)`.
+    untouched). A missing file starts from `table_template(kind)`. With `only`, the change may
+    alter that entry alone: one that would also alter another (an alias of it) is refused.
     """
     folder = path.parent
-    if not dry_run:
-        folder.mkdir(parents=True, exist_ok=True)
-    lock = table_lock(path) if folder.is_dir() else _no_lock()
-    with lock:
-        before = path.read_text(encoding="utf-8") if path.is_file() else None
-        if before is not None:
-            # Refuse to build on a table that is already broken: the user must see its problems.
-            check_user_table(kind, before.encode("utf-8"), str(path))
-        table = TableText(before if before is not None else table_template(kind))
-        result = change(table)
-        after = table.render()
-        check_user_table(kind, after.encode("utf-8"), f"{path} (as it would be written)")
-        write = TableWrite(path, before, after)
-        if write.changed and not dry_run:
-            atomic_write_text(path, after)
+    try:
+        if not dry_run:
+            folder.mkdir(parents=True, exist_ok=True)
+        lock = table_lock(path) if folder.is_dir() else _no_lock()
+        with lock:
+            raw = read_table_bytes(path)
+            before = None
+            old: dict[str, dict[str, Any]] = {}
+            if raw is not None:
+                # Refuse to build on a table that is already broken: the user must see its problems.
+                old = check_user_table(kind, raw, str(path))
+                before = raw.decode("utf-8")
+            shape = TextShape.of(before or "")
+            table = TableText(shape.plain(before) if before is not None else table_template(kind))
+            result = change(table)
+            after = shape.restore(table.render())
+            new = check_user_table(kind, after.encode("utf-8"), f"{path} (as it would be written)")
+            if only is not None:
+                _check_only(path, kind, only, old, new)
+            write = TableWrite(path, before, after)
+            if write.changed and not dry_run:
+                atomic_write_text(path, after)
+    except OSError as exc:
+        raise TcoError.single(str(path), f"cannot update the table: {exc.strerror or exc}") from None
     return result, write
+
+
+def _check_only(path: Path, kind: str, only: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Refuse a change to `only` that alters other entries too (they share its mapping through a
+    YAML anchor and alias): the user asked to change one entry."""
+    others = sorted(k for k in {*old, *new} if k != only and old.get(k) != new.get(k))
+    if others:
+        raise TcoError.single(str(path), f"{', '.join(map(repr, others))} shares its fields with {only!r} "
+                              f"through a YAML anchor and alias, so this change would alter it too; nothing "
+                              f"written (untie them with `tco pricing edit {kind}`)")
+
+
+def read_table_bytes(path: Path) -> bytes | None:
+    """The bytes of a user table file, or None when there is none; a TcoError when the path is a
+    folder or cannot be read."""
+    if not os.path.lexists(path):
+        return None
+    if not path.is_file():
+        raise TcoError.single(str(path), "not a file (a folder or something else is in the way)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TcoError.single(str(path), f"cannot read it: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """The byte-level habits of a user's file that YAML tools drop: a byte-order mark and Windows
+    line endings. Edits work on the plain text; `restore` puts both back, so untouched lines keep
+    every byte and new lines match their neighbours."""
+
+    bom: bool
+    crlf: bool
+
+    @classmethod
+    def of(cls, text: str) -> TextShape:
+        newlines = text.count("\n")
+        # Only a file that is CRLF throughout is converted; a mixed one is left as it is.
+        return cls(text.startswith("\ufeff"), newlines > 0 and text.count("\r\n") == newlines)
+
+    def plain(self, text: str) -> str:
+        text = text.removeprefix("\ufeff") if self.bom else text
+        return text.replace("\r\n", "\n") if self.crlf else text
+
+    def restore(self, text: str) -> str:
+        text = text.replace("\n", "\r\n") if self.crlf else text
+        return "\ufeff" + text if self.bom else text
 
 
 @contextmanager
@@ -152,6 +209,7 @@ def _no_lock() -> Iterator[None]:
 
 
 _TOP_KEY = re.compile(r"^(?P<key>[^\s#'\"\-?&*!|>%@`{\[][^:#]*?|'[^']*'|\"[^\"\\]*\"):(?:[ \t].*)?$")
+_DOC_START = re.compile(r"^---[ \t]*(?:#.*)?$")
 # Anchors, aliases and merge keys tie entries together: such a file is round-tripped whole.
 _LINKS = re.compile(r"(?:^|[\s\[{,:])[&*][^\s,\]}]|<<:")
 
@@ -164,7 +222,9 @@ class TableText:
     lines directly above its key (so removing an entry removes its heading comment). A touched
     entry is loaded and dumped with ruamel.yaml's round-trip mode (its comments and order kept);
     a new entry is appended as plain block YAML. A file that does not split cleanly (flow style
-    at the top, anchors, several documents) is round-tripped by ruamel.yaml as a whole.
+    at the top, several documents) is round-tripped by ruamel.yaml as a whole, and so is one
+    whose touched entry holds an anchor or alias (entries tied together must be dumped together);
+    anchors between other entries leave an edit local.
     """
 
     def __init__(self, text: str) -> None:
@@ -176,14 +236,24 @@ class TableText:
         self._yaml: Any = None
         self._whole: Any = None
         if not self._split(text):
-            self._yaml = _round_trip(text)
-            loaded = self._yaml.load(text)
-            from ruamel.yaml.comments import CommentedMap
+            self._become_whole(text)
 
-            self._whole = loaded if isinstance(loaded, CommentedMap) else CommentedMap()
+    def _become_whole(self, text: str) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        self.text = text
+        self._yaml = _round_trip(text)
+        loaded = self._yaml.load(text)
+        self._whole = loaded if isinstance(loaded, CommentedMap) else CommentedMap()
+
+    def _unlink(self, key: str) -> None:
+        """Switch to a whole-file round trip (keeping the edits so far) before touching an entry
+        that holds an anchor or an alias: its partners live in other entries."""
+        if self._whole is None and key in self.blocks and _LINKS.search(self.blocks[key]):
+            self._become_whole(self.render())
 
     def _split(self, text: str) -> bool:
-        if _LINKS.search(text):
+        if "<<:" in text:
             return False
         lines = text.splitlines(keepends=True)
         pending: list[str] = []  # blank and comment lines not yet given to an entry
@@ -204,6 +274,8 @@ class TableText:
                 if first != "#" and key is not None:  # a blank line ends any heading comment
                     body.extend(pending)
                     pending = []
+            elif key is None and _DOC_START.match(line.rstrip("\r\n")):
+                pending.append(line)  # a `---` above the first entry stays in the file's header
             else:
                 match = _TOP_KEY.match(line.rstrip("\r\n"))
                 if match is None:
@@ -244,6 +316,7 @@ class TableText:
         """The mapping of entry `key`, to change in place (a new, empty one when `key` is new)."""
         from ruamel.yaml.comments import CommentedMap
 
+        self._unlink(key)
         if self._whole is not None:
             if key not in self._whole:
                 put(self._whole, key, CommentedMap())
@@ -263,6 +336,7 @@ class TableText:
         return self._edited[key][1][key]
 
     def remove(self, key: str) -> None:
+        self._unlink(key)
         if self._whole is not None:
             del self._whole[key]
         elif key in self._added:
@@ -440,6 +514,7 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
     fields = TABLE_FIELDS[kind]
     problems: list[Problem] = []
     assignments: list[Assignment] = []
+    seen: set[str] = set()
     if not name.strip() or name != name.strip() or any(ord(c) < 32 for c in name):
         problems.append(Problem(repr(name), "an entry name must be non-empty text without surrounding spaces "
                                 "or control characters"))
@@ -461,6 +536,10 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
         if rule is None:
             problem(f"unknown field in {kind}.yaml{did_you_mean(field, fields, most=2)}")
             continue
+        if target in seen:  # which one should win is a guess; the user says
+            problem(f"{target} is given twice")
+            continue
+        seen.add(target)
         try:
             value = _convert(rule, field, subkey, text.strip())
         except ValueError as exc:

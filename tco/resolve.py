@@ -541,9 +541,10 @@ class Resolver:
             cloud = min(rents, key=lambda c: rents[c])
             self.assumptions.append(Assumption(f"{label}.cloud", cloud,
                                                "tco default: the lowest rent listed in pricing/gpus.yaml"))
+        # One cloud's price may come from the user's file and another's from the bundled table.
         self.assumptions.append(_table_assumption(f"{label}.hourly_rate_per_gpu", rents[cloud], gpu,
-                                                  "rent_per_hour", f"rent_per_hour.{cloud}"))
-        self._check_age(gpu, "rent_per_hour", gpu.origin("rent_per_hour"))
+                                                  f"rent_per_hour.{cloud}"))
+        self._check_age(gpu, "rent_per_hour", gpu.origin(f"rent_per_hour.{cloud}"))
         return float(rents[cloud])
 
 

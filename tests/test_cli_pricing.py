@@ -90,8 +90,8 @@ def test_set_writes_to_the_configuration_folder_by_default(isolated_home: Path) 
     assert result.exit_code == 0, result.stderr
     assert (isolated_home / ".config" / "tco" / "pricing" / "gpus.yaml").is_file()
     shown = run("pricing", "show", "gpus", "h100-sxm", "--format", "json")
-    rent = next(f for f in json.loads(shown.stdout)["fields"] if f["field"] == "rent_per_hour")
-    assert rent["value"]["lambda"] == 2.49 and rent["origin"] == "user"
+    rent = next(f for f in json.loads(shown.stdout)["fields"] if f["field"] == "rent_per_hour.lambda")
+    assert rent["value"] == 2.49 and rent["origin"] == "user"
 
 
 def test_remove(tmp_path: Path) -> None:

@@ -48,6 +48,14 @@ def test_per_million_is_exact_where_float_is_not() -> None:
     assert per_million(7.5e-08) == 0.075
 
 
+@pytest.mark.parametrize("per_token", [8.900000000000001e-07, 1.1428571428571428e-06, 2.9999900000000002e-06,
+                                       3.2857142857142855e-08, 9.499999999999999e-07])
+def test_per_million_keeps_every_digit_the_source_gives(per_token: float) -> None:
+    """Real records of the LiteLLM map (novita, bigmodel, databricks) whose prices carry more than
+    ten significant digits: the import is the decimal shift of the source, not a rounding of it."""
+    assert per_million(per_token) == exact_per_million(per_token)
+
+
 def test_chat_prices_match_the_source_times_a_million_exactly(tmp_path: Path) -> None:
     """Every chat record of the fixture, imported into an empty folder that shadows nothing:
     what lands in the user's table equals the source's decimal price x 1e6."""
@@ -94,7 +102,9 @@ def test_skips_say_why() -> None:
     assert reasons["sample_spec"] == "LiteLLM's documentation of the fields, not a model"
     assert reasons["text-embedding-3-small"] == "mode 'embedding' is not a chat model"
     assert reasons["whisper-1"] == "mode 'audio_transcription' is not a chat model"
-    assert reasons["bedrock/claude-fable-latest"] == "no mode given (not a chat model)"
+    # 98 of the map's 109 records without a mode are aliases: say so, not "not a chat model"
+    assert reasons["bedrock/claude-fable-latest"] == ("an alias of 'global.anthropic.claude-fable-5-1' "
+                                                      "(that record is imported under its own name)")
     assert reasons["twelvelabs.pegasus-1-2-v1:0"] == "no per-token input and output price"
 
 

@@ -196,7 +196,7 @@ def test_failure_between_temporary_write_and_rename_keeps_the_old_file(tmp_path:
         raise OSError("disk went away")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk went away"):
+    with pytest.raises(TcoError, match="cannot update the table: disk went away"):  # exit 1, not a crash
         set_fields(path, "api", "openai/gpt-4.1", "input=1.5")
     assert path.read_bytes() == USER_API.encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".api.yaml.lock", "api.yaml"]  # no temporary left
@@ -234,16 +234,6 @@ def test_killed_process_leaves_old_or_new_file_whole(tmp_path: Path, moment: str
 def tco_process(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "tco", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "TCO_TODAY": "2026-11-27"})
-
-
-def test_two_concurrent_sets_both_take_effect(tmp_path: Path) -> None:
-    path = tmp_path / "api.yaml"
-    path.write_text(USER_API, encoding="utf-8")
-    first = tco_process("pricing", "set", "api", "openai/gpt-4.1", "input=1.5", "--pricing", str(tmp_path))
-    second = tco_process("pricing", "set", "api", "deepinfra/x", "output=0.9", "--pricing", str(tmp_path))
-    assert first.wait(60) == 0 and second.wait(60) == 0, (first.stderr, second.stderr)
-    text = path.read_text(encoding="utf-8")
-    assert "  input: 1.5\n" in text and "output: 0.9" in text
 
 
 def test_a_writer_waits_for_the_lock_and_reads_the_file_inside_it(tmp_path: Path) -> None:

@@ -100,9 +100,12 @@ def _as_of(text: str | None) -> dt.date:
     if text is None:
         return _today()
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise TcoError.single("--as-of", f"{text!r} is not a date; write YYYY-MM-DD") from None
+    if date > _today():  # as in `set`: a future date would keep these prices from ever going stale
+        raise TcoError.single("--as-of", f"{text} is in the future (today is {_today()})")
+    return date
 
 
 def _cell(value: Any) -> str:
@@ -269,10 +272,14 @@ def init(
     if existing and not force:
         raise TcoError([TcoError.single(str(f), "already exists; use --force to overwrite it").problems[0]
                         for f in existing])
-    target.mkdir(parents=True, exist_ok=True)
-    for kind, path in zip(TABLE_KINDS, files, strict=True):
-        atomic_write_text(path, table_template(kind))
-        typer.echo(f"wrote {path}", err=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for kind, path in zip(TABLE_KINDS, files, strict=True):
+            atomic_write_text(path, table_template(kind))
+            typer.echo(f"wrote {path}", err=True)
+    except OSError as exc:
+        raise TcoError.single(str(exc.filename or target), f"cannot write the pricing folder: "
+                              f"{exc.strerror or exc}") from None
     if target.resolve() != default_user_pricing_dir().resolve() and not os.environ.get(ENV_PRICING):
         typer.echo(f"next: tco compare SCENARIO --pricing {target} (or export TCO_PRICING={target})", err=True)
 
@@ -292,9 +299,15 @@ def set_(
     from tco.pricing_files import apply_assignments, edit_table, parse_assignments, table_file
 
     parsed = parse_assignments(kind.value, name, assignments)
+    today = _today()
+    for assignment in parsed:
+        # A date after today (a typo such as 2062) would keep the price from ever going stale.
+        if assignment.field == "as_of" and assignment.value > today:
+            raise TcoError.single(assignment.argument, f"as_of {assignment.value} is in the future "
+                                  f"(today is {today}); give the date of the figures")
     path = table_file(_write_folder(pricing), kind.value)
     created, write = edit_table(path, kind.value,
-                                lambda table: apply_assignments(table, name, parsed, _today()))
+                                lambda table: apply_assignments(table, name, parsed, today), only=name)
     what = "added" if created else "updated" if write.changed else "unchanged:"
     typer.echo(f"{what} {kind.value} {name} in {path}", err=True)
 
@@ -322,8 +335,15 @@ def remove(
 def _editor() -> list[str]:
     import shlex
 
+    variable = "$VISUAL" if os.environ.get("VISUAL") else "$EDITOR" if os.environ.get("EDITOR") else None
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return shlex.split(command)
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        raise TcoError.single(variable or "editor", f"cannot read the editor command {command!r}: {exc}") from None
+    if not words:
+        raise TcoError.single(variable or "editor", "the editor command is empty")
+    return words
 
 
 @pricing_app.command()
@@ -338,28 +358,39 @@ def edit(
     import tempfile
 
     from tco.catalog import check_user_table
-    from tco.pricing_files import atomic_write_text, table_file, table_lock, table_template
+    from tco.pricing_files import atomic_write_text, read_table_bytes, table_file, table_lock, table_template
 
     path = table_file(_write_folder(pricing), kind.value)
+    editor = _editor()
+
+    def current_bytes() -> bytes:
+        raw = read_table_bytes(path)
+        return raw if raw is not None else table_template(kind.value).encode("utf-8")
+
+    # Bytes throughout, so the editor sees the file as it is (line endings, byte-order mark).
+    original = current_bytes()
+    try:
+        original.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TcoError.single(str(path), f"not UTF-8 text (byte {exc.start}); tco edits UTF-8 files only") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    original = path.read_text(encoding="utf-8") if path.is_file() else table_template(kind.value)
     fd, draft_name = tempfile.mkstemp(prefix=f"tco-{kind.value}-", suffix=".yaml")
     draft = Path(draft_name)
     keep_draft = False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(original)
         while True:
             try:
-                subprocess.run([*_editor(), str(draft)], check=True)
+                subprocess.run([*editor, str(draft)], check=True)
             except (OSError, subprocess.CalledProcessError) as exc:
-                raise TcoError.single(" ".join(_editor()), f"the editor failed ({exc}); {path} is unchanged") from None
-            text = draft.read_text(encoding="utf-8")
-            if text == original:
+                raise TcoError.single(" ".join(editor), f"the editor failed ({exc}); {path} is unchanged") from None
+            edited = draft.read_bytes()
+            if edited == original:
                 typer.echo(f"no changes; {path} is unchanged", err=True)
                 return
             try:
-                check_user_table(kind.value, text.encode("utf-8"), str(path))
+                check_user_table(kind.value, edited, str(path))
             except TcoError as error:
                 for problem in error.problems:
                     typer.echo(str(problem), err=True)
@@ -369,12 +400,11 @@ def edit(
                 typer.echo(f"edit discarded; {path} is unchanged", err=True)
                 raise typer.Exit(1) from None
             with table_lock(path):
-                current = path.read_text(encoding="utf-8") if path.is_file() else table_template(kind.value)
-                if current != original:
+                if current_bytes() != original:
                     keep_draft = True
                     raise TcoError.single(str(path), f"changed by another process while you edited it; your "
                                           f"version is kept in {draft} (nothing written)")
-                atomic_write_text(path, text)
+                atomic_write_text(path, edited.decode("utf-8"))
             typer.echo(f"wrote {path}", err=True)
             return
     finally:
@@ -449,6 +479,14 @@ def import_litellm(
     from tco.pricing_files import table_file
 
     data = read_litellm(file)
+    if provider is not None:
+        from tco.errors import did_you_mean
+        from tco.importers.litellm import skip_reason, table_key
+
+        providers = {table_key(k, r)[1] for k, r in data.items() if skip_reason(k, r) is None}
+        if provider.lower() not in providers:
+            raise TcoError.single("--provider", f"no chat model in {file.name} is from {provider!r}"
+                                  f"{did_you_mean(provider.lower(), sorted(providers), most=2)}")
     plan = plan_litellm(data, _catalog_to_update(pricing), Selection(provider, model, only_existing), label=file.name,
                         as_of=_as_of(as_of))
     _report(plan, table_file(_write_folder(pricing), "api"), dry_run, format, output)

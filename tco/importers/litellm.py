@@ -179,8 +179,12 @@ API_MODELS: list[tuple[str, str, str | None]] = [
 
 
 def per_million(x: float) -> float:
-    """USD per token -> USD per 1M tokens, without float noise (1.9999999999999998 -> 2.0)."""
-    return float(f"{x * 1e6:.10g}")
+    """USD per token -> USD per 1M tokens: the source's decimal shifted six places, so 4e-07 gives 0.4
+    (not the float product 0.39999999999999997) and every digit the source gives is kept (issue 3:
+    the imported prices match the source x 1e6 exactly; rounding to ten digits did not)."""
+    from decimal import Decimal
+
+    return float(Decimal(repr(x)).scaleb(6))
 
 
 def share(x: float) -> float:
@@ -278,6 +282,8 @@ def skip_reason(litellm_key: str, record: Any) -> str | None:
     if not isinstance(record, dict):
         return "not a price record"
     mode = record.get("mode")
+    if mode is None and isinstance(record.get("alias_of"), str):
+        return f"an alias of {record['alias_of']!r} (that record is imported under its own name)"
     if mode not in CHAT_MODES:
         return f"mode {mode!r} is not a chat model" if mode else "no mode given (not a chat model)"
     prices: list[float] = [p for p in (record.get("input_cost_per_token"), record.get("output_cost_per_token"))
