@@ -23,6 +23,7 @@ import math
 from dataclasses import replace
 
 from tco.engine import (
+    CEIL_TOLERANCE,
     MonthPlan,
     api_items_for_tokens,
     api_token_items,
@@ -52,13 +53,17 @@ def hourly_shape(workload: WorkloadInputs) -> tuple[float, ...]:
 
 
 def overflow_share(loads: tuple[float, ...], capacity: float) -> float:
-    """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity."""
+    """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity.
+
+    An hour's excess of at most 1e-9·max(1, L_h) is floating-point noise, ignored as the fleet's
+    tolerant ceiling ignores it (DESIGN §4): a fleet sized exactly for an hour's load carries it."""
     total = math.fsum(loads)
     if total <= 0:
         return 0.0
     if capacity <= 0:
         return 1.0
-    return math.fsum(max(0.0, load - capacity) for load in loads) / total
+    return math.fsum(load - capacity for load in loads
+                     if load - capacity > CEIL_TOLERANCE * max(1.0, load)) / total
 
 
 def hybrid_gpus(option: HybridInputs, workload: WorkloadInputs, month: int) -> int:
