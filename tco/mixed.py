@@ -87,10 +87,12 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
     fleet, again = fleet_by_month(hosted, scenario, lambda m: hybrid_gpus(option, workload, m))
     shape = hourly_shape(workload)
     hours = workload.active_hours_per_month
+    # {gpus: 0} never runs a fleet, so there is nothing to wait for: the API serves every month.
+    go_live = 1 if option.size_for == "gpus" and not option.fleet_gpus else hosted.go_live_month
     plans: list[MonthPlan] = []
     for month in range(1, scenario.horizon_months + 1):
         tokens_in, tokens_out = workload.tokens(month)
-        if month < hosted.go_live_month:  # as the self-hosted option does: its fallback serves all
+        if month < go_live:  # as the self-hosted option does: its fallback serves all
             items = [] if hosted.fallback is None else api_token_items(hosted.fallback, workload, month,
                                                                       "fallback_api")
             plans.append(MonthPlan(items, 0))

@@ -219,3 +219,20 @@ def test_the_shipped_story_breaks_even_after_the_quarter_on_the_api() -> None:
     hosted = next(o for o in data["options"] if o["kind"] == "self_hosted")
     assert [m["month"] for m in hosted["months"] if m["costs"].get("fallback_api")] == [1, 2, 3]
     assert [m["month"] for m in hosted["months"] if m["costs"].get("fine_tuning")] == [1, 7, 13, 19, 25, 31]
+
+
+def test_the_hybrid_headline_counts_the_months_on_its_fallback(tmp_path: Path) -> None:
+    """Review of issue 8. A hybrid whose self-hosted option goes live in month 3 sends months 1-2
+    to that option's fallback, as the self-hosted option does: its headline says so too."""
+    text = STORY + """\
+  - name: Mixed
+    kind: hybrid
+    self_hosted: Rented
+    overflow_to: API
+    size_for: p100
+"""
+    out = run_table(tmp_path, text)
+    mixed = next(line for line in out.splitlines() if line.startswith("The hybrid Mixed"))
+    assert "2 months on API before go-live" in mixed, mixed
+    self_hosted = next(line for line in out.splitlines() if line.startswith("Self-hosting (Rented)"))
+    assert mixed.split(" with API", 1)[1] == self_hosted.split(" with API", 1)[1]
