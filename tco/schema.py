@@ -63,7 +63,8 @@ class Number:
         shown = _show(value)
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
-                raise ValueError(f"must not be negative (got {shown}): a {self.what} cannot be below 0")
+                article = "an" if self.what[:1] in "aeiou" else "a"
+                raise ValueError(f"must not be negative (got {shown}): {article} {self.what} cannot be below 0")
             raise ValueError(f"must be at least {self.minimum:g} (got {shown})")
         if self.exclusive_minimum is not None and number <= self.exclusive_minimum:
             bound = f"{self.exclusive_minimum:.0%}" if self.percent and self.exclusive_minimum else \

@@ -236,3 +236,13 @@ def test_the_hybrid_headline_counts_the_months_on_its_fallback(tmp_path: Path) -
     assert "2 months on API before go-live" in mixed, mixed
     self_hosted = next(line for line in out.splitlines() if line.startswith("Self-hosting (Rented)"))
     assert mixed.split(" with API", 1)[1] == self_hosted.split(" with API", 1)[1]
+
+
+def test_a_negative_fine_tuning_amount_reads_as_english(tmp_path: Path) -> None:
+    """Review of issue 8: `gpu_hours: -1` says "an amount", not "a amount"."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(STORY.replace("gpu_hours: 10", "gpu_hours: -1"))
+    result = CliRunner().invoke(app, ["compare", str(path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().endswith("options[1].fine_tuning.gpu_hours: must not be negative (got -1): "
+                                          "an amount cannot be below 0"), result.stderr
