@@ -416,3 +416,25 @@ def test_zero_gpus_costs_the_api_token_cost_whatever_the_go_live() -> None:
     for mine, theirs in zip(ours.months, api.months, strict=True):
         assert set(mine.costs) == {"api"}
         assert mine.total == pytest.approx(theirs.total - fixed, rel=1e-12)
+
+
+def test_optimize_finds_a_cheaper_percentile_between_the_listed_ones() -> None:
+    """Review of issue 7. On the shipped consumer chat with 4-GPU replicas, one replica at least,
+    traffic falling 5% a month and amortized cost, p76 costs less than every listed rule (p80 is the
+    best of p50, p55 … p100) and every fixed fleet. `optimize` projects every whole percentile, so
+    its cheapest is no dearer than any `size_for: pN` a user could write, and it lists that rule."""
+    hosted = "options.Llama 3.1 70B on rented H100"
+    loaded = load_scenario(str(REPO / "scenarios" / "hybrid-overflow.yaml"), today=TODAY,
+                           overrides=[f"{hosted}.gpus_per_replica=4", f"{hosted}.min_replicas=1",
+                                      "workload.monthly_growth=-5%", "finance.basis=amortized"])
+    inputs = loaded.inputs
+    self_hosted = next(o for o in inputs.options if isinstance(o, SelfHostedInputs))
+    api = next(o for o in inputs.options if isinstance(o, ApiInputs))
+    result = optimize_hybrid(inputs, self_hosted.name, api.name)
+    every_rule = [project(HybridInputs("B", self_hosted, api, "percentile", percentile=float(p)), inputs).total
+                  for p in range(50, 101)]
+    assert result.cheapest.total <= min(every_rule) + 1e-6
+    assert result.cheapest.total < min(p.total for p in result.rules if p.size_for in {"p75", "p80"})
+    assert result.cheapest in result.rules
+    assert [p.size_for for p in result.rules if int(p.size_for[1:] if p.size_for[1:].isdigit() else 0) % 5 == 0
+            and p.size_for.startswith("p")] == [f"p{p}" for p in range(50, 101, 5)]
