@@ -58,7 +58,8 @@ def _pick(inputs: ScenarioInputs, name: str, kind: type, what: str, source: str)
     if option is None:
         raise TcoError.single(source, f"no option is named {name!r}{did_you_mean(name, names, most=1)}")
     if not isinstance(option, kind):
-        raise TcoError.single(source, f"{name!r} is a {option.kind} option; {what}")
+        article = "an" if option.kind == "api" else "a"
+        raise TcoError.single(source, f"{name!r} is {article} {option.kind} option; {what}")
     return option
 
 

@@ -438,3 +438,11 @@ def test_optimize_finds_a_cheaper_percentile_between_the_listed_ones() -> None:
     assert result.cheapest in result.rules
     assert [p.size_for for p in result.rules if int(p.size_for[1:] if p.size_for[1:].isdigit() else 0) % 5 == 0
             and p.size_for.startswith("p")] == [f"p{p}" for p in range(50, 101, 5)]
+
+
+def test_optimize_names_the_wrong_kind_in_english() -> None:
+    """Review of issue 7: "'API' is an api option", as validation says it, not "a api"."""
+    from tco.errors import TcoError
+
+    with pytest.raises(TcoError, match="'API' is an api option; --hybrid must name a self_hosted option"):
+        optimize_hybrid(scenario([API, HOSTED]), "API", "API")
