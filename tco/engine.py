@@ -297,14 +297,33 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         npv += cost.total / (1 + scenario.discount_rate) ** ((month - 1) / 12)
         months.append(cost)
     per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
-    hosted = option if isinstance(option, SelfHostedInputs) else None
+    go_live, fallback = months_on_fallback(option)
     return OptionResult(
         option.name, option.kind, months, cumulative, npv, per_million,
         option_label(option, months[-1].gpus if months else None),
-        go_live_month=hosted.go_live_month if hosted else 1,
-        fallback=hosted.fallback.name if hosted and hosted.fallback is not None else None,
+        go_live_month=go_live,
+        fallback=fallback.name if fallback is not None else None,
         fine_tuning_months=tuple(m.month for m in months if m.costs.get("fine_tuning")),
     )
+
+
+def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
+    """The go-live month before which a fallback API serves the option's traffic, and that API
+    (issue 8): a self-hosted option's own; a hybrid's, its self-hosted option's (none for
+    {gpus: 0}, which never runs a fleet); a routed option's, the one its self-hosting routes share
+    (month 1 when they differ, as no single go-live describes them)."""
+    if isinstance(option, SelfHostedInputs):
+        return option.go_live_month, option.fallback
+    if isinstance(option, HybridInputs):
+        if option.size_for == "gpus" and not option.fleet_gpus:
+            return 1, None
+        return option.self_hosted.go_live_month, option.self_hosted.fallback
+    if isinstance(option, RoutedInputs):
+        waits = {months_on_fallback(r.option) for r in option.routes if not isinstance(r.option, ApiInputs)}
+        waits.discard((1, None))
+        if len(waits) == 1:
+            return waits.pop()
+    return 1, None
 
 
 def option_label(option: OptionInputs, gpus_at_end: int | None) -> str:

@@ -23,6 +23,7 @@ import math
 from dataclasses import replace
 
 from tco.engine import (
+    CEIL_TOLERANCE,
     MonthPlan,
     api_items_for_tokens,
     api_token_items,
@@ -52,13 +53,17 @@ def hourly_shape(workload: WorkloadInputs) -> tuple[float, ...]:
 
 
 def overflow_share(loads: tuple[float, ...], capacity: float) -> float:
-    """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity."""
+    """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity.
+
+    An hour's excess of at most 1e-9·max(1, L_h) is floating-point noise, ignored as the fleet's
+    tolerant ceiling ignores it (DESIGN §4): a fleet sized exactly for an hour's load carries it."""
     total = math.fsum(loads)
     if total <= 0:
         return 0.0
     if capacity <= 0:
         return 1.0
-    return math.fsum(max(0.0, load - capacity) for load in loads) / total
+    return math.fsum(load - capacity for load in loads
+                     if load - capacity > CEIL_TOLERANCE * max(1.0, load)) / total
 
 
 def hybrid_gpus(option: HybridInputs, workload: WorkloadInputs, month: int) -> int:
@@ -82,10 +87,12 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
     fleet, again = fleet_by_month(hosted, scenario, lambda m: hybrid_gpus(option, workload, m))
     shape = hourly_shape(workload)
     hours = workload.active_hours_per_month
+    # {gpus: 0} never runs a fleet, so there is nothing to wait for: the API serves every month.
+    go_live = 1 if option.size_for == "gpus" and not option.fleet_gpus else hosted.go_live_month
     plans: list[MonthPlan] = []
     for month in range(1, scenario.horizon_months + 1):
         tokens_in, tokens_out = workload.tokens(month)
-        if month < hosted.go_live_month:  # as the self-hosted option does: its fallback serves all
+        if month < go_live:  # as the self-hosted option does: its fallback serves all
             items = [] if hosted.fallback is None else api_token_items(hosted.fallback, workload, month,
                                                                       "fallback_api")
             plans.append(MonthPlan(items, 0))

@@ -2,8 +2,9 @@
 
 A hybrid with a fixed fleet `{gpus: N}` is projected for every N from 0 to the largest fleet the
 self-hosted option itself needs over the horizon (the p100 size), in whole replicas; the
-`size_for` rules p50, p55 … p100 and `average` (which re-size the fleet each month as the load
-grows) are projected too. The cheapest total over the horizon wins.
+`size_for` rules p50, p51 … p100 and `average` (which re-size the fleet each month as the load
+grows) are projected too; p50, p55 … p100 are listed, and the cheapest percentile between them when
+it beats them all. The cheapest total over the horizon wins.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from tco.results import OptionResult
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
 # between the two scanned neighbours of the cheapest is projected, so the scan stays quick.
 MAX_SCANNED_SIZES = 1000
-SIZE_RULES = (*(f"p{p}" for p in range(50, 101, 5)), "average")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def _pick(inputs: ScenarioInputs, name: str, kind: type, what: str, source: str)
     if option is None:
         raise TcoError.single(source, f"no option is named {name!r}{did_you_mean(name, names, most=1)}")
     if not isinstance(option, kind):
-        raise TcoError.single(source, f"{name!r} is a {option.kind} option; {what}")
+        article = "an" if option.kind == "api" else "a"
+        raise TcoError.single(source, f"{name!r} is {article} {option.kind} option; {what}")
     return option
 
 
@@ -92,13 +93,17 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
         low = scanned[at - 1] if at else best
         high = scanned[at + 1] if at + 1 < len(scanned) else best
         curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
-    rules = []
-    for rule in SIZE_RULES:
-        if rule == "average":
-            hybrid = HybridInputs(name, hosted, api, "average")
-        else:
-            hybrid = HybridInputs(name, hosted, api, "percentile", percentile=float(rule[1:]))
-        rules.append(_point(project_option(hybrid, inputs), rule, None, k))
+    def rule(percent: int) -> FleetCost:
+        hybrid = HybridInputs(name, hosted, api, "percentile", percentile=float(percent))
+        return _point(project_option(hybrid, inputs), f"p{percent}", None, k)
+
+    # Every whole percentile is projected, so no `size_for: pN` beats the answer; the listed ones
+    # are p50, p55 … p100, plus the cheapest in between when it is cheaper than all of those.
+    by_percent = {p: rule(p) for p in range(50, 101)}
+    listed = {p for p in by_percent if p % 5 == 0}
+    best = min(by_percent, key=lambda p: (by_percent[p].total, p not in listed))
+    rules = [by_percent[p] for p in sorted(listed | {best})]
+    rules.append(_point(project_option(HybridInputs(name, hosted, api, "average"), inputs), "average", None, k))
     points = [curve[n] for n in sorted(curve)]
     cheapest = min([*points, *rules], key=lambda p: p.total)
     return Optimization(inputs.name, inputs.currency, inputs.horizon_months, hosted.name, api.name, k, p100,

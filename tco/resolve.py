@@ -202,9 +202,11 @@ class Resolver:
         )
 
     def shared(self, option: schema.ApiOption | schema.SelfHostedOption | schema.HybridOption | schema.RoutedOption,
-               label: str, rent_rate: float | None, index: int, api_entry: Entry | None = None) -> SharedCosts:
+               label: str, rent_rate: float | None, index: int, api_entry: Entry | None = None,
+               rent_source: Assumption | None = None) -> SharedCosts:
         """Staff, setup, other and fine-tuning costs. An API option's training price defaults to its
-        model's `training` price in api.yaml (the provider's fine-tuning price per 1M tokens)."""
+        model's `training` price in api.yaml (the provider's fine-tuning price per 1M tokens); the
+        GPU-hours' rate to `rent_rate`, cited as `rent_source` when it came from a table."""
         staff = option.staff
         tuning = option.fine_tuning
         fine_tuning: FineTuningInputs | None = None
@@ -214,6 +216,9 @@ class Resolver:
                 if rent_rate is None:
                     self.problems.add(("options", index, "fine_tuning", "hourly_rate_per_gpu"),
                                       "required: this option has no GPU rent rate to default to")
+                elif rent_source is not None:
+                    rate = rent_rate
+                    self.assumptions.append(replace(rent_source, field=f"{label}.fine_tuning.hourly_rate_per_gpu"))
                 else:
                     rate = self.default(f"{label}.fine_tuning.hourly_rate_per_gpu", None, rent_rate,
                                         "tco default: the option's own GPU rent rate")
@@ -306,15 +311,16 @@ class Resolver:
         if acquisition == "rent":
             hourly = self._hourly_rate(o, gpu, where, label)
             tuning_rate: float | None = hourly
+            tuning_source: Assumption | None = None
         else:
             hourly = 0.0
             purchase, watts = self._purchase(o, label, where, gpu)
-            tuning_rate = min(gpu.get("rent_per_hour").values()) if gpu and gpu.get("rent_per_hour") else None
+            tuning_rate, tuning_source = self._owned_tuning_rate(o, gpu, label)
         if not o.staff:
             self.warnings.append(f"{o.name} has no staff cost: someone has to run, patch and watch it "
                                  "(add staff: {fte, cost_per_fte_year})")
         go_live, fallback = self._go_live(o, label, where, apis, baseline)
-        shared = self.shared(o, label, tuning_rate, index)
+        shared = self.shared(o, label, tuning_rate, index, rent_source=tuning_source)
         if capacity is None or (acquisition == "rent" and not hourly) or \
                 (acquisition == "buy" and (purchase is None or watts is None)):
             return None
@@ -516,6 +522,19 @@ class Resolver:
         if o.fallback is None:
             self.default(f"{label}.fallback", None, name, "tco default: the baseline")
         return go_live, apis.get(name)
+
+    def _owned_tuning_rate(self, o: schema.SelfHostedOption, gpu: Entry | None,
+                           label: str) -> tuple[float | None, Assumption | None]:
+        """The rent per GPU-hour an owned option's fine-tuning runs default to (it has no rent of its
+        own): the GPU's rent in gpus.yaml on the option's `cloud`, else the lowest listed, with the
+        table's citation; None when the table lists no rent."""
+        rents: dict[str, float] = (gpu.get("rent_per_hour") or {}) if gpu else {}
+        if gpu is None or not rents:
+            return None, None
+        cloud = o.cloud if o.cloud in rents else min(rents, key=lambda c: rents[c])
+        cited = _table_assumption(label, rents[cloud], gpu, "rent_per_hour", f"rent_per_hour.{cloud}")
+        how = "" if cloud == o.cloud else " (the lowest listed)"
+        return float(rents[cloud]), replace(cited, source=cited.source + how, brief=cited.brief + how)
 
     def _hourly_rate(self, o: schema.SelfHostedOption, gpu: Entry | None, where: Path, label: str) -> float:
         if o.hourly_rate_per_gpu is not None:

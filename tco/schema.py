@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from tco.errors import did_you_mean
 from tco.quantities import parse_number
 from tco.ranges import parse_range
 
@@ -62,7 +63,8 @@ class Number:
         shown = _show(value)
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
-                raise ValueError(f"must not be negative (got {shown}): a {self.what} cannot be below 0")
+                article = "an" if self.what[:1] in "aeiou" else "a"
+                raise ValueError(f"must not be negative (got {shown}): {article} {self.what} cannot be below 0")
             raise ValueError(f"must be at least {self.minimum:g} (got {shown})")
         if self.exclusive_minimum is not None and number <= self.exclusive_minimum:
             bound = f"{self.exclusive_minimum:.0%}" if self.percent and self.exclusive_minimum else \
@@ -192,7 +194,9 @@ def _load_profile(value: Any) -> Any:
             raise ValueError("the 24 weights are all zero: give the relative load of each hour")
         return tuple(weights)
     shown = repr(value) if isinstance(value, str) else type(value).__name__
-    raise ValueError(f"must be one of {', '.join(_PROFILE_NAMES)}, or a list of 24 hourly weights (got {shown})")
+    hint = did_you_mean(value, _PROFILE_NAMES, most=1) if isinstance(value, str) else ""
+    raise ValueError(f"must be one of {', '.join(_PROFILE_NAMES)}, or a list of 24 hourly weights "
+                     f"(got {shown}){hint}")
 
 
 LoadProfile = Annotated[

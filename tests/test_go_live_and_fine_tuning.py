@@ -219,3 +219,49 @@ def test_the_shipped_story_breaks_even_after_the_quarter_on_the_api() -> None:
     hosted = next(o for o in data["options"] if o["kind"] == "self_hosted")
     assert [m["month"] for m in hosted["months"] if m["costs"].get("fallback_api")] == [1, 2, 3]
     assert [m["month"] for m in hosted["months"] if m["costs"].get("fine_tuning")] == [1, 7, 13, 19, 25, 31]
+
+
+def test_the_hybrid_headline_counts_the_months_on_its_fallback(tmp_path: Path) -> None:
+    """Review of issue 8. A hybrid whose self-hosted option goes live in month 3 sends months 1-2
+    to that option's fallback, as the self-hosted option does: its headline says so too."""
+    text = STORY + """\
+  - name: Mixed
+    kind: hybrid
+    self_hosted: Rented
+    overflow_to: API
+    size_for: p100
+"""
+    out = run_table(tmp_path, text)
+    mixed = next(line for line in out.splitlines() if line.startswith("The hybrid Mixed"))
+    assert "2 months on API before go-live" in mixed, mixed
+    self_hosted = next(line for line in out.splitlines() if line.startswith("Self-hosting (Rented)"))
+    assert mixed.split(" with API", 1)[1] == self_hosted.split(" with API", 1)[1]
+
+
+def test_a_negative_fine_tuning_amount_reads_as_english(tmp_path: Path) -> None:
+    """Review of issue 8: `gpu_hours: -1` says "an amount", not "a amount"."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(STORY.replace("gpu_hours: 10", "gpu_hours: -1"))
+    result = CliRunner().invoke(app, ["compare", str(path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().endswith("options[1].fine_tuning.gpu_hours: must not be negative (got -1): "
+                                          "an amount cannot be below 0"), result.stderr
+
+
+def test_an_owned_fleet_fine_tunes_at_its_gpus_table_rent_with_the_source(tmp_path: Path) -> None:
+    """Review of issue 8. An owned option has no rent of its own: its fine-tuning GPU-hours default
+    to the GPU's rent in pricing/gpus.yaml, on its `cloud` when it names one, and the assumption
+    cites that table entry and date like any table price (not "the option's own rent rate")."""
+    text = STORY.replace("    hourly_rate_per_gpu: 2\n", "    acquisition: buy\n    gpu: h100-sxm\n"
+                         "    cloud: lambda\n    purchase_price_per_gpu: 25K\n"
+                         "    power: {watts_per_gpu: 1000, price_per_kwh: 0.1}\n")
+    data = run_json(tmp_path, text)
+    (assumption,) = [a for a in data["assumptions"] if a["field"] == "options.Rented.fine_tuning.hourly_rate_per_gpu"]
+    rent = next(a for a in run_json(tmp_path, STORY.replace("    hourly_rate_per_gpu: 2\n",
+                                                            "    gpu: h100-sxm\n    cloud: lambda\n"))["assumptions"]
+                if a["field"] == "options.Rented.hourly_rate_per_gpu")
+    assert assumption["value"] == rent["value"]
+    assert assumption["source"].startswith("pricing/gpus.yaml h100-sxm rent_per_hour.lambda"), assumption
+    assert ", as of 20" in assumption["source"]
+    month1 = data["options"][1]["months"][0]
+    assert month1["costs"]["fine_tuning"] == pytest.approx(10 * rent["value"] + 100)

@@ -383,3 +383,66 @@ def test_p100_and_zero_gpus_bound_every_hybrid(weights: tuple[float, ...], volum
     for partial, peak in zip(some.months, full.months, strict=True):
         assert 0 <= (partial.self_hosted_share or 0) <= 1 + 1e-12
         assert (partial.gpus or 0) <= (peak.gpus or 0)
+
+
+def test_p100_at_an_exact_tie_sends_nothing_to_the_api() -> None:
+    """Review of issue 7. 5,518,800 input tokens on 1 token/s GPUs over 730 h: busy = 2.1 GPUs on a
+    flat profile, so the peak is 2.1 = 3 replicas × 0.7 exactly. In floating point 2.1/0.7 is
+    3.0000000000000004 (the tolerant ceiling keeps 3 GPUs) while 3 × 0.7 is 2.0999999999999996, a
+    hair below the load: that noise must not send 2e-16 of the tokens to the API, or p100 would
+    not cost exactly what the self-hosted option costs."""
+    hosted = SelfHostedInputs("GPU", input_tokens_per_second=1, output_tokens_per_second=1, gpus_per_replica=1,
+                              max_utilization=0.7, hourly_rate_per_gpu=1.0)
+    hybrid = HybridInputs("H", hosted, API, "percentile", percentile=100)
+    workload = WorkloadInputs(5_518_800, 0, peak_to_average=1.0, hourly_weights=(1.0,) * 24)
+    inputs = ScenarioInputs("t", workload, (API, hosted, hybrid), horizon_months=2, baseline="API")
+    ours, theirs = project(hybrid, inputs), project(hosted, inputs)
+    assert [m.gpus for m in ours.months] == [3, 3]
+    assert [m.costs for m in ours.months] == [m.costs for m in theirs.months]
+    assert [m.self_hosted_share for m in ours.months] == [1.0, 1.0]
+
+
+def test_zero_gpus_costs_the_api_token_cost_whatever_the_go_live() -> None:
+    """Review of issue 7. {gpus: 0} never runs a fleet, so there is nothing to go live: every
+    month's tokens go to the overflow API at its prices, not to the self-hosted option's fallback
+    (here a dearer API) before its go-live month."""
+    dear = replace(API, name="Dear", price_per_million_input_tokens=20, price_per_million_output_tokens=80,
+                   price_per_million_cached_input_tokens=20)
+    hosted = replace(HOSTED, go_live_month=4, fallback=dear)
+    hybrid = HybridInputs("H", hosted, API, "gpus", fleet_gpus=0)
+    inputs = scenario([API, dear, hosted, hybrid], horizon=6)
+    ours, api = project(hybrid, inputs), project(API, inputs)
+    fixed = 500 + 0.25 * 120_000 / 12
+    for mine, theirs in zip(ours.months, api.months, strict=True):
+        assert set(mine.costs) == {"api"}
+        assert mine.total == pytest.approx(theirs.total - fixed, rel=1e-12)
+
+
+def test_optimize_finds_a_cheaper_percentile_between_the_listed_ones() -> None:
+    """Review of issue 7. On the shipped consumer chat with 4-GPU replicas, one replica at least,
+    traffic falling 5% a month and amortized cost, p76 costs less than every listed rule (p80 is the
+    best of p50, p55 … p100) and every fixed fleet. `optimize` projects every whole percentile, so
+    its cheapest is no dearer than any `size_for: pN` a user could write, and it lists that rule."""
+    hosted = "options.Llama 3.1 70B on rented H100"
+    loaded = load_scenario(str(REPO / "scenarios" / "hybrid-overflow.yaml"), today=TODAY,
+                           overrides=[f"{hosted}.gpus_per_replica=4", f"{hosted}.min_replicas=1",
+                                      "workload.monthly_growth=-5%", "finance.basis=amortized"])
+    inputs = loaded.inputs
+    self_hosted = next(o for o in inputs.options if isinstance(o, SelfHostedInputs))
+    api = next(o for o in inputs.options if isinstance(o, ApiInputs))
+    result = optimize_hybrid(inputs, self_hosted.name, api.name)
+    every_rule = [project(HybridInputs("B", self_hosted, api, "percentile", percentile=float(p)), inputs).total
+                  for p in range(50, 101)]
+    assert result.cheapest.total <= min(every_rule) + 1e-6
+    assert result.cheapest.total < min(p.total for p in result.rules if p.size_for in {"p75", "p80"})
+    assert result.cheapest in result.rules
+    assert [p.size_for for p in result.rules if int(p.size_for[1:] if p.size_for[1:].isdigit() else 0) % 5 == 0
+            and p.size_for.startswith("p")] == [f"p{p}" for p in range(50, 101, 5)]
+
+
+def test_optimize_names_the_wrong_kind_in_english() -> None:
+    """Review of issue 7: "'API' is an api option", as validation says it, not "a api"."""
+    from tco.errors import TcoError
+
+    with pytest.raises(TcoError, match="'API' is an api option; --hybrid must name a self_hosted option"):
+        optimize_hybrid(scenario([API, HOSTED]), "API", "API")
