@@ -262,7 +262,7 @@ def break_even_volumes(
 # The search scans volumes V1·2^(i/4) for |i| ≤ 4·SEARCH_DOUBLINGS (V1: the month-1 volume), then
 # bisects the bracket it finds; a replica step narrower than one grid step can hide between points.
 SEARCH_STEPS_PER_DOUBLING = 4
-SEARCH_DOUBLINGS = 40
+SEARCH_DOUBLINGS = 24  # 2^-24..2^24 times month-1 volume: 6e-8x to 1.7e7x
 BISECTIONS = 60
 REPLICA_BOUNDARIES = 128
 
@@ -327,7 +327,7 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
                                                                                                  float | None]:
     """(break-even volume, first break-even volume) of any option against an API, by search.
 
-    `d(V) = S(V) − A(V)` is evaluated at 0, on a geometric grid from 2^-40 to 2^40 times the month-1
+    `d(V) = S(V) − A(V)` is evaluated at 0, on a geometric grid from 2^-24 to 2^24 times the month-1
     volume, and at both sides of every replica step of the option's fleets (the first
     REPLICA_BOUNDARIES replicas): within one step the fleet's cost is fixed and the tokens it
     serves can only grow with V, so d only falls, and the ends of the steps are where it is
@@ -356,7 +356,7 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
         """The volume between a dearer and a cheaper grid point where the answer changes."""
         for _ in range(BISECTIONS):
             middle = (dearer + cheap) / 2
-            if middle in (dearer, cheap):
+            if middle in (dearer, cheap) or abs(dearer - cheap) <= 1e-12 * abs(cheap):
                 break
             if cheaper(middle):
                 cheap = middle
