@@ -275,7 +275,9 @@ def test_compare_table_sections(tmp_path: Path) -> None:
     path = write(tmp_path, "no-staff.yaml", NO_STAFF)
     result = run("compare", path)
     assert result.exit_code == 0
-    assert result.stderr == ""
+    # piped, the table's warnings also go to stderr, where a script's log keeps them (DESIGN §6)
+    assert result.stderr == (f"warning: {path}: Rented GPU has no staff cost: someone has to run, patch and "
+                             "watch it (add staff: {fte, cost_per_fte_year})\n")
     out = result.stdout
     lines = out.splitlines()
     assert lines[0] == "Small: 12 months from 2027-01, USD, cash basis"
@@ -551,9 +553,10 @@ def test_export_json_does_not_escape(tmp_path: Path) -> None:
 
 
 def test_markdown(tmp_path: Path) -> None:
-    result = run("compare", write(tmp_path, "no-staff.yaml", NO_STAFF), "--format", "markdown")
+    path = write(tmp_path, "no-staff.yaml", NO_STAFF)
+    result = run("compare", path, "--format", "markdown")
     assert result.exit_code == 0
-    assert result.stderr == ""
+    assert result.stderr.startswith(f"warning: {path}: Rented GPU has no staff cost")
     lines = result.stdout.splitlines()
     assert lines[0] == "## Small: 12 months from 2027-01, USD, cash basis"
     assert lines[2].startswith("**Self-hosting (Rented GPU) breaks even with API in month 1")
@@ -1104,3 +1107,30 @@ def test_shipped_from_another_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert headline.startswith("Self-hosting ")
     assert "breaks even" in headline
     assert list(tmp_path.iterdir()) == []
+
+
+def test_warnings_go_to_stderr_unless_the_table_shows_them_on_a_terminal(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON to a file must not swallow a warning; a table on the terminal need not say it twice."""
+    path = write(tmp_path, "no-staff.yaml", NO_STAFF)
+    as_json = run("compare", path, "--format", "json", "-o", tmp_path / "out.json")
+    assert "warning: " in as_json.stderr and "no staff cost" in as_json.stderr
+    assert json.loads((tmp_path / "out.json").read_text())["warnings"]
+    import tco.cli.scenario as scenario_commands
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(scenario_commands.sys, "stdout", terminal)
+    monkeypatch.setattr("tco.cli.shared.sys.stdout", terminal)
+    from typer.main import get_command
+
+    errors = io.StringIO()
+    monkeypatch.setattr("sys.stderr", errors)
+    with pytest.raises(SystemExit) as exited:
+        get_command(app).main(["compare", str(path)], standalone_mode=True)
+    assert exited.value.code == 0
+    assert "no staff cost" in terminal.getvalue()  # in the table's warnings section
+    assert errors.getvalue() == ""

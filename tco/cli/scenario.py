@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,7 +87,9 @@ def compare(
         from tco.cli.charts import cumulative_text
 
         text += cumulative_text(comparisons, fenced=format is OutputFormat.markdown, colour=colour)
-    if format is OutputFormat.csv:  # the other formats carry their warnings in the output itself
+    # Warnings go to stderr (DESIGN §6), except when the table that lists them is on this terminal:
+    # saying them twice there helps nobody, while JSON or a file would otherwise hide them.
+    if format is not OutputFormat.table or output is not None or not sys.stdout.isatty():
         _print_warnings(comparisons)
     write_output(text, output)
 
