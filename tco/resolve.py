@@ -65,6 +65,8 @@ class Resolver:
         self.warnings: list[str] = []
         self._stale_warned: set[tuple[str, str, str]] = set()
         self.cached_share = 0.0
+        # per self-hosted option: the GPU-hour rate its fine-tuning runs default to, and its citation
+        self.tuning_rates: dict[str, tuple[float | None, Assumption | None]] = {}
         self.workload_inputs: WorkloadInputs | None = None
 
     # helpers
@@ -320,6 +322,7 @@ class Resolver:
             self.warnings.append(f"{o.name} has no staff cost: someone has to run, patch and watch it "
                                  "(add staff: {fte, cost_per_fte_year})")
         go_live, fallback = self._go_live(o, label, where, apis, baseline)
+        self.tuning_rates[o.name] = (tuning_rate, tuning_source)  # a hybrid of this fleet defaults to it too
         shared = self.shared(o, label, tuning_rate, index, rent_source=tuning_source)
         if capacity is None or (acquisition == "rent" and not hourly) or \
                 (acquisition == "buy" and (purchase is None or watts is None)):
@@ -664,10 +667,10 @@ class MixedResolver:
         label = f"options.{o.name}"
         hosted = self.done.get(o.self_hosted)
         overflow = self.done.get(o.overflow_to)
-        # The hybrid's own fine-tuning runs default to its fleet's GPU rent, as a self-hosted option's do.
-        rent = hosted.hourly_rate_per_gpu if isinstance(hosted, SelfHostedInputs) and hosted.hourly_rate_per_gpu \
-            else None
-        shared = self.resolver.shared(o, label, rent, index)
+        # The hybrid's own fine-tuning runs default to its fleet's GPU-hour rate, as the self-hosted
+        # option's do: its rent, or for an owned fleet the GPU's rent in gpus.yaml.
+        rent, rent_source = self.resolver.tuning_rates.get(o.self_hosted, (None, None))
+        shared = self.resolver.shared(o, label, rent, index, rent_source=rent_source)
         if not isinstance(hosted, SelfHostedInputs) or not isinstance(overflow, ApiInputs):
             return None  # the named option had problems of its own, already reported
         if isinstance(o.size_for, dict):

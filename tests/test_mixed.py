@@ -276,6 +276,21 @@ def test_hybrid_file_end_to_end(tmp_path: Path) -> None:
     assert half.self_hosted_share == pytest.approx(0.5)
 
 
+def test_hybrid_of_an_owned_fleet_defaults_its_fine_tuning_rate_to_the_gpu_rent(tmp_path: Path) -> None:
+    """An owned fleet has no rent; like the owned option itself, the hybrid's fine-tuning GPU-hours
+    default to the GPU's rent in gpus.yaml (h100-sxm on lambda: $2.99), cited from the table."""
+    text = HYBRID_FILE.replace("    hourly_rate_per_gpu: 2\n", "    acquisition: buy\n    gpu: h100-sxm\n"
+                               "    cloud: lambda\n    purchase_price_per_gpu: 25K\n") + \
+        "    fine_tuning: {gpu_hours: 10}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(str(path), today=TODAY)
+    c = compare_inputs(loaded.inputs)
+    assert c.option("Half").months[0].costs["fine_tuning"] == pytest.approx(10 * 2.99)
+    cited = next(a for a in loaded.assumptions if a.field == "options.Half.fine_tuning.hourly_rate_per_gpu")
+    assert "gpus.yaml" in cited.source and "rent_per_hour.lambda" in cited.source
+
+
 def test_hybrid_without_profile_assumes_a_single_peak(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(HYBRID_FILE.replace("  load_profile: flat\n", "  peak_to_average: 3\n"), encoding="utf-8")
