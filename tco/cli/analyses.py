@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,6 +15,7 @@ import typer
 
 from tco.cli.shared import (
     BasisOpt,
+    DataFormat,
     DebugOpt,
     MaxPriceAgeOpt,
     OutputOpt,
@@ -32,13 +32,7 @@ if TYPE_CHECKING:
     from tco.analyses.batch import OpenedScenario
 
 
-class AnalysisFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-FormatOpt = Annotated[AnalysisFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
 PROGRESS_AFTER_RUNS = 50_000  # a shorter run finishes before a bar is worth drawing
 
 
@@ -51,10 +45,10 @@ def _open(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: A
                          basis=basis.value if basis else None, max_price_age_days=max_price_age)
 
 
-def _rendered(format: AnalysisFormat, as_json: Callable[[], str], as_csv: Callable[[], str],
+def _rendered(format: DataFormat, as_json: Callable[[], str], as_csv: Callable[[], str],
               as_table: Callable[[], str]) -> str:
     """The result in the chosen format (one renderer per format, as for compare)."""
-    return {AnalysisFormat.json: as_json, AnalysisFormat.csv: as_csv, AnalysisFormat.table: as_table}[format]()
+    return {DataFormat.json: as_json, DataFormat.csv: as_csv, DataFormat.table: as_table}[format]()
 
 
 def _warn(source: str, warnings: list[str]) -> None:
@@ -86,7 +80,7 @@ def simulate(
                                       min=0)] = 0,
     samples: Annotated[Path | None, typer.Option("--samples", help="Also write every run's sampled inputs and "
                                                  "results to FILE (CSV).", metavar="FILE", dir_okay=False)] = None,
-    format: FormatOpt = AnalysisFormat.table,
+    format: FormatOpt = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
@@ -120,7 +114,7 @@ def sensitivity(
     scenario: ScenarioArg,
     every_input: Annotated[bool, typer.Option("--all", help="Also move every other numeric input by ±20% "
                                               "(whole numbers and zeros excepted).")] = False,
-    format: FormatOpt = AnalysisFormat.table,
+    format: FormatOpt = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
@@ -151,7 +145,7 @@ def sweep(
                                        max=1000)] = 11,
     log: Annotated[bool, typer.Option("--log", help="Space the values evenly on a log scale (FROM and TO above "
                                       "0).")] = False,
-    format: FormatOpt = AnalysisFormat.table,
+    format: FormatOpt = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,

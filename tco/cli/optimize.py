@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tco.cli.shared import (
     BasisOpt,
+    DataFormat,
     DebugOpt,
     MaxPriceAgeOpt,
     OutputOpt,
@@ -24,12 +24,6 @@ if TYPE_CHECKING:
     from tco.optimize import FleetCost, Optimization
 
 
-class OptimizeFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", "fleet_utilization",
            "gpus_at_end", "cheapest"]
 
@@ -42,7 +36,7 @@ def optimize(
                                         "load.", metavar="NAME", show_default=False)],
     overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "
                                           "fleet's capacity.", metavar="NAME", show_default=False)],
-    format: Annotated[OptimizeFormat, typer.Option("--format", "-f", help="Output format.")] = OptimizeFormat.table,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
@@ -61,9 +55,9 @@ def optimize(
     result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
     for warning in loaded.warnings:
         typer.echo(f"warning: {loaded.source}: {warning}", err=True)
-    if format is OptimizeFormat.json:
+    if format is DataFormat.json:
         text = _json(result)
-    elif format is OptimizeFormat.csv:
+    elif format is DataFormat.csv:
         text = _csv(result)
     else:
         text = _table(result)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, app, reports_errors, use_colour, write_output
+from tco.cli.shared import DataFormat, DebugOpt, OutputOpt, PricingOpt, app, reports_errors, use_colour, write_output
 from tco.errors import TcoError
 
 if TYPE_CHECKING:
@@ -41,12 +41,6 @@ class TableKind(StrEnum):
     gpus = "gpus"
     models = "models"
     throughput = "throughput"
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class PlanFormat(StrEnum):
@@ -170,7 +164,7 @@ def list_(
                                                      show_default=False)] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Only entries whose name (or model, gpu, "
                                                "...) contains TEXT, ignoring case.", metavar="TEXT")] = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -181,7 +175,7 @@ def list_(
 
     kinds = (kind.value,) if kind else TABLE_KINDS
     rows = list_rows(_catalog(pricing), kinds, search)
-    if format is ListFormat.json:
+    if format is DataFormat.json:
         import json
 
         data = [{"table": r.table, "name": r.name, "origin": r.origin, "as_of": r.as_of,
@@ -196,7 +190,7 @@ def list_(
         line = [r.table] if len(kinds) > 1 else []
         line += [r.name, *(_cell(r.values.get(c)) for c in columns), r.as_of or "", r.origin]
         cells.append(line)
-    if format is ListFormat.csv:
+    if format is DataFormat.csv:
         import csv
 
         stream = io.StringIO()

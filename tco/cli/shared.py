@@ -31,6 +31,14 @@ class Basis(StrEnum):
     amortized = "amortized"
 
 
+class DataFormat(StrEnum):
+    """The formats of commands that print a table of data (analyses, optimize, pricing list)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
