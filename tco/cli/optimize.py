@@ -44,8 +44,10 @@ def optimize(
     max_price_age: MaxPriceAgeOpt = 180,
     debug: DebugOpt = False,
 ) -> None:
-    """Find the cheapest fleet for a hybrid: total over the horizon at every fleet size from 0 to the
-    peak-sized fleet (in whole replicas) and for size_for p50..p100 and average."""
+    """Find the cheapest fleet for a hybrid: its total at every fleet size and size_for rule.
+
+    Every fleet size from 0 to the peak-sized fleet (in whole replicas), and size_for p50..p100 and
+    average; prints the cost curve and the cheapest."""
     from tco.catalog import Catalog, user_pricing_dir
     from tco.optimize import optimize_hybrid
     from tco.scenario import load_scenario
