@@ -264,7 +264,7 @@ def break_even_volumes(
 SEARCH_STEPS_PER_DOUBLING = 4
 SEARCH_DOUBLINGS = 24  # 2^-24..2^24 times month-1 volume: 6e-8x to 1.7e7x
 BISECTIONS = 60
-REPLICA_BOUNDARIES = 128
+REPLICA_BOUNDARIES = 64
 
 
 def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
