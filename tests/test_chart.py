@@ -16,28 +16,13 @@ from tco.compare import compare_loaded
 from tco.render.chart import PLOT_ROWS, nice_step, render_line_chart, render_stacked_chart
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
 from tco.scenario import load_scenario
+from tests.test_cli import SMALL
 
 REPO = Path(__file__).resolve().parent.parent
 
 # SMALL of test_cli.py (break-even in month 3, 2.9 months; see test_compare_table_golden there)
 # plus a bought GPU that never pays off within the 12 months: $40K x 1.25 = $50K capex in month 1.
-THREE = """\
-name: Small
-horizon_months: 12
-start: 2027-01
-workload:
-  input_tokens_per_month: 1B
-  output_tokens_per_month: 100M
-options:
-  - name: API
-    kind: api
-    price: {input: 2, output: 8}
-  - name: Rented GPU
-    kind: self_hosted
-    throughput: {input_tokens_per_second: 10000, output_tokens_per_second: 1000}
-    hourly_rate_per_gpu: 2
-    staff: {fte: 0.1, cost_per_fte_year: 120K}
-    setup_cost: 1000
+THREE = SMALL + """\
   - name: Owned GPU
     kind: self_hosted
     acquisition: buy

@@ -14,26 +14,11 @@ from tco.analyses.sweep import sweep
 from tco.cli import app
 from tco.compare import compare_file
 from tco.errors import TcoError
+from tests.test_simulate import CLOSED_FORM  # one uniform range on the API input price
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT = ROOT / "scenarios" / "support-assistant.yaml"
 BATCH = ROOT / "scenarios" / "batch-documents.yaml"
-CLOSED_FORM = """\
-name: Closed form
-horizon_months: 12
-workload:
-  input_tokens_per_month: 1B
-  output_tokens_per_month: 0
-options:
-  - name: API
-    kind: api
-    price: {input: {low: 1, high: 3}, output: 8}
-  - name: GPU
-    kind: self_hosted
-    throughput: {input_tokens_per_second: 100000, output_tokens_per_second: 1000}
-    hourly_rate_per_gpu: 2
-    staff: {fte: 0, cost_per_fte_year: 0}
-"""
 
 
 def assert_point_matches_compare(path: Path, point, sets: list[str]) -> None:  # type: ignore[no-untyped-def]
