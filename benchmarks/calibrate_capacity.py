@@ -8,15 +8,21 @@ Data (benchmarks/data/, each file with its attribution):
   (v0.17, v1.0 and current: dense Llama, Mixtral, Qwen3 TP8 FP4, DeepSeek-R1 DEP4 FP4);
 - throughput_refs_trtllm_current.csv: the other rows of the current TensorRT-LLM table (gpt-oss,
   Llama 3.3 70B, Qwen3 and DeepSeek-R1 in DEP on Hopper and Blackwell);
-- throughput_holdout.csv: other software (vLLM on MI300X, TensorRT-LLM 0.6.1), never fitted.
+- throughput_refs_trtllm_versions.csv: the same performance overview in 15 other versions
+  (v0.6.1 to 1.2: Llama 8B/70B/405B, Mixtral on H100, H200, B200, A100, L40S, FP16/FP8/FP4);
+- throughput_holdout.csv and throughput_holdout_more.csv: other software (vLLM, SGLang, AMD's
+  MI300X results, dstack's DeepSeek runs, gpustack's bursts of requests), never fitted.
 Each measurement is output tokens per second per GPU for fixed input/output lengths on a stated
 replica (TP N or DEP N); the model predicts O / (I/X + O/Y) for the same replica.
 
 Method: the factors (prefill and decode compute efficiency, bandwidth efficiency, interconnect
-efficiency, the tensor-parallel falloff, the scheduler's batch cap) minimise the mean squared log
-ratio predicted/measured over the calibration rows (Nelder-Mead from physically plausible starting
-values, each factor kept in a plausible range), so over- and under-estimates weigh alike. Rows on
-GPUs not in pricing/gpus.yaml (GH200, GB200) are skipped.
+efficiency, the small-expert penalty, the attention-DP share, the per-token passes over the hidden
+state) minimise the mean squared log ratio predicted/measured over the calibration rows, every
+measured configuration (model, GPU, precision, layout) weighing the same however many lengths and
+versions measured it (Nelder-Mead, restarted, from the current factors, each factor kept in a
+plausible range), so over- and under-estimates weigh alike. The scheduler's batch cap and the
+tensor-parallel falloff are set, not fitted: the fit is flat in them. Rows on GPUs not in
+pricing/gpus.yaml (GH200, GB200, RTX 6000) are not in the files.
 """
 
 from __future__ import annotations
@@ -107,12 +113,15 @@ def predictor(catalog: Catalog) -> Callable[[Measurement, Calibration], float]:
 
 
 FACTORS = ("prefill_compute_efficiency", "decode_compute_efficiency", "bandwidth_efficiency",
-           "interconnect_efficiency", "tp_falloff", "max_batch",
-           "moe_half_efficiency_expert_params_m", "dep_efficiency")
-BOUNDS = {"prefill_compute_efficiency": (0.2, 0.75), "decode_compute_efficiency": (0.2, 0.75),
-          "bandwidth_efficiency": (0.3, 0.95), "interconnect_efficiency": (0.1, 0.9), "tp_falloff": (0.0, 0.5),
-          "max_batch": (64, 4096), "moe_half_efficiency_expert_params_m": (0.0, 200.0),
-          "dep_efficiency": (0.2, 1.0)}
+           "interconnect_efficiency", "moe_half_efficiency_expert_params_m", "dep_efficiency",
+           "decode_activation_passes")
+BOUNDS = {"prefill_compute_efficiency": (0.2, 1.0), "decode_compute_efficiency": (0.1, 0.85),
+          "bandwidth_efficiency": (0.3, 0.95), "interconnect_efficiency": (0.1, 0.95),
+          "moe_half_efficiency_expert_params_m": (0.0, 200.0), "dep_efficiency": (0.2, 1.0),
+          "decode_activation_passes": (0.0, 500.0)}
+STEPS = {"prefill_compute_efficiency": 0.05, "decode_compute_efficiency": 0.05, "bandwidth_efficiency": 0.05,
+         "interconnect_efficiency": 0.05, "moe_half_efficiency_expert_params_m": 10.0, "dep_efficiency": 0.05,
+         "decode_activation_passes": 20.0}
 
 
 def with_factors(vector: list[float]) -> Calibration:
@@ -120,7 +129,7 @@ def with_factors(vector: list[float]) -> Calibration:
     for name, v in zip(FACTORS, vector, strict=True):
         lo, hi = BOUNDS[name]
         v = min(hi, max(lo, v))
-        values[name] = round(v) if name == "max_batch" else v
+        values[name] = v
     return dataclasses.replace(CALIBRATION, **values)
 
 
@@ -172,57 +181,73 @@ def summary(name: str, rows: list[Measurement], errors: list[float]) -> str:
     worst = max(ratios, key=lambda r: max(r, 1 / r))
     return (f"{name}: {len(rows)} rows; geometric mean predicted/measured {math.exp(statistics.fmean(errors)):.2f}; "
             f"RMS log error {math.sqrt(statistics.fmean([e * e for e in errors])):.3f}; within 1.5x: "
-            f"{within_15:.0%}; within 2.5x: {within_25:.0%}; worst ratio {worst:.2f}")
+            f"{within_15:.1%}; within 2.5x: {within_25:.1%}; worst ratio {worst:.2f}")
+
+
+CALIBRATION_FILES = ("throughput_refs_trtllm.csv", "throughput_refs_trtllm_current.csv",
+                     "throughput_refs_trtllm_versions.csv")
+HELD_OUT_FILES = ("throughput_holdout.csv", "throughput_holdout_more.csv")
+SET_NAMES = {"throughput_refs_trtllm.csv": "TensorRT-LLM v0.17 + v1.x tables (tco data set)",
+             "throughput_refs_trtllm_current.csv": "TensorRT-LLM current table, other rows",
+             "throughput_refs_trtllm_versions.csv": "TensorRT-LLM tables of 15 other versions",
+             "throughput_holdout.csv": "held out: vLLM, SGLang, MI300X, old TensorRT-LLM, bursts",
+             "throughput_holdout_more.csv": "held out: more vLLM/SGLang/MI300X/A100 runs and bursts"}
+
+
+def calibration_rows() -> list[Measurement]:
+    """Every measurement the factors are fitted to (tests/test_capacity.py checks their residuals)."""
+    return [m for name in CALIBRATION_FILES for m in read(DATA / name)]
+
+
+def config_weights(rows: list[Measurement]) -> list[float]:
+    """Every measured configuration (model, GPU, precision, layout) weighs the same, however many
+    input/output lengths and versions measured it: 300 Llama 70B rows must not drown 5 DeepSeek ones."""
+    configs: dict[tuple[str, str, str, str, int], int] = {}
+    for m in rows:
+        key = (m.model, m.gpu, m.precision, m.parallelism, m.gpus)
+        configs[key] = configs.get(key, 0) + 1
+    return [1 / configs[(m.model, m.gpu, m.precision, m.parallelism, m.gpus)] for m in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fit", action="store_true", help="re-fit the factors before printing the residuals")
-    parser.add_argument("--rows", action="store_true", help="print every row's ratio")
+    parser.add_argument("--rows", action="store_true", help="print every row's ratio, not only the held-out ones")
     parser.add_argument("--fit-on", choices=["all", "shared"], default="all",
-                        help="fit on both calibration files (default), or only on the tco data set's TensorRT-LLM "
-                        "files, to see how the method does on the newer TensorRT-LLM rows it did not see")
+                        help="fit on the three TensorRT-LLM files (default), or only on the tco data set's file, "
+                        "to see how the method does on versions and models it did not see")
     args = parser.parse_args(argv)
     catalog = Catalog()
     predict = predictor(catalog)
-    shared_rows = list(read(DATA / "throughput_refs_trtllm.csv"))
-    current_rows = list(read(DATA / "throughput_refs_trtllm_current.csv"))
-    holdout_rows = list(read(DATA / "throughput_holdout.csv"))
-    calibration_rows = shared_rows + current_rows if args.fit_on == "all" else shared_rows
+    sets = {name: list(read(DATA / name)) for name in CALIBRATION_FILES + HELD_OUT_FILES}
+    fitted = calibration_rows() if args.fit_on == "all" else sets[CALIBRATION_FILES[0]]
     calibration = CALIBRATION
     if args.fit:
-        # Every measured configuration (model, GPU, precision, layout) weighs the same, however
-        # many input/output lengths it was measured at: 36 Mixtral rows must not drown 5 DeepSeek ones.
-        configs: dict[tuple[str, str, str, str, int], int] = {}
-        for m in calibration_rows:
-            key = (m.model, m.gpu, m.precision, m.parallelism, m.gpus)
-            configs[key] = configs.get(key, 0) + 1
-        weights = [1 / configs[(m.model, m.gpu, m.precision, m.parallelism, m.gpus)] for m in calibration_rows]
+        weights = config_weights(fitted)
 
         def objective(vector: list[float]) -> float:
-            errors = log_errors(calibration_rows, with_factors(vector), predict)
+            errors = log_errors(fitted, with_factors(vector), predict)
             return sum(w * e * e for w, e in zip(weights, errors, strict=True)) / sum(weights)
 
-        start = [getattr(CALIBRATION, name) or 10.0 for name in FACTORS]
-        steps = [0.1, 0.1, 0.1, 0.1, 0.05, 256, 20.0, -0.2]
-        best = nelder_mead(objective, start, steps)
+        best = [float(getattr(CALIBRATION, name)) for name in FACTORS]
+        for _ in range(3):  # restarts: a fresh simplex around the best point escapes a collapsed one
+            best = nelder_mead(objective, best, [STEPS[name] for name in FACTORS])
         calibration = with_factors(best)
-        print("fitted factors:")
-        for name in FACTORS:
-            print(f"  {name} = {getattr(calibration, name)!r}")
+        print(f"fitted factors (weighted mean squared log error {objective(best):.4f}):")
     else:
         print("factors (tco.capacity.CALIBRATION):")
-        for name in FACTORS:
-            print(f"  {name} = {getattr(calibration, name)!r}")
-    sets = [("TensorRT-LLM v0.17 + v1.x tables (tco data set)", shared_rows),
-            ("TensorRT-LLM 1.x current table, other rows" + (" (not fitted)" if args.fit_on == "shared" else ""),
-             current_rows),
-            ("held out (never fitted)", holdout_rows)]
-    for name, rows in sets:
-        errors = log_errors(rows, calibration, predict)
-        print(summary(name, rows, errors))
-        if args.rows or name.startswith("held out"):
-            for m, e in zip(rows, errors, strict=True):
+    for name in FACTORS:
+        print(f"  {name} = {getattr(calibration, name)!r}")
+    print(f"  max_batch = {calibration.max_batch} (set), tp_falloff = {calibration.tp_falloff} (set)")
+    errors_by_set = {name: log_errors(rows, calibration, predict) for name, rows in sets.items()}
+    all_rows = [m for name in CALIBRATION_FILES for m in sets[name]]
+    all_errors = [e for name in CALIBRATION_FILES for e in errors_by_set[name]]
+    print(summary("all TensorRT-LLM tables" + (" (fitted)" if args.fit_on == "all" else ""), all_rows, all_errors))
+    for name, rows in sets.items():
+        not_fitted = name in HELD_OUT_FILES or (args.fit_on == "shared" and name != CALIBRATION_FILES[0])
+        print(summary(f"{SET_NAMES[name]}{' (not fitted)' if not_fitted else ''}", rows, errors_by_set[name]))
+        if args.rows or name in HELD_OUT_FILES:
+            for m, e in zip(rows, errors_by_set[name], strict=True):
                 print(f"    {math.exp(e):5.2f}  measured {m.measured:9.1f}  {m.label}")
     return 0
 

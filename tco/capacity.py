@@ -4,24 +4,31 @@ Pure functions over plain dataclasses: no files, no tables. `tco.resolve` and `t
 `ModelSpec` and a `GpuSpec` from the pricing tables and call `size_replica`.
 
 Memory (per replica of N GPUs): weights (parameters x bytes per weight of the precision, fp4 and
-int4 with their scale overhead) + a runtime reserve per GPU must fit in the usable share of the
-GPUs' memory; what is left holds the KV cache. The KV cache per token follows the model's own
-attention layout: GQA (2 x layers x kv_heads x head_dim x bytes, split across min(N, kv_heads)
-GPUs), MLA (DeepSeek: one compressed latent per layer, replicated on every tensor-parallel GPU)
-and sliding-window layers (gpt-oss: a fixed window per sequence, whatever its length).
+int4 with their scale overhead; routed experts a checkpoint ships in MXFP4, as gpt-oss does, stay
+MXFP4) + a runtime reserve per GPU must fit in the usable share of the GPUs' memory; what is left
+holds the KV cache. The KV cache per token follows the model's own attention layout: GQA
+(2 x layers x kv_heads x head_dim x bytes, split across min(N, kv_heads) GPUs), MLA (DeepSeek: one
+compressed latent per layer, replicated on every tensor-parallel GPU) and sliding-window layers
+(gpt-oss: a fixed window per sequence, whatever its length). fp8 and fp4 keep an fp8 KV cache,
+bf16 and int4 a bf16 one; attention with sinks (gpt-oss) keeps bf16 on GPUs without fp4 units.
 
 Throughput (per GPU, tokens/s), for a request of I input and O output tokens:
 - prefill X: compute bound, 2 x active parameters + attention over half the prompt on average,
   at the precision's dense tensor FLOPs times an efficiency, plus the activations every layer
   exchanges between the GPUs of a replica over their interconnect;
 - decode Y: one step serves the batch B the KV cache allows (capped by the scheduler's batch
-  limit); the step takes max(weight + KV reads / memory bandwidth, compute) plus the exchange.
+  limit); the step takes max(weight + KV reads / memory bandwidth, compute), plus the exchange,
+  plus the per-token work outside the matrix products (norms, rotary, routing, sampling: a
+  calibrated number of passes over the hidden state per layer, at the memory bandwidth).
   A mixture-of-experts model reads only the experts the batch touches (E x (1 - (1 - k/E)^tokens))
-  but holds them all in memory, and computes with its active parameters;
+  but holds them all in memory, and computes with its active parameters; small experts compute at
+  a share of a dense product's efficiency; MXFP4 experts compute on fp4 units where the GPU has
+  them and the precision is fp4, else dequantised to bf16;
 - tensor parallelism costs efficiency: every efficiency is divided by (1 + tp_falloff x log2 N).
 Layouts: `tp` splits every layer across the N GPUs; `dep` (mixture-of-experts only) replicates
 attention and dense layers on every GPU (attention data parallel: each GPU runs its own batch
-and KV cache) and spreads the experts across the N GPUs (expert parallel).
+and KV cache) and spreads the experts across the N GPUs (expert parallel); a token travels once
+to each other GPU that holds one of its experts.
 
 Effective output tokens per second per GPU for the mix: O / (I/X + O/Y) (DESIGN §4 busy formula).
 The efficiency factors live in `CALIBRATION`; benchmarks/calibrate_capacity.py fits and prints them.
@@ -47,6 +54,9 @@ GB = 1e9
 # Bytes per weight. fp4 is NVFP4 (one fp8 scale per 16 weights: 0.5 + 1/16); int4 is the usual
 # AWQ/GPTQ layout (one 16-bit scale per group of 128: 0.5 + 2/128).
 BYTES_PER_WEIGHT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5 + 1 / 16, "int4": 0.5 + 2 / 128}
+# A checkpoint's own expert format (models.yaml `expert_precision`): gpt-oss ships its experts in
+# MXFP4 (one 8-bit scale per 32 weights), and servers keep them so at any precision.
+EXPERT_BYTES_PER_WEIGHT: dict[str, float] = {"mxfp4": 0.5 + 1 / 32}
 # KV cache element size: the fp8 and fp4 recipes keep an fp8 KV cache (as TensorRT-LLM's
 # published runs do); bf16 and int4 (weight-only) keep it in bf16.
 KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 1.0, "int4": 2.0}
@@ -68,6 +78,10 @@ class Calibration:
     max_batch: int
     moe_half_efficiency_expert_params_m: float = 0.0
     dep_efficiency: float = 1.0
+    decode_activation_passes: float = 0.0
+    usable_memory_share: float = 0.95
+    reserve_gib_per_gpu: float = 2.0
+    min_useful_concurrency: int = 64
 
     def moe_efficiency(self, model: ModelSpec) -> float:
         """Share of dense-kernel efficiency a model's routed experts reach: 1 / (1 + P0 / P), P the
@@ -77,30 +91,32 @@ class Calibration:
             return 1.0
         per_expert_m = model.expert_params_b * 1e3 / model.experts / model.layers
         return 1.0 / (1.0 + self.moe_half_efficiency_expert_params_m / per_expert_m)
-    usable_memory_share: float = 0.95
-    reserve_gib_per_gpu: float = 2.0
-    min_useful_concurrency: int = 64
 
 
-# Fitted by `python benchmarks/calibrate_capacity.py --fit` to 356 published TensorRT-LLM offline
-# max-throughput measurements (v0.17, v1.0 and current tables; every measured configuration weighs
-# the same), minimising the squared log error, then rounded. Residuals and the held-out check:
-# README "Capacity model". Prefill runs near the cap of 0.75 of dense peak the fit allows because
-# I/X + O/Y bills prefill separately though servers overlap it with decode.
+# Fitted by `python benchmarks/calibrate_capacity.py --fit` to 2,700 published TensorRT-LLM offline
+# max-throughput measurements (15 versions of NVIDIA's performance overview, v0.6.1 to 1.2: H100,
+# H200, B200, A100, L40S; dense Llama, Mixtral, Qwen3, DeepSeek-R1, gpt-oss; every measured
+# configuration weighs the same), minimising the squared log error, then rounded. Residuals and
+# the held-out checks: README "Capacity model". The prefill efficiency is an effective figure above
+# what a compute-bound prefill reaches alone, because I/X + O/Y bills prefill separately though
+# servers overlap it with memory-bound decode steps.
 CALIBRATION = Calibration(
-    prefill_compute_efficiency=0.69,
-    decode_compute_efficiency=0.33,
-    bandwidth_efficiency=0.53,
-    interconnect_efficiency=0.53,
+    prefill_compute_efficiency=0.87,
+    decode_compute_efficiency=0.43,
+    bandwidth_efficiency=0.50,
+    interconnect_efficiency=0.42,
     tp_falloff=0.0,  # the fit finds no loss with N beyond the modelled exchange between GPUs
-    max_batch=580,
-    moe_half_efficiency_expert_params_m=24.0,
-    dep_efficiency=0.65,
+    max_batch=1024,  # the fit is flat from 768 to 2048
+    moe_half_efficiency_expert_params_m=54.0,
+    dep_efficiency=0.66,
+    decode_activation_passes=124.0,
 )
-# What the fit achieves on its 356 measurements (tests/test_capacity.py checks it still holds).
-CALIBRATION_WITHIN_1_5X_SHARE = 0.93
-CALIBRATION_WORST_FACTOR = 2.3
-CALIBRATION_TYPICAL_ERROR = "a factor of 1.5 for 93% of 356 published TensorRT-LLM measurements (worst 2.3x)"
+# What the fit achieves on its measurements (tests/test_capacity.py checks it still holds).
+CALIBRATION_ROWS = 2700
+CALIBRATION_WITHIN_1_5X_SHARE = 0.95
+CALIBRATION_WORST_FACTOR = 2.7
+CALIBRATION_TYPICAL_ERROR = (f"a factor of 1.5 for {CALIBRATION_WITHIN_1_5X_SHARE:.0%} of {CALIBRATION_ROWS:,} "
+                             f"published TensorRT-LLM measurements (worst {CALIBRATION_WORST_FACTOR}x)")
 
 
 @dataclass(frozen=True)
@@ -116,11 +132,26 @@ class ModelSpec:
     kv_heads: int
     head_dim: int
     kv_bytes_per_token_bf16: float
-    attention: str = "gqa"  # gqa | mla | gqa+sliding_window
+    attention: str = "gqa"  # gqa | mla | gqa+sliding_window, "+sinks" for attention sinks (gpt-oss)
     experts: int = 0
     experts_per_token: int = 0
     sliding_window: int = 0
     sliding_window_layers: int = 0
+    expert_precision: str | None = None
+
+    def expert_bytes_per_weight(self, precision: str) -> float:
+        """Bytes per routed-expert weight: the precision's, or the checkpoint's own expert format if smaller."""
+        own = EXPERT_BYTES_PER_WEIGHT.get(self.expert_precision or "", math.inf)
+        return min(BYTES_PER_WEIGHT[precision], own)
+
+    def weight_bytes(self, precision: str) -> float:
+        """Bytes of all the weights: dense ones at the precision, routed experts at `expert_bytes_per_weight`."""
+        return (self.dense_params_b * BYTES_PER_WEIGHT[precision]
+                + self.expert_params_b * self.expert_bytes_per_weight(precision)) * 1e9
+
+    @property
+    def attention_sinks(self) -> bool:
+        return "sinks" in self.attention.split("+")
 
     @property
     def is_moe(self) -> bool:
@@ -258,9 +289,18 @@ def effective_output_rate(input_tokens: float, output_tokens: float, x: float, y
     return output_tokens / (input_tokens / x + output_tokens / y)
 
 
+def kv_precision(model: ModelSpec, gpu: GpuSpec, precision: str) -> str:
+    """The precision the KV cache is kept in: the precision's (fp8 for fp8 and fp4), except that attention
+    with sinks (gpt-oss) keeps a bf16 cache on GPUs without fp4 units: the Hopper attention kernels that
+    handle sinks read bf16 KV (TensorRT-LLM's gpt-oss recipe: "kv_cache dtype fp8 # Hopper: use auto")."""
+    if model.attention_sinks and not gpu.fp4_tflops:
+        return "bf16"
+    return precision
+
+
 def weight_bytes(model: ModelSpec, precision: str) -> float:
     """Bytes of all the model's weights at `precision`."""
-    return model.params_b * 1e9 * BYTES_PER_WEIGHT[precision]
+    return model.weight_bytes(precision)
 
 
 def _tp_factor(n: int, calibration: Calibration) -> float:
@@ -288,7 +328,7 @@ def _layout(model: ModelSpec, precision: str, n: int, parallelism: str) -> _Layo
     total = weight_bytes(model, precision)
     if parallelism == "dep":
         dense = model.dense_params_b * 1e9 * BYTES_PER_WEIGHT[precision]
-        experts = model.expert_params_b * 1e9 * BYTES_PER_WEIGHT[precision]
+        experts = model.expert_params_b * 1e9 * model.expert_bytes_per_weight(precision)
         return _Layout(weights_per_gpu=dense + experts / n, kv_replication=1.0, batch_gpus=1)
     shards = 1 if model.attention == "mla" else min(n, max(1, model.kv_heads))
     return _Layout(weights_per_gpu=total / n, kv_replication=n / shards, batch_gpus=n)
@@ -308,7 +348,7 @@ def memory_fit(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralleli
     reserve = n * calibration.reserve_gib_per_gpu * GIB
     weights = lay.weights_per_gpu * n
     kv = available - weights - reserve
-    kv_tokens = kv / (model.kv_bytes_per_token(precision) * lay.kv_replication)
+    kv_tokens = kv / (model.kv_bytes_per_token(kv_precision(model, gpu, precision)) * lay.kv_replication)
     breakdown = MemoryBreakdown(weights_gb=weights / GB, kv_cache_gb=max(0.0, kv) / GB, reserve_gb=reserve / GB,
                                 total_available_gb=available / GB)
     return breakdown, kv_tokens
@@ -334,7 +374,7 @@ def smallest_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_token
     fallback: int | None = None
     for n in TP_SIZES:
         _, kv_tokens = memory_fit(model, gpu, precision, n, parallelism, calibration)
-        fits = concurrency(model, precision, kv_tokens, input_tokens, output_tokens)
+        fits = concurrency(model, kv_precision(model, gpu, precision), kv_tokens, input_tokens, output_tokens)
         if fits >= calibration.min_useful_concurrency:
             return n
         if fits >= 1 and fallback is None:
@@ -375,7 +415,8 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
     n = gpus_per_replica or smallest_replica(model, gpu, precision, input_tokens, output_tokens, parallelism,
                                              calibration)
     breakdown, kv_tokens = memory_fit(model, gpu, precision, n, parallelism, calibration)
-    fits = concurrency(model, precision, kv_tokens, input_tokens, output_tokens)
+    kv_dtype = kv_precision(model, gpu, precision)
+    fits = concurrency(model, kv_dtype, kv_tokens, input_tokens, output_tokens)
     if fits < 1:
         raise TcoError.single(
             "capacity", f"{model.key} in {precision} does not fit on {n} {gpu.key} GPU(s) with {parallelism}: "
@@ -389,7 +430,7 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
     x = _prefill_rate(model, gpu, precision, n, parallelism, input_tokens, calibration)
     # A paged KV cache holds each request's tokens as they come: over its life a request holds
     # I + O/2 on average, so the running batch is larger than the worst-case concurrency.
-    running = max(fits, concurrency(model, precision, kv_tokens, input_tokens, output_tokens / 2))
+    running = max(fits, concurrency(model, kv_dtype, kv_tokens, input_tokens, output_tokens / 2))
     y = _decode_rate(model, gpu, precision, n, parallelism, input_tokens, output_tokens, running, calibration)
     return ReplicaSize(model=model.key, gpu=gpu.key, precision=precision, parallelism=parallelism,
                        gpus_per_replica=n, memory=breakdown, kv_cache_tokens=max(0.0, kv_tokens),
@@ -403,7 +444,8 @@ def _exchange_seconds_per_token(model: ModelSpec, gpu: GpuSpec, n: int, parallel
     """Interconnect time one token's activations cost each GPU of the replica, seconds.
 
     tp: two all-reduces of the hidden state per layer, each moving 2 (N-1)/N of it per GPU;
-    dep: dispatch and combine of the token to its k experts, (N-1)/N of them on other GPUs.
+    dep: dispatch and combine of the token to the other GPUs holding any of its k experts, once per GPU
+    (a token whose experts share a GPU is sent there once): (N-1) (1 - (1 - 1/N)^k) GPUs on average.
     """
     if n == 1:
         return 0.0
@@ -411,7 +453,8 @@ def _exchange_seconds_per_token(model: ModelSpec, gpu: GpuSpec, n: int, parallel
         return math.inf
     link = gpu.interconnect_gb_s * 1e9 * calibration.interconnect_efficiency
     if parallelism == "dep":
-        moved = 2 * model.layers * model.hidden * ACTIVATION_BYTES * model.experts_per_token * (n - 1) / n
+        remote_gpus = (n - 1) * (1 - (1 - 1 / n) ** model.experts_per_token)
+        moved = 2 * model.layers * model.hidden * ACTIVATION_BYTES * remote_gpus
         return moved / link
     moved = 2 * model.layers * model.hidden * ACTIVATION_BYTES * 2 * (n - 1) / n
     return moved / link
@@ -424,8 +467,7 @@ def _prefill_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parall
     # weights' precision (fp8/fp4 kernels quantise the weights, not the attention scores).
     efficiency = calibration.prefill_compute_efficiency / _tp_factor(n, calibration)
     # Routed experts run as many small grouped matrix products: `moe_efficiency` of a dense one.
-    linear_params = model.active_params_b - model.active_expert_params_b * (1 - 1 / calibration.moe_efficiency(model))
-    linear_seconds = 2 * linear_params * 1e9 / (gpu.tflops(precision) * 1e12 * efficiency)
+    linear_seconds = _linear_seconds_per_token(model, gpu, precision, calibration) / efficiency
     attention_seconds = model.attention_flops_per_token(input_tokens / 2) / (gpu.attention_tflops * 1e12 * efficiency)
     # tp: the N GPUs share each token's FLOPs but all wait for its exchange, so per GPU the exchange
     # counts N times; dep: each GPU prefills its own tokens and exchanges only for them.
@@ -455,19 +497,36 @@ def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralle
         gpus_sharing = n
     # Dense weights are read once per step; of the routed experts only those the step's tokens touch,
     # at `moe_efficiency` of the bandwidth (many small grouped reads).
-    expert_bytes = model.expert_params_b * 1e9 * per_weight / model.experts if model.is_moe else 0.0
-    moe_efficiency = calibration.moe_efficiency(model)
-    weights_read = model.dense_params_b * 1e9 * per_weight + touched * expert_bytes / moe_efficiency
-    kv_read = batch * (context * model.kv_bytes_per_token(precision) + model.kv_bytes_per_sequence(precision))
+    expert_bytes = (model.expert_params_b * 1e9 * model.expert_bytes_per_weight(precision) / model.experts
+                    if model.is_moe else 0.0)
+    weights_read = model.dense_params_b * 1e9 * per_weight + touched * expert_bytes
+    kv_dtype = kv_precision(model, gpu, precision)
+    kv_read = batch * (context * model.kv_bytes_per_token(kv_dtype) + model.kv_bytes_per_sequence(kv_dtype))
     kv_read *= lay.kv_replication
     memory_seconds = (weights_read + kv_read) / (gpus_sharing * bandwidth)
-    linear_params = model.active_params_b - model.active_expert_params_b * (1 - 1 / moe_efficiency)
-    linear = batch * 2 * linear_params * 1e9 / (gpu.tflops(precision) * 1e12)
+    linear = batch * _linear_seconds_per_token(model, gpu, precision, calibration)
     attention = batch * model.attention_flops_per_token(context, decode=True) / (gpu.attention_tflops * 1e12)
     compute_seconds = (linear + attention) / (gpus_sharing * compute_efficiency)
     exchange = batch * _exchange_seconds_per_token(model, gpu, n, parallelism, calibration)
-    step = max(memory_seconds, compute_seconds) + exchange
+    overhead = batch * model.layers * calibration.decode_activation_passes * model.hidden * ACTIVATION_BYTES / (
+        bandwidth * gpus_sharing)
+    step = max(memory_seconds, compute_seconds) + exchange + overhead
     return _dep_share(parallelism, calibration) * batch / step / gpus_sharing
+
+
+def _linear_seconds_per_token(model: ModelSpec, gpu: GpuSpec, precision: str, calibration: Calibration) -> float:
+    """Seconds of one GPU's peak tensor FLOPs the weights' matrix products of one token take.
+
+    Dense (attention, shared) weights run at the precision's rate. Routed experts run as many small
+    grouped products, at `moe_efficiency` of a dense one; experts the checkpoint stores in MXFP4 run
+    on fp4 units where the GPU has them and the precision is fp4, else dequantised to bf16 (W4A16).
+    """
+    dense = model.active_params_b - model.active_expert_params_b
+    expert_tflops = gpu.tflops(precision)
+    if model.expert_precision and not (precision == "fp4" and gpu.fp4_tflops):
+        expert_tflops = gpu.tflops("bf16")
+    experts = model.active_expert_params_b / calibration.moe_efficiency(model) if model.is_moe else 0.0
+    return 2e9 * (dense / gpu.tflops(precision) + experts / expert_tflops) / 1e12
 
 
 def _dep_share(parallelism: str, calibration: Calibration) -> float:
@@ -502,6 +561,7 @@ def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
         experts_per_token=int(values.get("experts_per_token") or 0),
         sliding_window=int(values.get("sliding_window") or 0),
         sliding_window_layers=int(values.get("sliding_window_layers") or 0),
+        expert_precision=str(values["expert_precision"]) if values.get("expert_precision") else None,
     )
 
 
@@ -522,3 +582,31 @@ def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
                    memory_unit="GB" if values.get("memory_unit") == "GB" else "GiB",
                    achieved_compute_share=optional("achieved_compute_share") or 1.0,
                    achieved_bandwidth_share=optional("achieved_bandwidth_share") or 1.0)
+
+
+def carry_measured(model: ModelSpec, gpu: GpuSpec, precision: str, gpus_per_replica: int, parallelism: str,
+                   measured: tuple[float, float], measured_at: tuple[float, float], request: tuple[float, float],
+                   calibration: Calibration = CALIBRATION) -> tuple[float, float]:
+    """Measured per-GPU X and Y at one request shape, carried to another by the capacity model.
+
+    A throughput.yaml entry states X and Y at the request shape they hold for (`measured_at`, input and
+    output tokens). Another shape changes both (longer prompts cost more attention, longer contexts
+    shrink the batch and lengthen the KV reads), by the ratio the model gives for the same replica:
+    X' = X x X_model(request) / X_model(measured_at), and Y' likewise, rounded to 3 significant figures
+    as the table's own figures are (so the figures an assumptions list shows are the ones used).
+    Raises TcoError when the request does not fit the replica's memory.
+    """
+    if tuple(request) == tuple(measured_at):
+        return measured
+    at = size_replica(model, gpu, precision, *measured_at, gpus_per_replica, parallelism, calibration)
+    now = size_replica(model, gpu, precision, *request, gpus_per_replica, parallelism, calibration)
+    x, y = measured
+    return (significant(x * now.input_tokens_per_second_per_gpu / at.input_tokens_per_second_per_gpu),
+            significant(y * now.output_tokens_per_second_per_gpu / at.output_tokens_per_second_per_gpu))
+
+
+def significant(value: float, digits: int = 3) -> float:
+    """`value` rounded to `digits` significant figures (12,345 -> 12,300; 0.012345 -> 0.0123)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))

@@ -54,11 +54,12 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
                "license": "text", "attention_heads": "number", "intermediate_size": "number",
                "experts": "number", "experts_per_token": "number", "shared_experts": "number",
                "vocab_size": "number", "kv_bytes_per_token_bf16": "number", "attention": "text",
-               "sliding_window": "number", "sliding_window_layers": "number", **_COMMON},
+               "sliding_window": "number", "sliding_window_layers": "number", "expert_precision": "text",
+               **_COMMON},
     "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "number",
                    "parallelism": "text",
                    "input_tokens_per_second": "number", "output_tokens_per_second": "number",
-                   "benchmark": "text", **_COMMON},
+                   "input_tokens": "number", "output_tokens": "number", "benchmark": "text", **_COMMON},
 }
 
 

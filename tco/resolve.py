@@ -413,6 +413,8 @@ class Resolver:
         gpus_per_replica: int | None = o.gpus_per_replica
         if gpus_per_replica is None and o.throughput is None and measured and measured.get("gpus_per_replica"):
             gpus_per_replica = int(self.from_table(f"{label}.gpus_per_replica", None, measured, "gpus_per_replica"))
+        if measured is not None and o.throughput is None and x is not None and y is not None:
+            x, y = self._carry_measured(o, label, measured, model, gpu, precision, x, y)
         if x is not None and y is not None and gpus_per_replica is not None:
             return x, y, gpus_per_replica, parallelism, "measured" if measured and o.throughput is None else "given"
         if model is None or gpu is None:
@@ -454,6 +456,44 @@ class Resolver:
         kind = "given" if o.throughput is not None and o.throughput.input_tokens_per_second is not None \
             and o.throughput.output_tokens_per_second is not None else "estimated"
         return x, y, gpus_per_replica, parallelism, kind
+
+    def _carry_measured(self, o: schema.SelfHostedOption, label: str, measured: Entry, model: Entry | None,
+                        gpu: Entry | None, precision: str, x: float, y: float) -> tuple[float, float]:
+        """A measured entry's X and Y carried from the request shape they were measured at to this
+        workload's, by the capacity model (throughput.yaml `input_tokens`, `output_tokens`); recorded in
+        the two assumptions. Unchanged when the entry states no shape or the tables cannot size the model."""
+        from tco.sizing import measured_shape
+
+        measured_at = measured_shape(measured)
+        if measured_at is None or model is None or gpu is None or not _has_capacity_fields(model, gpu):
+            return x, y
+        request = self._request_shape(label)
+        if request == measured_at:
+            return x, y
+        from tco.capacity import carry_measured, gpu_spec, model_spec
+
+        n = int(measured.get("gpus_per_replica") or 1)
+        layout = str(measured.get("parallelism") or "tp")
+        try:
+            carried = carry_measured(model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values), precision,
+                                     n, layout, (x, y), measured_at, request)
+        except TcoError as error:
+            self.warnings.append(f"{o.name}: the measured {measured.key} figures cannot be carried to "
+                                 f"{request[0]:,.0f} in / {request[1]:,.0f} out tokens per request: "
+                                 f"{error.problems[0].message}; using them as measured")
+            return x, y
+        note = (f"; measured at {measured_at[0]:,.0f} in / {measured_at[1]:,.0f} out tokens per request, carried to "
+                f"{request[0]:,.0f} in / {request[1]:,.0f} out by the capacity model (tco/capacity.py, same "
+                f"{layout}={n} replica)")
+        short = (f"carried from {measured_at[0]:,.0f}/{measured_at[1]:,.0f} to {request[0]:,.0f}/{request[1]:,.0f} "
+                 "tokens")
+        for i, assumption in enumerate(self.assumptions):
+            for name, value in (("input_tokens_per_second", carried[0]), ("output_tokens_per_second", carried[1])):
+                if assumption.field == f"{label}.throughput.{name}":
+                    shown = int(value) if float(value).is_integer() else value
+                    self.assumptions[i] = replace(assumption, value=shown, source=assumption.source + note,
+                                                  brief=f"{assumption.short_source}, {short}")
+        return carried
 
     def _estimate(self, o: schema.SelfHostedOption, label: str, where: Path, model: Entry, gpu: Entry,
                   precision: str, parallelism: str,

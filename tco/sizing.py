@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 from tco.capacity import (
     MemoryBreakdown,
+    carry_measured,
     concurrency,
     effective_output_rate,
     gpu_spec,
+    kv_precision,
     memory_fit,
     model_spec,
     size_replica,
@@ -90,6 +92,14 @@ def _rent(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
     return float(rents[cheapest]), cheapest
 
 
+def measured_shape(entry: Entry) -> tuple[float, float] | None:
+    """The request shape (input, output tokens) a throughput.yaml entry's X and Y hold for, when it says."""
+    at_in, at_out = entry.get("input_tokens"), entry.get("output_tokens")
+    if at_in is None or at_out is None:
+        return None
+    return float(at_in), float(at_out)
+
+
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",
                      input_tokens: float = DEFAULT_INPUT_TOKENS, output_tokens: float = DEFAULT_OUTPUT_TOKENS,
                      gpus_per_replica: int | None = None, parallelism: str | None = None,
@@ -118,15 +128,25 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         assert measured_n is not None
         parallelism = measured_layout
         breakdown, kv_tokens = memory_fit(model, gpu, precision, measured_n, parallelism)
+        x, y = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
+        notes = [f"measured: {measured.get('benchmark') or measured.origin('*').citation}"]
+        carried = measured_shape(measured)
+        if carried is not None and carried != (input_tokens, output_tokens):
+            try:
+                x, y = carry_measured(model, gpu, precision, measured_n, parallelism, (x, y), carried,
+                                      (input_tokens, output_tokens))
+            except TcoError as error:
+                raise TcoError.single("tco size", error.problems[0].message, field="--input-tokens") from None
+            notes.append(f"measured at {carried[0]:,.0f} in / {carried[1]:,.0f} out tokens per request; carried to "
+                         f"{input_tokens:,.0f} in / {output_tokens:,.0f} out by the capacity model")
         return SizeReport(
             model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism,
             gpus_per_replica=measured_n, memory=breakdown,
-            max_concurrency=concurrency(model, precision, kv_tokens, input_tokens, output_tokens),
+            max_concurrency=concurrency(model, kv_precision(model, gpu, precision), kv_tokens, input_tokens,
+                                        output_tokens),
             input_tokens_per_request=input_tokens, output_tokens_per_request=output_tokens,
-            input_tokens_per_second_per_gpu=float(measured.get("input_tokens_per_second")),
-            output_tokens_per_second_per_gpu=float(measured.get("output_tokens_per_second")),
-            source="measured", hourly_rate_per_gpu=hourly, cloud=chosen_cloud,
-            notes=(f"measured: {measured.get('benchmark') or measured.origin('*').citation}",))
+            input_tokens_per_second_per_gpu=x, output_tokens_per_second_per_gpu=y,
+            source="measured", hourly_rate_per_gpu=hourly, cloud=chosen_cloud, notes=tuple(notes))
     parallelism = parallelism or "tp"
     try:
         size = size_replica(model, gpu, precision, input_tokens, output_tokens, gpus_per_replica, parallelism)
@@ -176,7 +196,8 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
             model = model_spec(model_entry.key, model_entry.values)
             gpu = gpu_spec(gpu_entry.key, gpu_entry.values)
             memory, kv_tokens = memory_fit(model, gpu, option.precision, option.gpus_per_replica, option.parallelism)
-            fits = concurrency(model, option.precision, kv_tokens, request_in, request_out)
+            fits = concurrency(model, kv_precision(model, gpu, option.precision), kv_tokens, request_in,
+                               request_out)
             if fits < 1:
                 notes.append(f"the weights do not leave room for one request's KV cache on {option.gpus_per_replica} "
                              "GPU(s): the throughput given cannot be reached")

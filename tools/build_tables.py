@@ -14,7 +14,8 @@ It writes pricing/api.yaml, pricing/gpus.yaml and pricing/throughput.yaml (use -
 write elsewhere, --dry-run to only print the throughput fits). pricing/models.yaml is
 maintained by hand (architecture facts, one citation per row) and is not touched here.
 
-Only the standard library is used, so the script runs in the project's virtualenv as is.
+It runs in the project's virtualenv as is (the standard library and tco itself: the throughput
+entries use the capacity model, tco.capacity, with the repository's pricing/models.yaml and gpus.yaml).
 
 What is curated here rather than read from the data files, and why:
 - API_MODELS: which LiteLLM keys become table entries (current models of the main providers
@@ -373,41 +374,35 @@ RELEASE_DATES = {
 DATA_DATE = "2026-11-20"
 
 
-def fit(rows: list[tuple[int, int, float]]) -> tuple[float, float, float, float]:
-    """Fit O/T = I*a + O*b with a, b >= 0, minimising relative error (weights 1/(O/T)).
+REFERENCE_SHAPE = (1000, 1000)  # the request shape (input, output tokens) the entries' X and Y hold for
 
-    rows: (input_len I, output_len O, per-GPU output tokens/s T).
-    Returns (X = 1/a input tok/s, Y = 1/b output tok/s, max relative error, RMS rel. error).
-    Two unknowns, so the non-negative least squares is solved exactly: the unconstrained
-    solution if it is feasible, else the better of the two one-variable solutions.
+
+def fit_to_capacity_model(model: str, gpu: str, precision: str, n: int, layout: str,
+                          rows: list[tuple[int, int, float]]) -> tuple[float, float, float, float]:
+    """X and Y at REFERENCE_SHAPE for one measured configuration, from the capacity model scaled to
+    its measurements.
+
+    An X, Y pair fitted straight to I/X + O/Y misses the measurements by up to 5x at the extremes
+    (a 20,000-token prompt costs more attention per token; long contexts shrink the batch), so the
+    capacity model carries the shape and the measurements set the level: the factor is the geometric
+    mean of measured / estimated effective output tokens/s over the rows (the least-squares fit in
+    log space). Returns (X, Y, factor, worst factor between the scaled model and a measurement).
     """
-    A = []
-    for i, o, t in rows:
-        y = o / t  # GPU-seconds per request
-        A.append((i / y, o / y))  # scaled so the target is 1 for every row
+    from tco.capacity import gpu_spec, model_spec, size_replica
+    from tco.catalog import Catalog
 
-    def sse(a: float, b: float) -> float:
-        return sum((p * a + q * b - 1) ** 2 for p, q in A)
-
-    s11 = sum(p * p for p, _ in A)
-    s12 = sum(p * q for p, q in A)
-    s22 = sum(q * q for _, q in A)
-    r1 = sum(p for p, _ in A)
-    r2 = sum(q for _, q in A)
-    det = s11 * s22 - s12 * s12
-    cands = []
-    if det > 0:
-        a = (r1 * s22 - r2 * s12) / det
-        b = (s11 * r2 - s12 * r1) / det
-        if a >= 0 and b >= 0:
-            cands.append((a, b))
-    cands.append((r1 / s11, 0.0))
-    cands.append((0.0, r2 / s22))
-    a, b = min(cands, key=lambda ab: sse(*ab))
-    if a <= 0 or b <= 0:
-        raise ValueError(f"degenerate fit a={a} b={b}")
-    rel = [abs(p * a + q * b - 1) for p, q in A]
-    return 1 / a, 1 / b, max(rel), math.sqrt(sum(r * r for r in rel) / len(rel))
+    catalog = Catalog()
+    model_entry, gpu_entry = catalog.get("models", model), catalog.get("gpus", gpu)
+    assert model_entry is not None and gpu_entry is not None, (model, gpu)
+    spec, card = model_spec(model, model_entry.values), gpu_spec(gpu, gpu_entry.values)
+    logs = [math.log(t / size_replica(spec, card, precision, i, o, n, layout)
+                     .effective_output_tokens_per_second_per_gpu) for i, o, t in rows]
+    shift = sum(logs) / len(logs)
+    worst = math.exp(max(abs(v - shift) for v in logs))
+    at = size_replica(spec, card, precision, *REFERENCE_SHAPE, n, layout)
+    factor = math.exp(shift)
+    return (at.input_tokens_per_second_per_gpu * factor, at.output_tokens_per_second_per_gpu * factor,
+            factor, worst)
 
 
 def choose_tp(by_tp: dict[int, list[tuple[int, int, float]]], rule: str) -> int:
@@ -490,12 +485,14 @@ def build_throughput(
     for (model, gpu, prec), by_tp in sorted(groups.items()):
         tp = choose_tp(by_tp, tp_rule)
         rows = by_tp[tp]
-        x, y, maxrel, rms = fit(rows)
         m = meta[(model, gpu, prec, tp)]
+        layout = "dep" if m["parallelism"].upper().startswith("DEP") else "tp"
+        x, y, factor, worst = fit_to_capacity_model(model, gpu, prec, tp, layout, rows)
         others = ", ".join(f"TP{t}" for t in sorted(by_tp) if t != tp)
         log.append(
             f"{model}/{gpu}/{prec}: {m['parallelism']} n={len(rows)} "
-            f"X={x:,.0f} Y={y:,.0f} max rel err {maxrel:.1%} rms {rms:.1%}"
+            f"X={x:,.0f} Y={y:,.0f} at {REFERENCE_SHAPE[0]}/{REFERENCE_SHAPE[1]}: capacity model x {factor:.3f}, "
+            f"worst factor {worst:.2f}"
             + (f" (also measured: {others}; {tp_scores(by_tp)})" if others else "")
         )
         date, date_note = RELEASE_DATES.get(m["source_id"], (DATA_DATE, None))
@@ -508,8 +505,11 @@ def build_throughput(
             f"{m['framework']} trtllm-bench offline max throughput, {m['parallelism']} on "
             f"{tp} GPU(s), {m['precision_raw']}{prec_note}: {len(rows)} fixed input/output "
             f"lengths ({min(r[0] for r in rows)}-{max(r[0] for r in rows)} in, "
-            f"{min(r[1] for r in rows)}-{max(r[1] for r in rows)} out); per-GPU X, Y fitted to "
-            f"O/T = I/X + O/Y by relative least squares, max rel. error {maxrel:.0%}"
+            f"{min(r[1] for r in rows)}-{max(r[1] for r in rows)} out); X, Y at "
+            f"{REFERENCE_SHAPE[0]:,} in / {REFERENCE_SHAPE[1]:,} out: the capacity model's figures for this "
+            f"replica x {factor:.3f}, the geometric mean of measured / estimated over the {len(rows)} "
+            f"measurements, which the scaled model meets within a factor of {worst:.2f}; other request "
+            f"shapes are carried from there by the capacity model"
         )
         if others:
             bench += f"; other sizes measured: {others}"
@@ -520,7 +520,9 @@ def build_throughput(
             "gpu": gpu,
             "precision": prec,
             "gpus_per_replica": tp,
-            "parallelism": "dep" if m["parallelism"].upper().startswith("DEP") else "tp",
+            "parallelism": layout,
+            "input_tokens": REFERENCE_SHAPE[0],
+            "output_tokens": REFERENCE_SHAPE[1],
             "input_tokens_per_second": fmt_tok(x),
             "output_tokens_per_second": fmt_tok(y),
             "benchmark": bench,
@@ -652,16 +654,19 @@ THROUGHPUT_HEADER = f"""
 #   parallelism               tp | dep: the measured replica's layout
 #   input_tokens_per_second   X: prefill rate, input tokens/s per GPU
 #   output_tokens_per_second  Y: decode rate, output tokens/s per GPU
-# A request of I input and O output tokens costs I/X + O/Y GPU-seconds. X and Y are fitted to
-# NVIDIA's published TensorRT-LLM offline max-throughput measurements (several fixed
-# input/output lengths per configuration) by least squares on relative error; the benchmark
-# line gives the fit's worst error. They are best-case batch throughput on NVIDIA's stack:
-# online serving under latency targets reaches less, which the scenario's max_utilization
-# (default 0.7) is for. The fit is optimistic for long sequences (e.g. 2K in + 2K out runs
-# 10-60 % slower than I/X + O/Y says; see pricing/SOURCES.md): for long-context or reasoning
-# workloads give measured figures in the scenario's throughput block. Where several TP sizes
-# were measured, the table uses the smallest unless a larger one serves clearly more tokens
-# per GPU (see tools/build_tables.py).
+#   input_tokens, output_tokens   the request shape X and Y hold for (tokens per request)
+# A request of I input and O output tokens costs I/X + O/Y GPU-seconds. The published
+# measurements are NVIDIA's TensorRT-LLM offline max-throughput runs at several fixed
+# input/output lengths per configuration; no single X, Y pair fits them all (a long prompt or
+# a long context costs more per token), so each entry gives X and Y at one request shape: the
+# capacity model's figures for that replica, scaled to the measurements (the benchmark line
+# gives the factor and the worst miss). For another request shape, tco carries X and Y from
+# the stated shape with the capacity model, on the same replica; an entry without
+# input_tokens/output_tokens is used as is for every shape. They are best-case batch
+# throughput on NVIDIA's stack: online serving under latency targets reaches less, which the
+# scenario's max_utilization (default 0.7) is for. Where several TP sizes were measured, the
+# table uses the smallest unless a larger one serves clearly more tokens per GPU (see
+# tools/build_tables.py).
 #
 {USER_FOLDER}{GENERATED}"""
 
