@@ -138,6 +138,7 @@ class ModelSpec:
     sliding_window: int = 0
     sliding_window_layers: int = 0
     expert_precision: str | None = None
+    context: int = 0  # tokens one request may hold (models.yaml `context`); 0: not stated
 
     def expert_bytes_per_weight(self, precision: str) -> float:
         """Bytes per routed-expert weight: the precision's, or the checkpoint's own expert format if smaller."""
@@ -424,6 +425,9 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
             f"the KV cache of one {input_tokens + output_tokens:,.0f}-token request in "
             f"{breakdown.total_available_gb:,.1f} GB usable", field="gpus_per_replica")
     notes: list[str] = []
+    if model.context and input_tokens + output_tokens > model.context:
+        notes.append(f"a request of {input_tokens + output_tokens:,.0f} tokens is longer than {model.key}'s context "
+                     f"of {model.context:,} tokens (models.yaml): the model cannot serve it as one request")
     if fits < calibration.min_useful_concurrency:
         notes.append(f"the KV cache holds only {fits} request(s) at once on {n} GPU(s): throughput is poor; "
                      "more GPUs per replica would serve more per GPU")
@@ -562,6 +566,7 @@ def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
         sliding_window=int(values.get("sliding_window") or 0),
         sliding_window_layers=int(values.get("sliding_window_layers") or 0),
         expert_precision=str(values["expert_precision"]) if values.get("expert_precision") else None,
+        context=int(values.get("context") or 0),
     )
 
 

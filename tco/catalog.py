@@ -59,7 +59,7 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
     "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "number",
                    "parallelism": "text",
                    "input_tokens_per_second": "number", "output_tokens_per_second": "number",
-                   "input_tokens": "number", "output_tokens": "number", "benchmark": "text", **_COMMON},
+                   "input_tokens": "number", "output_tokens": "number+", "benchmark": "text", **_COMMON},
 }
 
 
@@ -308,6 +308,11 @@ def check_field(rule: str, value: Any) -> Any:
 
 
 def _check_field(rule: str, value: Any) -> Any:
+    if rule == "number+":
+        number = parse_number(value)
+        if number <= 0:
+            raise ValueError(f"must be above 0 (got {value})")
+        return number
     if rule.startswith("number"):
         if value is None and rule.endswith("?"):
             return None

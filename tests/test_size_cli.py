@@ -249,3 +249,83 @@ options:
     assert any("is for parallelism dep, not tp" in w for w in compared["warnings"])
     layout = next(a for a in compared["assumptions"] if a["field"] == "options.Default.parallelism")
     assert layout["value"] == "dep" and layout["source"].startswith("pricing/throughput.yaml deepseek-r1/b200/fp4")
+
+
+def test_the_engine_carries_a_measured_entry_to_the_workloads_request_shape(tmp_path: Path) -> None:
+    """llama-3.1-70b/h100-sxm/fp8 states X, Y at 1,000 / 1,000; the scenario's requests are 1,800 / 350,
+    so the engine uses them carried by the capacity model (what `tco size` says for that shape), and the
+    assumptions say so in both forms."""
+    path = tmp_path / "s.yaml"
+    path.write_text(ONLY_MODEL_GPU)
+    comparison = compare_file(str(path))
+    assumptions = {a.field: a for a in comparison.assumptions}
+    size = json.loads(run("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--precision", "fp8",
+                          "--input-tokens", 1800, "--output-tokens", 350, "-f", "json").stdout)
+    for name in ("input_tokens_per_second", "output_tokens_per_second"):
+        assumption = assumptions[f"options.Llama measured.throughput.{name}"]
+        assert assumption.value == size[f"{name}_per_gpu"]
+        assert assumption.source.endswith("; measured at 1,000 in / 1,000 out tokens per request, carried to "
+                                          "1,800 in / 350 out by the capacity model (tco/capacity.py, same tp=2 "
+                                          "replica)")
+        assert assumption.short_source.endswith(", carried from 1,000/1,000 to 1,800/350 tokens")
+
+
+USER_THROUGHPUT = """\
+llama-3.1-70b/h100-sxm/fp8:
+  model: llama-3.1-70b
+  gpu: h100-sxm
+  precision: fp8
+  gpus_per_replica: 2
+  input_tokens_per_second: 5000
+  output_tokens_per_second: 2000
+"""
+
+
+def test_an_entry_without_a_request_shape_is_used_as_it_is(tmp_path: Path) -> None:
+    """A user's own measured entry that states no shape: its X and Y hold for every request."""
+    pricing = tmp_path / "pricing"
+    pricing.mkdir()
+    # Field by field over the bundled entry, so drop its shape explicitly by giving a whole new key.
+    (pricing / "throughput.yaml").write_text(USER_THROUGHPUT.replace("llama-3.1-70b/h100-sxm/fp8:",
+                                                                     "llama-3.1-8b/h100-sxm/bf16:")
+                                             .replace("model: llama-3.1-70b", "model: llama-3.1-8b")
+                                             .replace("precision: fp8", "precision: bf16"))
+    result = run("size", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision", "bf16", "--input-tokens",
+                 1800, "--output-tokens", 350, "--gpus-per-replica", 2, "--pricing", pricing, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["source"], data["input_tokens_per_second_per_gpu"], data["output_tokens_per_second_per_gpu"]) == \
+        ("measured", 5000, 2000)
+
+
+def test_a_shape_without_output_tokens_is_refused(tmp_path: Path) -> None:
+    pricing = tmp_path / "pricing"
+    pricing.mkdir()
+    (pricing / "throughput.yaml").write_text(USER_THROUGHPUT + "  input_tokens: 500\n  output_tokens: 0\n")
+    result = run("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--precision", "fp8", "--pricing",
+                 pricing)
+    assert result.exit_code == 1
+    assert "output_tokens" in result.stderr and "must be above 0 (got 0)" in result.stderr
+    refused = run("pricing", "set", "throughput", "llama-3.1-70b/h100-sxm/fp8", "output_tokens=0", "--pricing",
+                  pricing)
+    assert refused.exit_code != 0 and "must be above 0" in refused.stderr
+
+
+def test_a_request_the_measured_replica_cannot_hold_is_an_error_for_size() -> None:
+    """Llama 3.1 70B fp8 on the measured TP2 H100 replica: a 2,000,000-token request does not fit its KV
+    cache, so the measured figures cannot be carried to it: an error naming the memory, not a number."""
+    result = run("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--precision", "fp8", "--input-tokens",
+                 2000000, "--output-tokens", 1000)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "does not fit on 2 h100-sxm GPU(s)" in result.stderr
+
+
+def test_a_request_longer_than_the_models_context_is_noted() -> None:
+    """Llama 3.1's context is 131,072 tokens (models.yaml): a 200,000 + 1,000-token request fits the
+    memory of 8 H200s but not the model; the estimate says so."""
+    result = run("size", "--model", "llama-3.1-70b", "--gpu", "h200", "--precision", "bf16", "--input-tokens",
+                 200000, "--output-tokens", 1000, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "a request of 201,000 tokens is longer than llama-3.1-70b's context of 131,072 tokens (models.yaml): " \
+        "the model cannot serve it as one request" in json.loads(result.stdout)["notes"]
