@@ -490,8 +490,9 @@ def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralle
     per_weight = BYTES_PER_WEIGHT[precision]
     lay = _layout(model, precision, n, parallelism)
     if parallelism == "dep":
-        # Each GPU decodes its own batch; all GPUs' tokens reach the experts it holds.
-        batch = min(fits, calibration.max_batch)
+        # Each GPU decodes its own batch, of the requests whose KV cache it holds (`fits` counts the
+        # whole replica's); all GPUs' tokens reach the experts it holds.
+        batch = min(fits / n, calibration.max_batch)
         tokens_in_step = batch * n
         touched = _experts_touched(model.experts / n, model.experts_per_token, model.experts, tokens_in_step)
         gpus_sharing = 1
@@ -499,8 +500,7 @@ def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralle
         batch = min(fits, calibration.max_batch)
         touched = _experts_touched(model.experts, model.experts_per_token, model.experts, batch) if model.is_moe else 0
         gpus_sharing = n
-    # Dense weights are read once per step; of the routed experts only those the step's tokens touch,
-    # at `moe_efficiency` of the bandwidth (many small grouped reads).
+    # Dense weights are read once per step; of the routed experts only those the step's tokens touch.
     expert_bytes = (model.expert_params_b * 1e9 * model.expert_bytes_per_weight(precision) / model.experts
                     if model.is_moe else 0.0)
     weights_read = model.dense_params_b * 1e9 * per_weight + touched * expert_bytes

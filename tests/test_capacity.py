@@ -350,3 +350,27 @@ def test_fp8_never_needs_more_gpus_than_bf16(model_key: str, gpu_key: str, input
         assert bf16 == 16  # fp8 fails only where bf16 fails too
         return
     assert fp8 <= bf16
+
+
+def test_dep_decodes_on_each_gpu_only_the_requests_whose_cache_it_holds() -> None:
+    """Mixtral 8x7B, bf16, DEP2 on two 60 GiB H200s (all efficiencies 0.5, no batch cap, no exchange, no
+    passes, dep share 1), 1,000 in / 1,000 out. Usable 2 x 60 GiB x 0.95 = 122.406e9 B, minus weights
+    (dense 1.6067B on both GPUs, experts 45.093B once, 2 B each: 96.613e9 B) and 2 x 2 GiB reserve, leaves
+    21.50e9 B = 164,000 tokens of KV (131,072 B each): 109 requests of I + O/2 = 1,500 tokens at once in the
+    replica, each GPU holding its own, so a GPU's step runs 109 / 2 = 54.5 of them, not 109: it reads the
+    dense weights (3.213e9 B), the 4 local experts the step's 109 tokens touch (4 x (1 - (1 - 2/8)^109) of
+    45.093B / 8 parameters: 45.09e9 B) and 54.5 x 1,500 x 131,072 B = 10.72e9 B of KV at 2.4e12 B/s (memory
+    bound): Y = 54.5 / 24.59 ms = 2,216 (with 109 per GPU it would be 3,751)."""
+    calibration = dataclasses.replace(SIMPLE, max_batch=10**6, dep_efficiency=1.0, interconnect_efficiency=1e9,
+                                      moe_half_efficiency_expert_params_m=0.0)
+    small = dataclasses.replace(gpu("h200"), memory_gb=60.0)
+    spec = model("mixtral-8x7b")
+    size = size_replica(spec, small, "bf16", 1000, 1000, 2, "dep", calibration)
+    _, kv_tokens = memory_fit(spec, small, "bf16", 2, "dep", calibration)
+    running = math.floor(kv_tokens / 1500)
+    assert running == 109
+    batch = running / 2
+    touched = 4 * (1 - (1 - 2 / 8) ** running)
+    weights = spec.dense_params_b * 1e9 * 2 + touched * spec.expert_params_b * 1e9 * 2 / 8
+    step = (weights + batch * 1500 * 131072) / 2.4e12
+    assert size.output_tokens_per_second_per_gpu == pytest.approx(batch / step, rel=1e-6)
