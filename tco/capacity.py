@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tco.errors import TcoError
+from tco.errors import Problem, TcoError
 
 Precision = Literal["bf16", "fp8", "fp4", "int4"]
 Parallelism = Literal["tp", "dep"]
@@ -415,6 +415,10 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
                               field="output_tokens")
     n = gpus_per_replica or smallest_replica(model, gpu, precision, input_tokens, output_tokens, parallelism,
                                              calibration)
+    if gpu.interconnect_gb_s <= 0 and n > 1:
+        raise TcoError.single("capacity", f"{gpu.key} has no interconnect_gb_s in gpus.yaml, and a replica of {n} "
+                              "GPUs exchanges activations over it: add it (tco pricing set gpus), or use 1 GPU",
+                              field="gpus_per_replica")
     breakdown, kv_tokens = memory_fit(model, gpu, precision, n, parallelism, calibration)
     kv_dtype = kv_precision(model, gpu, precision)
     fits = concurrency(model, kv_dtype, kv_tokens, input_tokens, output_tokens)
@@ -554,8 +558,9 @@ def _missing(table: str, key: str, values: Mapping[str, Any], names: tuple[str, 
 
 
 def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
-    """A `ModelSpec` from a models.yaml entry's fields; TcoError naming what is missing."""
+    """A `ModelSpec` from a models.yaml entry's fields; TcoError naming what is missing or contradictory."""
     _missing("models", key, values, MODEL_FIELDS)
+    _consistent(key, values)
     return ModelSpec(
         key=key, params_b=float(values["params_b"]), active_params_b=float(values["active_params_b"]),
         layers=int(values["layers"]), hidden=int(values["hidden"]), attention_heads=int(values["attention_heads"]),
@@ -568,6 +573,32 @@ def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
         expert_precision=str(values["expert_precision"]) if values.get("expert_precision") else None,
         context=int(values.get("context") or 0),
     )
+
+
+def _consistent(key: str, values: Mapping[str, Any]) -> None:
+    """Fields of one models.yaml entry that contradict each other (each may be valid alone, and an
+    overlay may take them from two files): the capacity model would divide by zero or size nonsense."""
+    def number(name: str) -> float:
+        return float(values.get(name) or 0)
+
+    problems: list[tuple[str, str]] = []
+    experts, per_token = number("experts"), number("experts_per_token")
+    if experts > 1 and per_token > 0:
+        if per_token >= experts:
+            problems.append(("experts_per_token", f"{per_token:g} must be fewer than the {experts:g} experts"))
+        elif number("active_params_b") >= number("params_b"):
+            problems.append(("active_params_b", f"{number('active_params_b'):g} must be below params_b "
+                             f"{number('params_b'):g} for a mixture-of-experts model ({per_token:g} of {experts:g} "
+                             "experts active)"))
+    elif number("active_params_b") > number("params_b"):
+        problems.append(("active_params_b", f"{number('active_params_b'):g} must not exceed params_b "
+                         f"{number('params_b'):g}"))
+    if number("sliding_window_layers") >= number("layers"):
+        problems.append(("sliding_window_layers", f"{number('sliding_window_layers'):g} must be fewer than the "
+                         f"{number('layers'):g} layers (the others hold the cache that grows with context)"))
+    if problems:
+        raise TcoError([Problem("pricing/models.yaml", message, f"{key}.{name}")
+                        for name, message in problems])
 
 
 def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:

@@ -44,21 +44,23 @@ _COMMON = {"source": "text", "as_of": "date", "notes": "text", "sources": "citat
 TABLE_FIELDS: dict[str, dict[str, str]] = {
     "api": {"input": "number", "output": "number", "cached_input": "number", "batch_discount": "share",
             "training": "number", **_COMMON},
-    "gpus": {"name": "text", "memory_gb": "number", "memory_unit": "text", "bandwidth_tb_s": "number",
-             "bf16_tflops": "number",
+    "gpus": {"name": "text", "memory_gb": "number+", "memory_unit": "choice:GB|GiB", "bandwidth_tb_s": "number+",
+             "bf16_tflops": "number+",
              "fp8_tflops": "number?", "fp4_tflops": "number?", "interconnect_gb_s": "number", "watts": "number",
              "tdp_watts": "number", "achieved_compute_share": "share", "achieved_bandwidth_share": "share",
              "purchase_price": "number", "rent_per_hour": "rents", **_COMMON},
-    "models": {"name": "text", "params_b": "number", "active_params_b": "number", "layers": "number",
-               "hidden": "number", "kv_heads": "number", "head_dim": "number", "context": "number",
-               "license": "text", "attention_heads": "number", "intermediate_size": "number",
-               "experts": "number", "experts_per_token": "number", "shared_experts": "number",
-               "vocab_size": "number", "kv_bytes_per_token_bf16": "number", "attention": "text",
-               "sliding_window": "number", "sliding_window_layers": "number", "expert_precision": "text",
+    # The capacity model divides by and counts with the architecture's fields: sizes are whole numbers
+    # above 0, an expert format or attention layout it does not know would be sized as something else.
+    "models": {"name": "text", "params_b": "number+", "active_params_b": "number+", "layers": "count+",
+               "hidden": "count+", "kv_heads": "count+", "head_dim": "count+", "context": "count",
+               "license": "text", "attention_heads": "count+", "intermediate_size": "count",
+               "experts": "count", "experts_per_token": "count", "shared_experts": "count",
+               "vocab_size": "count", "kv_bytes_per_token_bf16": "number+", "attention": "attention",
+               "sliding_window": "count", "sliding_window_layers": "count", "expert_precision": "choice:mxfp4",
                **_COMMON},
-    "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "number",
-                   "parallelism": "text",
-                   "input_tokens_per_second": "number", "output_tokens_per_second": "number",
+    "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "count+",
+                   "parallelism": "choice:tp|dep",
+                   "input_tokens_per_second": "number+", "output_tokens_per_second": "number+",
                    "input_tokens": "number", "output_tokens": "number+", "benchmark": "text", **_COMMON},
 }
 
@@ -307,7 +309,29 @@ def check_field(rule: str, value: Any) -> Any:
     return _check_field(rule, value)
 
 
+# models.yaml `attention`: the layouts the capacity model knows, joined by "+" (README, Capacity model).
+ATTENTION_LAYOUTS = ("gqa", "mla")
+ATTENTION_PARTS = ("sliding_window", "sinks")
+
+
 def _check_field(rule: str, value: Any) -> Any:
+    if rule.startswith("count"):
+        number = parse_number(value)
+        if number != int(number) or number < (1 if rule == "count+" else 0):
+            raise ValueError(f"must be a whole number {'above' if rule == 'count+' else 'of at least'} 0 (got {value})")
+        return int(number)
+    if rule.startswith("choice:"):
+        choices = rule.split(":", 1)[1].split("|")
+        if str(value) not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}{did_you_mean(str(value), choices, most=1)}")
+        return str(value)
+    if rule == "attention":
+        parts = str(value).split("+")
+        if parts[0] not in ATTENTION_LAYOUTS or any(part not in ATTENTION_PARTS for part in parts[1:]):
+            raise ValueError(f"{value!r} is not an attention layout the capacity model knows: "
+                             f"{' or '.join(ATTENTION_LAYOUTS)}, then any of "
+                             f"{', '.join('+' + part for part in ATTENTION_PARTS)} (e.g. gqa+sliding_window+sinks)")
+        return str(value)
     if rule == "number+":
         number = parse_number(value)
         if number <= 0:

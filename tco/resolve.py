@@ -464,7 +464,11 @@ class Resolver:
         the two assumptions. Unchanged when the entry states no shape or the tables cannot size the model."""
         from tco.sizing import measured_shape
 
-        measured_at = measured_shape(measured)
+        try:
+            measured_at = measured_shape(measured)
+        except TcoError as error:  # the table's own mistake: name its file and entry, not the scenario's line
+            self.problems.items.extend(error.problems)
+            return x, y
         if measured_at is None or model is None or gpu is None or not _has_capacity_fields(model, gpu):
             return x, y
         request = self._request_shape(label)

@@ -93,8 +93,16 @@ def _rent(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
 
 
 def measured_shape(entry: Entry) -> tuple[float, float] | None:
-    """The request shape (input, output tokens) a throughput.yaml entry's X and Y hold for, when it says."""
+    """The request shape (input, output tokens) a throughput.yaml entry's X and Y hold for, when it says.
+
+    Raises TcoError when the entry states one of the two: X and Y for half a shape cannot be carried,
+    and using them as they are would silently apply them to any request."""
     at_in, at_out = entry.get("input_tokens"), entry.get("output_tokens")
+    if (at_in is None) != (at_out is None):
+        given, lacking = ("input_tokens", "output_tokens") if at_out is None else ("output_tokens", "input_tokens")
+        raise TcoError.single(entry.origin(given).file, f"states {given} but not {lacking}: the request shape its "
+                              "X and Y hold for needs both (or neither, to use them for any request)",
+                              field=f"{entry.key}.{lacking}")
     if at_in is None or at_out is None:
         return None
     return float(at_in), float(at_out)

@@ -329,3 +329,74 @@ def test_a_request_longer_than_the_models_context_is_noted() -> None:
     assert result.exit_code == 0, result.stderr
     assert "a request of 201,000 tokens is longer than llama-3.1-70b's context of 131,072 tokens (models.yaml): " \
         "the model cannot serve it as one request" in json.loads(result.stdout)["notes"]
+
+
+# --- a user's table entries the capacity model cannot use: a clear error, never a crash or a silent number ---
+
+BAD_TABLE_ENTRIES = [
+    # (table, entry text, model, gpu, precision, what the message names)
+    ("models", "gpt-oss-120b:\n  expert_precision: foo\n", "gpt-oss-120b", "h100-sxm", "bf16", "expert_precision"),
+    ("models", "gpt-oss-120b:\n  attention: foo+sinks\n", "gpt-oss-120b", "h100-sxm", "bf16", "attention"),
+    ("models", "mixtral-8x7b:\n  experts_per_token: 8\n", "mixtral-8x7b", "h100-sxm", "bf16", "experts_per_token"),
+    ("models", "mixtral-8x7b:\n  experts_per_token: 9\n", "mixtral-8x7b", "h100-sxm", "bf16", "experts_per_token"),
+    ("models", "mixtral-8x7b:\n  active_params_b: 46.7\n", "mixtral-8x7b", "h100-sxm", "bf16", "active_params_b"),
+    ("models", "llama-3.1-8b:\n  active_params_b: 20\n", "llama-3.1-8b", "h100-sxm", "bf16", "active_params_b"),
+    ("models", "llama-3.1-8b:\n  kv_bytes_per_token_bf16: 0\n", "llama-3.1-8b", "h100-sxm", "bf16",
+     "kv_bytes_per_token_bf16"),
+    ("models", "llama-3.1-8b:\n  layers: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "layers"),
+    ("models", "llama-3.1-8b:\n  layers: 2.5\n", "llama-3.1-8b", "h100-sxm", "bf16", "layers"),
+    ("models", "llama-3.1-8b:\n  hidden: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "hidden"),
+    ("models", "llama-3.1-8b:\n  params_b: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "params_b"),
+    ("models", "llama-3.1-8b:\n  kv_heads: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "kv_heads"),
+    ("models", "gpt-oss-20b:\n  sliding_window_layers: 30\n", "gpt-oss-20b", "h100-sxm", "bf16",
+     "sliding_window_layers"),
+    ("gpus", "h100-sxm:\n  bandwidth_tb_s: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "bandwidth_tb_s"),
+    ("gpus", "h100-sxm:\n  bf16_tflops: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "bf16_tflops"),
+    ("gpus", "h100-sxm:\n  memory_gb: 0\n", "llama-3.1-8b", "h100-sxm", "bf16", "memory_gb"),
+    ("gpus", "h100-sxm:\n  interconnect_gb_s: 0\n", "llama-3.1-405b", "h100-sxm", "fp8", "interconnect_gb_s"),
+    ("throughput", "llama-3.1-8b/h100-sxm/fp8:\n  parallelism: foo\n", "llama-3.1-8b", "h100-sxm", "fp8",
+     "parallelism"),
+    ("throughput", "llama-3.1-8b/h100-sxm/fp8:\n  gpus_per_replica: 0\n", "llama-3.1-8b", "h100-sxm", "fp8",
+     "gpus_per_replica"),
+    ("throughput", "llama-3.1-8b/h100-sxm/fp8:\n  input_tokens_per_second: 0\n", "llama-3.1-8b", "h100-sxm", "fp8",
+     "input_tokens_per_second"),
+    ("throughput", "llama-3.1-8b/b200/fp8:\n  input_tokens_per_second: 9000\n  output_tokens_per_second: 900\n"
+     "  input_tokens: 1000\n", "llama-3.1-8b", "b200", "fp8", "output_tokens"),
+]
+
+
+def test_a_user_table_entry_the_capacity_model_cannot_use_is_a_clear_error(tmp_path: Path) -> None:
+    """Each of these once crashed (ZeroDivisionError), or sized a model from nonsense without a word
+    (an unknown expert format or attention part, more experts per token than experts, an entry stating
+    X and Y for half a request shape). Each must be exit 1, one line naming the field, nothing on stdout."""
+    for table, text, model_key, gpu_key, precision, field in BAD_TABLE_ENTRIES:
+        folder = tmp_path / f"{table}-{field}-{abs(hash(text))}"
+        folder.mkdir()
+        (folder / f"{table}.yaml").write_text(text)
+        result = run("size", "--pricing", folder, "--model", model_key, "--gpu", gpu_key, "--precision", precision,
+                     "--input-tokens", 500, "--output-tokens", 300)
+        assert result.exit_code == 1, (text, result.stdout, result.stderr)
+        assert result.stdout == "", text
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr, (text, result.stderr)
+        assert field in result.stderr, (text, result.stderr)
+
+
+def test_compare_names_a_measured_entry_with_half_a_request_shape(tmp_path: Path) -> None:
+    """The engine reads the same entry: the error names the user's throughput.yaml, the entry and the
+    missing field. Overlaying only input_tokens on a bundled entry that states both is fine."""
+    folder = tmp_path / "pricing"
+    folder.mkdir()
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(ONLY_MODEL_GPU)
+    (folder / "throughput.yaml").write_text("llama-3.1-70b/h100-sxm/fp8:\n  input_tokens: 500\n")
+    assert run("compare", scenario, "--pricing", folder).exit_code == 0
+    (folder / "throughput.yaml").write_text("llama-3.1-70b/l4/fp8:\n  input_tokens_per_second: 900\n"
+                                            "  output_tokens_per_second: 90\n  gpus_per_replica: 8\n"
+                                            "  input_tokens: 500\n")
+    scenario.write_text(ONLY_MODEL_GPU.replace("model: llama-3.1-70b\n    gpu: h100-sxm",
+                                               "model: llama-3.1-70b\n    gpu: l4"))
+    result = run("compare", scenario, "--pricing", folder)
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == ""
+    assert f"{folder / 'throughput.yaml'}:1: llama-3.1-70b/l4/fp8.output_tokens: states input_tokens but not " \
+        "output_tokens" in result.stderr, result.stderr
