@@ -369,8 +369,9 @@ def smallest_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_token
                      parallelism: str = "tp", calibration: Calibration = CALIBRATION) -> int:
     """The smallest GPU count in {1, 2, 4, 8} that holds the weights plus a useful KV cache.
 
-    Useful: room for `min_useful_concurrency` requests of the workload's length at once. Raises
-    TcoError when even 8 GPUs cannot hold the weights and one request.
+    Useful: room for `min_useful_concurrency` requests of the workload's length at once; when no size
+    has that room but one holds a request, 8 (the most KV cache per GPU). Raises TcoError when even 8
+    GPUs cannot hold the weights and one request.
     """
     fallback: int | None = None
     for n in TP_SIZES:

@@ -438,11 +438,16 @@ class Resolver:
 
         if gpus_per_replica is None:
             gpus_per_replica = size.gpus_per_replica
-            self.assumptions.append(Assumption(
-                f"{label}.gpus_per_replica", gpus_per_replica,
-                f"capacity model memory fit: smallest of 1, 2, 4, 8 {o.gpu} GPUs holding {o.model} in {precision} "
-                f"({size.memory.weights_gb:,.0f} GB of weights) and a KV cache for at least "
-                f"{CALIBRATION.min_useful_concurrency} requests ({brief})", "capacity model memory fit"))
+            useful = CALIBRATION.min_useful_concurrency
+            holds = (f"smallest of 1, 2, 4, 8 {o.gpu} GPUs holding {o.model} in {precision} "
+                     f"({size.memory.weights_gb:,.0f} GB of weights) and a KV cache for at least {useful} requests"
+                     if size.max_concurrency >= useful else
+                     f"no replica of 1, 2, 4 or 8 {o.gpu} GPUs holds {o.model} in {precision} "
+                     f"({size.memory.weights_gb:,.0f} GB of weights) and a KV cache for {useful} requests; 8 hold "
+                     f"the most, {size.max_concurrency:,} at once")
+            self.assumptions.append(Assumption(f"{label}.gpus_per_replica", gpus_per_replica,
+                                               f"capacity model memory fit: {holds} ({brief})",
+                                               "capacity model memory fit"))
         if x is None:
             x = size.input_tokens_per_second_per_gpu
             self.assumptions.append(Assumption(f"{label}.throughput.input_tokens_per_second", round(x), source,

@@ -400,3 +400,20 @@ def test_compare_names_a_measured_entry_with_half_a_request_shape(tmp_path: Path
     assert result.stdout == ""
     assert f"{folder / 'throughput.yaml'}:1: llama-3.1-70b/l4/fp8.output_tokens: states input_tokens but not " \
         "output_tokens" in result.stderr, result.stderr
+
+
+def test_the_replica_size_assumption_says_when_no_size_holds_a_useful_cache(tmp_path: Path) -> None:
+    """Llama 3.1 8B in bf16 on L4s, 100,000 in / 1,000 out: 4 GPUs hold 5 such requests, 8 hold 11, none
+    the 64 the default asks for, so the replica is 8 GPUs (the most KV cache one server offers); the
+    assumption must not claim a cache for at least 64 requests."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: long prompts\nworkload: {requests_per_day: 1000, input_tokens_per_request: 100000, "
+                        "output_tokens_per_request: 1000}\noptions:\n  - {name: API, kind: api, price: {input: 2, "
+                        "output: 8}}\n  - {name: L4, kind: self_hosted, model: llama-3.1-8b, gpu: l4, precision: "
+                        "bf16, staff: {fte: 0.1, cost_per_fte_year: 100K}}\n")
+    result = run("compare", scenario, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    [size] = [a for a in json.loads(result.stdout)["assumptions"] if a["field"] == "options.L4.gpus_per_replica"]
+    assert size["value"] == 8
+    assert "at least 64 requests" not in size["source"], size["source"]
+    assert "11" in size["source"], size["source"]
