@@ -429,10 +429,7 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
             f"weights {breakdown.weights_gb:,.1f} GB + reserve {breakdown.reserve_gb:,.1f} GB leave no room for "
             f"the KV cache of one {input_tokens + output_tokens:,.0f}-token request in "
             f"{breakdown.total_available_gb:,.1f} GB usable", field="gpus_per_replica")
-    notes: list[str] = []
-    if model.context and input_tokens + output_tokens > model.context:
-        notes.append(f"a request of {input_tokens + output_tokens:,.0f} tokens is longer than {model.key}'s context "
-                     f"of {model.context:,} tokens (models.yaml): the model cannot serve it as one request")
+    notes: list[str] = [note] if (note := context_note(model, input_tokens, output_tokens)) else []
     if fits < calibration.min_useful_concurrency:
         notes.append(f"the KV cache holds only {fits} request(s) at once on {n} GPU(s): throughput is poor; "
                      "more GPUs per replica would serve more per GPU")
@@ -446,6 +443,14 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
                        max_concurrency=fits, input_tokens_per_request=input_tokens,
                        output_tokens_per_request=output_tokens, input_tokens_per_second_per_gpu=x,
                        output_tokens_per_second_per_gpu=y, notes=tuple(notes))
+
+
+def context_note(model: ModelSpec, input_tokens: float, output_tokens: float) -> str | None:
+    """A note when a request is longer than the model's context (fitting in memory is not fitting the model)."""
+    if model.context and input_tokens + output_tokens > model.context:
+        return (f"a request of {input_tokens + output_tokens:,.0f} tokens is longer than {model.key}'s context "
+                f"of {model.context:,} tokens (models.yaml): the model cannot serve it as one request")
+    return None
 
 
 def _exchange_seconds_per_token(model: ModelSpec, gpu: GpuSpec, n: int, parallelism: str,

@@ -479,13 +479,16 @@ class Resolver:
         request = self._request_shape(label)
         if request == measured_at:
             return x, y
-        from tco.capacity import carry_measured, gpu_spec, model_spec
+        from tco.capacity import carry_measured, context_note, gpu_spec, model_spec
 
         n = int(measured.get("gpus_per_replica") or 1)
         layout = str(measured.get("parallelism") or "tp")
         try:
-            carried = carry_measured(model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values), precision,
-                                     n, layout, (x, y), measured_at, request)
+            spec = model_spec(model.key, model.values)
+            if (too_long := context_note(spec, *request)) is not None:
+                self.warnings.append(f"{o.name}: {too_long}")
+            carried = carry_measured(spec, gpu_spec(gpu.key, gpu.values), precision, n, layout, (x, y), measured_at,
+                                     request)
         except TcoError as error:
             self.warnings.append(f"{o.name}: the measured {measured.key} figures cannot be carried to "
                                  f"{request[0]:,.0f} in / {request[1]:,.0f} out tokens per request: "

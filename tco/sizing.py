@@ -13,6 +13,7 @@ from tco.capacity import (
     MemoryBreakdown,
     carry_measured,
     concurrency,
+    context_note,
     effective_output_rate,
     gpu_spec,
     kv_precision,
@@ -138,6 +139,8 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         breakdown, kv_tokens = memory_fit(model, gpu, precision, measured_n, parallelism)
         x, y = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
         notes = [f"measured: {measured.get('benchmark') or measured.origin('*').citation}"]
+        if (note := context_note(model, input_tokens, output_tokens)) is not None:
+            notes.append(note)
         carried = measured_shape(measured)
         if carried is not None and carried != (input_tokens, output_tokens):
             try:
@@ -159,8 +162,10 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
     try:
         size = size_replica(model, gpu, precision, input_tokens, output_tokens, gpus_per_replica, parallelism)
     except TcoError as error:
-        flags = {"gpus_per_replica": "--gpus-per-replica", "parallelism": "--parallelism",
-                 "precision": "--precision", "output_tokens": "--output-tokens"}
+        # A model too big for any replica is the model's (on this GPU, at this precision), not a flag's the
+        # user did not give.
+        flags = {"gpus_per_replica": "--gpus-per-replica" if gpus_per_replica is not None else "--model",
+                 "parallelism": "--parallelism", "precision": "--precision", "output_tokens": "--output-tokens"}
         raise TcoError.single("tco size", error.problems[0].message,
                               field=flags.get(error.problems[0].field, "")) from None
     return SizeReport(

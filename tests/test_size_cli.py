@@ -417,3 +417,34 @@ def test_the_replica_size_assumption_says_when_no_size_holds_a_useful_cache(tmp_
     assert size["value"] == 8
     assert "at least 64 requests" not in size["source"], size["source"]
     assert "11" in size["source"], size["source"]
+
+
+def test_a_request_longer_than_the_context_is_noted_for_measured_figures_too(tmp_path: Path) -> None:
+    """llama-3.1-8b/h100-sxm/fp8 is measured; 200,000 + 1,000 tokens exceed its 131,072-token context. The
+    estimate says so; carrying the measured figures to that shape must say so as well (tco size, compare)."""
+    result = run("size", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision", "fp8", "--input-tokens",
+                 200000, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["source"] == "measured"
+    assert any("longer than llama-3.1-8b's context" in note for note in report["notes"]), report["notes"]
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: long\nworkload: {requests_per_day: 100, input_tokens_per_request: 200000, "
+                        "output_tokens_per_request: 1000}\noptions:\n  - {name: API, kind: api, price: {input: 2, "
+                        "output: 8}}\n  - {name: H100, kind: self_hosted, model: llama-3.1-8b, gpu: h100-sxm, "
+                        "precision: fp8, staff: {fte: 0.1, cost_per_fte_year: 100K}}\n")
+    result = run("compare", scenario, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "longer than llama-3.1-8b's context" in result.stderr, result.stderr
+
+
+def test_a_model_that_fits_no_replica_names_the_model_not_a_flag_the_user_did_not_give() -> None:
+    result = run("size", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--precision", "bf16")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("tco size: --model: llama-3.1-405b in bf16 does not fit on 8 h100-sxm GPUs"), \
+        result.stderr
+    result = run("size", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--precision", "fp8", "--gpus-per-replica",
+                 4)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("tco size: --gpus-per-replica: llama-3.1-405b in fp8 does not fit on 4"), \
+        result.stderr
