@@ -102,14 +102,14 @@ class Calibration:
 # servers overlap it with memory-bound decode steps.
 CALIBRATION = Calibration(
     prefill_compute_efficiency=0.87,
-    decode_compute_efficiency=0.43,
+    decode_compute_efficiency=0.42,
     bandwidth_efficiency=0.50,
-    interconnect_efficiency=0.42,
+    interconnect_efficiency=0.41,
     tp_falloff=0.0,  # the fit finds no loss with N beyond the modelled exchange between GPUs
     max_batch=1024,  # the fit is flat from 768 to 2048
-    moe_half_efficiency_expert_params_m=54.0,
-    dep_efficiency=0.66,
-    decode_activation_passes=124.0,
+    moe_half_efficiency_expert_params_m=58.0,
+    dep_efficiency=0.71,
+    decode_activation_passes=125.0,
 )
 # What the fit achieves on its measurements (tests/test_capacity.py checks it still holds).
 CALIBRATION_ROWS = 2700

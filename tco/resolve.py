@@ -448,13 +448,16 @@ class Resolver:
             self.assumptions.append(Assumption(f"{label}.gpus_per_replica", gpus_per_replica,
                                                f"capacity model memory fit: {holds} ({brief})",
                                                "capacity model memory fit"))
+        # To 3 significant figures, as the tables' figures are: the engine uses what the list shows.
+        from tco.capacity import significant
+
         if x is None:
-            x = size.input_tokens_per_second_per_gpu
-            self.assumptions.append(Assumption(f"{label}.throughput.input_tokens_per_second", round(x), source,
+            x = significant(size.input_tokens_per_second_per_gpu)
+            self.assumptions.append(Assumption(f"{label}.throughput.input_tokens_per_second", _shown(x), source,
                                                "estimated by the capacity model"))
         if y is None:
-            y = size.output_tokens_per_second_per_gpu
-            self.assumptions.append(Assumption(f"{label}.throughput.output_tokens_per_second", round(y), source,
+            y = significant(size.output_tokens_per_second_per_gpu)
+            self.assumptions.append(Assumption(f"{label}.throughput.output_tokens_per_second", _shown(y), source,
                                                "estimated by the capacity model"))
         for note in size.notes:
             self.warnings.append(f"{o.name}: {note}")
@@ -502,8 +505,7 @@ class Resolver:
         for i, assumption in enumerate(self.assumptions):
             for name, value in (("input_tokens_per_second", carried[0]), ("output_tokens_per_second", carried[1])):
                 if assumption.field == f"{label}.throughput.{name}":
-                    shown = int(value) if float(value).is_integer() else value
-                    self.assumptions[i] = replace(assumption, value=shown, source=assumption.source + note,
+                    self.assumptions[i] = replace(assumption, value=_shown(value), source=assumption.source + note,
                                                   brief=f"{assumption.short_source}, {short}")
         return carried
 
@@ -628,6 +630,11 @@ def _has_capacity_fields(model: Entry, gpu: Entry) -> bool:
 
     return all(model.get(name) is not None for name in MODEL_FIELDS) and \
         all(gpu.get(name) is not None for name in GPU_FIELDS)
+
+
+def _shown(value: float) -> float | int:
+    """A figure as the assumptions list shows it: 9,610.0 -> 9610, 18.5 stays 18.5."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:

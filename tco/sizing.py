@@ -19,6 +19,7 @@ from tco.capacity import (
     kv_precision,
     memory_fit,
     model_spec,
+    significant,
     size_replica,
 )
 from tco.catalog import Catalog, Entry
@@ -172,8 +173,8 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism,
         gpus_per_replica=size.gpus_per_replica, memory=size.memory, max_concurrency=size.max_concurrency,
         input_tokens_per_request=input_tokens, output_tokens_per_request=output_tokens,
-        input_tokens_per_second_per_gpu=size.input_tokens_per_second_per_gpu,
-        output_tokens_per_second_per_gpu=size.output_tokens_per_second_per_gpu, source="estimated",
+        input_tokens_per_second_per_gpu=significant(size.input_tokens_per_second_per_gpu),
+        output_tokens_per_second_per_gpu=significant(size.output_tokens_per_second_per_gpu), source="estimated",
         hourly_rate_per_gpu=hourly, cloud=chosen_cloud, notes=size.notes)
 
 

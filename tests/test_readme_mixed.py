@@ -48,7 +48,7 @@ def test_line_items_block_is_the_real_output(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_hand_arithmetic_matches(monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's steps 1-4, recomputed here from the numbers the text states."""
-    busy = (36.5e9 / 9610 + 9.125e9 / 2960) / (730 * 3600)
+    busy = (36.5e9 / 9600 + 9.125e9 / 2960) / (730 * 3600)
     assert f"{busy:.4f}" in SECTION
     weights = [0.5, 0.35, 0.25, 0.2, 0.2, 0.25, 0.4, 0.6, 0.8, 0.9, 1.0, 1.05, 1.1, 1.05, 1.0, 1.0, 1.05, 1.2,
                1.45, 1.7, 1.85, 1.8, 1.45, 0.95]
