@@ -126,11 +126,24 @@ class Catalog:
         self._bundled: dict[str, dict[str, str]] = {}
         self._user: dict[str, tuple[dict[str, dict[str, Any]], YamlDocument | None]] = {}
         self._entries: dict[tuple[str, str], Entry | None] = {}
+        self._bundled_catalog: Catalog | None = None
         if user_dir is not None and not user_dir.is_dir():
             raise TcoError.single(str(user_dir), "the pricing folder does not exist")
 
     def table_label(self, kind: str) -> str:
         return f"pricing/{kind}.yaml"
+
+    def bundled_only(self) -> Catalog:
+        """The bundled tables without the user's overlay (what a bundled measurement was taken on)."""
+        if self.user_dir is None:
+            return self
+        if self._bundled_catalog is None:
+            self._bundled_catalog = Catalog(bundled_dir=self.bundled_dir)
+        return self._bundled_catalog
+
+    def is_bundled(self, entry: Entry, name: str) -> bool:
+        """Whether field `name` of `entry` comes from the bundled table, not the user's."""
+        return entry.origin(name).file == self.table_label(entry.table)
 
     def keys(self, kind: str) -> list[str]:
         """Every entry name of a table, bundled and user's, in file order."""

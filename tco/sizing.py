@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tco.capacity import (
+    GpuSpec,
     MemoryBreakdown,
+    ModelSpec,
     carry_measured,
     concurrency,
     context_note,
@@ -110,6 +112,23 @@ def measured_shape(entry: Entry) -> tuple[float, float] | None:
     return float(at_in), float(at_out)
 
 
+def measured_on(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry) -> tuple[ModelSpec, GpuSpec]:
+    """The model and GPU a measured entry describes, for carrying it to another request shape.
+
+    A bundled measurement was taken on the bundled model and GPU, so it is carried with their specs
+    even where the user's tables change them (a GPU's bandwidth edited does not change what was
+    measured, and must not bend the measured figures); the user's own measurement uses the specs as
+    the tables give them after the overlay.
+    """
+    source = catalog
+    if catalog.is_bundled(measured, "input_tokens_per_second") and \
+            catalog.is_bundled(measured, "output_tokens_per_second"):
+        source = catalog.bundled_only()
+    model = source.get("models", model.key) or model
+    gpu = source.get("gpus", gpu.key) or gpu
+    return model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values)
+
+
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",
                      input_tokens: float = DEFAULT_INPUT_TOKENS, output_tokens: float = DEFAULT_OUTPUT_TOKENS,
                      gpus_per_replica: int | None = None, parallelism: str | None = None,
@@ -144,9 +163,10 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
             notes.append(note)
         carried = measured_shape(measured)
         if carried is not None and carried != (input_tokens, output_tokens):
+            measured_model, measured_gpu = measured_on(catalog, measured, model_entry, gpu_entry)
             try:
-                x, y = carry_measured(model, gpu, precision, measured_n, parallelism, (x, y), carried,
-                                      (input_tokens, output_tokens))
+                x, y = carry_measured(measured_model, measured_gpu, precision, measured_n, parallelism, (x, y),
+                                      carried, (input_tokens, output_tokens))
             except TcoError as error:
                 raise TcoError.single("tco size", error.problems[0].message, field="--input-tokens") from None
             notes.append(f"measured at {carried[0]:,.0f} in / {carried[1]:,.0f} out tokens per request; carried to "

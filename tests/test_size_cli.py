@@ -448,3 +448,23 @@ def test_a_model_that_fits_no_replica_names_the_model_not_a_flag_the_user_did_no
     assert result.exit_code == 1
     assert result.stderr.startswith("tco size: --gpus-per-replica: llama-3.1-405b in fp8 does not fit on 4"), \
         result.stderr
+
+
+def test_a_bundled_measurement_keeps_the_hardware_it_was_measured_on(tmp_path: Path) -> None:
+    """Doubling h100-sxm's bandwidth in the user's gpus.yaml speeds the estimate up, but leaves the
+    bundled llama-3.1-8b/h100-sxm/fp8 measurement (taken on a real H100) as it was, at every request
+    shape: the carry uses the specs it was measured on, so more bandwidth never lowers a measured figure."""
+    pricing = tmp_path / "pricing"
+    pricing.mkdir()
+    (pricing / "gpus.yaml").write_text("h100-sxm:\n  bandwidth_tb_s: 6.7\n")
+
+    def figures(*args: object) -> tuple[float, float]:
+        result = run("size", *args, "--input-tokens", 128, "--output-tokens", 128, "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        return data["input_tokens_per_second_per_gpu"], data["output_tokens_per_second_per_gpu"]
+
+    measured = ("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision", "fp8")
+    assert figures(*measured, "--pricing", pricing) == figures(*measured)
+    estimated = ("--model", "qwen2.5-72b", "--gpu", "h100-sxm", "--precision", "fp8", "--gpus-per-replica", 2)
+    assert figures(*estimated, "--pricing", pricing)[1] > figures(*estimated)[1]
