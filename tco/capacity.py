@@ -94,7 +94,7 @@ class Calibration:
 
 
 # Fitted by `python benchmarks/calibrate_capacity.py --fit` to 2,700 published TensorRT-LLM offline
-# max-throughput measurements (15 versions of NVIDIA's performance overview, v0.6.1 to 1.2: H100,
+# max-throughput measurements (18 revisions of NVIDIA's performance overview, v0.6.1 to 1.2: H100,
 # H200, B200, A100, L40S; dense Llama, Mixtral, Qwen3, DeepSeek-R1, gpt-oss; every measured
 # configuration weighs the same), minimising the squared log error, then rounded. Residuals and
 # the held-out checks: README "Capacity model". The prefill efficiency is an effective figure above

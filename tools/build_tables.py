@@ -439,11 +439,11 @@ def tp_scores(by_tp: dict[int, list[tuple[int, int, float]]]) -> str:
 
 
 def fmt_tok(x: float) -> float | int:
-    """Round a throughput to 3 significant figures (the fit is not more precise than that)."""
-    if x <= 0:
-        return x
-    digits = 3 - math.floor(math.log10(x)) - 1
-    r = round(x, digits)
+    """A throughput to 3 significant figures (the fit is not more precise than that), as tco rounds
+    the figures it carries; a whole number is written without a decimal point."""
+    from tco.capacity import significant
+
+    r = significant(x)
     return int(r) if float(r).is_integer() else float(r)
 
 
