@@ -482,16 +482,15 @@ class Resolver:
         request = self._request_shape(label)
         if request == measured_at:
             return x, y
-        from tco.capacity import carry_measured, context_note
-        from tco.sizing import measured_on
+        from tco.capacity import context_note, model_spec
+        from tco.sizing import carried_figures
 
         n = int(measured.get("gpus_per_replica") or 1)
         layout = str(measured.get("parallelism") or "tp")
         try:
-            spec, card = measured_on(self.catalog, measured, model, gpu)
-            if (too_long := context_note(spec, *request)) is not None:
+            if (too_long := context_note(model_spec(model.key, model.values), *request)) is not None:
                 self.warnings.append(f"{o.name}: {too_long}")
-            carried = carry_measured(spec, card, precision, n, layout, (x, y), measured_at, request)
+            carried = carried_figures(self.catalog, measured, model, gpu, precision, measured_at, request)
         except TcoError as error:
             self.warnings.append(f"{o.name}: the measured {measured.key} figures cannot be carried to "
                                  f"{request[0]:,.0f} in / {request[1]:,.0f} out tokens per request: "

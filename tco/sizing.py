@@ -129,6 +129,18 @@ def measured_on(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry) -> 
     return model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values)
 
 
+def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry, precision: str,
+                    measured_at: tuple[float, float], request: tuple[float, float]) -> tuple[float, float]:
+    """A measured entry's X and Y carried from the shape they hold for to `request`, on the measured
+    replica and the hardware it was measured on (`measured_on`). Raises TcoError when the request
+    does not fit that replica."""
+    n = int(measured.get("gpus_per_replica") or 1)
+    layout = str(measured.get("parallelism") or "tp")
+    figures = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
+    return carry_measured(*measured_on(catalog, measured, model, gpu), precision, n, layout, figures, measured_at,
+                          request)
+
+
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",
                      input_tokens: float = DEFAULT_INPUT_TOKENS, output_tokens: float = DEFAULT_OUTPUT_TOKENS,
                      gpus_per_replica: int | None = None, parallelism: str | None = None,
@@ -163,10 +175,9 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
             notes.append(note)
         carried = measured_shape(measured)
         if carried is not None and carried != (input_tokens, output_tokens):
-            measured_model, measured_gpu = measured_on(catalog, measured, model_entry, gpu_entry)
             try:
-                x, y = carry_measured(measured_model, measured_gpu, precision, measured_n, parallelism, (x, y),
-                                      carried, (input_tokens, output_tokens))
+                x, y = carried_figures(catalog, measured, model_entry, gpu_entry, precision, carried,
+                                       (input_tokens, output_tokens))
             except TcoError as error:
                 raise TcoError.single("tco size", error.problems[0].message, field="--input-tokens") from None
             notes.append(f"measured at {carried[0]:,.0f} in / {carried[1]:,.0f} out tokens per request; carried to "
