@@ -25,7 +25,9 @@ Throughput (per GPU, tokens/s), for a request of I input and O output tokens:
   a share of a dense product's efficiency; MXFP4 experts compute on fp4 units where the GPU has
   them and the precision is fp4, else dequantised to bf16;
 - tensor parallelism costs efficiency: every efficiency is divided by (1 + tp_falloff x log2 N).
-Layouts: `tp` splits every layer across the N GPUs; `dep` (mixture-of-experts only) replicates
+Layouts: `tp` splits every layer across the N GPUs; `tep` (tensor-parallel attention, expert-parallel
+experts: vLLM's --enable-expert-parallel, SGLang's --ep-size) holds the same bytes per GPU and makes
+the same two exchanges per layer as `tp`, so it is sized as `tp`; `dep` (mixture-of-experts only) replicates
 attention and dense layers on every GPU (attention data parallel: each GPU runs its own batch
 and KV cache) and spreads the experts across the N GPUs (expert parallel); a token travels once
 to each other GPU that holds one of its experts.
@@ -44,7 +46,7 @@ from typing import Any, Literal
 from tco.errors import Problem, TcoError
 
 Precision = Literal["bf16", "fp8", "fp4", "int4"]
-Parallelism = Literal["tp", "dep"]
+Parallelism = Literal["tp", "tep", "dep"]
 TP_SIZES = (1, 2, 4, 8)
 PRECISIONS: tuple[Precision, ...] = ("bf16", "fp8", "fp4", "int4")
 
@@ -403,9 +405,11 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
     if precision not in BYTES_PER_WEIGHT:
         raise TcoError.single("capacity", f"unknown precision {precision!r}; one of {', '.join(PRECISIONS)}",
                               field="precision")
-    if parallelism == "dep" and not model.is_moe:
-        raise TcoError.single("capacity", f"parallelism dep (attention data parallel + expert parallel) needs a "
-                              f"mixture-of-experts model; {model.key} is dense: use tp", field="parallelism")
+    if parallelism in ("dep", "tep") and not model.is_moe:
+        what = ("attention data parallel" if parallelism == "dep" else "tensor-parallel attention") + \
+            " + expert parallel"
+        raise TcoError.single("capacity", f"parallelism {parallelism} ({what}) needs a mixture-of-experts model; "
+                              f"{model.key} is dense: use tp", field="parallelism")
     if gpus_per_replica is not None and gpus_per_replica not in TP_SIZES:
         raise TcoError.single("capacity", f"gpus_per_replica {gpus_per_replica} cannot be sized: the capacity model "
                               "sizes replicas of 1, 2, 4 or 8 GPUs (one NVLink server; tensor parallelism splits "
@@ -493,21 +497,39 @@ def _prefill_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parall
 def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parallelism: str, input_tokens: float,
                  output_tokens: float, fits: int, calibration: Calibration) -> float:
     """Output tokens per second per GPU at the batch the KV cache (and the scheduler) allows."""
-    falloff = _tp_factor(n, calibration)
-    bandwidth = gpu.bandwidth_bytes_per_second * calibration.bandwidth_efficiency / falloff
-    compute_efficiency = calibration.decode_compute_efficiency / falloff
     context = input_tokens + output_tokens / 2  # average context a decode step attends to
-    per_weight = BYTES_PER_WEIGHT[precision]
-    lay = _layout(model, precision, n, parallelism)
     if parallelism == "dep":
         # Each GPU decodes its own batch, of the requests whose KV cache it holds (`fits` counts the
         # whole replica's); all GPUs' tokens reach the experts it holds.
         batch = min(fits / n, calibration.max_batch)
+        gpus_sharing = 1
+    else:
+        batch = min(fits, calibration.max_batch)
+        gpus_sharing = n
+    step = decode_step_seconds(model, gpu, precision, n, parallelism, context, batch, calibration)
+    return _dep_share(parallelism, calibration) * batch / step / gpus_sharing
+
+
+def decode_step_seconds(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, parallelism: str, context: float,
+                        batch: float, calibration: Calibration) -> float:
+    """Seconds of one decode step of `batch` requests attending to `context` tokens each.
+
+    `batch` is what one batch holds: the replica's requests in `tp` and `tep` (the N GPUs share it),
+    one GPU's in `dep` (each GPU runs its own). The step reads the dense weights once and the routed
+    experts the step's tokens touch, plus every request's KV cache, at the memory bandwidth; or
+    computes the batch at the tensor FLOPs, whichever takes longer; plus the activation exchange and
+    the per-token passes over the hidden state.
+    """
+    falloff = _tp_factor(n, calibration)
+    bandwidth = gpu.bandwidth_bytes_per_second * calibration.bandwidth_efficiency / falloff
+    compute_efficiency = calibration.decode_compute_efficiency / falloff
+    per_weight = BYTES_PER_WEIGHT[precision]
+    lay = _layout(model, precision, n, parallelism)
+    if parallelism == "dep":
         tokens_in_step = batch * n
         touched = _experts_touched(model.experts / n, model.experts_per_token, model.experts, tokens_in_step)
         gpus_sharing = 1
     else:
-        batch = min(fits, calibration.max_batch)
         touched = _experts_touched(model.experts, model.experts_per_token, model.experts, batch) if model.is_moe else 0
         gpus_sharing = n
     # Dense weights are read once per step; of the routed experts only those the step's tokens touch.
@@ -524,8 +546,7 @@ def _decode_rate(model: ModelSpec, gpu: GpuSpec, precision: str, n: int, paralle
     exchange = batch * _exchange_seconds_per_token(model, gpu, n, parallelism, calibration)
     overhead = batch * model.layers * calibration.decode_activation_passes * model.hidden * ACTIVATION_BYTES / (
         bandwidth * gpus_sharing)
-    step = max(memory_seconds, compute_seconds) + exchange + overhead
-    return _dep_share(parallelism, calibration) * batch / step / gpus_sharing
+    return max(memory_seconds, compute_seconds) + exchange + overhead
 
 
 def _linear_seconds_per_token(model: ModelSpec, gpu: GpuSpec, precision: str, calibration: Calibration) -> float:

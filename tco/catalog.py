@@ -59,7 +59,7 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
                "sliding_window": "count", "sliding_window_layers": "count", "expert_precision": "choice:mxfp4",
                **_COMMON},
     "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "count+",
-                   "parallelism": "choice:tp|dep",
+                   "parallelism": "choice:tp|tep|dep", "engine": "choice:vllm|sglang|trtllm",
                    "input_tokens_per_second": "number+", "output_tokens_per_second": "number+",
                    "input_tokens": "number", "output_tokens": "number+", "benchmark": "text", **_COMMON},
 }

@@ -98,6 +98,19 @@ class ApiInputs:
 
 
 @dataclass(frozen=True)
+class ServingInputs:
+    """How a self-hosted option serves, when the latency model sized it: engine, target, operating point."""
+
+    engine: str
+    slo: str  # the target as the assumptions list says it, or "none" (the offline maximum)
+    ttft_target_ms: float | None
+    tpot_target_ms: float | None
+    concurrency: int  # requests in flight per replica
+    ttft_ms: float  # predicted means at that point
+    tpot_ms: float
+
+
+@dataclass(frozen=True)
 class SelfHostedInputs:
     """A self-hosted option: capacity, how the GPUs are paid for, and what runs them."""
 
@@ -105,7 +118,7 @@ class SelfHostedInputs:
     input_tokens_per_second: float
     output_tokens_per_second: float
     gpus_per_replica: int = 1
-    parallelism: Literal["tp", "dep"] = "tp"
+    parallelism: Literal["tp", "tep", "dep"] = "tp"
     min_replicas: int = 1
     max_utilization: float = 0.7
     acquisition: Literal["rent", "buy"] = "rent"
@@ -133,6 +146,7 @@ class SelfHostedInputs:
     # where the throughput came from: the scenario, throughput.yaml, or the capacity model (issue 4)
     throughput_source: Literal["given", "measured", "estimated"] = "given"
     precision: str = "bf16"
+    serving: ServingInputs | None = None
     kind: Literal["self_hosted"] = "self_hosted"
 
     @property

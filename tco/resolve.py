@@ -23,6 +23,7 @@ from tco.inputs import (
     RoutedInputs,
     ScenarioInputs,
     SelfHostedInputs,
+    ServingInputs,
     SharedCosts,
     WorkloadInputs,
 )
@@ -63,6 +64,7 @@ class Resolver:
         self.today = today
         self.assumptions: list[Assumption] = []
         self.warnings: list[str] = []
+        self.serving: dict[str, tuple[str, Any, int, float, float]] = {}
         self._stale_warned: set[tuple[str, str, str]] = set()
         self.cached_share = 0.0
         # per self-hosted option: the GPU-hour rate its fine-tuning runs default to, and its citation
@@ -367,7 +369,17 @@ class Resolver:
             model_name=str(model.get("name")) if model and model.get("name") else None,
             gpu=o.gpu,
             gpu_name=_short_gpu_name(gpu),
+            serving=self._serving_inputs(o.name),
         )
+
+    def _serving_inputs(self, name: str) -> ServingInputs | None:
+        if name not in self.serving:
+            return None
+        engine, slo, concurrency, ttft, tpot = self.serving[name]
+        return ServingInputs(engine=engine, slo=slo.describe() if slo is not None else "none",
+                             ttft_target_ms=slo.ttft_ms if slo is not None else None,
+                             tpot_target_ms=slo.tpot_ms if slo is not None else None,
+                             concurrency=concurrency, ttft_ms=ttft, tpot_ms=tpot)
 
     def _warn_ignored_fields(self, o: schema.SelfHostedOption, acquisition: str) -> None:
         """Fields of the other acquisition are allowed (so `--set ...acquisition=buy` works) but said."""
@@ -383,16 +395,29 @@ class Resolver:
                   gpu: Entry | None) -> tuple[float, float, int, str, str] | None:
         """Per-GPU input and output tokens/s, GPUs per replica, layout and where the throughput came from.
 
-        Field by field: the scenario's value, else the measured entry of throughput.yaml for the exact
-        model x gpu x precision, else the capacity model's estimate (issue 4) for the workload's
+        Field by field: the scenario's value; else, serving at a latency target (the default, `chat`),
+        the operating point of the latency model (tco/latency.py) for the option's engine; else, at
+        `slo: none`, the engine's offline maximum: for TensorRT-LLM the measured entry of throughput.yaml
+        for the exact model x gpu x precision, else the capacity model's estimate for the workload's
         request shape; each default is recorded as an assumption saying which and why.
         """
         measured: Entry | None = None
         precision = "bf16"
         parallelism: str = o.parallelism or "tp"
+        given = o.throughput or schema.Throughput()
+        inline = given.input_tokens_per_second is not None and given.output_tokens_per_second is not None
+        engine: str | None = None
+        slo: Any = None
         if o.model and o.gpu:
             precision = self.default(f"{label}.precision", o.precision, "bf16")
+            if not inline and model is not None and gpu is not None and _has_capacity_fields(model, gpu):
+                engine, slo = self._serving_target(o, label)
+            elif inline and (o.engine is not None or o.slo is not None):
+                self.warnings.append(f"{o.name}: engine and slo are ignored: the option gives its own throughput, "
+                                     "which is what it serves at")
             measured = self.catalog.get("throughput", f"{o.model}/{o.gpu}/{precision}")
+            if measured is not None and not inline and not _measured_applies(measured, engine, slo):
+                measured = None
             measured_layout = str(measured.get("parallelism") or "tp") if measured else None
             if measured is not None and o.parallelism is not None and o.parallelism != measured_layout:
                 # A measurement of another layout does not describe this one: estimate instead.
@@ -404,6 +429,9 @@ class Resolver:
                 parallelism = self.from_table(f"{label}.parallelism", None, measured, "parallelism")
             else:
                 parallelism = self.default(f"{label}.parallelism", o.parallelism, "tp")
+        if engine is not None and model is not None and gpu is not None and measured is None \
+                and (slo is not None or engine != "trtllm"):
+            return self._serving(o, label, where, model, gpu, precision, parallelism, engine, slo, given)
         given = o.throughput or schema.Throughput()
         x = self.from_table(f"{label}.throughput.input_tokens_per_second", given.input_tokens_per_second,
                             measured, "input_tokens_per_second")
@@ -464,6 +492,104 @@ class Resolver:
         kind = "given" if o.throughput is not None and o.throughput.input_tokens_per_second is not None \
             and o.throughput.output_tokens_per_second is not None else "estimated"
         return x, y, gpus_per_replica, parallelism, kind
+
+    def _serving_target(self, o: schema.SelfHostedOption, label: str) -> tuple[str, Any]:
+        """The option's serving engine and latency target (None: `slo: none`, the offline maximum), with
+        their defaults recorded."""
+        from tco.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, SLO_SOURCE, Slo
+
+        engine = self.default(f"{label}.engine", o.engine, DEFAULT_ENGINE,
+                              "tco default: vLLM, the most used open serving engine")
+        if o.slo is None:
+            preset = SLO_PRESETS[DEFAULT_SLO]
+            self.assumptions.append(Assumption(f"{label}.slo", f"{preset.describe()}",
+                                               f"tco default, an interactive chat; {SLO_SOURCE}",
+                                               "tco default (ConfigIQ chat preset)"))
+            return engine, preset
+        if o.slo.preset == "none":
+            return engine, None
+        if o.slo.preset is not None:
+            return engine, SLO_PRESETS[o.slo.preset]
+        return engine, Slo("custom", o.slo.ttft_ms, o.slo.tpot_ms)
+
+    def _serving(self, o: schema.SelfHostedOption, label: str, where: Path, model: Entry, gpu: Entry,
+                 precision: str, parallelism: str, engine: str, slo: Any,
+                 given: schema.Throughput) -> tuple[float, float, int, str, str] | None:
+        """Throughput where the option serves: at its latency target's operating point, or (slo none) at the
+        most requests the KV cache holds, by the latency model for its engine."""
+        from tco.capacity import TP_SIZES, gpu_spec, model_spec, significant, smallest_replica
+        from tco.latency import Replica, kv_limit, latency_point, plan_serving
+
+        request = self._request_shape(label)
+        gpus_per_replica: int | None = o.gpus_per_replica
+        try:
+            m, g = model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values)
+            if slo is None:
+                n = gpus_per_replica or smallest_replica(m, g, precision, *request, parallelism)
+                replica = Replica(m, g, precision, n, parallelism, engine)
+                limit = kv_limit(replica, *request)
+                point = latency_point(replica, *request, max(1, limit))
+            else:
+                plan = plan_serving(m, g, precision, parallelism, engine, *request, slo, gpus_per_replica)
+                n, limit = plan.gpus_per_replica, plan.kv_limit
+                if plan.point is None:
+                    sizes = f"{n}" if gpus_per_replica else ", ".join(str(t) for t in TP_SIZES)
+                    self.problems.add((*where, "slo") if o.slo is not None else (*where, "model"),
+                                      f"no replica of {sizes} {o.gpu} GPU(s) serving {o.model} in {precision} with "
+                                      f"{engine} meets {slo.describe()} for {request[0]:,.0f} in / "
+                                      f"{request[1]:,.0f} out tokens: the best it reaches is TTFT "
+                                      f"{plan.best_ttft_ms:,.0f} ms and TPOT {plan.best_tpot_ms:,.1f} ms (one "
+                                      "request in flight); loosen the target, or choose a faster GPU or a lower "
+                                      "precision")
+                    return None
+                point = plan.point
+        except TcoError as error:
+            field_name = error.problems[0].field if error.problems else ""
+            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
+                getattr(o, field_name) is not None else (*where, "model")
+            for problem in error.problems:
+                self.problems.add(path, problem.message)
+            return None
+        from tco.capacity import context_note
+
+        if (too_long := context_note(m, *request)) is not None:
+            self.warnings.append(f"{o.name}: {too_long}")
+        shape = f"{request[0]:,.0f} in / {request[1]:,.0f} out tokens per request"
+        where_text = f"{engine}, {parallelism}={n}, {precision}, {shape}"
+        if slo is None:
+            how = (f"at the most requests the KV cache holds, {point.concurrency:,} a replica (slo: none, the "
+                   "offline maximum)")
+        else:
+            how = f"at the operating point of {slo.describe()}: {point.concurrency:,} requests in flight a replica"
+        source = (f"latency model (tco/latency.py) for {where_text}, {how}; predicted mean TTFT "
+                  f"{point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms; calibrated on measured serving runs "
+                  "(README, Capacity model)")
+        brief = f"latency model, {engine} {parallelism}={n} at {point.concurrency:,} in flight"
+        if gpus_per_replica is None:
+            why = (f"cheapest per token of 1, 2, 4 and 8 {o.gpu} GPUs that meet {slo.describe()}"
+                   if slo is not None else
+                   f"smallest of 1, 2, 4, 8 {o.gpu} GPUs holding {o.model} in {precision} and a useful KV cache")
+            self.assumptions.append(Assumption(f"{label}.gpus_per_replica", n, f"{why} ({where_text})",
+                                               "latency model" if slo is not None else "capacity model memory fit"))
+        self.assumptions.append(Assumption(
+            f"{label}.concurrency", point.concurrency,
+            f"requests in flight per replica, {how.split(': ')[0] if slo is not None else how}; the KV cache holds "
+            f"{limit:,}", "latency model"))
+        self.assumptions.append(Assumption(
+            f"{label}.latency", f"TTFT {point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms",
+            f"predicted means at {point.concurrency:,} requests in flight ({where_text})", "latency model"))
+        x = given.input_tokens_per_second
+        y = given.output_tokens_per_second
+        if x is None:
+            x = significant(point.input_tokens_per_second_per_gpu)
+            self.assumptions.append(Assumption(f"{label}.throughput.input_tokens_per_second", _shown(x), source,
+                                               brief))
+        if y is None:
+            y = significant(point.decode_tokens_per_second_per_gpu)
+            self.assumptions.append(Assumption(f"{label}.throughput.output_tokens_per_second", _shown(y), source,
+                                               brief))
+        self.serving[o.name] = (engine, slo, point.concurrency, point.ttft_ms, point.tpot_ms)
+        return x, y, n, parallelism, "estimated"
 
     def _carry_measured(self, o: schema.SelfHostedOption, label: str, measured: Entry, model: Entry | None,
                         gpu: Entry | None, precision: str, x: float, y: float) -> tuple[float, float]:
@@ -634,6 +760,16 @@ def _has_capacity_fields(model: Entry, gpu: Entry) -> bool:
 def _shown(value: float) -> float | int:
     """A figure as the assumptions list shows it: 9,610.0 -> 9610, 18.5 stays 18.5."""
     return int(value) if float(value).is_integer() else value
+
+
+def _measured_applies(measured: Entry, engine: str | None, slo: Any) -> bool:
+    """Whether a throughput.yaml entry describes how this option serves: measured figures are an offline
+    maximum, so they hold at `slo: none`, for the engine they were measured on (an entry without `engine`
+    is the user's own and holds for any)."""
+    if engine is None:
+        return True
+    measured_engine = measured.get("engine")
+    return slo is None and (measured_engine is None or measured_engine == engine)
 
 
 def _table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:

@@ -297,6 +297,32 @@ class Throughput(_Strict):
     output_tokens_per_second: PositiveRate | None = None
 
 
+SLO_PRESET_NAMES = ("chat", "rag", "agentic", "batch", "voice", "none")
+LatencyMs = Annotated[float, Number("a time in ms, above zero", exclusive_minimum=0)]
+
+
+def _slo_from_name(value: Any) -> Any:
+    """`slo: chat` is the preset of that name; `none` sizes at the offline maximum."""
+    if isinstance(value, str):
+        if value not in SLO_PRESET_NAMES:
+            raise ValueError(f"unknown latency target {value!r}{did_you_mean(value, SLO_PRESET_NAMES, most=1)}; "
+                             f"one of {', '.join(SLO_PRESET_NAMES)}, or {{ttft_ms, tpot_ms}}")
+        return {"preset": value}
+    return value
+
+
+class SloTarget(_Strict):
+    """A latency target: a preset's name (chat, rag, agentic, batch, voice, or none for the offline maximum),
+    or mean time to first token and time per output token in ms (either may be left out)."""
+
+    preset: Literal["chat", "rag", "agentic", "batch", "voice", "none"] | None = None
+    ttft_ms: LatencyMs | None = None
+    tpot_ms: LatencyMs | None = None
+
+
+Slo = Annotated[SloTarget, BeforeValidator(_slo_from_name)]
+
+
 class Power(_Strict):
     watts_per_gpu: PositiveRate | None = None
     price_per_kwh: Price | None = None
@@ -348,7 +374,9 @@ class SelfHostedOption(_OptionBase):
     # capacity
     throughput: Throughput | None = None
     gpus_per_replica: GpuCount | None = None
-    parallelism: Literal["tp", "dep"] | None = None
+    parallelism: Literal["tp", "tep", "dep"] | None = None
+    engine: Literal["vllm", "sglang", "trtllm"] | None = None
+    slo: Slo | None = None
     min_replicas: ReplicaCount | None = None
     max_utilization: Utilization | None = None
     # buy

@@ -521,6 +521,7 @@ def build_throughput(
             "precision": prec,
             "gpus_per_replica": tp,
             "parallelism": layout,
+            "engine": "trtllm",
             "input_tokens": REFERENCE_SHAPE[0],
             "output_tokens": REFERENCE_SHAPE[1],
             "input_tokens_per_second": fmt_tok(x),
@@ -651,7 +652,9 @@ THROUGHPUT_HEADER = f"""
 # bf16 | fp8 | fp4 | int4). Units: tokens per second PER GPU.
 #   gpus_per_replica          GPUs one model copy used in the measurement (TP size; DEP for
 #                             DeepSeek = attention data parallel + expert parallel)
-#   parallelism               tp | dep: the measured replica's layout
+#   parallelism               tp | tep | dep: the measured replica's layout
+#   engine                    vllm | sglang | trtllm: the serving engine measured (an entry
+#                             without one holds for any engine)
 #   input_tokens_per_second   X: prefill rate, input tokens/s per GPU
 #   output_tokens_per_second  Y: decode rate, output tokens/s per GPU
 #   input_tokens, output_tokens   the request shape X and Y hold for (tokens per request)
@@ -663,8 +666,9 @@ THROUGHPUT_HEADER = f"""
 # gives the factor and the worst miss). For another request shape, tco carries X and Y from
 # the stated shape with the capacity model, on the same replica; an entry without
 # input_tokens/output_tokens is used as is for every shape. They are best-case batch
-# throughput on NVIDIA's stack: online serving under latency targets reaches less, which the
-# scenario's max_utilization (default 0.7) is for. Where several TP sizes were measured, the
+# throughput on NVIDIA's stack, an offline maximum: tco uses an entry only for its engine at
+# `slo: none`; serving at a latency target is the latency model's (tco/latency.py), which
+# keeps fewer requests in flight. Where several TP sizes were measured, the
 # table uses the smallest unless a larger one serves clearly more tokens per GPU (see
 # tools/build_tables.py).
 #
