@@ -402,28 +402,13 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
 
     Raises TcoError when the model does not fit, or `dep` is asked of a dense model.
     """
-    if precision not in BYTES_PER_WEIGHT:
-        raise TcoError.single("capacity", f"unknown precision {precision!r}; one of {', '.join(PRECISIONS)}",
-                              field="precision")
-    if parallelism in ("dep", "tep") and not model.is_moe:
-        what = ("attention data parallel" if parallelism == "dep" else "tensor-parallel attention") + \
-            " + expert parallel"
-        raise TcoError.single("capacity", f"parallelism {parallelism} ({what}) needs a mixture-of-experts model; "
-                              f"{model.key} is dense: use tp", field="parallelism")
-    if gpus_per_replica is not None and gpus_per_replica not in TP_SIZES:
-        raise TcoError.single("capacity", f"gpus_per_replica {gpus_per_replica} cannot be sized: the capacity model "
-                              "sizes replicas of 1, 2, 4 or 8 GPUs (one NVLink server; tensor parallelism splits "
-                              "8 KV heads evenly); give throughput yourself for other layouts",
-                              field="gpus_per_replica")
+    check_replica(model, precision, gpus_per_replica, parallelism)
     if input_tokens < 0 or output_tokens <= 0:
         raise TcoError.single("capacity", "a request needs at least one output token and no negative input",
                               field="output_tokens")
     n = gpus_per_replica or smallest_replica(model, gpu, precision, input_tokens, output_tokens, parallelism,
                                              calibration)
-    if gpu.interconnect_gb_s <= 0 and n > 1:
-        raise TcoError.single("capacity", f"{gpu.key} has no interconnect_gb_s in gpus.yaml, and a replica of {n} "
-                              "GPUs exchanges activations over it: add it (tco pricing set gpus), or use 1 GPU",
-                              field="gpus_per_replica")
+    check_interconnect(gpu, n)
     breakdown, kv_tokens = memory_fit(model, gpu, precision, n, parallelism, calibration)
     kv_dtype = kv_precision(model, gpu, precision)
     fits = concurrency(model, kv_dtype, kv_tokens, input_tokens, output_tokens)
@@ -447,6 +432,32 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
                        max_concurrency=fits, input_tokens_per_request=input_tokens,
                        output_tokens_per_request=output_tokens, input_tokens_per_second_per_gpu=x,
                        output_tokens_per_second_per_gpu=y, notes=tuple(notes))
+
+
+def check_replica(model: ModelSpec, precision: str, gpus_per_replica: int | None, parallelism: str) -> None:
+    """Raises TcoError when the capacity model cannot size this replica: an unknown precision, an expert
+    layout of a dense model, or a size other than 1, 2, 4 or 8 GPUs."""
+    if precision not in BYTES_PER_WEIGHT:
+        raise TcoError.single("capacity", f"unknown precision {precision!r}; one of {', '.join(PRECISIONS)}",
+                              field="precision")
+    if parallelism in ("dep", "tep") and not model.is_moe:
+        what = ("attention data parallel" if parallelism == "dep" else "tensor-parallel attention") + \
+            " + expert parallel"
+        raise TcoError.single("capacity", f"parallelism {parallelism} ({what}) needs a mixture-of-experts model; "
+                              f"{model.key} is dense: use tp", field="parallelism")
+    if gpus_per_replica is not None and gpus_per_replica not in TP_SIZES:
+        raise TcoError.single("capacity", f"gpus_per_replica {gpus_per_replica} cannot be sized: the capacity model "
+                              "sizes replicas of 1, 2, 4 or 8 GPUs (one NVLink server; tensor parallelism splits "
+                              "8 KV heads evenly); give throughput yourself for other layouts",
+                              field="gpus_per_replica")
+
+
+def check_interconnect(gpu: GpuSpec, n: int) -> None:
+    """Raises TcoError when a replica of several GPUs has no interconnect to exchange activations over."""
+    if gpu.interconnect_gb_s <= 0 and n > 1:
+        raise TcoError.single("capacity", f"{gpu.key} has no interconnect_gb_s in gpus.yaml, and a replica of {n} "
+                              "GPUs exchanges activations over it: add it (tco pricing set gpus), or use 1 GPU",
+                              field="gpus_per_replica")
 
 
 def context_note(model: ModelSpec, input_tokens: float, output_tokens: float) -> str | None:

@@ -8,7 +8,7 @@ O - 1 + k decode steps that produce its tokens (k = the steps its prompt's chunk
 
     cycle  = overhead + c x prefill + (O - 1 + k) x step(c)
     TTFT   = overhead + prefill + k x step(c) + wait x (c - 1) x prefill
-    TPOT   = step(c) + (1 - wait) x (c - 1) x prefill / (O - 1 + k)
+    TPOT   = step(c) + (1 - wait) x (c - 1) x prefill / (O - 1)
 
 `prefill` is one prompt's compute time on the replica (I / (N x X), X the per-GPU prefill rate);
 `step(c)` a decode step of c requests: the weights and the c requests' KV cache read at the memory
@@ -41,6 +41,8 @@ from tco.capacity import (
     GpuSpec,
     ModelSpec,
     _prefill_rate,
+    check_interconnect,
+    check_replica,
     concurrency,
     decode_step_seconds,
     kv_precision,
@@ -124,7 +126,12 @@ class Replica:
 def kv_limit(replica: Replica, input_tokens: float, output_tokens: float,
              calibration: Calibration = CALIBRATION) -> int:
     """Requests of I + O tokens the replica's KV cache holds at once (whole requests), at most the
-    scheduler's batch limit."""
+    scheduler's batch limit. Raises TcoError for a replica the capacity model cannot size."""
+    check_replica(replica.model, replica.precision, replica.gpus, replica.parallelism)
+    check_interconnect(replica.gpu, replica.gpus)
+    if input_tokens < 0 or output_tokens < 1:
+        raise TcoError.single("capacity", "a request needs at least one output token and no negative input",
+                              field="output_tokens")
     _, kv_tokens = memory_fit(replica.model, replica.gpu, replica.precision, replica.gpus, replica.parallelism,
                               calibration)
     kv_dtype = kv_precision(replica.model, replica.gpu, replica.precision)
@@ -178,9 +185,12 @@ def _cycle(replica: Replica, input_tokens: float, output_tokens: float, c: int, 
     steps = output_tokens - 1 + k
     others = (c - 1) * prefill
     overhead = own.ttft_overhead_ms / 1e3
-    ttft = overhead + prefill + k * step + own.wait_share * others
-    tpot = step + (1 - own.wait_share) * others / steps
-    cycle = ttft + (output_tokens - 1) * tpot
+    # The others' prompts a request does not wait behind interleave with its O - 1 decode steps; a
+    # request of one output token has none, and waits behind them all.
+    waited = own.wait_share if output_tokens > 1 else 1.0
+    ttft = overhead + prefill + k * step + waited * others
+    tpot = step + ((1 - waited) * others / (output_tokens - 1) if output_tokens > 1 else 0.0)
+    cycle = ttft + (output_tokens - 1) * tpot  # = overhead + c x prefill + (O - 1 + k) x step
     return cycle, ttft, tpot, x
 
 

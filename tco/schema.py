@@ -320,7 +320,13 @@ class SloTarget(_Strict):
     tpot_ms: LatencyMs | None = None
 
 
-Slo = Annotated[SloTarget, BeforeValidator(_slo_from_name)]
+Slo = Annotated[SloTarget, BeforeValidator(_slo_from_name), WithJsonSchema({
+    "description": "Latency target: a preset (chat 800/30, rag 1500/40, agentic 3000/50, batch 10000/100, "
+                   "voice 200/15 ms mean TTFT/TPOT; none: the offline maximum), or {ttft_ms, tpot_ms}",
+    "anyOf": [{"enum": list(SLO_PRESET_NAMES)},
+              {"type": "object", "additionalProperties": False,
+               "properties": {"ttft_ms": {"type": ["number", "string"]}, "tpot_ms": {"type": ["number", "string"]}}}],
+})]
 
 
 class Power(_Strict):

@@ -167,7 +167,8 @@ def test_defaults_and_table_values_are_assumptions_with_sources(tmp_path: Path) 
         workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M, cached_input_share: 0.5}
         options:
           - {name: G, kind: api, model: openai/gpt-4.1}
-          - {name: L, kind: self_hosted, model: llama-3.1-70b, gpu: h100-sxm, precision: fp8, cloud: lambda}
+          - {name: L, kind: self_hosted, model: llama-3.1-70b, gpu: h100-sxm, precision: fp8, cloud: lambda,
+             engine: trtllm, slo: none}
     """)
     loaded = load_scenario(path)
     found = {a.field: a for a in loaded.assumptions}

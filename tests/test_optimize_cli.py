@@ -27,7 +27,7 @@ def test_optimize_table() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "Consumer chat: Llama 3.1 70B on rented H100 with overflow to GPT-4.1, 24 months, USD"
     assert lines[2].startswith("Cheapest: ")
-    assert "Fixed fleet ({gpus: N}), 0 to 16 GPUs in steps of 2 (every replica)" in result.stdout
+    assert "Fixed fleet ({gpus: N}), 0 to 40 GPUs in steps of 4 (every replica)" in result.stdout
     assert sum(line.endswith("|      yes |") for line in lines) == 1
     assert "\x1b[" not in result.stdout
 
@@ -38,7 +38,7 @@ def test_optimize_json_cheapest_is_the_minimum() -> None:
     data = json.loads(result.stdout)
     points = data["fixed_fleets"] + data["size_rules"]
     assert data["cheapest"]["total"] == min(p["total"] for p in points)
-    assert [p["gpus"] for p in data["fixed_fleets"]] == list(range(0, data["p100_gpus"] + 1, 2))
+    assert [p["gpus"] for p in data["fixed_fleets"]] == list(range(0, data["p100_gpus"] + 1, 4))
     assert sum(p["cheapest"] for p in points) == 1
     zero = data["fixed_fleets"][0]
     assert zero["self_hosted_share"] == 0 and zero["fleet_utilization"] is None

@@ -109,7 +109,8 @@ def test_scenarios_use_different_features() -> None:
 
 def test_support_assistant_rough_check() -> None:
     """Header: ~4.6M requests -> 8.2B input + 1.6B output tokens; GPT-4.1 ~$25.5K in month 1;
-    the 70B option overtakes GPT-4.1 within the first half year; Claude Haiku 4.5 stays cheaper.
+    served at the chat target (mean TTFT <= 800 ms, TPOT <= 30 ms), the 70B option overtakes GPT-4.1 only
+    in its second year, as traffic grows; Claude Haiku 4.5 stays cheaper.
 
     150K x 365/12 = 4.5625M requests; x 1,800 = 8.2125B input, x 350 = 1.597B output.
     GPT-4.1: 8.2125B x (0.7 x $2 + 0.3 x $0.50) + 1.597B x $8 = $12,729 + $12,775 = $25,504.
@@ -120,7 +121,7 @@ def test_support_assistant_rough_check() -> None:
     assert first.output_tokens == pytest.approx(1.596875e9)
     assert first.total == pytest.approx(25_504, rel=1e-3)
     llama = pair(c, "Llama 3.1 70B on rented H100", "GPT-4.1")
-    assert llama.month is not None and llama.month <= 6
+    assert llama.month is not None and 12 < llama.month <= 30
     assert pair(c, "Llama 3.1 70B on rented H100", "Claude Haiku 4.5").month is None
 
 
