@@ -42,7 +42,8 @@ from tco.errors import TcoError
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = Catalog()
 MODEL_KEYS = ["llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b", "mixtral-8x7b", "qwen2.5-72b",
-              "qwen3-235b-a22b", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b"]
+              "qwen3-235b-a22b", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b",
+              "qwen3-32b", "qwen3-30b-a3b", "qwen3-8b", "minimax-m2.5", "kimi-k2.5"]
 GPU_KEYS = ["h100-sxm", "h200", "b200", "a100-80gb", "l40s", "l4", "mi300x"]
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from tco.capacity import GpuSpec, ModelSpec, gpu_spec, model_spec, size_replica
@@ -468,3 +469,34 @@ def test_a_bundled_measurement_keeps_the_hardware_it_was_measured_on(tmp_path: P
     assert figures(*measured, "--pricing", pricing) == figures(*measured)
     estimated = ("--model", "qwen2.5-72b", "--gpu", "h100-sxm", "--precision", "fp8", "--gpus-per-replica", 2)
     assert figures(*estimated, "--pricing", pricing)[1] > figures(*estimated)[1]
+
+
+# The models added for the latency data (Qwen3 8B/32B/30B-A3B, MiniMax-M2.5, Kimi K2.5): estimated by the
+# capacity model on the GPUs they are served on, with figures of the right size.
+NEW_MODEL_CASES = [
+    ("qwen3-32b", "h100-sxm", "fp8"), ("qwen3-30b-a3b", "h100-sxm", "bf16"), ("qwen3-8b", "h100-sxm", "bf16"),
+    ("qwen3-32b", "h200", "bf16"), ("qwen3-30b-a3b", "b200", "fp8"), ("qwen3-8b", "b200", "fp4"),
+    ("minimax-m2.5", "h200", "fp8"), ("minimax-m2.5", "b200", "fp8"), ("minimax-m2.5", "b200", "fp4"),
+    ("kimi-k2.5", "h200", "int4"), ("kimi-k2.5", "b200", "int4"), ("kimi-k2.5", "b200", "fp4"),
+    ("kimi-k2.5", "h200", "fp8"),
+]
+BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5625, "int4": 0.515625}
+
+
+@pytest.mark.parametrize(("model_key", "gpu_key", "precision"), NEW_MODEL_CASES)
+def test_size_estimates_the_added_models(model_key: str, gpu_key: str, precision: str) -> None:
+    """Weights = params x bytes per weight (none of these ships experts in MXFP4); the replica is the
+    smallest that holds them and 64 requests of 2,000 tokens (else 8 GPUs); an estimate per GPU between
+    a trickle and more than any measured 1,000/1,000 figure of the tables (Llama 3.1 8B fp8 on H100:
+    16,400 output tokens/s)."""
+    result = run("size", "--model", model_key, "--gpu", gpu_key, "--precision", precision, "-f", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = json.loads(result.stdout)
+    assert (data["model"], data["source"]) == (model_key, "estimated")
+    spec, _ = specs(model_key, gpu_key)
+    assert data["memory_gb"]["weights"] == pytest.approx(spec.params_b * BYTES[precision], abs=0.01)
+    assert data["gpus_per_replica"] in (1, 2, 4, 8)
+    assert data["max_concurrency"] >= 64 or data["gpus_per_replica"] == 8
+    x, y = data["input_tokens_per_second_per_gpu"], data["output_tokens_per_second_per_gpu"]
+    assert 100 < y < x < 1_000_000  # prefill of an 8B model in fp4 on a B200: 446,000
+    assert 100 < data["effective_output_tokens_per_second_per_gpu"] < 40_000

@@ -29,7 +29,8 @@ BYTES_PER_PARAM = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5, "int4": 0.5}
 
 REQUIRED_GPUS = {"h100-sxm", "h200", "b200", "a100-80gb", "l40s", "l4", "mi300x"}
 REQUIRED_MODELS = {"llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b", "mixtral-8x7b", "qwen2.5-72b",
-                   "qwen3-235b-a22b", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b"}
+                   "qwen3-235b-a22b", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b",
+                   "qwen3-32b", "qwen3-30b-a3b", "qwen3-8b", "minimax-m2.5", "kimi-k2.5"}
 # The fields DESIGN §5 lists for each table (fp8_tflops may be null: the A100 has no FP8).
 DESIGN_FIELDS = {
     "api": {"input", "output"},

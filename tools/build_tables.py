@@ -12,7 +12,8 @@ Run by hand (never by the tests), from the repository root, e.g.:
 
 It writes pricing/api.yaml, pricing/gpus.yaml and pricing/throughput.yaml (use --out DIR to
 write elsewhere, --dry-run to only print the throughput fits). pricing/models.yaml is
-maintained by hand (architecture facts, one citation per row) and is not touched here.
+maintained by hand (architecture facts, one citation per row) and is not touched here;
+tools/model_params.py derives its parameter counts and KV bytes from config.json copies.
 
 It runs in the project's virtualenv as is (the standard library and tco itself: the throughput
 entries use the capacity model, tco.capacity, with the repository's pricing/models.yaml and gpus.yaml).
