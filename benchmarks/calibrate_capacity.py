@@ -2,6 +2,8 @@
 
     python benchmarks/calibrate_capacity.py           # residuals of the factors in tco.capacity.CALIBRATION
     python benchmarks/calibrate_capacity.py --fit     # re-fit the factors, then print the residuals
+    python benchmarks/calibrate_capacity.py --latency # TTFT, TPOT, tokens/s residuals of the latency model
+    python benchmarks/calibrate_capacity.py --latency --fit   # re-fit each engine's efficiencies first
 
 Data (benchmarks/data/, each file with its attribution):
 - throughput_refs_trtllm.csv: the tco data set's NVIDIA TensorRT-LLM offline max-throughput tables
@@ -23,6 +25,17 @@ versions measured it (Nelder-Mead, restarted, from the current factors, each fac
 plausible range), so over- and under-estimates weigh alike. The scheduler's batch cap and the
 tensor-parallel falloff are set, not fitted: the fit is flat in them. Rows on GPUs not in
 pricing/gpus.yaml (GH200, GB200, RTX 6000) are not in the files.
+
+Latency (`--latency`; tco/latency.py): serving_latency_aiconfigurator.csv holds 2,131 measured
+serving runs (mean TTFT and TPOT at a fixed number of requests in flight, closed loop) of vLLM,
+SGLang and TensorRT-LLM. Rows of models and GPUs the tables do not carry (GLM-5, Qwen3.5, B300,
+GB200) are left out. One configuration in five (engine x model x GPU x precision x layout, chosen
+by a hash of its name) is held out of the fit and reported apart, as a check on configurations the
+fit never saw. Each engine's seven efficiencies (bandwidth, prefill and decode compute shares,
+fixed step time, collective latency, fixed TTFT, the share of other prompts a request waits behind)
+minimise the mean absolute log error of TTFT (half weight), TPOT and tokens/s per GPU over its
+fitted rows, every configuration weighing the same (Nelder-Mead, restarted). The absolute error
+keeps a few runs that queued for seconds from bending the fit.
 """
 
 from __future__ import annotations
@@ -34,6 +47,7 @@ import math
 import statistics
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from tco.capacity import CALIBRATION, Calibration, gpu_spec, model_spec, size_replica  # noqa: E402
 from tco.catalog import Catalog  # noqa: E402
 from tco.errors import TcoError  # noqa: E402
+from tco.latency import ENGINE_EFFICIENCY, ENGINES, EngineEfficiency, Replica, latency_point  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 MODELS = {
@@ -209,14 +224,173 @@ def config_weights(rows: list[Measurement]) -> list[float]:
     return [1 / configs[(m.model, m.gpu, m.precision, m.parallelism, m.gpus)] for m in rows]
 
 
+@dataclasses.dataclass(frozen=True)
+class ServingRun:
+    engine: str
+    model: str
+    gpu: str
+    precision: str
+    gpus: int
+    layout: str
+    input_tokens: int
+    output_tokens: int
+    concurrency: int
+    ttft_ms: float
+    tpot_ms: float
+    tokens_per_second_per_gpu: float
+
+    @property
+    def config(self) -> tuple[str, str, str, str, str, int]:
+        return (self.engine, self.model, self.gpu, self.precision, self.layout, self.gpus)
+
+
+SERVING_MODELS = {"DeepSeek-R1": "deepseek-r1", "DeepSeek-R1-NVFP4": "deepseek-r1", "DeepSeek-V3": "deepseek-v3",
+                  "DeepSeek-V3.1-NVFP4": "deepseek-v3", "Llama-3.1-70B": "llama-3.1-70b",
+                  "Llama-3.1-8B-Instruct": "llama-3.1-8b", "Qwen3-32B": "qwen3-32b", "Qwen3-32B-NVFP4": "qwen3-32b",
+                  "gpt-oss-120b": "gpt-oss-120b", "MiniMax-M2.5": "minimax-m2.5", "Kimi-K2.5": "kimi-k2.5"}
+SERVING_GPUS = {"h100_sxm": "h100-sxm", "h200_sxm": "h200", "b200_sxm": "b200"}
+SERVING_PRECISION = {"nvfp4": "fp4", "fp8": "fp8", "": "bf16", "int4_wo": "int4"}
+
+
+def read_serving(catalog: Catalog) -> list[ServingRun]:
+    """The serving runs of models and GPUs the tables carry; precision from the GEMM quantisation."""
+    path = DATA / "serving_latency_aiconfigurator.csv"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    runs = []
+    for row in csv.DictReader(lines):
+        model, gpu = SERVING_MODELS.get(row["model"]), SERVING_GPUS.get(row["system"])
+        if model is None or gpu is None or catalog.get("models", model) is None:
+            continue
+        precision = SERVING_PRECISION[row["gemm_quant"]]
+        if precision == "int4" and (catalog.get("models", model) or {}).get("expert_precision") == "int4":  # type: ignore
+            precision = "bf16"  # Kimi K2's weight-only INT4 is its experts' own format; the rest is bf16
+        runs.append(ServingRun(row["engine"], model, gpu, precision, int(row["gpus"]),
+                               row["layout"], int(row["input_tokens"]), int(row["output_tokens"]),
+                               int(row["concurrency"]), float(row["ttft_ms"]), float(row["tpot_ms"]),
+                               float(row["output_tokens_per_second_per_gpu"])))
+    return runs
+
+
+def held_out(run: ServingRun) -> bool:
+    """One configuration in five, by a hash of its name, never fitted."""
+    import zlib
+
+    return zlib.crc32(repr(run.config).encode()) % 5 == 0
+
+
+def latency_ratios(runs: list[ServingRun], catalog: Catalog, efficiencies: dict[str, EngineEfficiency] | None = None
+                   ) -> list[tuple[float, float, float] | None]:
+    """Predicted / measured TTFT, TPOT and tokens/s per GPU of each run (None: the model cannot size it)."""
+    specs: dict[tuple[str, str], tuple[Any, Any]] = {}
+    out: list[tuple[float, float, float] | None] = []
+    for run in runs:
+        if (run.model, run.gpu) not in specs:
+            m, g = catalog.get("models", run.model), catalog.get("gpus", run.gpu)
+            assert m is not None and g is not None
+            specs[(run.model, run.gpu)] = (model_spec(run.model, m.values), gpu_spec(run.gpu, g.values))
+        model, gpu = specs[(run.model, run.gpu)]
+        try:
+            point = latency_point(Replica(model, gpu, run.precision, run.gpus, run.layout, run.engine),
+                                  run.input_tokens, run.output_tokens, run.concurrency, efficiencies=efficiencies)
+        except TcoError:
+            out.append(None)
+            continue
+        out.append((point.ttft_ms / run.ttft_ms, point.tpot_ms / run.tpot_ms,
+                    point.output_tokens_per_second_per_gpu / run.tokens_per_second_per_gpu))
+    return out
+
+
+LATENCY_FACTORS = ("bandwidth_share", "prefill_share", "compute_share", "step_overhead_ms", "collective_latency_us",
+                   "ttft_overhead_ms", "wait_share")
+LATENCY_BOUNDS = {"bandwidth_share": (0.3, 2.0), "prefill_share": (0.1, 2.0), "compute_share": (0.2, 2.0),
+                  "step_overhead_ms": (0.0, 30.0), "collective_latency_us": (0.0, 100.0),
+                  "ttft_overhead_ms": (0.0, 500.0), "wait_share": (0.0, 1.0)}
+LATENCY_STEPS = [0.1, 0.1, 0.1, 2.0, 10.0, 20.0, 0.1]
+
+
+def fit_latency(runs: list[ServingRun], catalog: Catalog) -> dict[str, EngineEfficiency]:
+    """Each engine's efficiencies, fitted to its runs (module docstring)."""
+    fitted = dict(ENGINE_EFFICIENCY)
+    for engine in ENGINES:
+        rows = [r for r in runs if r.engine == engine]
+        counts: dict[tuple[str, str, str, str, str, int], int] = {}
+        for r in rows:
+            counts[r.config] = counts.get(r.config, 0) + 1
+        weights = [1 / counts[r.config] for r in rows]
+
+        def efficiency(vector: list[float]) -> EngineEfficiency:
+            return EngineEfficiency(**{name: min(LATENCY_BOUNDS[name][1], max(LATENCY_BOUNDS[name][0], v))
+                                       for name, v in zip(LATENCY_FACTORS, vector, strict=True)})
+
+        def objective(vector: list[float], engine: str = engine, rows: list[ServingRun] = rows,
+                      weights: list[float] = weights) -> float:
+            table = {**fitted, engine: efficiency(vector)}
+            total = 0.0
+            for w, ratio in zip(weights, latency_ratios(rows, catalog, table), strict=True):
+                if ratio is None:
+                    total += w * 3 * math.log(20)
+                    continue
+                total += w * (0.5 * abs(math.log(ratio[0])) + abs(math.log(ratio[1])) + abs(math.log(ratio[2])))
+            return total / sum(weights)
+
+        best = [float(getattr(fitted[engine], name)) for name in LATENCY_FACTORS]
+        for _ in range(3):
+            best = nelder_mead(objective, best, LATENCY_STEPS, iterations=300)
+        fitted[engine] = efficiency(best)
+        print(f"  {engine}: {fitted[engine]} (objective {objective(best):.4f})", flush=True)
+    return fitted
+
+
+def latency_summary(name: str, runs: list[ServingRun], ratios: list[tuple[float, float, float] | None]) -> str:
+    """Per engine and metric: the share within the acceptance bands (TTFT 2x, TPOT and tokens/s 1.5x)."""
+    lines = [f"{name}:"]
+    for engine in ENGINES:
+        mine = [r for run, r in zip(runs, ratios, strict=True) if run.engine == engine]
+        sized = [r for r in mine if r is not None]
+        if not mine:
+            continue
+        parts = []
+        for index, metric, band in ((0, "TTFT", 2.0), (1, "TPOT", 1.5), (2, "tokens/s per GPU", 1.5)):
+            values = [r[index] for r in sized]
+            within = sum(1 for v in values if 1 / band <= v <= band) / len(mine)
+            median = statistics.median(values) if values else math.nan
+            parts.append(f"{metric} within {band:g}x {within:.0%} (median ratio {median:.2f})")
+        lines.append(f"  {engine:7s} {len(mine):5,} runs ({len(mine) - len(sized)} not sized): " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def main_latency(fit: bool) -> int:
+    catalog = Catalog()
+    runs = read_serving(catalog)
+    fitted_runs = [r for r in runs if not held_out(r)]
+    kept_out = [r for r in runs if held_out(r)]
+    efficiencies = ENGINE_EFFICIENCY
+    if fit:
+        print("fitting each engine's efficiencies:")
+        efficiencies = fit_latency(fitted_runs, catalog)
+    else:
+        print("efficiencies (tco.latency.ENGINE_EFFICIENCY):")
+        for engine, e in efficiencies.items():
+            print(f"  {engine}: {e}")
+    print(latency_summary(f"fitted configurations ({len(fitted_runs):,} runs)", fitted_runs,
+                          latency_ratios(fitted_runs, catalog, efficiencies)))
+    print(latency_summary(f"held-out configurations, never fitted ({len(kept_out):,} runs)", kept_out,
+                          latency_ratios(kept_out, catalog, efficiencies)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fit", action="store_true", help="re-fit the factors before printing the residuals")
     parser.add_argument("--rows", action="store_true", help="print every row's ratio, not only the held-out ones")
+    parser.add_argument("--latency", action="store_true", help="the latency model's residuals per engine and "
+                        "metric (TTFT, TPOT, tokens/s per GPU) on measured serving runs, held-out ones apart")
     parser.add_argument("--fit-on", choices=["all", "shared"], default="all",
                         help="fit on the three TensorRT-LLM files (default), or only on the tco data set's file, "
                         "to see how the method does on versions and models it did not see")
     args = parser.parse_args(argv)
+    if args.latency:
+        return main_latency(args.fit)
     catalog = Catalog()
     predict = predictor(catalog)
     sets = {name: list(read(DATA / name)) for name in CALIBRATION_FILES + HELD_OUT_FILES}

@@ -58,7 +58,8 @@ GB = 1e9
 BYTES_PER_WEIGHT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5 + 1 / 16, "int4": 0.5 + 2 / 128}
 # A checkpoint's own expert format (models.yaml `expert_precision`): gpt-oss ships its experts in
 # MXFP4 (one 8-bit scale per 32 weights), and servers keep them so at any precision.
-EXPERT_BYTES_PER_WEIGHT: dict[str, float] = {"mxfp4": 0.5 + 1 / 32}
+# Kimi K2 ships its experts in INT4 with a bf16 scale per group of 32 weights (quantisation-aware training).
+EXPERT_BYTES_PER_WEIGHT: dict[str, float] = {"mxfp4": 0.5 + 1 / 32, "int4": 0.5 + 2 / 32}
 # KV cache element size: the fp8 and fp4 recipes keep an fp8 KV cache (as TensorRT-LLM's
 # published runs do); bf16 and int4 (weight-only) keep it in bf16.
 KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 1.0, "int4": 2.0}

@@ -56,7 +56,7 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
                "license": "text", "attention_heads": "count+", "intermediate_size": "count",
                "experts": "count", "experts_per_token": "count", "shared_experts": "count",
                "vocab_size": "count", "kv_bytes_per_token_bf16": "number+", "attention": "attention",
-               "sliding_window": "count", "sliding_window_layers": "count", "expert_precision": "choice:mxfp4",
+               "sliding_window": "count", "sliding_window_layers": "count", "expert_precision": "choice:mxfp4|int4",
                **_COMMON},
     "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "count+",
                    "parallelism": "choice:tp|tep|dep", "engine": "choice:vllm|sglang|trtllm",

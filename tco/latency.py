@@ -6,11 +6,12 @@ prefill: arriving prompts are computed inside the decode steps. Over one request
 the replica computes its own prompt and, once each, the prompts of the c - 1 others, and runs the
 O - 1 + k decode steps that produce its tokens (k = the steps its prompt's chunks ride on):
 
-    cycle  = overhead + c x prefill + (O - 1 + k) x step(c)
-    TTFT   = overhead + prefill + k x step(c) + wait x (c - 1) x prefill
+    cycle  = overhead + own + (c - 1) x prefill + (O - 1 + k) x step(c)
+    TTFT   = overhead + own + k x step(c) + wait x (c - 1) x prefill
     TPOT   = step(c) + (1 - wait) x (c - 1) x prefill / (O - 1)
 
-`prefill` is one prompt's compute time on the replica (I / (N x X), X the per-GPU prefill rate);
+`prefill` is one prompt's compute time on the replica (I / (N x X), X the per-GPU prefill rate), and
+`own` the request's own prompt: the same in `tp` and `tep`, I / X in `dep`, where one GPU computes it;
 `step(c)` a decode step of c requests: the weights and the c requests' KV cache read at the memory
 bandwidth or the batch computed at the tensor FLOPs, whichever is slower, the activation exchange
 between the GPUs, plus a fixed time per step (scheduler, sampling, kernel launches) and a latency
@@ -73,12 +74,12 @@ class EngineEfficiency:
 # engine (aiconfigurator's silicon sample: NVIDIA's benchmark database and SemiAnalysis InferenceX);
 # residuals: README "Capacity model".
 ENGINE_EFFICIENCY: dict[str, EngineEfficiency] = {
-    "vllm": EngineEfficiency(bandwidth_share=1.41, prefill_share=0.64, compute_share=0.43, step_overhead_ms=0.0,
-                             collective_latency_us=29.0, ttft_overhead_ms=22.0, wait_share=0.049),
-    "sglang": EngineEfficiency(bandwidth_share=1.51, prefill_share=0.77, compute_share=0.2, step_overhead_ms=6.8,
-                               collective_latency_us=0.0, ttft_overhead_ms=310.0, wait_share=0.29),
-    "trtllm": EngineEfficiency(bandwidth_share=1.2, prefill_share=0.43, compute_share=2.0, step_overhead_ms=0.0,
-                               collective_latency_us=27.0, ttft_overhead_ms=238.0, wait_share=0.077),
+    "vllm": EngineEfficiency(bandwidth_share=1.54, prefill_share=0.83, compute_share=0.45, step_overhead_ms=3.3,
+                             collective_latency_us=16.0, ttft_overhead_ms=57.0, wait_share=0.077),
+    "sglang": EngineEfficiency(bandwidth_share=1.45, prefill_share=1.17, compute_share=2.0, step_overhead_ms=6.8,
+                               collective_latency_us=0.0, ttft_overhead_ms=340.0, wait_share=0.54),
+    "trtllm": EngineEfficiency(bandwidth_share=1.39, prefill_share=0.62, compute_share=0.85, step_overhead_ms=0.55,
+                               collective_latency_us=26.0, ttft_overhead_ms=148.0, wait_share=0.095),
 }
 
 
@@ -173,7 +174,10 @@ def _cycle(replica: Replica, input_tokens: float, output_tokens: float, c: int, 
     tuned = _scaled(calibration, own.bandwidth_share, own.prefill_share, own.compute_share)
     model, gpu, n, layout = replica.model, replica.gpu, replica.gpus, replica.parallelism
     x = _prefill_rate(model, gpu, replica.precision, n, layout, input_tokens, tuned)
+    # tp, tep: the N GPUs compute each prompt together; dep: a prompt runs on the one GPU that holds its
+    # request (attention data parallel), and the N GPUs share the others' prompts.
     prefill = input_tokens / (n * x)
+    own_prefill = input_tokens / x if layout == "dep" else prefill
     batch = c / n if layout == "dep" else float(c)
     context = input_tokens + output_tokens / 2
     step = decode_step_seconds(model, gpu, replica.precision, n, layout, context, batch, tuned)
@@ -188,9 +192,9 @@ def _cycle(replica: Replica, input_tokens: float, output_tokens: float, c: int, 
     # The others' prompts a request does not wait behind interleave with its O - 1 decode steps; a
     # request of one output token has none, and waits behind them all.
     waited = own.wait_share if output_tokens > 1 else 1.0
-    ttft = overhead + prefill + k * step + waited * others
+    ttft = overhead + own_prefill + k * step + waited * others
     tpot = step + ((1 - waited) * others / (output_tokens - 1) if output_tokens > 1 else 0.0)
-    cycle = ttft + (output_tokens - 1) * tpot  # = overhead + c x prefill + (O - 1 + k) x step
+    cycle = ttft + (output_tokens - 1) * tpot  # = overhead + own + (c - 1) x prefill + (O - 1 + k) x step
     return cycle, ttft, tpot, x
 
 
