@@ -74,12 +74,12 @@ class EngineEfficiency:
 # engine (aiconfigurator's silicon sample: NVIDIA's benchmark database and SemiAnalysis InferenceX);
 # residuals: README "Capacity model".
 ENGINE_EFFICIENCY: dict[str, EngineEfficiency] = {
-    "vllm": EngineEfficiency(bandwidth_share=1.54, prefill_share=0.83, compute_share=0.45, step_overhead_ms=3.3,
-                             collective_latency_us=16.0, ttft_overhead_ms=57.0, wait_share=0.077),
+    "vllm": EngineEfficiency(bandwidth_share=1.51, prefill_share=0.85, compute_share=0.45, step_overhead_ms=3.2,
+                             collective_latency_us=16.0, ttft_overhead_ms=59.0, wait_share=0.079),
     "sglang": EngineEfficiency(bandwidth_share=1.45, prefill_share=1.17, compute_share=2.0, step_overhead_ms=6.8,
                                collective_latency_us=0.0, ttft_overhead_ms=340.0, wait_share=0.54),
-    "trtllm": EngineEfficiency(bandwidth_share=1.39, prefill_share=0.62, compute_share=0.85, step_overhead_ms=0.55,
-                               collective_latency_us=26.0, ttft_overhead_ms=148.0, wait_share=0.095),
+    "trtllm": EngineEfficiency(bandwidth_share=1.4, prefill_share=0.61, compute_share=0.75, step_overhead_ms=0.57,
+                               collective_latency_us=26.0, ttft_overhead_ms=148.0, wait_share=0.088),
 }
 
 
