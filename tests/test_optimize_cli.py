@@ -27,7 +27,7 @@ def test_optimize_table() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "Consumer chat: Llama 3.1 70B on rented H100 with overflow to GPT-4.1, 24 months, USD"
     assert lines[2].startswith("Cheapest: ")
-    assert "Fixed fleet ({gpus: N}), 0 to 40 GPUs in steps of 4 (every replica)" in result.stdout
+    assert "Fixed fleet ({gpus: N}), 0 to 36 GPUs in steps of 4 (every replica)" in result.stdout
     assert sum(line.endswith("|      yes |") for line in lines) == 1
     assert "\x1b[" not in result.stdout
 

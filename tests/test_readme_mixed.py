@@ -48,16 +48,16 @@ def test_line_items_block_is_the_real_output(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_hand_arithmetic_matches(monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's steps 1-4, recomputed here from the numbers the text states."""
-    busy = (36.5e9 / 9600 + 9.125e9 / 2960) / (730 * 3600)
+    busy = (36.5e9 / 5440 + 9.125e9 / 1090) / (730 * 3600)
     assert f"{busy:.4f}" in SECTION
     weights = [0.5, 0.35, 0.25, 0.2, 0.2, 0.25, 0.4, 0.6, 0.8, 0.9, 1.0, 1.05, 1.1, 1.05, 1.0, 1.0, 1.05, 1.2,
                1.45, 1.7, 1.85, 1.8, 1.45, 0.95]
     mean = sum(weights) / 24
     loads = [busy * w / mean for w in weights]
-    excess = sum(max(0.0, x - 4.2) for x in loads)
+    excess = sum(max(0.0, x - 8.4) for x in loads)
     share = excess / sum(loads)
     assert f"{excess:.3f} of" in SECTION and f"{share:.2%}" in SECTION
     month = hybrid_json(monkeypatch)["months"][0]
-    assert month["gpus"] == 6
+    assert month["gpus"] == 12
     assert month["self_hosted_share"] == pytest.approx(1 - share)
-    assert re.search(r"\*\*6 GPUs\*\*", SECTION)
+    assert re.search(r"\*\*12 GPUs\*\*", SECTION)
