@@ -1,4 +1,8 @@
-"""`tco size` (issue 4) through typer's CliRunner: stdout, stderr and exit code apart."""
+"""`tco size` through typer's CliRunner: stdout, stderr and exit code apart.
+
+Measured throughput.yaml entries are TensorRT-LLM's offline maximum, so the tests of how they are
+carried use `--engine trtllm --slo none` (a scenario: `engine: trtllm`, `slo: none`); the latency
+curve, targets and the other engines are in the second half."""
 
 from __future__ import annotations
 
@@ -29,9 +33,14 @@ def run(*args: object) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
+OFFLINE_TRTLLM = ("--engine", "trtllm", "--slo", "none")  # where the measured entries apply
+
+
 MEASURED_TABLE = """\
 llama-3.1-8b on l40s, fp8
   Request                            1,800 input + 350 output tokens
+  Engine                             trtllm
+  Latency target                     none: the offline maximum, at the most requests the KV cache holds
   Replica                            1 GPU(s), tp
   Memory, whole replica
     weights                          8.0 GB
@@ -44,8 +53,21 @@ llama-3.1-8b on l40s, fp8
   Effective output tokens/s per GPU  2,414 (output / (input/X + output/Y) per request)
   Throughput source                  measured
   Cost                               $0.0290 per 1M tokens (input + output) at $1.55/GPU-hour (nebius), every GPU fully busy
+  Latency of one replica (1 GPU(s), tp, trtllm), mean per request, by requests in flight
+    In flight  TTFT ms  TPOT ms  Tokens/s per user  Output tokens/s per GPU  Cost per 1M tokens
+            1      365     15.8               63.3                       60             $1.1764
+            2      374     16.4               60.9                      115             $0.6103
+            4      392     17.6               56.7                      214             $0.3273
+            8      428     20.1               49.9                      377             $0.1857
+           16      499     24.9               40.1                      609             $0.1150
+           32      642     34.6               28.9                      880             $0.0796
+           64      927     54.1               18.5                    1,131             $0.0619
+          128    1,497     92.9               10.8                    1,320             $0.0530
+          251    2,594    167.7                6.0                    1,438             $0.0487
+          256    3,811    167.7                6.0                    1,438             $0.0487  queued
   note: measured: TensorRT-LLM 0.17 trtllm-bench offline max throughput, TP1 on 1 GPU(s), FP8 (weights+KV FP8): 9 fixed input/output lengths (128-20000 in, 128-4096 out); X, Y at 1,000 in / 1,000 out: the capacity model's figures for this replica x 1.403, the geometric mean of measured / estimated over the 9 measurements, which the scaled model meets within a factor of 1.46; other request shapes are carried from there by the capacity model
   note: measured at 1,000 in / 1,000 out tokens per request; carried to 1,800 in / 350 out by the capacity model
+  note: at 256 requests in flight a replica, more than the 251 the KV cache holds at once, the others queue for a place: their wait adds to TTFT, not to throughput
 """  # noqa: E501
 
 
@@ -57,7 +79,7 @@ def test_size_table_for_a_measured_case() -> None:
     45.6 GB usable, 8.03 GB weights, 2 GiB reserve, 35.4 GB KV cache at 65,536 bytes per fp8 token ->
     540,500 tokens / 2,150 = 251 requests."""
     result = run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8", "--input-tokens", 1800,
-                 "--output-tokens", 350)
+                 "--output-tokens", 350, *OFFLINE_TRTLLM)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == MEASURED_TABLE
     spec, card = specs("llama-3.1-8b", "l40s")
@@ -66,7 +88,7 @@ def test_size_table_for_a_measured_case() -> None:
     x = float(f"{53900 * now.input_tokens_per_second_per_gpu / at.input_tokens_per_second_per_gpu:.3g}")
     y = float(f"{3950 * now.output_tokens_per_second_per_gpu / at.output_tokens_per_second_per_gpu:.3g}")
     data = json.loads(run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8",
-                          "--input-tokens", 1800, "--output-tokens", 350, "-f", "json").stdout)
+                          "--input-tokens", 1800, "--output-tokens", 350, *OFFLINE_TRTLLM, "-f", "json").stdout)
     assert data["input_tokens_per_second_per_gpu"] == round(x, 1)
     assert data["output_tokens_per_second_per_gpu"] == round(y, 1)
     assert data["effective_output_tokens_per_second_per_gpu"] == round(350 / (1800 / x + 350 / y), 1)
@@ -75,7 +97,8 @@ def test_size_table_for_a_measured_case() -> None:
 
 def test_a_measured_case_at_its_own_shape_is_the_table_as_written() -> None:
     """At the request shape the entry states (1,000 / 1,000), X and Y are throughput.yaml's, unscaled."""
-    result = run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8", "-f", "json")
+    result = run("size", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8", *OFFLINE_TRTLLM,
+                 "-f", "json")
     data = json.loads(result.stdout)
     assert (data["input_tokens_per_second_per_gpu"], data["output_tokens_per_second_per_gpu"]) == (53900, 3950)
     assert data["source"] == "measured"
@@ -95,7 +118,9 @@ def test_size_json_has_the_issue_keys_and_an_estimate_where_nothing_was_measured
 
 
 def test_size_picks_the_smallest_replica_that_fits() -> None:
-    result = run("size", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--precision", "fp8", "-f", "json")
+    """At --slo none, without a measured entry for the engine: the smallest replica holding a useful cache."""
+    result = run("size", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--precision", "fp8", "--slo", "none",
+                 "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["gpus_per_replica"] == 8
 
@@ -159,6 +184,8 @@ options:
     model: llama-3.1-70b
     gpu: h100-sxm
     precision: fp8
+    engine: trtllm
+    slo: none
     staff: {fte: 0.5, cost_per_fte_year: 200K}
 """
 
@@ -179,21 +206,29 @@ def test_size_a_scenario_reports_what_the_engine_uses(tmp_path: Path) -> None:
 
 
 def test_compare_runs_with_only_model_gpu_and_precision(tmp_path: Path) -> None:
-    """Issue 4 acceptance: throughput and gpus_per_replica come from the capacity model, and the
-    assumptions say so; the measured option cites throughput.yaml."""
+    """Throughput and gpus_per_replica come from the models, and the assumptions say which: by default
+    the latency model (vLLM at the chat target); with TensorRT-LLM at slo none the capacity model's
+    offline estimate; the measured option cites throughput.yaml."""
     path = tmp_path / "s.yaml"
     path.write_text(ONLY_MODEL_GPU)
     comparison = compare_file(str(path))
     sources = {a.field: a.source for a in comparison.assumptions}
+    served = sources["options.Qwen on H100.throughput.output_tokens_per_second"]
+    assert served.startswith("latency model (tco/latency.py) for vllm, tp="), served
+    assert "at the operating point of chat (TTFT <= 800 ms, TPOT <= 30 ms)" in served
+    assert sources["options.Qwen on H100.gpus_per_replica"].startswith(
+        "cheapest per token of 1, 2, 4 and 8 h100-sxm GPUs that meet chat")
+    assert sources["options.Llama measured.throughput.output_tokens_per_second"].startswith(
+        "pricing/throughput.yaml llama-3.1-70b/h100-sxm/fp8")
+    qwen = next(o for o in comparison.options if o.name == "Qwen on H100")
+    assert qwen.total > 0
+    offline = compare_file(str(path), overrides=["options.Qwen on H100.engine=trtllm", "options.Qwen on H100.slo=none"])
+    sources = {a.field: a.source for a in offline.assumptions}
     estimated = sources["options.Qwen on H100.throughput.output_tokens_per_second"]
     assert estimated.startswith("estimated by the capacity model (tco/capacity.py) for 1,800 in / 350 out tokens "
                                 "per request, tp=2, fp8: no measured entry qwen2.5-72b/h100-sxm/fp8")
     assert "within a factor of 1.5 for" in estimated
     assert sources["options.Qwen on H100.gpus_per_replica"].startswith("capacity model memory fit")
-    assert sources["options.Llama measured.throughput.output_tokens_per_second"].startswith(
-        "pricing/throughput.yaml llama-3.1-70b/h100-sxm/fp8")
-    qwen = next(o for o in comparison.options if o.name == "Qwen on H100")
-    assert qwen.total > 0
 
 
 def test_a_model_without_architecture_keeps_the_old_default_or_says_what_is_missing(tmp_path: Path) -> None:
@@ -229,10 +264,10 @@ def test_a_measurement_applies_only_to_its_own_layout(tmp_path: Path) -> None:
     """throughput.yaml deepseek-r1/b200/fp4 was measured on DEP4: it is used (with its layout) when
     no layout is asked for, and the capacity model estimates tp instead of borrowing it."""
     measured = json.loads(run("size", "--model", "deepseek-r1", "--gpu", "b200", "--precision", "fp4",
-                              "-f", "json").stdout)
+                              *OFFLINE_TRTLLM, "-f", "json").stdout)
     assert (measured["source"], measured["parallelism"], measured["gpus_per_replica"]) == ("measured", "dep", 4)
     tp = json.loads(run("size", "--model", "deepseek-r1", "--gpu", "b200", "--precision", "fp4",
-                        "--parallelism", "tp", "-f", "json").stdout)
+                        "--parallelism", "tp", *OFFLINE_TRTLLM, "-f", "json").stdout)
     assert (tp["source"], tp["parallelism"]) == ("estimated", "tp")
     scenario = tmp_path / "s.yaml"
     scenario.write_text("""\
@@ -240,8 +275,9 @@ name: layouts
 workload: {requests_per_day: 10K, input_tokens_per_request: 1000, output_tokens_per_request: 1000}
 options:
   - {name: API, kind: api, price: {input: 2, output: 8}}
-  - {name: Default, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4}
-  - {name: TP, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4, parallelism: tp}
+  - {name: Default, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4, engine: trtllm, slo: none}
+  - {name: TP, kind: self_hosted, model: deepseek-r1, gpu: b200, precision: fp4, parallelism: tp, engine: trtllm,
+     slo: none}
 """)
     data = json.loads(run("size", scenario, "-f", "json").stdout)
     assert [(d["source"], d["parallelism"]) for d in data] == [("measured", "dep"), ("estimated", "tp")]
@@ -260,7 +296,7 @@ def test_the_engine_carries_a_measured_entry_to_the_workloads_request_shape(tmp_
     comparison = compare_file(str(path))
     assumptions = {a.field: a for a in comparison.assumptions}
     size = json.loads(run("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--precision", "fp8",
-                          "--input-tokens", 1800, "--output-tokens", 350, "-f", "json").stdout)
+                          "--input-tokens", 1800, "--output-tokens", 350, *OFFLINE_TRTLLM, "-f", "json").stdout)
     for name in ("input_tokens_per_second", "output_tokens_per_second"):
         assumption = assumptions[f"options.Llama measured.throughput.{name}"]
         assert assumption.value == size[f"{name}_per_gpu"]
@@ -315,7 +351,7 @@ def test_a_request_the_measured_replica_cannot_hold_is_an_error_for_size() -> No
     """Llama 3.1 70B fp8 on the measured TP2 H100 replica: a 2,000,000-token request does not fit its KV
     cache, so the measured figures cannot be carried to it: an error naming the memory, not a number."""
     result = run("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--precision", "fp8", "--input-tokens",
-                 2000000, "--output-tokens", 1000)
+                 2000000, "--output-tokens", 1000, *OFFLINE_TRTLLM)
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "does not fit on 2 h100-sxm GPU(s)" in result.stderr
@@ -410,7 +446,7 @@ def test_the_replica_size_assumption_says_when_no_size_holds_a_useful_cache(tmp_
     scenario.write_text("name: long prompts\nworkload: {requests_per_day: 1000, input_tokens_per_request: 100000, "
                         "output_tokens_per_request: 1000}\noptions:\n  - {name: API, kind: api, price: {input: 2, "
                         "output: 8}}\n  - {name: L4, kind: self_hosted, model: llama-3.1-8b, gpu: l4, precision: "
-                        "bf16, staff: {fte: 0.1, cost_per_fte_year: 100K}}\n")
+                        "bf16, engine: trtllm, slo: none, staff: {fte: 0.1, cost_per_fte_year: 100K}}\n")
     result = run("compare", scenario, "-f", "json")
     assert result.exit_code == 0, result.stderr
     [size] = [a for a in json.loads(result.stdout)["assumptions"] if a["field"] == "options.L4.gpus_per_replica"]
@@ -423,7 +459,7 @@ def test_a_request_longer_than_the_context_is_noted_for_measured_figures_too(tmp
     """llama-3.1-8b/h100-sxm/fp8 is measured; 200,000 + 1,000 tokens exceed its 131,072-token context. The
     estimate says so; carrying the measured figures to that shape must say so as well (tco size, compare)."""
     result = run("size", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision", "fp8", "--input-tokens",
-                 200000, "-f", "json")
+                 200000, *OFFLINE_TRTLLM, "-f", "json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["source"] == "measured"
@@ -432,7 +468,7 @@ def test_a_request_longer_than_the_context_is_noted_for_measured_figures_too(tmp
     scenario.write_text("name: long\nworkload: {requests_per_day: 100, input_tokens_per_request: 200000, "
                         "output_tokens_per_request: 1000}\noptions:\n  - {name: API, kind: api, price: {input: 2, "
                         "output: 8}}\n  - {name: H100, kind: self_hosted, model: llama-3.1-8b, gpu: h100-sxm, "
-                        "precision: fp8, staff: {fte: 0.1, cost_per_fte_year: 100K}}\n")
+                        "precision: fp8, engine: trtllm, slo: none, staff: {fte: 0.1, cost_per_fte_year: 100K}}\n")
     result = run("compare", scenario, "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert "longer than llama-3.1-8b's context" in result.stderr, result.stderr
@@ -459,7 +495,7 @@ def test_a_bundled_measurement_keeps_the_hardware_it_was_measured_on(tmp_path: P
     (pricing / "gpus.yaml").write_text("h100-sxm:\n  bandwidth_tb_s: 6.7\n")
 
     def figures(*args: object) -> tuple[float, float]:
-        result = run("size", *args, "--input-tokens", 128, "--output-tokens", 128, "-f", "json")
+        result = run("size", *args, "--input-tokens", 128, "--output-tokens", 128, *OFFLINE_TRTLLM, "-f", "json")
         assert result.exit_code == 0, result.stderr
         data = json.loads(result.stdout)
         return data["input_tokens_per_second_per_gpu"], data["output_tokens_per_second_per_gpu"]
