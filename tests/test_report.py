@@ -187,7 +187,10 @@ def test_every_section_and_nothing_external(made: tuple[Path, str, Any]) -> None
     csp = next(a for tag, a in page.tags if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert csp["content"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
-    assert text.count("<svg ") == 2 + len(data["options"])  # cumulative, volume, one monthly per option
+    sized = json.loads(run("size", _scenario, "--format", "json").stdout)
+    curves = sum(1 for option in sized if option["latency"])
+    # cumulative, volume, one monthly per option, one latency chart per self-hosted option with a latency model
+    assert text.count("<svg ") == 2 + len(data["options"]) + curves
 
 
 def test_headline_assumptions_warnings_and_scenario(made: tuple[Path, str, Any]) -> None:
