@@ -218,8 +218,9 @@ def latency_chart(title: str, reports: Sequence[SizeReport]) -> LatencyChart:
     for r in reports:
         name = r.option or f"{r.model} on {r.gpu}"
         if r.replica is None:
-            why = next((n for n in r.notes if n.startswith("no latency curve")), "no latency model for it")
-            notes.append(f"{name} is not drawn: {why.removeprefix('no latency curve: ')}.")
+            why = ("it gives its own throughput, which is what it serves at" if r.source == "given" else
+                   "the latency model needs the model's and the GPU's table entries")
+            notes.append(f"{name} is not drawn: {why}.")
             continue
         point = r.operating_point
         wanted = _curve_concurrencies(r.kv_limit, point.concurrency if point is not None else None)
