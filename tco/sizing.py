@@ -230,8 +230,11 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
     if measured_layout != parallelism:
         measured = None
     # size_replica checks the request, the layout and the fit, and says what is wrong in the user's terms.
-    offline = _estimate(model, gpu, precision, request, gpus_per_replica or (measured_n if target is None else None),
-                        parallelism, gpus_per_replica is not None)
+    n_given = gpus_per_replica or (measured_n if target is None else None)
+    # A replica too small for the request is the flag's that set its size: --gpus-per-replica, else the request
+    # (on the measured replica), else the model (on the largest replica, too big on this GPU at this precision).
+    flag = "--gpus-per-replica" if gpus_per_replica else "--input-tokens" if n_given else "--model"
+    offline = _estimate(model, gpu, precision, request, n_given, parallelism, flag)
     n = offline.gpus_per_replica
     plan = None
     if target is not None:
@@ -242,7 +245,7 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
             raise TcoError.single("tco size", error.problems[0].message, field="--model") from None
         if plan.gpus_per_replica != n:
             n = plan.gpus_per_replica
-            offline = _estimate(model, gpu, precision, request, n, parallelism, True)
+            offline = _estimate(model, gpu, precision, request, n, parallelism, "--gpus-per-replica")
     replica = Replica(model, gpu, precision, n, parallelism, engine)
     limit = kv_limit(replica, input_tokens, output_tokens)
     top = latency_point(replica, input_tokens, output_tokens, max(1, limit))
@@ -288,14 +291,12 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
 
 
 def _estimate(model: ModelSpec, gpu: GpuSpec, precision: str, request: tuple[float, float], n: int | None,
-              parallelism: str, asked: bool) -> ReplicaSize:
-    """The capacity model's sizing, its errors named by the flag at fault (`asked`: --gpus-per-replica given)."""
+              parallelism: str, size_flag: str) -> ReplicaSize:
+    """The capacity model's sizing, its errors named by the flag at fault (`size_flag`: the replica's size)."""
     try:
         return size_replica(model, gpu, precision, *request, n, parallelism)
     except TcoError as error:
-        # A model too big for any replica is the model's (on this GPU, at this precision), not a flag's the
-        # user did not give.
-        flags = {"gpus_per_replica": "--gpus-per-replica" if asked else "--model",
+        flags = {"gpus_per_replica": size_flag,
                  "parallelism": "--parallelism", "precision": "--precision", "output_tokens": "--output-tokens"}
         raise TcoError.single("tco size", error.problems[0].message,
                               field=flags.get(error.problems[0].field, "")) from None

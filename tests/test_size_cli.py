@@ -360,7 +360,7 @@ def test_a_request_the_measured_replica_cannot_hold_is_an_error_for_size() -> No
                  2000000, "--output-tokens", 1000, *OFFLINE_TRTLLM)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "does not fit on 2 h100-sxm GPU(s)" in result.stderr
+    assert result.stderr.startswith("tco size: --input-tokens: llama-3.1-70b in fp8 does not fit on 2 h100-sxm GPU(s)")
 
 
 def test_a_request_longer_than_the_models_context_is_noted() -> None:
