@@ -86,6 +86,7 @@ class SizeReport:
     replica: Replica | None = None  # what the latency model serves on; None: no latency model
     kv_limit: int = 0  # requests the replica's KV cache (and scheduler) run at once
     latency: tuple[LatencyPoint, ...] = ()  # the replica at each concurrency asked for
+    latency_notes: tuple[str, ...] = ()  # about those rows (requests that would queue); with `notes` in the JSON
     operating_point: LatencyPoint | None = None  # where it serves: the target's point, or the KV limit at none
 
     @property
@@ -325,12 +326,12 @@ def concurrency_ladder(limit: int, point: LatencyPoint | None = None) -> list[in
 
 def with_latency(report: SizeReport, concurrencies: Sequence[int] | None) -> SizeReport:
     """`report` with its replica's latency curve at `concurrencies` (None: `concurrency_ladder`), and a note
-    for the concurrencies past what the KV cache holds."""
+    (`latency_notes`) for the concurrencies past what the KV cache holds."""
     if report.replica is None:
         return report
     wanted = list(concurrencies) if concurrencies else concurrency_ladder(report.kv_limit, report.operating_point)
     curve = latency_curve(report.replica, report.input_tokens_per_request, report.output_tokens_per_request, wanted)
-    notes = list(report.notes)
+    notes: list[str] = []
     queued = sorted({p.concurrency for p in curve if p.queued})
     if queued:
         held = ("the KV cache holds" if report.kv_limit >= report.max_concurrency
@@ -338,7 +339,7 @@ def with_latency(report: SizeReport, concurrencies: Sequence[int] | None) -> Siz
         shown = ", ".join(f"{c:,}" for c in queued)
         notes.append(f"at {shown} requests in flight a replica, more than the {report.kv_limit:,} {held} at once, "
                      "the others queue for a place: their wait adds to TTFT, not to throughput")
-    return replace(report, latency=tuple(curve), notes=tuple(notes))
+    return replace(report, latency=tuple(curve), latency_notes=tuple(notes))
 
 
 def size_scenario(loaded: LoadedScenario, catalog: Catalog,

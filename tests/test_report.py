@@ -347,6 +347,7 @@ def test_the_capacity_section_has_a_latency_chart_per_option_with_a_target(tmp_p
     offline = section[section.index('<figure data-chart="latency-2">'):]
     assert 'id="latency-2-target-1"' not in offline[:offline.index("</figure>")]
     assert "<h3>Latency: Llama on H100</h3>" in section
+    assert "queue for a place" not in section  # a note about `tco size`'s rows past the KV cache: none shown here
 
 
 def test_a_scenario_with_ranges_gets_the_simulation_and_the_tornado(tmp_path: Path) -> None:

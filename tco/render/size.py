@@ -74,7 +74,7 @@ def size_json_object(report: SizeReport) -> dict[str, Any]:
         "latency": [latency_row(report, point) for point in report.latency],
         "slo": None if report.slo_point is None or report.target is None
         else {"target": target_object(report.target), **latency_row(report, report.slo_point)},
-        "notes": list(report.notes),
+        "notes": [*report.notes, *report.latency_notes],
     })
     return data
 
@@ -180,6 +180,6 @@ def render_size_table(reports: list[SizeReport]) -> str:
         lines = [f"{title}{r.model} on {r.gpu}, {r.precision}"]
         lines += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in rows]
         lines += render_latency_table(r)
-        lines += [f"  note: {note}" for note in r.notes]
+        lines += [f"  note: {note}" for note in (*r.notes, *r.latency_notes)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
