@@ -200,7 +200,7 @@ def test_monthly_chart_unknown_option(three: Path) -> None:
 def test_option_needs_monthly(three: Path) -> None:
     result = run("chart", three, "--option", "API")
     assert result.exit_code == 2
-    assert "--option goes with --kind monthly or latency only" in result.stderr
+    assert "--option goes with --kind monthly or latency" in result.stderr
 
 
 def test_long_horizon_bars_sum_months(tmp_path: Path) -> None:

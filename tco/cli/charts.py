@@ -150,7 +150,7 @@ def chart(
         chosen = comparison.option(option) if option is not None else series.first_self_hosted(comparison)
         stacked = series.monthly_chart(comparison, chosen)
     elif option is not None:
-        raise typer.BadParameter("--option goes with --kind monthly or latency only", param_hint="'--option'")
+        raise typer.BadParameter("--option goes with --kind monthly or latency", param_hint="'--option'")
     line = (series.cumulative_chart(comparison) if kind is ChartKind.cumulative
             else series.volume_chart(comparison, loaded.inputs) if kind is ChartKind.volume else None)
 
