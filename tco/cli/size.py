@@ -77,11 +77,11 @@ def size(
         "parallel) or dep (attention data parallel + expert parallel); tep and dep for mixture-of-experts "
         "models. Default: at --slo none the measured entry's layout, else tp.", show_default=False)] = None,
     engine: Annotated[EngineChoice | None, typer.Option(
-        "--engine", help="Serving engine whose latency and offline maximum to use. [default: vllm]",
+        "--engine", help="Serving engine whose latency and offline maximum to use. Default: vllm.",
         show_default=False)] = None,
     slo: Annotated[SloChoice | None, typer.Option(
         "--slo", help="Latency target: a preset (mean TTFT/TPOT ms: chat 800/30, rag 1500/40, agentic 3000/50, "
-        "batch 10000/100, voice 200/15) or none (the offline maximum). [default: chat]",
+        "batch 10000/100, voice 200/15) or none (the offline maximum). Default: chat.",
         show_default=False)] = None,
     ttft_ms: Annotated[float | None, typer.Option(
         "--ttft-ms", help="A custom target's mean time to first token, ms (instead of "
