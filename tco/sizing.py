@@ -1,18 +1,22 @@
-"""`tco size`: the capacity model applied to table entries or to a scenario's self-hosted options.
+"""`tco size`: the capacity and latency models applied to table entries or to a scenario's self-hosted options.
 
-`tco.capacity` is pure arithmetic; this module looks the model and the GPU up in the pricing tables,
-prefers a measured throughput.yaml entry where one exists (as the engine does), and adds the rent,
-so that the command and the engine tell the same story.
+`tco.capacity` and `tco.latency` are pure arithmetic; this module looks the model and the GPU up in the
+pricing tables, chooses the replica as the engine does (at a latency target: the size cheapest per token
+that meets it; at `slo: none`: the measured entry's, else the smallest that holds a useful KV cache),
+gives the engine's offline maximum (a measured throughput.yaml entry where one applies) and the latency
+curve of that replica, and adds the rent, so that the command and the engine tell the same story.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from tco.capacity import (
     GpuSpec,
     MemoryBreakdown,
     ModelSpec,
+    ReplicaSize,
     carry_measured,
     concurrency,
     context_note,
@@ -27,10 +31,34 @@ from tco.capacity import (
 from tco.catalog import Catalog, Entry
 from tco.errors import TcoError
 from tco.inputs import SelfHostedInputs
+from tco.latency import (
+    DEFAULT_ENGINE,
+    DEFAULT_SLO,
+    SLO_PRESETS,
+    LatencyPoint,
+    Replica,
+    Slo,
+    kv_limit,
+    latency_curve,
+    latency_point,
+    plan_serving,
+)
 from tco.scenario import LoadedScenario
+from tco.schema import SelfHostedOption
 
 DEFAULT_INPUT_TOKENS = 1000  # request shape of `tco size --model --gpu` when none is given
 DEFAULT_OUTPUT_TOKENS = 1000
+# Requests in flight a replica that `tco size` shows by default: doublings, cut just past the KV cache's limit.
+CONCURRENCY_LADDER = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
+
+
+def rent_per_million_tokens(hourly_rate_per_gpu: float, input_tokens: float, output_tokens: float,
+                            input_tokens_per_second_per_gpu: float, output_tokens_per_second_per_gpu: float) -> float:
+    """Rent per 1M tokens (input + output) with every GPU busy: a request takes I/X + O/Y GPU-seconds at
+    the hourly rate, over its I + O tokens."""
+    prefill = input_tokens / input_tokens_per_second_per_gpu if input_tokens else 0.0
+    seconds = prefill + output_tokens / output_tokens_per_second_per_gpu
+    return seconds * hourly_rate_per_gpu / 3600 / (input_tokens + output_tokens) * 1e6
 
 
 @dataclass(frozen=True)
@@ -53,6 +81,13 @@ class SizeReport:
     cloud: str | None = None
     option: str | None = None
     notes: tuple[str, ...] = field(default=())
+    engine: str | None = None  # the serving engine whose latency curve this is; None: no latency model
+    target: Slo | None = None  # the latency target; None: `slo: none` (or no latency model)
+    replica: Replica | None = None  # what the latency model serves on; None: no latency model
+    kv_limit: int = 0  # requests the replica's KV cache (and scheduler) run at once
+    latency: tuple[LatencyPoint, ...] = ()  # the replica at each concurrency asked for
+    latency_notes: tuple[str, ...] = ()  # about those rows (requests that would queue); with `notes` in the JSON
+    operating_point: LatencyPoint | None = None  # where it serves: the target's point, or the KV limit at none
 
     @property
     def effective_output_tokens_per_second_per_gpu(self) -> float:
@@ -62,14 +97,27 @@ class SizeReport:
 
     @property
     def cost_per_million_tokens(self) -> float | None:
-        """Rent per 1M tokens (input + output) with every GPU fully busy: (I/X + O/Y) GPU-seconds per
-        request at the hourly rate, over the request's I + O tokens. None without a rent."""
+        """Rent per 1M tokens (input + output) with every GPU fully busy at X and Y. None without a rent."""
         if self.hourly_rate_per_gpu is None:
             return None
-        seconds = (self.input_tokens_per_request / self.input_tokens_per_second_per_gpu
-                   + self.output_tokens_per_request / self.output_tokens_per_second_per_gpu)
-        tokens = self.input_tokens_per_request + self.output_tokens_per_request
-        return seconds * self.hourly_rate_per_gpu / 3600 / tokens * 1e6
+        return rent_per_million_tokens(self.hourly_rate_per_gpu, self.input_tokens_per_request,
+                                       self.output_tokens_per_request, self.input_tokens_per_second_per_gpu,
+                                       self.output_tokens_per_second_per_gpu)
+
+    @property
+    def slo_point(self) -> LatencyPoint | None:
+        """The point that meets the target with the most requests in flight; None at `slo: none` or when
+        the target is out of reach."""
+        return self.operating_point if self.target is not None else None
+
+    def cost_per_million_tokens_at(self, point: LatencyPoint) -> float | None:
+        """Rent per 1M tokens (input + output) at a point of the latency curve, every GPU busy there: the
+        point's X and Y (I/X + O/Y = N x cycle / c GPU-seconds a request). None without a rent."""
+        if self.hourly_rate_per_gpu is None:
+            return None
+        return rent_per_million_tokens(self.hourly_rate_per_gpu, self.input_tokens_per_request,
+                                       self.output_tokens_per_request, point.input_tokens_per_second_per_gpu,
+                                       point.decode_tokens_per_second_per_gpu)
 
 
 def _entry(catalog: Catalog, kind: str, key: str, option: str) -> Entry:
@@ -144,10 +192,19 @@ def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry,
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",
                      input_tokens: float = DEFAULT_INPUT_TOKENS, output_tokens: float = DEFAULT_OUTPUT_TOKENS,
                      gpus_per_replica: int | None = None, parallelism: str | None = None,
-                     cloud: str | None = None) -> SizeReport:
-    """Size `model_key` on `gpu_key`: the measured throughput.yaml entry when it exists for this model,
-    GPU and precision (and replica size and layout, if asked for), else the capacity model's estimate.
-    `parallelism` None means the measured entry's layout, else tp."""
+                     cloud: str | None = None, engine: str = DEFAULT_ENGINE,
+                     target: Slo | None = SLO_PRESETS[DEFAULT_SLO],
+                     concurrencies: Sequence[int] | None = None) -> SizeReport:
+    """Size `model_key` on `gpu_key` for `engine` serving at `target` (None: `slo: none`).
+
+    The replica: `gpus_per_replica` when given; else at a target the size cheapest per token that meets
+    it (`tco.latency.plan_serving`), at none the measured entry's, else the smallest holding a useful KV
+    cache. Its X and Y are the engine's offline maximum on that replica: a throughput.yaml entry measured
+    on it with this engine (or with none named), else for TensorRT-LLM the capacity model's estimate, else
+    the latency model's point at the most requests the KV cache holds. The latency curve is taken at
+    `concurrencies` (default: doublings to just past the KV cache's limit, and the target's point).
+    `parallelism` None means the measured entry's layout at `slo: none`, else tp.
+    """
     problems = []
     for kind, key, flag in (("models", model_key, "--model"), ("gpus", gpu_key, "--gpu")):
         try:
@@ -161,71 +218,164 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
     model = model_spec(model_key, model_entry.values)
     gpu = gpu_spec(gpu_key, gpu_entry.values)
     hourly, chosen_cloud = _rent(gpu_entry, cloud)
+    request = (input_tokens, output_tokens)
     measured = catalog.get("throughput", f"{model_key}/{gpu_key}/{precision}")
+    if measured is not None and not (measured.get("input_tokens_per_second") and
+                                     measured.get("output_tokens_per_second")
+                                     and measured.get("engine") in (None, engine)):
+        measured = None  # not this engine's measurement (an entry naming no engine holds for any)
     measured_n = int(measured.get("gpus_per_replica") or 1) if measured else None
-    measured_layout = str(measured.get("parallelism") or "tp") if measured else "tp"
-    if measured is not None and gpus_per_replica in (None, measured_n) and parallelism in (None, measured_layout) \
-            and measured.get("input_tokens_per_second") and measured.get("output_tokens_per_second"):
-        assert measured_n is not None
-        parallelism = measured_layout
-        breakdown, kv_tokens = memory_fit(model, gpu, precision, measured_n, parallelism)
+    measured_layout = str(measured.get("parallelism") or "tp") if measured else None
+    if parallelism is None:
+        parallelism = measured_layout if target is None and measured_layout else "tp"
+    if measured_layout != parallelism:
+        measured = None
+    # size_replica checks the request, the layout and the fit, and says what is wrong in the user's terms.
+    n_given = gpus_per_replica or (measured_n if target is None else None)
+    # A replica too small for the request is the flag's that set its size: --gpus-per-replica, else the request
+    # (on the measured replica), else the model (on the largest replica, too big on this GPU at this precision).
+    flag = "--gpus-per-replica" if gpus_per_replica else "--input-tokens" if n_given else "--model"
+    offline = _estimate(model, gpu, precision, request, n_given, parallelism, flag)
+    n = offline.gpus_per_replica
+    plan = None
+    if target is not None:
+        try:
+            plan = plan_serving(model, gpu, precision, parallelism, engine, input_tokens, output_tokens, target,
+                                gpus_per_replica)
+        except TcoError as error:
+            raise TcoError.single("tco size", error.problems[0].message, field="--model") from None
+        if plan.gpus_per_replica != n:
+            n = plan.gpus_per_replica
+            offline = _estimate(model, gpu, precision, request, n, parallelism, "--gpus-per-replica")
+    replica = Replica(model, gpu, precision, n, parallelism, engine)
+    limit = kv_limit(replica, input_tokens, output_tokens)
+    top = latency_point(replica, input_tokens, output_tokens, max(1, limit))
+    notes: list[str] = []
+    if measured is not None and measured_n == n:
         x, y = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
-        notes = [f"measured: {measured.get('benchmark') or measured.origin('*').citation}"]
+        notes.append(f"measured: {measured.get('benchmark') or measured.origin('*').citation}")
         if (note := context_note(model, input_tokens, output_tokens)) is not None:
             notes.append(note)
         carried = measured_shape(measured)
-        if carried is not None and carried != (input_tokens, output_tokens):
+        if carried is not None and carried != request:
             try:
-                x, y = carried_figures(catalog, measured, model_entry, gpu_entry, precision, carried,
-                                       (input_tokens, output_tokens))
+                x, y = carried_figures(catalog, measured, model_entry, gpu_entry, precision, carried, request)
             except TcoError as error:
                 raise TcoError.single("tco size", error.problems[0].message, field="--input-tokens") from None
             notes.append(f"measured at {carried[0]:,.0f} in / {carried[1]:,.0f} out tokens per request; carried to "
                          f"{input_tokens:,.0f} in / {output_tokens:,.0f} out by the capacity model")
-        return SizeReport(
-            model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism,
-            gpus_per_replica=measured_n, memory=breakdown,
-            max_concurrency=concurrency(model, kv_precision(model, gpu, precision), kv_tokens, input_tokens,
-                                        output_tokens),
-            input_tokens_per_request=input_tokens, output_tokens_per_request=output_tokens,
-            input_tokens_per_second_per_gpu=x, output_tokens_per_second_per_gpu=y,
-            source="measured", hourly_rate_per_gpu=hourly, cloud=chosen_cloud, notes=tuple(notes))
-    parallelism = parallelism or "tp"
+        source = "measured"
+    elif engine == "trtllm":  # its offline maximum is what its published tables measure, as the capacity model has it
+        x = significant(offline.input_tokens_per_second_per_gpu)
+        y = significant(offline.output_tokens_per_second_per_gpu)
+        notes.extend(offline.notes)
+        source = "estimated"
+    else:
+        x = significant(top.input_tokens_per_second_per_gpu)
+        y = significant(top.decode_tokens_per_second_per_gpu)
+        notes.extend(offline.notes)
+        notes.append(f"input and output tokens/s per GPU: {engine}'s offline maximum, by the latency model at the "
+                     f"most requests the KV cache holds ({limit:,} a replica)")
+        source = "estimated"
+    point: LatencyPoint | None = top
+    if plan is not None and target is not None:
+        point = plan.point
+        if point is None:
+            notes.append(_out_of_reach(target, plan.best_ttft_ms, plan.best_tpot_ms, n, gpus_per_replica))
+    report = SizeReport(
+        model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism, gpus_per_replica=n,
+        memory=offline.memory, max_concurrency=offline.max_concurrency, input_tokens_per_request=input_tokens,
+        output_tokens_per_request=output_tokens, input_tokens_per_second_per_gpu=x,
+        output_tokens_per_second_per_gpu=y, source=source, hourly_rate_per_gpu=hourly, cloud=chosen_cloud,
+        notes=tuple(notes), engine=engine, target=target, replica=replica, kv_limit=limit, operating_point=point)
+    return with_latency(report, concurrencies)
+
+
+def _estimate(model: ModelSpec, gpu: GpuSpec, precision: str, request: tuple[float, float], n: int | None,
+              parallelism: str, size_flag: str) -> ReplicaSize:
+    """The capacity model's sizing, its errors named by the flag at fault (`size_flag`: the replica's size)."""
     try:
-        size = size_replica(model, gpu, precision, input_tokens, output_tokens, gpus_per_replica, parallelism)
+        return size_replica(model, gpu, precision, *request, n, parallelism)
     except TcoError as error:
-        # A model too big for any replica is the model's (on this GPU, at this precision), not a flag's the
-        # user did not give.
-        flags = {"gpus_per_replica": "--gpus-per-replica" if gpus_per_replica is not None else "--model",
+        flags = {"gpus_per_replica": size_flag,
                  "parallelism": "--parallelism", "precision": "--precision", "output_tokens": "--output-tokens"}
         raise TcoError.single("tco size", error.problems[0].message,
                               field=flags.get(error.problems[0].field, "")) from None
-    return SizeReport(
-        model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism,
-        gpus_per_replica=size.gpus_per_replica, memory=size.memory, max_concurrency=size.max_concurrency,
-        input_tokens_per_request=input_tokens, output_tokens_per_request=output_tokens,
-        input_tokens_per_second_per_gpu=significant(size.input_tokens_per_second_per_gpu),
-        output_tokens_per_second_per_gpu=significant(size.output_tokens_per_second_per_gpu), source="estimated",
-        hourly_rate_per_gpu=hourly, cloud=chosen_cloud, notes=size.notes)
 
 
-def size_scenario(loaded: LoadedScenario, catalog: Catalog) -> list[SizeReport]:
-    """One report per self-hosted option of a resolved scenario, with the figures the engine uses."""
+def _out_of_reach(target: Slo, best_ttft_ms: float, best_tpot_ms: float, n: int, asked: int | None) -> str:
+    """The note for a target the replica cannot meet: the best mean TTFT and TPOT reached (one request)."""
+    best = (f"TTFT {best_ttft_ms:,.0f} ms and TPOT {best_tpot_ms:,.1f} ms (one request in flight); loosen the "
+            "target, or choose a faster GPU or a lower precision")
+    if asked:
+        return f"a replica of {n} GPU(s) does not meet {target.describe()}: the best it reaches is {best}"
+    return (f"no replica of 1, 2, 4 or 8 GPUs meets {target.describe()}: the best reached is {best}; shown: {n} "
+            "GPU(s), the smallest that holds a request")
+
+
+def concurrency_ladder(limit: int, point: LatencyPoint | None = None) -> list[int]:
+    """The requests in flight `tco size` shows by default: doublings up to the first at or past the KV
+    cache's `limit`, the limit itself (the offline maximum) and the operating `point`'s."""
+    shown = {c for c in CONCURRENCY_LADDER if c < limit}
+    shown.add(next((c for c in CONCURRENCY_LADDER if c >= limit), max(limit, 1)))
+    shown.add(max(1, limit))
+    if point is not None:
+        shown.add(point.concurrency)
+    return sorted(shown)
+
+
+def with_latency(report: SizeReport, concurrencies: Sequence[int] | None) -> SizeReport:
+    """`report` with its replica's latency curve at `concurrencies` (None: `concurrency_ladder`), and a note
+    (`latency_notes`) for the concurrencies past what the KV cache holds."""
+    if report.replica is None:
+        return report
+    wanted = list(concurrencies) if concurrencies else concurrency_ladder(report.kv_limit, report.operating_point)
+    curve = latency_curve(report.replica, report.input_tokens_per_request, report.output_tokens_per_request, wanted)
+    notes: list[str] = []
+    queued = sorted({p.concurrency for p in curve if p.queued})
+    if queued:
+        held = ("the KV cache holds" if report.kv_limit >= report.max_concurrency
+                else "the scheduler runs")
+        shown = ", ".join(f"{c:,}" for c in queued)
+        notes.append(f"at {shown} requests in flight a replica, more than the {report.kv_limit:,} {held} at once, "
+                     "the others queue for a place: their wait adds to TTFT, not to throughput")
+    return replace(report, latency=tuple(curve), latency_notes=tuple(notes))
+
+
+def size_scenario(loaded: LoadedScenario, catalog: Catalog,
+                  concurrencies: Sequence[int] | None = None) -> list[SizeReport]:
+    """One report per self-hosted option of a resolved scenario, with the figures the engine uses and the
+    latency curve of its replica at its engine and target (at `concurrencies`, default the ladder)."""
     workload = loaded.inputs.workload
+    options = loaded.scenario.options if loaded.scenario is not None else []
+    engines = {o.name: o.engine for o in options if isinstance(o, SelfHostedOption)}
     reports = []
     for option in loaded.inputs.options:
         if not isinstance(option, SelfHostedInputs):
             continue
-        reports.append(_option_report(option, workload.input_tokens_per_request,
-                                      workload.output_tokens_per_request,
-                                      workload.input_tokens_month1, workload.output_tokens_month1, catalog))
+        report = _option_report(option, workload.input_tokens_per_request, workload.output_tokens_per_request,
+                                workload.input_tokens_month1, workload.output_tokens_month1, catalog,
+                                engines.get(option.name))
+        reports.append(with_latency(report, concurrencies))
     if not reports:
         raise TcoError.single(loaded.source, "the scenario has no self_hosted option to size", field="options")
     return reports
 
 
+def _option_target(option: SelfHostedInputs) -> Slo | None:
+    """The latency target the resolver sized the option at (None: `slo: none` or no latency model)."""
+    serving = option.serving
+    if serving is None or (serving.ttft_target_ms is None and serving.tpot_target_ms is None):
+        return None
+    name = serving.slo.split(" (", 1)[0]
+    return Slo(name if name in SLO_PRESETS else "custom", serving.ttft_target_ms, serving.tpot_target_ms)
+
+
 def _option_report(option: SelfHostedInputs, request_in: float | None, request_out: float | None,
-                   month_in: float, month_out: float, catalog: Catalog) -> SizeReport:
+                   month_in: float, month_out: float, catalog: Catalog, engine: str | None) -> SizeReport:
+    """The figures the engine uses for `option`; with a latency model (not for inline throughput), its
+    replica, engine, target and operating point (`option.serving`; a measured or estimated option at
+    `slo: none` serves at the KV cache's limit, on `engine`, the scenario's, by default TensorRT-LLM's)."""
     from tco.resolve import DEFAULT_OUTPUT_TOKENS_PER_REQUEST
 
     if request_in is None or request_out is None:
@@ -234,6 +384,9 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     notes: list[str] = []
     memory = MemoryBreakdown(0.0, 0.0, 0.0, 0.0)
     fits = 0
+    replica: Replica | None = None
+    limit = 0
+    point: LatencyPoint | None = None
     model_entry = catalog.get("models", option.model) if option.model else None
     gpu_entry = catalog.get("gpus", option.gpu) if option.gpu else None
     if model_entry is not None and gpu_entry is not None:
@@ -246,6 +399,15 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
             if fits < 1:
                 notes.append(f"the weights do not leave room for one request's KV cache on {option.gpus_per_replica} "
                              "GPU(s): the throughput given cannot be reached")
+            elif option.serving is not None or option.throughput_source != "given":
+                serving_engine = option.serving.engine if option.serving is not None else engine or "trtllm"
+                replica = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
+                                  serving_engine)
+                limit = kv_limit(replica, request_in, request_out)
+                at = option.serving.concurrency if option.serving is not None else max(1, limit)
+                point = latency_point(replica, request_in, request_out, at)
+            else:
+                notes.append("no latency curve: the option gives its own throughput, which is what it serves at")
         except TcoError as error:
             notes.extend(problem.message for problem in error.problems)
     else:
@@ -260,4 +422,6 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
         max_concurrency=fits, input_tokens_per_request=request_in, output_tokens_per_request=request_out,
         input_tokens_per_second_per_gpu=option.input_tokens_per_second,
         output_tokens_per_second_per_gpu=option.output_tokens_per_second, source=option.throughput_source,
-        hourly_rate_per_gpu=hourly, cloud=cloud, option=option.name, notes=tuple(notes))
+        hourly_rate_per_gpu=hourly, cloud=cloud, option=option.name, notes=tuple(notes),
+        engine=replica.engine if replica is not None else None, target=_option_target(option), replica=replica,
+        kv_limit=limit, operating_point=point)

@@ -127,12 +127,14 @@ def test_fp8_never_needs_more_gpus_than_bf16_on_any_gpu(model_key: str) -> None:
 
 
 def test_a_scenario_replica_of_3_gpus_without_throughput_is_an_error_at_its_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Without measured or given figures the capacity model must size the replica; 3 GPUs is none it sizes."""
+    """Without measured or given figures the capacity model must size the replica (TensorRT-LLM at slo none: its
+    offline estimate); 3 GPUs is none it sizes."""
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: s\nworkload:\n  requests_per_day: 30K\n  input_tokens_per_request: 1500\n"
                         "  output_tokens_per_request: 300\noptions:\n  - name: API\n    kind: api\n"
                         "    model: openai/gpt-4.1\n  - name: Qwen\n    kind: self_hosted\n"
-                        "    model: qwen3-235b-a22b\n    gpu: h200\n    precision: fp8\n    gpus_per_replica: 3\n")
+                        "    model: qwen3-235b-a22b\n    gpu: h200\n    precision: fp8\n    engine: trtllm\n"
+                        "    slo: none\n    gpus_per_replica: 3\n")
     result = CliRunner().invoke(app, ["compare", str(scenario)])
     assert result.exit_code == 1 and result.stdout == ""
-    assert f"{scenario}:15:23: options[1].gpus_per_replica: gpus_per_replica 3 cannot be sized" in result.stderr
+    assert f"{scenario}:17:23: options[1].gpus_per_replica: gpus_per_replica 3 cannot be sized" in result.stderr

@@ -200,7 +200,7 @@ def test_monthly_chart_unknown_option(three: Path) -> None:
 def test_option_needs_monthly(three: Path) -> None:
     result = run("chart", three, "--option", "API")
     assert result.exit_code == 2
-    assert "--option goes with --kind monthly only" in result.stderr
+    assert "--option goes with --kind monthly or latency" in result.stderr
 
 
 def test_long_horizon_bars_sum_months(tmp_path: Path) -> None:
@@ -305,3 +305,124 @@ def test_volume_note_when_never_lastingly_cheaper(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "- Rented GPU is at no volume lastingly cheaper than API" in result.stdout
     assert "X Rented GPU" not in result.stdout
+
+
+# --- the latency chart: throughput per GPU against speed per user ---------------------------------------------
+
+LATENCY = """\
+name: Latency
+workload: {requests_per_day: 100K, input_tokens_per_request: 1000, output_tokens_per_request: 1000}
+options:
+  - {name: API, kind: api, price: {input: 2, output: 8}}
+  - name: Llama on H100
+    kind: self_hosted
+    model: llama-3.1-70b
+    gpu: h100-sxm
+    precision: fp8
+    engine: vllm
+    slo: chat
+    staff: {fte: 0.5, cost_per_fte_year: 200K}
+  - name: Llama offline
+    kind: self_hosted
+    model: llama-3.1-70b
+    gpu: h100-sxm
+    precision: fp8
+    engine: trtllm
+    slo: none
+    staff: {fte: 0.5, cost_per_fte_year: 200K}
+  - name: Inline
+    kind: self_hosted
+    throughput: {input_tokens_per_second: 9000, output_tokens_per_second: 1100}
+    hourly_rate_per_gpu: 2
+    staff: {fte: 0.5, cost_per_fte_year: 200K}
+"""
+
+
+@pytest.fixture
+def latency_scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "latency.yaml"
+    path.write_text(LATENCY, encoding="utf-8")
+    return path
+
+
+def test_latency_chart_marks_the_target_and_the_operating_point(latency_scenario: Path) -> None:
+    """The chat target's TPOT (30 ms) allows 1000/30 = 33.3 tokens/s per user: a column of `:` there and a `^`
+    under the axis; the operating point (the one `tco size` reports) is an X; the measured offline option is
+    drawn without a target; the option with its own throughput is left out, in words."""
+    result = run("chart", latency_scenario, "--kind", "latency")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("Latency: throughput against speed per user\nOutput tokens/s per GPU\n")
+    size = json.loads(run("size", latency_scenario, "--format", "json").stdout)
+    point = size[0]["slo"]
+    assert f"X Llama on H100 meets chat (TTFT <= 800 ms, TPOT <= 30 ms) up to {point['concurrency']:,} requests " \
+        f"in flight a replica: {point['tokens_per_second_per_user']:,.1f} tokens/s per user" in " ".join(text.split())
+    assert ": (^ under the axis) chat (TTFT <= 800 ms, TPOT <= 30 ms), the target of Llama on H100: its TPOT " \
+        "allows 33.3 tokens/s per user" in " ".join(text.split())
+    assert "* Llama on H100 (vllm, " in text and "o Llama offline (trtllm, 2 x h100-sxm (tp), fp8)" in text
+    assert "X Llama offline serves at the most requests the KV cache holds" in " ".join(text.split())
+    assert "- Inline is not drawn: it gives its own throughput, which is what it serves at." in " ".join(text.split())
+    lines = text.splitlines()
+    plot = lines[2:2 + PLOT_ROWS]
+    guide = {line.index(":", line.index("|")) for line in plot if ":" in line[line.index("|"):]}
+    assert len(guide) == 1
+    assert lines[2 + PLOT_ROWS + 1].index("^") == guide.pop()
+    assert sum(line.count("X") for line in plot) == 2
+
+
+def test_latency_series_are_the_sizings_curves(latency_scenario: Path) -> None:
+    """Each curve's points are latency points of the option's replica from 1 request to the KV cache's limit;
+    the marked point is the one `tco size SCENARIO` reports, and the target line sits at 1000 / TPOT target."""
+    from tco.catalog import Catalog
+    from tco.render.series import latency_chart
+    from tco.sizing import size_scenario
+
+    loaded = load_scenario(str(latency_scenario))
+    reports = size_scenario(loaded, Catalog())
+    chart = latency_chart(loaded.inputs.name, reports)
+    assert [c.option for c in chart.curves] == ["Llama on H100", "Llama offline"]
+    served = chart.curves[0]
+    assert served.target_x == pytest.approx(1000 / 30)
+    point = reports[0].operating_point
+    assert point is not None
+    assert served.point == (point.tokens_per_second_per_user, point.output_tokens_per_second_per_gpu)
+    xs = [x for x, _ in served.points]
+    assert xs == sorted(xs)
+    ys = [y for _, y in served.points]
+    assert ys == sorted(ys, reverse=True)  # more requests in flight: more per GPU, less per user
+    assert chart.curves[1].target_x is None and chart.curves[1].target is None
+
+
+def test_latency_chart_option_and_widths(latency_scenario: Path) -> None:
+    only = run("chart", latency_scenario, "--kind", "latency", "--option", "Llama offline")
+    assert only.exit_code == 0, only.stderr
+    assert "Llama on H100" not in only.stdout and ":" not in only.stdout.split("\n\n")[0].split("|", 1)[1]
+    wrong = run("chart", latency_scenario, "--kind", "latency", "--option", "Llama")
+    assert wrong.exit_code == 1 and wrong.stdout == ""
+    assert "--option: no self-hosted option named 'Llama'; did you mean" in wrong.stderr
+    for width in (40, 80, 132):
+        result = CliRunner().invoke(app, ["chart", str(latency_scenario), "--kind", "latency"],
+                                    env={"COLUMNS": str(width)})
+        assert result.exit_code == 0, result.stderr
+        assert max(len(line) for line in result.stdout.splitlines()) <= width
+        assert result.stdout.isascii()
+
+
+def test_latency_chart_without_a_latency_model_is_a_one_line_error(three: Path, tmp_path: Path) -> None:
+    """THREE's self-hosted options give their own throughput; an API-only scenario has nothing to size."""
+    result = run("chart", three, "--kind", "latency")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert "no self-hosted option has a latency curve to draw: Rented GPU is not drawn" in result.stderr
+    path = tmp_path / "api.yaml"
+    path.write_text(API_ONLY, encoding="utf-8")
+    api = run("chart", path, "--kind", "latency")
+    assert api.exit_code == 1 and len(api.stderr.splitlines()) == 1
+    assert "no self_hosted option to size" in api.stderr
+
+
+def test_shipped_scenarios_latency_chart() -> None:
+    for path in sorted((REPO / "scenarios").glob("*.yaml")):
+        result = run("chart", path, "--kind", "latency")
+        assert result.exit_code == 0, (path, result.stderr)
+        assert "X " in result.stdout, path

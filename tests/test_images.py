@@ -271,3 +271,52 @@ def test_a_long_option_name_keeps_its_break_even_note_inside_the_axes(three: Pat
     assert len(boxes) == 2
     assert all(box.x1 <= axes_box.x1 for box in boxes), [(box.x1, axes_box.x1) for box in boxes]
     assert boxes[0].y0 > boxes[1].y1  # the first above the second, apart
+
+
+def test_latency_svg_draws_the_target_line_and_the_operating_point(tmp_path: Path) -> None:
+    """The chat target's line stands at 1000/30 = 33.3 tokens/s per user on the x-axis; the ring is at the
+    operating point `tco size` reports; the measured offline option has a ring and no line."""
+    from tco.catalog import Catalog
+    from tco.render.images import latency_figure
+    from tco.render.series import latency_chart
+    from tco.sizing import size_scenario
+    from tests.test_chart import LATENCY
+
+    path = tmp_path / "latency.yaml"
+    path.write_text(LATENCY, encoding="utf-8")
+    loaded = load_scenario(str(path))
+    chart = latency_chart(loaded.inputs.name, size_scenario(loaded, Catalog()))
+    root = parse_svg(image_bytes(latency_figure(chart), "svg"))
+    (v0, x0), (v1, x1) = x_ticks(root)[0], x_ticks(root)[-1]
+
+    def at(value: float) -> float:
+        return x0 + (value - v0) * (x1 - x0) / (v1 - v0)
+
+    line = next(p for p in group(root, "target-1").iter(f"{SVG}path"))
+    xs = {float(x) for x in re.findall(r"[ML] ?([0-9.]+) ", line.get("d", ""))}
+    assert len(xs) == 1 and xs.pop() == pytest.approx(at(1000 / 30), abs=0.01)
+    assert root.find(f".//{SVG}g[@id='target-2']") is None
+    ring = next(u for u in group(root, "operating-point-1").iter(f"{SVG}use"))
+    point = chart.curves[0].point
+    assert point is not None
+    assert float(ring.get("x", "nan")) == pytest.approx(at(point[0]), abs=0.01)
+    group(root, "operating-point-2")
+    words = texts(root)
+    for label in ("Tokens/s per user (1000 / TPOT)", "Output tokens/s per GPU", "Llama on H100", "Llama offline",
+                  "chat: TPOT target", "Latency: throughput against speed per user"):
+        assert label in words, label
+
+
+def test_latency_chart_image_file(tmp_path: Path) -> None:
+    from tests.test_chart import LATENCY
+
+    path = tmp_path / "latency.yaml"
+    path.write_text(LATENCY, encoding="utf-8")
+    out = tmp_path / "x.svg"
+    result = run("chart", path, "--kind", "latency", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    root = parse_svg(out.read_bytes())
+    group(root, "target-1")
+    png = run("chart", path, "--kind", "latency", "-o", tmp_path / "x.png")
+    assert png.exit_code == 0 and (tmp_path / "x.png").read_bytes().startswith(b"\x89PNG")

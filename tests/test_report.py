@@ -187,7 +187,10 @@ def test_every_section_and_nothing_external(made: tuple[Path, str, Any]) -> None
     csp = next(a for tag, a in page.tags if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert csp["content"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
-    assert text.count("<svg ") == 2 + len(data["options"])  # cumulative, volume, one monthly per option
+    sized = json.loads(run("size", _scenario, "--format", "json").stdout)
+    curves = sum(1 for option in sized if option["latency"])
+    # cumulative, volume, one monthly per option, one latency chart per self-hosted option with a latency model
+    assert text.count("<svg ") == 2 + len(data["options"]) + curves
 
 
 def test_headline_assumptions_warnings_and_scenario(made: tuple[Path, str, Any]) -> None:
@@ -305,6 +308,46 @@ def test_sizing_equals_tco_size(made: tuple[Path, str, Any]) -> None:
         # the JSON carries the figure rounded, the page whole tokens/s: equal to within the rounding
         assert abs(float(row[8].replace(",", "")) - s["effective_output_tokens_per_second_per_gpu"]) <= 0.51
         assert row[9] == s["source"]
+        assert row[11] == (s["engine"] or "-")
+        slo = s["slo"]
+        if slo is not None:
+            target = slo["target"]
+            assert row[12].startswith(target["name"] if target["name"] != "custom" else "TTFT")
+            assert row[13:] == [f"{slo['concurrency']:,}", f"{slo['ttft_ms']:,.0f} ms", f"{slo['tpot_ms']:,.1f} ms"]
+        elif not s["latency"]:
+            assert row[11:] == ["-"] * 5
+
+
+def test_the_capacity_section_has_a_latency_chart_per_option_with_a_target(tmp_path: Path) -> None:
+    """Beside the table: each self-hosted option's latency chart, the target drawn as a line at the speed per
+    user its TPOT allows, the operating point ringed and said in the caption; the table gains engine, target,
+    requests in flight and the predicted TTFT/TPOT."""
+    from tests.test_chart import LATENCY
+
+    path = tmp_path / "latency.yaml"
+    path.write_text(LATENCY, encoding="utf-8")
+    text, _ = report_of(path, tmp_path)
+    page = parse(text)
+    header = page.tables["sizing"][0]
+    assert header[11:] == ["Engine", "Latency target", "Requests in flight a replica", "TTFT, predicted mean",
+                           "TPOT, predicted mean"]
+    rows = {row[0]: row for row in page.tables["sizing"][1:]}
+    assert rows["Llama on H100"][11:13] == ["vllm", "chat (TTFT <= 800 ms, TPOT <= 30 ms)"]
+    assert rows["Llama offline"][11:13] == ["trtllm", "none (offline maximum)"]
+    assert rows["Inline"][11:] == ["-"] * 5
+    section = text[text.index('<section id="sizing">'):]
+    section = section[:section.index("</section>")]
+    assert section.count("<figure ") == 2  # Inline has no latency model
+    served = section[section.index('<figure data-chart="latency-1">'):]
+    served = served[:served.index("</figure>")]
+    assert 'id="latency-1-target-1"' in served and 'id="latency-1-operating-point-1"' in served
+    assert "Dotted line: chat (TTFT &lt;= 800 ms, TPOT &lt;= 30 ms), the TPOT of which allows 33.3 tokens/s per " \
+        "user." in served
+    assert "Llama on H100 meets chat (TTFT &lt;= 800 ms, TPOT &lt;= 30 ms) up to " in served
+    offline = section[section.index('<figure data-chart="latency-2">'):]
+    assert 'id="latency-2-target-1"' not in offline[:offline.index("</figure>")]
+    assert "<h3>Latency: Llama on H100</h3>" in section
+    assert "queue for a place" not in section  # a note about `tco size`'s rows past the KV cache: none shown here
 
 
 def test_a_scenario_with_ranges_gets_the_simulation_and_the_tornado(tmp_path: Path) -> None:

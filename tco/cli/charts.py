@@ -41,6 +41,7 @@ class ChartKind(StrEnum):
     cumulative = "cumulative"
     monthly = "monthly"
     volume = "volume"
+    latency = "latency"
 
 
 class ChartFormat(StrEnum):
@@ -107,9 +108,12 @@ def chart(
     kind: Annotated[ChartKind, typer.Option("--kind", "-k", help="cumulative: cost to date per option, "
                                             "break-even marked; monthly: one option's monthly cost by "
                                             "category; volume: monthly cost against monthly volume, break-even "
-                                            "volume marked.")] = ChartKind.cumulative,
+                                            "volume marked; latency: each self-hosted option's output tokens/s "
+                                            "per GPU against tokens/s per user, its target and operating point "
+                                            "marked.")] = ChartKind.cumulative,
     option: Annotated[str | None, typer.Option("--option", help="The option --kind monthly shows (default: the "
-                                               "first self-hosted one).", metavar="NAME")] = None,
+                                               "first self-hosted one), or the only one --kind latency shows "
+                                               "(default: every self-hosted one).", metavar="NAME")] = None,
     format: Annotated[ChartFormat | None, typer.Option("--format", "-f", help="text (terminal characters), svg "
                                                        "or png (need matplotlib, the report extra). Default: from the "
                                                        "suffix of -o, else text.")] = None,
@@ -133,6 +137,9 @@ def chart(
 
     loaded, comparison = _load(scenario, set_, pricing, basis, max_price_age)
     _print_warnings(comparison)
+    if kind is ChartKind.latency:
+        _latency(loaded, pricing, option, fmt, output)
+        return
     if kind is ChartKind.monthly:
         names = [o.name for o in comparison.options]
         if option is not None and option not in names:
@@ -143,7 +150,7 @@ def chart(
         chosen = comparison.option(option) if option is not None else series.first_self_hosted(comparison)
         stacked = series.monthly_chart(comparison, chosen)
     elif option is not None:
-        raise typer.BadParameter("--option goes with --kind monthly only", param_hint="'--option'")
+        raise typer.BadParameter("--option goes with --kind monthly or latency", param_hint="'--option'")
     line = (series.cumulative_chart(comparison) if kind is ChartKind.cumulative
             else series.volume_chart(comparison, loaded.inputs) if kind is ChartKind.volume else None)
 
@@ -159,6 +166,36 @@ def chart(
 
     figure = line_figure(line) if line is not None else stacked_figure(stacked)
     write_output(image_bytes(figure, fmt.value), output)
+
+
+def _latency(loaded: LoadedScenario, pricing: Path | None, option: str | None, fmt: ChartFormat,
+             output: Path | None) -> None:
+    """`tco chart --kind latency`: the latency curves of the self-hosted options (or of `option`)."""
+    from tco.catalog import Catalog, user_pricing_dir
+    from tco.render.series import latency_chart
+    from tco.sizing import size_scenario
+
+    reports = size_scenario(loaded, Catalog(user_pricing_dir(pricing)))
+    if option is not None:
+        names = [r.option or "" for r in reports]
+        if option not in names:
+            from tco.errors import did_you_mean
+
+            raise TcoError.single(loaded.source, f"no self-hosted option named {option!r}"
+                                  f"{did_you_mean(option, names)}", field="--option")
+        reports = [r for r in reports if r.option == option]
+    chart = latency_chart(loaded.inputs.name, reports)
+    if not chart.curves:
+        raise TcoError.single(loaded.source, "no self-hosted option has a latency curve to draw: "
+                              + " ".join(chart.notes[:-1]), field="--kind")
+    if fmt is ChartFormat.text:
+        from tco.render.chart import render_latency_chart
+
+        write_output(render_latency_chart(chart, chart_width(), use_colour(output)), output)
+        return
+    from tco.render.images import image_bytes, latency_figure
+
+    write_output(image_bytes(latency_figure(chart), fmt.value), output)
 
 
 @app.command()
@@ -228,4 +265,4 @@ def _sizing(loaded: LoadedScenario, pricing: Path | None, currency: str) -> Sizi
 
     if not any(isinstance(o, SelfHostedInputs) for o in loaded.inputs.options):
         return None
-    return sizing_section(size_scenario(loaded, Catalog(user_pricing_dir(pricing))), currency)
+    return sizing_section(size_scenario(loaded, Catalog(user_pricing_dir(pricing))), currency, loaded.inputs.name)

@@ -1,10 +1,10 @@
-"""`tco size`: memory fit and throughput of a model on a GPU (issue 4)."""
+"""`tco size`: memory fit, throughput and latency curve of a model on a GPU."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -25,7 +25,34 @@ class PrecisionChoice(StrEnum):
 
 class ParallelismChoice(StrEnum):
     tp = "tp"
+    tep = "tep"
     dep = "dep"
+
+
+class EngineChoice(StrEnum):
+    vllm = "vllm"
+    sglang = "sglang"
+    trtllm = "trtllm"
+
+
+class SloChoice(StrEnum):
+    chat = "chat"
+    rag = "rag"
+    agentic = "agentic"
+    batch = "batch"
+    voice = "voice"
+    none = "none"
+
+
+def parse_concurrencies(text: str) -> list[int]:
+    """`1,8,32,64` -> [1, 8, 32, 64]; raises ValueError naming the bad item."""
+    values = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item.isdigit() or int(item) < 1:
+            raise ValueError(f"{item!r} is not a whole number of requests above 0")
+        values.append(int(item))
+    return values
 
 
 @app.command()
@@ -42,12 +69,30 @@ def size(
     input_tokens: Annotated[int, typer.Option("--input-tokens", min=0, help="Input tokens per request.")] = 1000,
     output_tokens: Annotated[int, typer.Option("--output-tokens", min=1, help="Output tokens per request.")] = 1000,
     gpus_per_replica: Annotated[int | None, typer.Option(
-        "--gpus-per-replica", min=1, max=64, help="GPUs per model copy (default: the smallest of 1, 2, 4, 8 "
-        "that holds the weights and a useful KV cache).", show_default=False)] = None,
+        "--gpus-per-replica", min=1, max=64, help="GPUs per model copy (default: at a latency target, the size of "
+        "1, 2, 4, 8 cheapest per token that meets it; at --slo none, the measured entry's, else the smallest that "
+        "holds the weights and a useful KV cache).", show_default=False)] = None,
     parallelism: Annotated[ParallelismChoice | None, typer.Option(
-        "--parallelism", help="Replica layout: tp (tensor parallel) or dep (attention data parallel + expert "
-        "parallel, mixture-of-experts models). Default: the measured entry's layout, else tp.",
+        "--parallelism", help="Replica layout: tp (tensor parallel), tep (tensor-parallel attention + expert "
+        "parallel) or dep (attention data parallel + expert parallel); tep and dep for mixture-of-experts "
+        "models. Default: at --slo none the measured entry's layout, else tp.", show_default=False)] = None,
+    engine: Annotated[EngineChoice | None, typer.Option(
+        "--engine", help="Serving engine whose latency and offline maximum to use. Default: vllm.",
         show_default=False)] = None,
+    slo: Annotated[SloChoice | None, typer.Option(
+        "--slo", help="Latency target: a preset (mean TTFT/TPOT ms: chat 800/30, rag 1500/40, agentic 3000/50, "
+        "batch 10000/100, voice 200/15) or none (the offline maximum). Default: chat.",
+        show_default=False)] = None,
+    ttft_ms: Annotated[float | None, typer.Option(
+        "--ttft-ms", help="A custom target's mean time to first token, ms (instead of "
+        "--slo; alone or with --tpot-ms).", show_default=False)] = None,
+    tpot_ms: Annotated[float | None, typer.Option(
+        "--tpot-ms", help="A custom target's mean time per output token, ms (instead of "
+        "--slo; alone or with --ttft-ms).", show_default=False)] = None,
+    concurrency: Annotated[str | None, typer.Option(
+        "--concurrency", help="Requests in flight a replica to show the latency at, comma-separated (e.g. "
+        "1,8,32,64). Default: 1, 2, 4, ... to just past what the KV cache holds, and the target's point.",
+        metavar="LIST", show_default=False)] = None,
     cloud: Annotated[str | None, typer.Option("--cloud", help="Which rent_per_hour entry of the GPU prices the "
                                               "cost (default: the lowest listed).", metavar="NAME")] = None,
     format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.")] = SizeFormat.table,
@@ -56,23 +101,39 @@ def size(
     set_: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Memory fit, concurrency and per-GPU throughput of a model on a GPU, and its cost per 1M tokens."""
+    """Memory fit, per-GPU throughput and latency curve of a model on a GPU, and its cost per 1M tokens."""
     from tco.catalog import Catalog, user_pricing_dir
     from tco.render.size import render_size_json, render_size_table
     from tco.sizing import size_from_tables, size_scenario
 
-    def usage(message: str) -> None:
+    def usage(message: str) -> NoReturn:
         typer.echo(f"Usage: tco size [SCENARIO] [--model KEY --gpu KEY] [OPTIONS]\nError: {message}", err=True)
         raise typer.Exit(2)
 
+    concurrencies: list[int] | None = None
+    if concurrency is not None:
+        try:
+            concurrencies = parse_concurrencies(concurrency)
+        except ValueError as error:
+            usage(f"--concurrency {concurrency}: {error}")
+    for flag, value in (("--ttft-ms", ttft_ms), ("--tpot-ms", tpot_ms)):
+        if value is not None and not value > 0:  # NaN too
+            usage(f"{flag} {value:g}: a time in ms above 0")
+    if slo is not None and (ttft_ms is not None or tpot_ms is not None):
+        usage("give --slo or --ttft-ms/--tpot-ms (a custom target), not both")
     catalog = Catalog(user_pricing_dir(pricing))
     if scenario is not None:
         if model is not None or gpu is not None:
             usage("give either SCENARIO or --model and --gpu, not both")
+        given = [flag for flag, value in (("--engine", engine), ("--slo", slo), ("--ttft-ms", ttft_ms),
+                                          ("--tpot-ms", tpot_ms)) if value is not None]
+        if given:
+            usage(f"{', '.join(given)}: a scenario's options state their own engine and slo (change them with "
+                  "--set options.NAME.engine=... or options.NAME.slo=...)")
         from tco.scenario import load_scenario
 
         loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=catalog)
-        reports = size_scenario(loaded, catalog)
+        reports = size_scenario(loaded, catalog, concurrencies)
         for warning in loaded.warnings:
             typer.echo(f"warning: {loaded.source}: {warning}", err=True)
     else:
@@ -83,8 +144,17 @@ def size(
         if gpus_per_replica is not None and gpus_per_replica not in (1, 2, 4, 8):
             usage(f"--gpus-per-replica {gpus_per_replica}: the capacity model sizes replicas of 1, 2, 4 or 8 GPUs")
         assert model is not None and gpu is not None
+        from tco.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
+
+        target: Slo | None
+        if ttft_ms is not None or tpot_ms is not None:
+            target = Slo("custom", ttft_ms, tpot_ms)
+        else:
+            chosen = (slo or SloChoice(DEFAULT_SLO)).value
+            target = None if chosen == "none" else SLO_PRESETS[chosen]
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
-                                    gpus_per_replica, parallelism.value if parallelism else None, cloud)]
+                                    gpus_per_replica, parallelism.value if parallelism else None, cloud,
+                                    engine.value if engine else DEFAULT_ENGINE, target, concurrencies)]
     single = scenario is None
     text = render_size_json(reports, single) if format is SizeFormat.json else render_size_table(reports)
     write_output(text, output)

@@ -1,5 +1,6 @@
-"""Terminal charts drawn with plain characters: a line chart (cumulative cost, cost against volume)
-and a stacked bar chart (one option's monthly cost by category).
+"""Terminal charts drawn with plain characters: a line chart (cumulative cost, cost against volume),
+a stacked bar chart (one option's monthly cost by category) and the latency curves (throughput per GPU
+against tokens/s per user).
 
 Each line is drawn with its own character (`*`, `o`, `+`, ...) and named below the chart; a break-even
 point is an `X` and is also said in words, as is a pair that never breaks even, so nothing depends on
@@ -11,13 +12,15 @@ from __future__ import annotations
 import bisect
 import math
 import textwrap
+from collections.abc import Callable
 
-from tco.render.series import LineChart, StackedChart
+from tco.render.series import LatencyChart, LineChart, StackedChart
 from tco.render.text import money_precise, money_short, month_count, quantity_short
 
 LINE_SYMBOLS = "*o+x#@%&=~"
 STACK_SYMBOLS = "#=+o%@:x~&$^"
 MARK = "X"
+GUIDE = ":"  # a vertical line across the plot: a latency target
 PLOT_ROWS = 16
 MIN_WIDTH = 40
 # ANSI colours for the symbols, in order (blue, orange-ish yellow, green, magenta, cyan, red).
@@ -51,7 +54,9 @@ def _tint(text: str, index: int, colour: bool) -> str:
 class _Canvas:
     """A grid of characters with a money y-axis on the left and an x-axis below."""
 
-    def __init__(self, width: int, y_low: float, y_high: float, currency: str) -> None:
+    def __init__(self, width: int, y_low: float, y_high: float, currency: str,
+                 quantity: Callable[[float, float], str] | None = None) -> None:
+        """`quantity(value, step)` labels the y-axis instead of money (`currency` is then unused)."""
         step = nice_step(y_high - y_low)
         self.y_low = step * math.floor(y_low / step) if y_low < 0 else 0.0
         self.y_high = step * math.ceil(y_high / step) if y_high > 0 else step
@@ -62,6 +67,8 @@ class _Canvas:
             value += step
         # Sub-unit steps (costs of a few cents) get cents, so no two ticks read the same.
         def label(v: float) -> str:
+            if quantity is not None:
+                return quantity(v, step)
             return money_precise(v, currency) if step < 1 else money_short(v, currency)
 
         self.labels = {self.row(v): label(v) for v in self.ticks}
@@ -260,4 +267,64 @@ def render_stacked_chart(chart: StackedChart, width: int = 80, colour: bool = Fa
         symbol = _tint(STACK_SYMBOLS[index % len(STACK_SYMBOLS)], index, colour)
         out += _wrap(f"{symbol} {cat}: {money_short(sum(chart.amounts[cat]), chart.currency)} over "
                      f"{month_count(len(chart.months))}", width)
+    return "\n".join(out) + "\n"
+
+
+def _rate_label(value: float, step: float) -> str:
+    """A tokens/s tick: `1,500`, `500`, or `2.5` when the ticks are closer than 1."""
+    return f"{value:g}" if step < 1 else f"{value:,.0f}"
+
+
+def render_latency_chart(chart: LatencyChart, width: int = 80, colour: bool = False) -> str:
+    """The latency curves as text, `width` columns wide (at least 40): each option's line, its target's
+    speed per user as a column of `:` (and a `^` under the axis), its operating point an `X`, then the
+    key and the notes."""
+    width = max(MIN_WIDTH, width)
+    xs = [x for curve in chart.curves for x, _ in curve.points]
+    ys = [y for curve in chart.curves for _, y in curve.points]
+    guides = [c.target_x for c in chart.curves if c.target_x is not None]
+    x_high = max(xs + guides) * 1.05
+    canvas = _Canvas(width, 0.0, max(ys), "", quantity=_rate_label)
+
+    def column(x: float) -> int:
+        return round(x / x_high * (canvas.columns - 1))
+
+    for guide in guides:
+        for row in range(PLOT_ROWS):
+            canvas.put(row, column(guide), GUIDE)
+    for index, curve in enumerate(chart.curves):
+        symbol = LINE_SYMBOLS[index % len(LINE_SYMBOLS)]
+        first, last = column(curve.points[0][0]), column(curve.points[-1][0])
+        previous: int | None = None
+        for c in range(first, last + 1):
+            row = canvas.row(_interpolate(curve.points, x_high * c / (canvas.columns - 1)))
+            rows = [row] if previous is None or previous == row else \
+                list(range(previous + 1, row + 1)) if previous < row else list(range(row, previous))
+            for r in rows:
+                canvas.put(r, c, symbol, index)
+            previous = row
+    for curve in chart.curves:
+        if curve.point is not None:
+            canvas.put(canvas.row(curve.point[1]), column(curve.point[0]), MARK)
+
+    out = [*_wrap(chart.title, width, "", "  "), chart.y_label]
+    out += canvas.lines(colour)
+    out += _x_axis(canvas.columns, canvas.label_width, 0.0, x_high, False, [column(g) for g in guides])
+    out.append(chart.x_label.rjust(width).rstrip() if len(chart.x_label) < width else chart.x_label)
+    out.append("")
+    for index, curve in enumerate(chart.curves):
+        symbol = _tint(LINE_SYMBOLS[index % len(LINE_SYMBOLS)], index, colour)
+        out += _wrap(f"{symbol} {curve.option} ({curve.replica})", width)
+    for curve in chart.curves:
+        if curve.point is not None:
+            out += _wrap(f"{MARK} {curve.point_label}", width)
+    targets: dict[tuple[float, str], list[str]] = {}  # options often share one target: one line says it
+    for curve in chart.curves:
+        if curve.target_x is not None:
+            targets.setdefault((curve.target_x, curve.target or ""), []).append(curve.option)
+    for (x, target), options in targets.items():
+        out += _wrap(f"{GUIDE} (^ under the axis) {target}, the target of {' and '.join(options)}: its TPOT allows "
+                     f"{x:,.1f} tokens/s per user; points left of the line are too slow", width)
+    for note in chart.notes:
+        out += _wrap(f"- {note}", width)
     return "\n".join(out) + "\n"

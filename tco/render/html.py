@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from tco import __version__
 from tco.inputs import ScenarioInputs
 from tco.render import views
-from tco.render.series import cumulative_chart, monthly_chart, volume_chart
+from tco.render.series import LatencyChart, cumulative_chart, latency_chart, monthly_chart, volume_chart
 from tco.render.text import headlines, money, money_precise, month_count, title
 from tco.results import Comparison
 from tco.sizing import SizeReport
@@ -42,11 +42,13 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 @dataclass(frozen=True)
 class SizingSection:
-    """Capacity sizing of the self-hosted options, as a table of ready-made cells (issue 4)."""
+    """Capacity sizing of the self-hosted options, as a table of ready-made cells, and the latency
+    curve of each option that has one."""
 
     header: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    latency: list[LatencyChart] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,16 +83,22 @@ class SensitivitySection:
     bars: list[TornadoBar]
 
 
-def sizing_section(reports: Sequence[SizeReport], currency: str) -> SizingSection:
-    """The capacity sizing of each self-hosted option (`tco size SCENARIO`) as report cells."""
+def sizing_section(reports: Sequence[SizeReport], currency: str, title: str = "") -> SizingSection:
+    """The capacity sizing of each self-hosted option (`tco size SCENARIO`) as report cells: memory,
+    throughput, and where it serves (engine, target, requests in flight, predicted TTFT and TPOT), with
+    the latency chart of each option that has a latency model."""
     header = ["Option", "Model on GPU", "Replica", "Weights", "KV cache", "Max concurrency",
               "Input tok/s per GPU", "Output tok/s per GPU", "Effective output tok/s per GPU", "Throughput",
-              "Rent per 1M tokens, fully busy"]
+              "Rent per 1M tokens, fully busy", "Engine", "Latency target", "Requests in flight a replica",
+              "TTFT, predicted mean", "TPOT, predicted mean"]
     rows = []
     notes: list[str] = []
+    charts: list[LatencyChart] = []
     for r in reports:
         sized = r.memory.total_available_gb > 0
         cost = r.cost_per_million_tokens
+        point = r.operating_point
+        target = "-" if r.replica is None else r.target.describe() if r.target is not None else "none (offline maximum)"
         rows.append([
             r.option or "", f"{r.model or '-'} on {r.gpu or '-'}, {r.precision}",
             f"{r.gpus_per_replica} GPU{'s' if r.gpus_per_replica != 1 else ''}, {r.parallelism}",
@@ -100,14 +108,19 @@ def sizing_section(reports: Sequence[SizeReport], currency: str) -> SizingSectio
             f"{r.input_tokens_per_second_per_gpu:,.0f}", f"{r.output_tokens_per_second_per_gpu:,.0f}",
             f"{r.effective_output_tokens_per_second_per_gpu:,.0f}", r.source,
             money_precise(cost, currency) if cost is not None else "-",
+            r.engine or "-", target, f"{point.concurrency:,}" if point is not None else "-",
+            f"{point.ttft_ms:,.0f} ms" if point is not None else "-",
+            f"{point.tpot_ms:,.1f} ms" if point is not None else "-",
         ])
         notes.extend(f"{r.option}: {note}" for note in r.notes)
+        if r.replica is not None:
+            charts.append(latency_chart(f"{title}: {r.option}" if title else r.option or r.model, [r]))
     if reports:
         r = reports[0]
         notes.insert(0, f"Per request: {r.input_tokens_per_request:,.0f} input + {r.output_tokens_per_request:,.0f} "
                         "output tokens. Memory is for the whole replica; effective output tok/s = "
                         "output / (input/X + output/Y) per request. Same figures as `tco size SCENARIO`.")
-    return SizingSection(header, rows, notes)
+    return SizingSection(header, rows, notes, charts)
 
 
 def simulation_section(result: Simulation) -> SimulationSection:
@@ -242,7 +255,7 @@ def build_report(
     """The report as one HTML document (str). `inputs` gives the cost-against-volume chart;
     `scenario_text` is shown verbatim (escaped), with the `--set` `overrides` applied to it listed.
     Needs matplotlib (the `[report]` extra)."""
-    from tco.render.images import inline_svg, line_figure, stacked_figure, tornado_figure
+    from tco.render.images import inline_svg, latency_figure, line_figure, stacked_figure, tornado_figure
 
     c = comparison
     cur = c.currency
@@ -300,6 +313,14 @@ def build_report(
     if sizing is not None:
         body = _table(sizing.header, sizing.rows, section="sizing")
         body += "".join(f"<p class=\"meta\">{escape(n)}</p>\n" for n in sizing.notes)
+        for index, curves in enumerate(sizing.latency):
+            svg = inline_svg(latency_figure(curves), f"latency-{index + 1}", curves.title)
+            names = " and ".join(curve.option for curve in curves.curves)
+            caption = [c.point_label + "." for c in curves.curves if c.point is not None]
+            caption += [f"Dotted line: {c.target}, the TPOT of which allows {c.target_x:,.1f} tokens/s per user."
+                        for c in curves.curves if c.target_x is not None]
+            body += f"<h3>Latency: {escape(names)}</h3>\n" + _figure(svg, caption + curves.notes,
+                                                                      f"latency-{index + 1}")
         parts.append(_section("sizing", "Capacity sizing", body))
     if simulation is not None:
         parts.append(_section("simulation", "Simulation", _simulation(simulation, cur)))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tco.errors import TcoError
-from tco.render.series import LineChart, StackedChart
+from tco.render.series import LatencyChart, LineChart, StackedChart
 from tco.render.text import money_short, quantity_short
 
 if TYPE_CHECKING:
@@ -199,6 +199,56 @@ def stacked_figure(chart: StackedChart) -> Figure:
     ax.set_ylabel(f"Monthly cost ({chart.currency})")
     ax.set_title(chart.title, loc="left", fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8, reverse=True)
+    figure: Figure = fig
+    return figure
+
+
+def latency_figure(chart: LatencyChart) -> Figure:
+    """Output tokens/s per GPU against tokens/s per user, one line per option named at its end (one request
+    in flight), its target's speed per user a dotted vertical line, its operating point ringed and labelled."""
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = plt.subplots(figsize=FIGURE_SIZE_INCHES)
+    fig.subplots_adjust(left=0.11, right=0.77, top=0.92, bottom=0.12)
+    for index, curve in enumerate(chart.curves):
+        ax.plot([x for x, _ in curve.points], [y for _, y in curve.points], color=OKABE_ITO[index % len(OKABE_ITO)],
+                linestyle=LINE_STYLES[index % len(LINE_STYLES)], linewidth=2, gid=f"series-{index + 1}")
+    xs = [x for curve in chart.curves for x, _ in curve.points]
+    guides = [curve.target_x for curve in chart.curves if curve.target_x is not None]
+    ax.set_xlim(0, max(xs + guides) * 1.05)
+    ax.set_ylim(0, ax.get_ylim()[1])
+    low, high = ax.get_ylim()
+    names = ["\n".join(textwrap.wrap(curve.option, 24)) for curve in chart.curves]
+    heights = [(name.count("\n") + 1) * (high - low) * 0.045 for name in names]
+    ends = [curve.points[-1][1] for curve in chart.curves]
+    for index, (name, y) in enumerate(zip(names, _spread(ends, heights, high), strict=True)):
+        ax.annotate(name, xy=(1, y), xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8, color=OKABE_ITO[index % len(OKABE_ITO)], gid=f"label-{index + 1}")
+    labelled: set[tuple[float, str]] = set()
+    for index, curve in enumerate(chart.curves):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        if curve.target_x is not None:
+            ax.axvline(curve.target_x, color=colour, linewidth=1, linestyle=":", gid=f"target-{index + 1}")
+            name = (curve.target or "target").split(" (")[0]
+            if (round(curve.target_x, 6), name) not in labelled:  # several options often share one target
+                labelled.add((round(curve.target_x, 6), name))
+                ax.annotate(f"{name}: TPOT target", xy=(curve.target_x, 1), xycoords=("data", "axes fraction"),
+                            xytext=(3, -3), textcoords="offset points", va="top", fontsize=7, color=colour,
+                            gid=f"target-label-{index + 1}")
+        if curve.point is None:
+            continue
+        ax.plot([curve.point[0]], [curve.point[1]], marker="o", markersize=8, markerfacecolor="white",
+                markeredgewidth=2, color=MARK_COLOUR, linestyle="none", zorder=5, gid=f"operating-point-{index + 1}")
+        ax.annotate(curve.point_brief, xy=curve.point, xytext=(8, 4), textcoords="offset points", ha="left",
+                    va="bottom", fontsize=7, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                                                   "edgecolor": "none", "alpha": 0.9},
+                    gid=f"operating-point-label-{index + 1}")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel(chart.x_label)
+    ax.set_ylabel(chart.y_label)
+    ax.set_title(chart.title, loc="left", fontsize=10)
     figure: Figure = fig
     return figure
 

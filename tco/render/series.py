@@ -3,11 +3,13 @@ report all plot these series, so they never disagree on where a line or a mark i
 
 The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
 scenario's inputs (a cost at a volume no month had), through `tco.breakeven.steady_monthly_cost`,
-on the same basis as the break-even volume (DESIGN §4).
+on the same basis as the break-even volume (DESIGN §4). The latency curves come from the sizing of
+each self-hosted option (`tco.sizing`, what `tco size SCENARIO` prints), through `tco.latency`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tco.breakeven import (
@@ -18,10 +20,13 @@ from tco.breakeven import (
     steady_monthly_cost,
 )
 from tco.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
+from tco.latency import latency_curve
 from tco.render.text import money_short, month_count, months_text, volume_text
 from tco.results import BreakEven, Comparison, OptionResult
+from tco.sizing import SizeReport
 
 POINTS_ALONG_VOLUME = 240  # samples of a cost-against-volume curve, besides the exact replica steps
+POINTS_ALONG_CURVE = 48  # concurrencies of a latency curve, evenly on a log scale from 1 to the KV cache's limit
 MAX_EXACT_STEPS = 400  # more replica steps than this in view are drawn from the samples alone
 
 
@@ -167,3 +172,84 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
     return LineChart(f"{c.scenario}: monthly cost against monthly volume", "Monthly volume (tokens)",
                      f"Monthly cost ({c.currency})", c.currency, series, marks, notes, x_is_volume=True,
                      reference_x=month1, reference_label=f"month-1 volume {volume_text(month1, None)}")
+
+
+@dataclass(frozen=True)
+class LatencyCurve:
+    """One self-hosted option's replica: output tokens/s per GPU (y) against tokens/s one user sees
+    (x, 1000 / TPOT), from one request in flight to all the KV cache holds; its target and operating point."""
+
+    option: str
+    replica: str  # "vllm, 4 x h100-sxm (tp), fp8"
+    points: list[tuple[float, float]]  # by x ascending: the most requests in flight first
+    target: str | None  # "chat (TTFT <= 800 ms, TPOT <= 30 ms)"; None at slo none
+    target_x: float | None  # 1000 / the target's TPOT; None when the target leaves TPOT free
+    point: tuple[float, float] | None  # where it serves: the target's point, or the KV limit at slo none
+    point_label: str  # the sentence: who meets what, where
+    point_brief: str = ""  # beside the mark in an image: "19 in flight: TTFT 581 ms, TPOT 39.0 ms"
+
+
+@dataclass(frozen=True)
+class LatencyChart:
+    """The latency curves of a scenario's self-hosted options, and sentences for the ones left out."""
+
+    title: str
+    x_label: str
+    y_label: str
+    curves: list[LatencyCurve]
+    notes: list[str]
+
+
+def _curve_concurrencies(limit: int, at: int | None) -> list[int]:
+    """1 .. `limit` evenly on a log scale, and the operating point `at`."""
+    top = max(1, limit)
+    shown = {max(1, round(top ** (i / POINTS_ALONG_CURVE))) for i in range(POINTS_ALONG_CURVE + 1)} | {top}
+    if at is not None and at <= top:
+        shown.add(at)
+    return sorted(shown)
+
+
+def latency_chart(title: str, reports: Sequence[SizeReport]) -> LatencyChart:
+    """Per-GPU output throughput against tokens/s per user for each sized option with a latency model
+    (an option with its own throughput has none, and is named in a note); the target drawn as the
+    speed per user its TPOT allows, the operating point marked."""
+    curves: list[LatencyCurve] = []
+    notes: list[str] = []
+    for r in reports:
+        name = r.option or f"{r.model} on {r.gpu}"
+        if r.replica is None:
+            why = ("it gives its own throughput, which is what it serves at" if r.source == "given" else
+                   "the latency model needs the model's and the GPU's table entries")
+            notes.append(f"{name} is not drawn: {why}.")
+            continue
+        point = r.operating_point
+        wanted = _curve_concurrencies(r.kv_limit, point.concurrency if point is not None else None)
+        curve = latency_curve(r.replica, r.input_tokens_per_request, r.output_tokens_per_request, wanted)
+        xy = sorted((p.tokens_per_second_per_user, p.output_tokens_per_second_per_gpu) for p in curve)
+        target = r.target
+        target_x = 1000.0 / target.tpot_ms if target is not None and target.tpot_ms else None
+        marked: tuple[float, float] | None = None
+        label = brief = ""
+        if point is not None:
+            brief = f"{point.concurrency:,} in flight: TTFT {point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms"
+            marked = (point.tokens_per_second_per_user, point.output_tokens_per_second_per_gpu)
+            where = (f"{point.concurrency:,} requests in flight a replica: {point.tokens_per_second_per_user:,.1f} "
+                     f"tokens/s per user (TTFT {point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms), "
+                     f"{point.output_tokens_per_second_per_gpu:,.0f} output tokens/s per GPU")
+            label = (f"{name} meets {target.describe()} up to {where}" if target is not None
+                     else f"{name} serves at the most requests the KV cache holds, {where}")
+        elif target is not None:
+            notes.append(f"{name} meets {target.describe()} at no concurrency: even one request in flight is "
+                         "slower (tco size says by how much).")
+        if target is not None and target_x is None:
+            notes.append(f"{name}'s target {target.describe()} leaves TPOT free: no line for it on this axis.")
+        curves.append(LatencyCurve(name, f"{r.engine}, {r.gpus_per_replica} x {r.gpu} ({r.parallelism}), "
+                                         f"{r.precision}", xy, target.describe() if target is not None else None,
+                                   target_x, marked, label, brief))
+    if reports:
+        r = reports[0]
+        notes.append(f"Requests of {r.input_tokens_per_request:,.0f} input + {r.output_tokens_per_request:,.0f} "
+                     "output tokens; each curve runs from all the KV cache holds (left) to one request in flight "
+                     "(right); predicted means of the latency model.")
+    return LatencyChart(f"{title}: throughput against speed per user", "Tokens/s per user (1000 / TPOT)",
+                        "Output tokens/s per GPU", curves, notes)

@@ -1,15 +1,49 @@
-"""Rendering `tco size` reports: an aligned plain-text sheet per option, or JSON (issue 4 keys)."""
+"""Rendering `tco size` reports: an aligned plain-text sheet per option with its latency curve, or JSON."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from tco.latency import LatencyPoint, Slo
 from tco.sizing import SizeReport
+
+LATENCY_KEYS = ("concurrency", "ttft_ms", "tpot_ms", "output_tokens_per_second_per_gpu",
+                "tokens_per_second_per_user", "cost_per_million_tokens")
+
+
+def _figure(value: float) -> float:
+    """A measured-style figure to 12 significant digits: no float noise in the JSON."""
+    return float(f"{value:.12g}")
+
+
+def _target_ms(value: float | None) -> float | int | None:
+    """A target as written: 800, not 800.0; 12.5 stays 12.5."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else _figure(value)
+
+
+def latency_row(report: SizeReport, point: LatencyPoint) -> dict[str, Any]:
+    """One point of the latency curve: exactly LATENCY_KEYS. Money to 1e-6, other figures to 12 digits."""
+    cost = report.cost_per_million_tokens_at(point)
+    return {
+        "concurrency": point.concurrency,
+        "ttft_ms": _figure(point.ttft_ms),
+        "tpot_ms": _figure(point.tpot_ms),
+        "output_tokens_per_second_per_gpu": _figure(point.output_tokens_per_second_per_gpu),
+        "tokens_per_second_per_user": _figure(point.tokens_per_second_per_user),
+        "cost_per_million_tokens": None if cost is None else round(cost, 6),
+    }
+
+
+def target_object(target: Slo) -> dict[str, Any]:
+    return {"name": target.name, "ttft_ms": _target_ms(target.ttft_ms), "tpot_ms": _target_ms(target.tpot_ms)}
 
 
 def size_json_object(report: SizeReport) -> dict[str, Any]:
-    """The issue-4 keys, then the request shape, the rent and the cost they imply."""
+    """The issue-4 keys, the engine, the request shape, the rent and the cost they imply, then the
+    latency curve and the target's point (null at `slo: none` and when no replica meets the target)."""
     data: dict[str, Any] = {}
     if report.option is not None:
         data["option"] = report.option
@@ -18,6 +52,7 @@ def size_json_object(report: SizeReport) -> dict[str, Any]:
         "gpu": report.gpu,
         "precision": report.precision,
         "parallelism": report.parallelism,
+        "engine": report.engine,
         "gpus_per_replica": report.gpus_per_replica,
         "memory_gb": {
             "weights": round(report.memory.weights_gb, 2),
@@ -36,7 +71,10 @@ def size_json_object(report: SizeReport) -> dict[str, Any]:
         "cloud": report.cloud,
         "cost_per_million_tokens": None if report.cost_per_million_tokens is None
         else round(report.cost_per_million_tokens, 4),
-        "notes": list(report.notes),
+        "latency": [latency_row(report, point) for point in report.latency],
+        "slo": None if report.slo_point is None or report.target is None
+        else {"target": target_object(report.target), **latency_row(report, report.slo_point)},
+        "notes": [*report.notes, *report.latency_notes],
     })
     return data
 
@@ -51,6 +89,66 @@ def _tokens(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _dollars(cost: float | None) -> str:
+    return "-" if cost is None else f"${cost:,.4f}"
+
+
+def _target_rows(r: SizeReport) -> list[tuple[str, str]]:
+    """The sheet's lines about serving: engine, target and where the replica runs."""
+    if r.replica is None:
+        return []
+    rows = [("Engine", r.engine or "-")]
+    if r.target is None:
+        rows.append(("Latency target", "none: the offline maximum, at the most requests the KV cache holds"))
+    else:
+        rows.append(("Latency target", r.target.describe()))
+    point = r.slo_point
+    if point is not None:
+        rows.append(("Operating point", f"{point.concurrency:,} requests in flight a replica: TTFT "
+                                        f"{point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms"))
+    elif r.target is not None:
+        rows.append(("Operating point", "none: the target is out of reach (see the note)"))
+    return rows
+
+
+def _mark(r: SizeReport) -> str:
+    target = r.target
+    return f"<- {target.name if target is not None and target.name != 'custom' else 'target'}"
+
+
+def render_latency_table(r: SizeReport, indent: str = "  ") -> list[str]:
+    """The latency curve, one row per concurrency (the target's point marked, inserted when not asked for):
+    TTFT, TPOT, tokens/s one user sees, output tokens/s per GPU and rent per 1M tokens at that point."""
+    if r.replica is None or not r.latency:
+        return []
+    points = list(r.latency)
+    slo = r.slo_point
+    if slo is not None and all(p.concurrency != slo.concurrency for p in points):
+        points = sorted([*points, slo], key=lambda p: p.concurrency)
+    header = ["In flight", "TTFT ms", "TPOT ms", "Tokens/s per user", "Output tokens/s per GPU",
+              "Cost per 1M tokens", ""]
+    rows = []
+    marked = False
+    for p in points:
+        mark = ""
+        if slo is not None and p.concurrency == slo.concurrency and not marked:
+            mark, marked = _mark(r), True
+        elif p.queued:
+            mark = "queued"
+        rows.append([f"{p.concurrency:,}", f"{p.ttft_ms:,.0f}", f"{p.tpot_ms:,.1f}",
+                     f"{p.tokens_per_second_per_user:,.1f}", _tokens(p.output_tokens_per_second_per_gpu),
+                     _dollars(r.cost_per_million_tokens_at(p)), mark])
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [f"{indent}Latency of one replica ({r.gpus_per_replica} GPU(s), {r.parallelism}, {r.engine}), "
+             "mean per request, by requests in flight"]
+    for row in [header, *rows]:
+        cells = [row[0].rjust(widths[0]), *(cell.rjust(w) for cell, w in zip(row[1:-1], widths[1:-1], strict=True))]
+        lines.append(f"{indent}  {'  '.join(cells)}  {row[-1]}".rstrip())
+    if slo is not None and r.target is not None:
+        lines.append(f"{indent}  {_mark(r)}: the most requests in flight that meet the target")
+    return lines
+
+
 def render_size_table(reports: list[SizeReport]) -> str:
     """Plain aligned text, one block per report; pastes cleanly anywhere."""
     blocks = []
@@ -63,6 +161,7 @@ def render_size_table(reports: list[SizeReport]) -> str:
         rows = [
             ("Request", f"{_tokens(r.input_tokens_per_request)} input + {_tokens(r.output_tokens_per_request)} "
                         "output tokens"),
+            *_target_rows(r),
             ("Replica", f"{r.gpus_per_replica} GPU(s), {r.parallelism}"),
             ("Memory, whole replica", ""),
             ("  weights", f"{r.memory.weights_gb:,.1f} GB"),
@@ -80,6 +179,7 @@ def render_size_table(reports: list[SizeReport]) -> str:
         width = max(len(label) for label, _ in rows)
         lines = [f"{title}{r.model} on {r.gpu}, {r.precision}"]
         lines += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in rows]
-        lines += [f"  note: {note}" for note in r.notes]
+        lines += render_latency_table(r)
+        lines += [f"  note: {note}" for note in (*r.notes, *r.latency_notes)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
