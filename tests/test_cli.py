@@ -238,7 +238,7 @@ Assumptions (values not given in the scenario)
 | baseline | API   | tco default: the first api option |
 +----------+-------+-----------------------------------+
 
-Defaults used (DESIGN §3)
+Defaults used (see README.md#the-scenario-file)
   scenario: workload.monthly_growth 0, workload.cached_input_share 0, workload.peak_to_average 2,
       workload.active_hours_per_month 730, finance.basis cash, finance.discount_rate 0, currency USD
   options.API: batch_share 0, discount 0, price_change_per_year 0, fixed_monthly 0, setup_cost 0,
@@ -286,7 +286,7 @@ def test_compare_table_sections(tmp_path: Path) -> None:
     assert lines[2].startswith("Self-hosting (Rented GPU) breaks even with API in month 1 (after 0.7 months) "
                                "and saves $15.1K over 12 months")
     for heading in ("Summary", "Break-even month (months)", "Break-even volume against API", "Warnings",
-                    "Assumptions (values not given in the scenario)", "Defaults used (DESIGN §3)"):
+                    "Assumptions (values not given in the scenario)", "Defaults used (see README.md#the-scenario-file)"):
         assert heading in lines, heading
     assert lines.index("Summary") < lines.index("Break-even month (months)") < lines.index("Warnings") \
         < lines.index("Assumptions (values not given in the scenario)")

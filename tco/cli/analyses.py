@@ -1,4 +1,4 @@
-"""The analyses over many variants of a scenario (issue 5): simulate, sensitivity, sweep.
+"""The analyses over many variants of a scenario: simulate, sensitivity, sweep.
 
 numpy and the analyses are imported inside the commands, so `tco compare` never loads them.
 """

@@ -1,4 +1,4 @@
-"""`tco optimize`: the cost curve of a hybrid against its fleet size, and the cheapest size (issue 7)."""
+"""`tco optimize`: the cost curve of a hybrid against its fleet size, and the cheapest size."""
 
 from __future__ import annotations
 

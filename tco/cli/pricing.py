@@ -1,4 +1,4 @@
-"""`tco pricing`: browse, overlay, edit and import the pricing tables (DESIGN §5-§6, issue 3).
+"""`tco pricing`: browse, overlay, edit and import the pricing tables (README: Pricing tables).
 
 Reads go through `tco.catalog.Catalog` (the same overlay `tco compare` uses); writes go to the
 user pricing folder only, through `tco.pricing_files` (locked, validated, atomic, comments kept).
@@ -150,7 +150,7 @@ def _aligned(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _escape_csv_cell(text: str) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas (DESIGN §6).
+    # Spreadsheets run cells starting with = + - @ as formulas (README: Commands).
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

@@ -1,4 +1,4 @@
-"""`tco size`: memory fit and throughput of a model on a GPU (issue 4)."""
+"""`tco size`: memory fit and throughput of a model on a GPU."""
 
 from __future__ import annotations
 

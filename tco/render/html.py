@@ -1,4 +1,4 @@
-"""The shareable report: one self-contained HTML page (issue 6).
+"""The shareable report: one self-contained HTML page.
 
 Self-contained by construction: inline CSS, charts as inline SVG with their text drawn as paths,
 no JavaScript, no fonts, no images by URL, and a Content-Security-Policy that forbids the browser
@@ -42,7 +42,7 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 @dataclass(frozen=True)
 class SizingSection:
-    """Capacity sizing of the self-hosted options, as a table of ready-made cells (issue 4)."""
+    """Capacity sizing of the self-hosted options, as a table of ready-made cells."""
 
     header: list[str]
     rows: list[list[str]]
@@ -51,7 +51,7 @@ class SizingSection:
 
 @dataclass(frozen=True)
 class SimulationSection:
-    """Monte Carlo percentiles (issue 5): for each option, its total cost at each percentile."""
+    """Monte Carlo percentiles: for each option, its total cost at each percentile."""
 
     runs: int
     percentiles: list[str]  # column names, e.g. ["P5", "P50", "P95"]
@@ -74,7 +74,7 @@ class TornadoBar:
 
 @dataclass(frozen=True)
 class SensitivitySection:
-    """Which input moves the answer most (issue 5): the outcome at the base case and per input."""
+    """Which input moves the answer most: the outcome at the base case and per input."""
 
     metric: str  # e.g. "Savings of Llama on H100 vs GPT-4.1 over 36 months"
     base: float

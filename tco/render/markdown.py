@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tco import docs
 from tco.render import views
 from tco.render.text import headlines, title
 from tco.results import Comparison
@@ -40,7 +41,7 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
                                                       views.assumption_rows(c.assumptions), right_from=3)]
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            lines += ["", "Defaults used (DESIGN §3):", "", *[f"- {line}" for line in defaults]]
+            lines += ["", f"Defaults used (see {docs.SCENARIO_FILE}):", "", *[f"- {line}" for line in defaults]]
     return "\n".join(lines) + "\n"
 
 

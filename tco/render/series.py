@@ -3,7 +3,7 @@ report all plot these series, so they never disagree on where a line or a mark i
 
 The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
 scenario's inputs (a cost at a volume no month had), through `tco.breakeven.steady_monthly_cost`,
-on the same basis as the break-even volume (DESIGN §4).
+on the same basis as the break-even volume (README: How the numbers are computed).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
     def cost_at(option: OptionInputs, volume: float) -> float:
         if isinstance(option, ApiInputs | SelfHostedInputs):
             return steady_monthly_cost(option, workload, volume)
-        return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed (issue 7)
+        return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed
 
     series = []
     for result in c.options:

@@ -20,7 +20,7 @@ def _percentiles_dict(p: Percentiles) -> dict[str, float | None]:
 
 
 def render_simulation_json(sim: Simulation) -> str:
-    """`{"runs", "seed", "results": [...]}` as issue 5 gives it; money in the scenario's currency."""
+    """`{"runs", "seed", "results": [...]}`; money in the scenario's currency."""
     data: dict[str, Any] = {
         "runs": sim.runs,
         "seed": sim.seed,

@@ -1,4 +1,4 @@
-"""Rendering `tco size` reports: an aligned plain-text sheet per option, or JSON (issue 4 keys)."""
+"""Rendering `tco size` reports: an aligned plain-text sheet per option, or JSON (the documented keys)."""
 
 from __future__ import annotations
 

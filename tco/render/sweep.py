@@ -13,7 +13,7 @@ from tco.render.text import money, money_precise
 
 
 def render_sweep_json(result: Sweep) -> str:
-    """`{"points": [{"values", "options", "cheapest", "break_even"}]}` as issue 5 gives it."""
+    """`{"points": [{"values", "options", "cheapest", "break_even"}]}`."""
     data = {"points": [
         {
             "values": dict(p.values),

@@ -10,6 +10,7 @@ import io
 import textwrap
 from typing import TYPE_CHECKING
 
+from tco import docs
 from tco.render import views
 from tco.render.text import headlines, title
 from tco.results import Comparison
@@ -61,7 +62,7 @@ def render_plain(c: Comparison, *, monthly: bool) -> str:
                             title_text="Assumptions (values not given in the scenario)", right_from=3)
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            text += "\nDefaults used (DESIGN §3)\n" + "".join(
+            text += f"\nDefaults used (see {docs.SCENARIO_FILE})\n" + "".join(
                 textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="      ") + "\n"
                 for line in defaults)
     return text
@@ -122,7 +123,7 @@ def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour:
                              wrap=(0, 2)))
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            console.print(Text("Defaults used (DESIGN §3)", style="bold"))
+            console.print(Text(f"Defaults used (see {docs.SCENARIO_FILE})", style="bold"))
             for line in defaults:
                 console.print(Text(f"  {line}", style="dim"))
 
