@@ -286,7 +286,8 @@ def test_compare_table_sections(tmp_path: Path) -> None:
     assert lines[2].startswith("Self-hosting (Rented GPU) breaks even with API in month 1 (after 0.7 months) "
                                "and saves $15.1K over 12 months")
     for heading in ("Summary", "Break-even month (months)", "Break-even volume against API", "Warnings",
-                    "Assumptions (values not given in the scenario)", "Defaults used (see README.md#the-scenario-file)"):
+                    "Assumptions (values not given in the scenario)",
+                    "Defaults used (see README.md#the-scenario-file)"):
         assert heading in lines, heading
     assert lines.index("Summary") < lines.index("Break-even month (months)") < lines.index("Warnings") \
         < lines.index("Assumptions (values not given in the scenario)")
