@@ -571,6 +571,19 @@ def test_markdown(tmp_path: Path) -> None:
     assert any(line.startswith("- Rented GPU has no staff cost") for line in lines)
 
 
+def test_markdown_headline_sentences_are_paragraphs() -> None:
+    """Two self-hosted options give two sentences; Markdown joins lines without a blank line
+    between them into one paragraph, so each sentence is followed by a blank line."""
+    scenario = Path(__file__).resolve().parent.parent / "scenarios" / "batch-documents.yaml"
+    result = run("compare", scenario, "--format", "markdown")
+    assert result.exit_code == 0
+    paragraphs = result.stdout.split("\n\n")
+    sentences = [p for p in paragraphs if "breaks even" in p]
+    assert len(sentences) == 2
+    assert all("\n" not in p for p in sentences)
+    assert sentences[0].startswith("**") and sentences[0].endswith("**")
+
+
 # --- -o FILE -----------------------------------------------------------------------------------
 
 
