@@ -19,9 +19,11 @@ from tco.cli.shared import (
     ScenarioArg,
     SetOpt,
     app,
+    choice,
     reports_errors,
     terminal_width,
     use_colour,
+    whole_number,
     write_output,
 )
 from tco.errors import TcoError
@@ -107,12 +109,12 @@ def chart(
     kind: Annotated[ChartKind, typer.Option("--kind", "-k", help="cumulative: cost to date per option, "
                                             "break-even marked; monthly: one option's monthly cost by "
                                             "category; volume: monthly cost against monthly volume, break-even "
-                                            "volume marked.")] = ChartKind.cumulative,
+                                            "volume marked.", **choice(ChartKind))] = ChartKind.cumulative,
     option: Annotated[str | None, typer.Option("--option", help="The option --kind monthly shows (default: the "
                                                "first self-hosted one).", metavar="NAME")] = None,
     format: Annotated[ChartFormat | None, typer.Option("--format", "-f", help="text (terminal characters), svg "
                                                        "or png (need matplotlib, the report extra). Default: from the "
-                                                       "suffix of -o, else text.")] = None,
+                                                       "suffix of -o, else text.", **choice(ChartFormat))] = None,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
@@ -167,14 +169,17 @@ def report(
     scenario: ScenarioArg,
     output: OutputOpt = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format (html: one "
-                                                 "self-contained page).")] = ReportFormat.html,
+                                                 "self-contained page).", **choice(ReportFormat))]
+    = ReportFormat.html,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
     max_price_age: MaxPriceAgeOpt = 180,
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs for the simulation section, made only "
-                                      "when the scenario has ranges.", min=1, max=1_000_000)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation section.", min=0)] = 0,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Monte Carlo runs for the simulation section, made "
+                                      "only when the scenario has ranges (1 to 1,000,000).",
+                                      **whole_number(1, 1_000_000))] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation section.",
+                                      **whole_number(0))] = 0,
     debug: DebugOpt = False,
 ) -> None:
     """Write one self-contained HTML page to share: answer, tables, charts, assumptions, scenario file."""

@@ -16,6 +16,7 @@ from tco.cli.shared import (
     ScenarioArg,
     SetOpt,
     app,
+    choice,
     reports_errors,
     write_output,
 )
@@ -36,7 +37,8 @@ def optimize(
                                         "load.", metavar="NAME", show_default=False)],
     overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "
                                           "fleet's capacity.", metavar="NAME", show_default=False)],
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
+    = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,

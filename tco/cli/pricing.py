@@ -15,7 +15,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tco.cli.shared import DataFormat, DebugOpt, OutputOpt, PricingOpt, app, reports_errors, use_colour, write_output
+from tco.cli.shared import (
+    DataFormat,
+    DebugOpt,
+    Group,
+    OutputOpt,
+    PricingOpt,
+    app,
+    choice,
+    reports_errors,
+    use_colour,
+    write_output,
+)
 from tco.errors import TcoError
 
 if TYPE_CHECKING:
@@ -23,14 +34,16 @@ if TYPE_CHECKING:
     from tco.importers import ImportPlan
 
 pricing_app = typer.Typer(
+    cls=Group,
     name="pricing",
     help="Browse, overlay, edit and import the pricing tables (api, gpus, models, throughput).",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-import_app = typer.Typer(name="import", help="Import prices from a dataset file into your pricing folder.",
+import_app = typer.Typer(cls=Group, name="import", help="Import prices from a dataset file into your pricing folder.",
                          no_args_is_help=True)
-sync_app = typer.Typer(name="sync", help="Import prices from an installed package's snapshot.", no_args_is_help=True)
+sync_app = typer.Typer(cls=Group, name="sync", help="Import prices from an installed package's snapshot.",
+                       no_args_is_help=True)
 pricing_app.add_typer(import_app)
 pricing_app.add_typer(sync_app)
 app.add_typer(pricing_app)
@@ -49,8 +62,9 @@ class PlanFormat(StrEnum):
 
 
 KindArg = Annotated[TableKind, typer.Argument(help="Which table: api, gpus, models or throughput.",
-                                              show_default=False)]
-NameArg = Annotated[str, typer.Argument(help="Entry name, e.g. openai/gpt-4.1 or h100-sxm.", show_default=False)]
+                                              show_default=False, **{**choice(TableKind), "metavar": "KIND"})]
+NameArg = Annotated[str, typer.Argument(help="Entry name, e.g. openai/gpt-4.1 or h100-sxm.", show_default=False,
+                                        metavar="NAME")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change without writing anything.")]
 ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Only this provider (e.g. openai, "
                                                  "deepinfra).", metavar="NAME")]
@@ -60,7 +74,8 @@ OnlyExistingOpt = Annotated[bool, typer.Option("--only-existing", help="Only ref
                                                "(bundled or yours); add none.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the imported prices (default: today).",
                                              metavar="YYYY-MM-DD")]
-PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format of the report.")]
+PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format of the report.",
+                                                   **choice(PlanFormat))]
 
 
 def _catalog(pricing: Path | None) -> Catalog:
@@ -160,11 +175,13 @@ def _escape_csv_cell(text: str) -> str:
 @pricing_app.command("list")
 @reports_errors
 def list_(
-    kind: Annotated[TableKind | None, typer.Argument(help="Only this table (default: all four).",
-                                                     show_default=False)] = None,
+    kind: Annotated[TableKind | None, typer.Argument(help="Only this table: api, gpus, models or throughput "
+                                                     "(default: all four).", show_default=False,
+                                                     **{**choice(TableKind), "metavar": "KIND"})] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Only entries whose name (or model, gpu, "
                                                "...) contains TEXT, ignoring case.", metavar="TEXT")] = None,
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
+    = DataFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -211,7 +228,8 @@ def list_(
 def show(
     kind: KindArg,
     name: NameArg,
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.", **choice(PlanFormat))]
+    = PlanFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -248,7 +266,7 @@ def show(
 def init(
     folder: Annotated[Path | None, typer.Argument(help="Folder to create (default: your configuration folder, "
                                                   "~/.config/tco/pricing on Linux).", file_okay=False,
-                                                  show_default=False)] = None,
+                                                  show_default=False, metavar="DIR")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite table files that already exist.")] = False,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -456,7 +474,7 @@ def _report(plan: ImportPlan, path: Path, dry_run: bool, format: PlanFormat, out
 @reports_errors
 def import_litellm(
     file: Annotated[Path, typer.Argument(help="LiteLLM's model_prices_and_context_window.json.", dir_okay=False,
-                                         show_default=False)],
+                                         show_default=False, metavar="FILE")],
     provider: ProviderOpt = None,
     model: ModelOpt = None,
     only_existing: OnlyExistingOpt = False,
@@ -490,7 +508,7 @@ def import_litellm(
 @reports_errors
 def import_skypilot(
     file: Annotated[Path, typer.Argument(help="A SkyPilot catalog vms.csv (catalogs/v8/CLOUD/vms.csv).",
-                                         dir_okay=False, show_default=False)],
+                                         dir_okay=False, show_default=False, metavar="FILE")],
     cloud: Annotated[str | None, typer.Option("--cloud", help="The cloud the file lists (default: its folder "
                                               "name, e.g. lambda).", metavar="NAME")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Only instances in this region (default: the "

@@ -20,6 +20,7 @@ from tco.cli.shared import (
     ScenarioArgs,
     SetOpt,
     app,
+    choice,
     reports_errors,
     terminal_width,
     use_colour,
@@ -61,7 +62,8 @@ def _print_warnings(comparisons: list[Any]) -> None:
 @reports_errors
 def compare(
     scenarios: ScenarioArgs,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", **choice(OutputFormat))]
+    = OutputFormat.table,
     output: OutputOpt = None,
     monthly: Annotated[bool, typer.Option("--monthly", help="Show every month of every option (CSV: one "
                                           "row per option and month instead of one per option).")] = False,
@@ -99,7 +101,8 @@ def compare(
 def export(
     scenario: ScenarioArg,
     output: OutputOpt = None,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.csv,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.", **choice(ExportFormat))]
+    = ExportFormat.csv,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
@@ -152,7 +155,7 @@ def validate(
 @reports_errors
 def init(
     file: Annotated[Path, typer.Argument(help="Where to write the starter scenario ('-' for stdout).",
-                                         dir_okay=False)] = Path("scenario.yaml"),
+                                         dir_okay=False, metavar="FILE")] = Path("scenario.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     debug: DebugOpt = False,
 ) -> None:

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, SetOpt, app, reports_errors, write_output
+from tco.cli.shared import (
+    DebugOpt,
+    OutputOpt,
+    PricingOpt,
+    SetOpt,
+    app,
+    choice,
+    reports_errors,
+    whole_number,
+    write_output,
+)
 
 
 class SizeFormat(StrEnum):
@@ -33,24 +43,28 @@ class ParallelismChoice(StrEnum):
 def size(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file: size every self_hosted option "
                                                     "(instead of --model and --gpu).", show_default=False,
-                                                    metavar="[SCENARIO]")] = None,
+                                                    metavar="SCENARIO")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model key in pricing/models.yaml.",
                                               metavar="KEY")] = None,
     gpu: Annotated[str | None, typer.Option("--gpu", help="GPU key in pricing/gpus.yaml.", metavar="KEY")] = None,
-    precision: Annotated[PrecisionChoice, typer.Option("--precision", help="Weight precision.")]
+    precision: Annotated[PrecisionChoice, typer.Option("--precision", help="Weight precision.",
+                                                       **choice(PrecisionChoice))]
     = PrecisionChoice.bf16,
-    input_tokens: Annotated[int, typer.Option("--input-tokens", min=0, help="Input tokens per request.")] = 1000,
-    output_tokens: Annotated[int, typer.Option("--output-tokens", min=1, help="Output tokens per request.")] = 1000,
+    input_tokens: Annotated[int, typer.Option("--input-tokens", help="Input tokens per request.",
+                                              **whole_number(0))] = 1000,
+    output_tokens: Annotated[int, typer.Option("--output-tokens", help="Output tokens per request (at least 1).",
+                                               **whole_number(1))] = 1000,
     gpus_per_replica: Annotated[int | None, typer.Option(
-        "--gpus-per-replica", min=1, max=64, help="GPUs per model copy (default: the smallest of 1, 2, 4, 8 "
-        "that holds the weights and a useful KV cache).", show_default=False)] = None,
+        "--gpus-per-replica", help="GPUs per model copy: 1, 2, 4 or 8 (default: the smallest that holds the "
+        "weights and a useful KV cache).", show_default=False, **whole_number(1, 64))] = None,
     parallelism: Annotated[ParallelismChoice | None, typer.Option(
         "--parallelism", help="Replica layout: tp (tensor parallel) or dep (attention data parallel + expert "
         "parallel, mixture-of-experts models). Default: the measured entry's layout, else tp.",
-        show_default=False)] = None,
+        show_default=False, **choice(ParallelismChoice))] = None,
     cloud: Annotated[str | None, typer.Option("--cloud", help="Which rent_per_hour entry of the GPU prices the "
                                               "cost (default: the lowest listed).", metavar="NAME")] = None,
-    format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.")] = SizeFormat.table,
+    format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.", **choice(SizeFormat))]
+    = SizeFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
