@@ -545,7 +545,7 @@ def sync_genai_prices(
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Import API prices from the installed genai-prices package's snapshot (extra: tco[genai-prices])."""
+    """Import API prices from the installed genai-prices package's snapshot (extra: tco-llm[genai-prices])."""
     from tco.importers import Selection
     from tco.importers.genai_prices import load_providers, plan_genai_prices
     from tco.pricing_files import table_file
