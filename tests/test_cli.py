@@ -1130,14 +1130,13 @@ def test_warnings_go_to_stderr_unless_the_table_shows_them_on_a_terminal(tmp_pat
     as_json = run("compare", path, "--format", "json", "-o", tmp_path / "out.json")
     assert "warning: " in as_json.stderr and "no staff cost" in as_json.stderr
     assert json.loads((tmp_path / "out.json").read_text())["warnings"]
-    import tco.cli.scenario as scenario_commands
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(scenario_commands.sys, "stdout", terminal)
+    monkeypatch.setattr(sys, "stdout", terminal)
     monkeypatch.setattr("tco.cli.shared.sys.stdout", terminal)
     from typer.main import get_command
 

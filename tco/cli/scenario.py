@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +21,7 @@ from tco.cli.shared import (
     app,
     choice,
     reports_errors,
-    terminal_width,
+    terminal_screen,
     use_colour,
     write_output,
 )
@@ -84,14 +83,15 @@ def compare(
                                  param_hint="'--chart'")
     comparisons = _compare_all(scenarios, set_, pricing, basis, max_price_age)
     colour = use_colour(output)
-    text = renderer(format)(comparisons, monthly, terminal_width(), colour)
+    screen = terminal_screen(output)
+    text = renderer(format)(comparisons, monthly, screen.width if screen else None, colour)
     if chart:
         from tco.cli.charts import cumulative_text
 
         text += cumulative_text(comparisons, fenced=format is OutputFormat.markdown, colour=colour)
     # Warnings go to stderr (README: Commands), except when the table that lists them is on this terminal:
     # saying them twice there helps nobody, while JSON or a file would otherwise hide them.
-    if format is not OutputFormat.table or output is not None or not sys.stdout.isatty():
+    if format is not OutputFormat.table or screen is None:
         _print_warnings(comparisons)
     write_output(text, output)
 

@@ -16,6 +16,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from tco import __version__
 from tco.errors import TcoError
+from tco.render.layout import Screen
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -233,18 +234,39 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
+DEFAULT_TERMINAL_WIDTH = 80  # columns, when a terminal does not say
+
+
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal: the one switch between output fitted to a terminal and plain
+    text for pipes and files."""
+    return sys.stdout.isatty()
+
+
 def terminal_width() -> int | None:
+    """$COLUMNS when set, else the terminal's width; None when neither says."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
-    if sys.stdout.isatty():
-        return os.get_terminal_size().columns
+    if stdout_is_terminal():
+        try:
+            return os.get_terminal_size().columns
+        except OSError:
+            return None
     return None
 
 
 def use_colour(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
+    return output is None and stdout_is_terminal() and not os.environ.get("NO_COLOR") \
         and os.environ.get("TERM") != "dumb"
+
+
+def terminal_screen(output: Path | None) -> Screen | None:
+    """The terminal that tables and sentences are fitted to, or None when the output goes to a pipe
+    or a file: there it is plain ASCII that never wraps, so it pastes cleanly."""
+    if output is not None or not stdout_is_terminal():
+        return None
+    return Screen(terminal_width() or DEFAULT_TERMINAL_WIDTH, use_colour(output))
 
 
 def _version(value: bool) -> None:
