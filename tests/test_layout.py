@@ -79,9 +79,11 @@ def test_wrap_words_never_cuts_a_word_that_fits() -> None:
     assert wrap_words("Llama 3.1 70B on rented H100", 14) == ["Llama 3.1 70B", "on rented H100"]
     assert wrap_words("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # folded, every character kept
     # a path breaks after a dot or slash that a letter follows, never inside a number
-    assert wrap_words("options.Llama 3.1 70B.hourly_rate_per_gpu", 21) == ["options.Llama 3.1", "70B.",
-                                                                          "hourly_rate_per_gpu"]
-    assert wrap_words("options.GPT-4.1.price.cached_input", 16) == ["options.GPT-4.1.", "price.", "cached_input"]
+    assert wrap_words("options.Llama 3.1 70B.hourly_rate_per_gpu", 21, paths=True) == [
+        "options.Llama 3.1", "70B.", "hourly_rate_per_gpu"]
+    assert wrap_words("options.GPT-4.1.price.cached_input", 16, paths=True) == ["options.GPT-4.1.", "price.",
+                                                                                "cached_input"]
+    assert wrap_words("(114K requests/day)", 10) == ["(114K", "requests/d", "ay)"]  # not a path: folded only
     assert wrap_words("", 10) == [""]
 
 
@@ -90,21 +92,23 @@ FIGURE = st.builds(lambda n: f"${n:,}", st.integers(0, 10**12))
 
 
 @st.composite
-def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]], list[int]]:
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]], list[int], list[int]]:
     columns = draw(st.integers(1, 9))
     wrap = [i for i in range(columns) if i == 0 or draw(st.booleans())]
+    paths = [i for i in wrap if draw(st.booleans())]
     header = [" ".join([f"c{i}", *draw(st.lists(WORD, max_size=3))]) for i in range(columns)]
     rows = [[" ".join(draw(st.lists(WORD, min_size=1, max_size=5))) if i in wrap else draw(FIGURE)
              for i in range(columns)] for _ in range(draw(st.integers(0, 5)))]
-    return header, rows, wrap
+    return header, rows, wrap, paths
 
 
 @settings(max_examples=150, deadline=None)
 @given(tables(), st.integers(30, 160), st.booleans())
-def test_any_table_fits_and_keeps_every_figure_whole(table: tuple[list[str], list[list[str]], list[int]],
-                                                     width: int, colour: bool) -> None:
-    header, rows, wrap = table
-    text = table_text(header, rows, Screen(width, colour), title_text="T", wrap=wrap, more="--format json")
+def test_any_table_fits_and_keeps_every_figure_whole(
+        table: tuple[list[str], list[list[str]], list[int], list[int]], width: int, colour: bool) -> None:
+    header, rows, wrap, paths = table
+    text = table_text(header, rows, Screen(width, colour), title_text="T", wrap=wrap, paths=paths,
+                      more="--format json")
     shown = lines(text)
     assert all(cell_width(line) <= width for line in shown), text
     assert "…" not in text

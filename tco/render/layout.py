@@ -27,6 +27,9 @@ DIM = "2"
 # Columns a table may leave out at most, as a share of its columns: beyond that the stacked layout,
 # which shows every column, reads better than a table of a name and a figure.
 MOST_LEFT_OUT = 0.5
+# A text column narrower than this wraps a name into a tower of one word a line: the table gives
+# way (fewer columns, then blocks) before that.
+NARROWEST_TEXT = 12
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,12 @@ def _rjust(text: str, width: int) -> str:
     return " " * max(0, width - cell_width(text)) + text
 
 
-def _pieces(word: str) -> list[str]:
-    """`word` cut after each `.` or `/` that a letter follows: the places a dotted field path
-    (`options.GPT-4.1.price.input`) or a file path may break, but not a number (`3.1`)."""
+def _pieces(word: str, paths: bool) -> list[str]:
+    """`word` whole, or for a path (`paths`) cut after each `.` or `/` that a letter follows: the
+    places a dotted field path (`options.GPT-4.1.price.input`) or a file path may break, but not a
+    number (`3.1`)."""
+    if not paths:
+        return [word]
     pieces, start = [], 0
     for i, ch in enumerate(word[:-1]):
         if ch in "./" and (word[i + 1].isalpha() or word[i + 1] == "_"):
@@ -79,10 +85,10 @@ def _fold(piece: str, width: int) -> list[str]:
     return [*chunks, piece]
 
 
-def wrap_words(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` columns, broken at spaces; a word longer than the width
-    breaks after a `.` or `/` of a path, and only a piece longer than the width is folded. Nothing
-    is ever cut off."""
+def wrap_words(text: str, width: int, *, paths: bool = False) -> list[str]:
+    """`text` in lines of at most `width` columns, broken at spaces; in `paths`, a word longer than
+    the width breaks after a `.` or `/`; only what is still longer than the width is folded.
+    Nothing is ever cut off."""
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -95,7 +101,7 @@ def wrap_words(text: str, width: int) -> list[str]:
                 line = word
             continue
         joiner = " " if line else ""
-        for piece in (chunk for part in _pieces(word) for chunk in _fold(part, width)):
+        for piece in (chunk for part in _pieces(word, paths) for chunk in _fold(part, width)):
             if cell_width(line) + len(joiner) + cell_width(piece) <= width:
                 line += joiner + piece
             else:
@@ -137,21 +143,21 @@ def plain_table(header: list[str], rows: list[list[str]], *, title_text: str | N
     return "\n".join(out) + "\n"
 
 
-def _longest_word(text: str) -> int:
-    """The widest piece of `text` that never breaks: a word, or a piece of a path (see `_pieces`)."""
-    return max((cell_width(piece) for word in text.split() for piece in _pieces(word)), default=0)
+def _longest_word(text: str, paths: bool = False) -> int:
+    """The widest piece of `text` that never breaks: a word, or in `paths` a piece of a path."""
+    return max((cell_width(piece) for word in text.split() for piece in _pieces(word, paths)), default=0)
 
 
-def _width_for_lines(text: str, lines: int) -> int:
+def _width_for_lines(text: str, lines: int, paths: bool) -> int:
     """The narrowest width at which `text` wraps on words into at most `lines` lines."""
-    width = _longest_word(text)
-    while len(wrap_words(text, width)) > lines:
+    width = _longest_word(text, paths)
+    while len(wrap_words(text, width, paths=paths)) > lines:
         width += 1
     return width
 
 
 def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], wrap: Sequence[int],
-                  space: int) -> list[int] | None:
+                  space: int, paths: Sequence[int] = ()) -> list[int] | None:
     """Widths for the columns within `space` columns of text (borders excluded), or None when they
     cannot fit without cutting a word of a text column or any part of a figure.
 
@@ -161,10 +167,11 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], wrap: Se
     count = len(header)
     body = [max((cell_width(r[i]) for r in rows), default=0) for i in range(count)]
     natural = [max(cell_width(header[i]), body[i]) for i in range(count)]
-    header_floor = [max(body[i], _longest_word(header[i])) for i in range(count)]
-    two_lines = [max(body[i], _width_for_lines(header[i], 2)) for i in range(count)]
-    floor = [max([_longest_word(header[i]), *(_longest_word(r[i]) for r in rows)]) if i in wrap
-             else header_floor[i] for i in range(count)]
+    header_floor = [max(body[i], _longest_word(header[i], i in paths)) for i in range(count)]
+    two_lines = [max(body[i], _width_for_lines(header[i], 2, i in paths)) for i in range(count)]
+    floor = [max([_longest_word(header[i], i in paths), min(body[i], NARROWEST_TEXT),
+                  *(_longest_word(r[i], i in paths) for r in rows)])
+             if i in wrap else header_floor[i] for i in range(count)]
     if sum(floor) > space:
         return None
     widths = list(natural)
@@ -180,7 +187,7 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], wrap: Se
 
 
 def _boxed(header: list[str], rows: list[list[str]], widths: list[int], right_from: int,
-           screen: Screen) -> list[str]:
+           screen: Screen, paths: Sequence[int] = ()) -> list[str]:
     """The table drawn with box lines (rounded ones in colour, ASCII otherwise), cells wrapped to `widths`."""
     if screen.colour:
         top, mid, bottom, bar = ("╭", "┬", "╮"), ("├", "┼", "┤"), ("╰", "┴", "╯"), "│"
@@ -193,8 +200,8 @@ def _boxed(header: list[str], rows: list[list[str]], widths: list[int], right_fr
         return ends[0] + ends[1].join(horizontal * (w + 2) for w in widths) + ends[2]
 
     def lines_of(cells: list[str], bold: bool) -> list[str]:
-        wrapped = [[cell] if cell_width(cell) <= w else wrap_words(cell, w) for cell, w in zip(cells, widths,
-                                                                                                  strict=True)]
+        wrapped = [[cell] if cell_width(cell) <= w else wrap_words(cell, w, paths=i in paths)
+                   for i, (cell, w) in enumerate(zip(cells, widths, strict=True))]
         height = max(len(w) for w in wrapped)
         out = []
         for n in range(height):
@@ -214,7 +221,7 @@ def _boxed(header: list[str], rows: list[list[str]], widths: list[int], right_fr
 
 
 def stacked(header: Sequence[str], rows: Sequence[Sequence[str]], screen: Screen, *, name: int = 0,
-            wrap: Sequence[int] = ()) -> list[str]:
+            wrap: Sequence[int] = (), paths: Sequence[int] = ()) -> list[str]:
     """Each row as a block: the cell of column `name` on its own line, then `  label  value` for
     every other column, values wrapped to the width (text on words; a figure that does not fit
     beside its label goes on the next line, indented, whole)."""
@@ -224,19 +231,19 @@ def stacked(header: Sequence[str], rows: Sequence[Sequence[str]], screen: Screen
     for number, row in enumerate(rows):
         if number:
             out.append("")
-        out += [styled(line, BOLD, screen) for line in wrap_words(row[name], screen.width)]
+        out += [styled(line, BOLD, screen) for line in wrap_words(row[name], screen.width, paths=name in paths)]
         for i, label in labels:
             value = row[i]
             beside = screen.width - 4 - label_width
-            need = _longest_word(value) if i in wrap else cell_width(value)
+            need = _longest_word(value, i in paths) if i in wrap else cell_width(value)
             if need <= beside and cell_width(label) <= label_width:
-                lines = [value] if cell_width(value) <= beside else wrap_words(value, beside)
+                lines = [value] if cell_width(value) <= beside else wrap_words(value, beside, paths=i in paths)
                 out.append(f"  {_ljust(label, label_width)}  {lines[0]}".rstrip())
                 out += [f"  {' ' * label_width}  {line}".rstrip() for line in lines[1:]]
             else:
                 out += [f"  {line}" for line in wrap_words(label, screen.width - 2)]
                 whole = cell_width(value) <= screen.width - 4 and (i not in wrap or need <= screen.width - 4)
-                lines = [value] if whole else wrap_words(value, screen.width - 4)
+                lines = [value] if whole else wrap_words(value, screen.width - 4, paths=i in paths)
                 out += [f"    {line}".rstrip() for line in lines]
     return out
 
@@ -256,13 +263,14 @@ def _positions(header: Sequence[str], columns: Columns) -> list[int]:
 
 
 def table_text(header: list[str], rows: list[list[str]], screen: Screen | None, *, title_text: str | None = None,
-               right_from: int = 1, wrap: Columns = (0,), keep: Columns = (0,), drop: Columns = (),
-               more: str = "--format json") -> str:
+               right_from: int = 1, wrap: Columns = (0,), paths: Columns = (), keep: Columns = (0,),
+               drop: Columns = (), more: str = "--format json") -> str:
     """A table and its title, as text ending in a newline: `plain_table` when piped (`screen` None),
     else fitted to the screen (see the module's docstring).
 
     Columns are given by position or header. `wrap`: the text columns, which may wrap on words
-    (names, sources); every other column is a figure and never wraps. `keep`: columns never left
+    (names, sources); every other column is a figure and never wraps. `paths`: columns of dotted
+    field paths or file paths, which may also break after a `.` or `/`. `keep`: columns never left
     out; the first names a row in the stacked layout. `drop`: the columns to leave out first, in
     order; the others follow from the last column back. `more`: how to see a left-out column, for
     the note (`--format json`)."""
@@ -270,23 +278,26 @@ def table_text(header: list[str], rows: list[list[str]], screen: Screen | None, 
         return plain_table(header, rows, title_text=title_text, right_from=right_from)
     out = [styled(line, BOLD, screen) for line in wrap_words(title_text, screen.width)] if title_text else []
     kept = _positions(header, keep)
-    wrap = _positions(header, wrap)
+    path_columns = _positions(header, paths)
+    text_columns = [*_positions(header, wrap), *path_columns]
     order = [i for i in _positions(header, drop) if i not in kept]
     order += [i for i in reversed(range(len(header))) if i not in kept and i not in order]
     most = math.floor(len(header) * MOST_LEFT_OUT)
     for count in range(min(len(order), most) + 1):
         shown = [i for i in range(len(header)) if i not in order[:count]]
         widths = column_widths([header[i] for i in shown], [[r[i] for i in shown] for r in rows],
-                               [n for n, i in enumerate(shown) if i in wrap], screen.width - 3 * len(shown) - 1)
+                               [n for n, i in enumerate(shown) if i in text_columns], screen.width - 3 * len(shown) - 1,
+                               [n for n, i in enumerate(shown) if i in path_columns])
         if widths is None:
             continue
         out += _boxed([header[i] for i in shown], [[r[i] for i in shown] for r in rows], widths,
-                      sum(1 for i in shown if i < right_from), screen)
+                      sum(1 for i in shown if i < right_from), screen,
+                      [n for n, i in enumerate(shown) if i in path_columns])
         if count:
             left_out = ", ".join(header[i].strip() for i in sorted(order[:count]))
             note = (f"({left_out} left out to fit {screen.width} columns; {more} or a wider terminal "
                     "shows every column)")
             out += [styled(line, DIM, screen) for line in wrap_words(note, screen.width)]
         return "\n".join(out) + "\n"
-    out += stacked(header, rows, screen, name=kept[0] if kept else 0, wrap=wrap)
+    out += stacked(header, rows, screen, name=kept[0] if kept else 0, wrap=text_columns, paths=path_columns)
     return "\n".join(out) + "\n"

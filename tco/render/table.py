@@ -56,7 +56,7 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
     if c.assumptions:
         text += table_text(["Field", "Value", "Source"], views.assumption_rows(c.assumptions), screen,
                            title_text="Assumptions (values not given in the scenario)", right_from=3,
-                           wrap=(0, 2), keep=(0, 1, 2), more=MORE)
+                           paths=(0, 2), keep=(0, 1, 2), more=MORE)
         defaults = views.default_lines(c.assumptions)
         if defaults:
             text += "\n" + styled(f"Defaults used (see {docs.SCENARIO_FILE})", BOLD, screen) + "\n"
