@@ -26,7 +26,7 @@ from tco.cli.shared import (
     app,
     choice,
     reports_errors,
-    use_colour,
+    terminal_screen,
     whole_number,
     write_output,
 )
@@ -106,7 +106,7 @@ def simulate(
         result = run_simulation(opened, runs=runs, seed=seed, progress=advance)
     _warn(result.source, result.warnings)
     text = _rendered(format, lambda: render_simulation_json(result), lambda: render_simulation_csv(result),
-                     lambda: render_simulation_table(result, colour=use_colour(output)))
+                     lambda: render_simulation_table(result, terminal_screen(output)))
     if samples is not None:
         write_output(render_samples_csv(result), samples)
     write_output(text, output)
@@ -133,7 +133,7 @@ def sensitivity(
     result = run_sensitivity(_open(scenario, set_, pricing, basis, max_price_age), every_input=every_input)
     _warn(result.source, result.warnings)
     text = _rendered(format, lambda: render_sensitivity_json(result), lambda: render_sensitivity_csv(result),
-                     lambda: render_sensitivity_table(result, colour=use_colour(output)))
+                     lambda: render_sensitivity_table(result, terminal_screen(output)))
     write_output(text, output)
 
 
@@ -166,5 +166,5 @@ def sweep(
     result = run_sweep(_open(scenario, set_, pricing, basis, max_price_age), vary, steps=steps, log=log)
     _warn(result.source, result.warnings)
     text = _rendered(format, lambda: render_sweep_json(result), lambda: render_sweep_csv(result),
-                     lambda: render_sweep_table(result))
+                     lambda: render_sweep_table(result, terminal_screen(output)))
     write_output(text, output)
