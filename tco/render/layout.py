@@ -221,10 +221,11 @@ def _boxed(header: list[str], rows: list[list[str]], widths: list[int], right_fr
 
 
 def stacked(header: Sequence[str], rows: Sequence[Sequence[str]], screen: Screen, *, name: int = 0,
-            wrap: Sequence[int] = (), paths: Sequence[int] = ()) -> list[str]:
+            wrap: Sequence[int] = (), paths: Sequence[int] = (), skip_empty: bool = False) -> list[str]:
     """Each row as a block: the cell of column `name` on its own line, then `  label  value` for
-    every other column, values wrapped to the width (text on words; a figure that does not fit
-    beside its label goes on the next line, indented, whole)."""
+    every other column, values wrapped to the width (text on words; a figure that
+    does not fit beside its label goes on the next line, indented, whole). Empty cells are left
+    out with `skip_empty`; without it an empty value leaves its label as a sub-heading."""
     labels = [(i, h) for i, h in enumerate(header) if i != name]
     label_width = max((cell_width(h) for _, h in labels), default=0)
     out: list[str] = []
@@ -234,6 +235,8 @@ def stacked(header: Sequence[str], rows: Sequence[Sequence[str]], screen: Screen
         out += [styled(line, BOLD, screen) for line in wrap_words(row[name], screen.width, paths=name in paths)]
         for i, label in labels:
             value = row[i]
+            if not value and skip_empty:
+                continue  # an empty cell (a field only other kinds of row have) says nothing here
             beside = screen.width - 4 - label_width
             need = _longest_word(value, i in paths) if i in wrap else cell_width(value)
             if need <= beside and cell_width(label) <= label_width:
@@ -299,5 +302,6 @@ def table_text(header: list[str], rows: list[list[str]], screen: Screen | None, 
                     "shows every column)")
             out += [styled(line, DIM, screen) for line in wrap_words(note, screen.width)]
         return "\n".join(out) + "\n"
-    out += stacked(header, rows, screen, name=kept[0] if kept else 0, wrap=text_columns, paths=path_columns)
+    out += stacked(header, rows, screen, name=kept[0] if kept else 0, wrap=text_columns, paths=path_columns,
+                   skip_empty=True)
     return "\n".join(out) + "\n"
