@@ -24,10 +24,12 @@ from tco.cli.shared import (
     app,
     choice,
     reports_errors,
+    terminal_screen,
     use_colour,
     write_output,
 )
 from tco.errors import TcoError
+from tco.render.layout import paragraph
 
 if TYPE_CHECKING:
     from tco.catalog import Catalog
@@ -220,6 +222,21 @@ def list_(
     if not rows:
         typer.echo("no entries match" + (f" {search!r}" if search else ""), err=True)
         return
+    screen = terminal_screen(output)
+    if screen is not None:  # one table per kind, each with its own columns, fitted to the terminal
+        from tco.render.layout import table_text
+
+        text = ""
+        for k in kinds:
+            own = ["name", *SUMMARY_FIELDS[k], "as_of", "origin"]
+            shown = [[r.name, *(_cell(r.values.get(c)) for c in SUMMARY_FIELDS[k]), r.as_of or "", r.origin]
+                     for r in rows if r.table == k]
+            if shown:
+                text += ("\n" if text else "") + table_text(
+                    own, shown, screen, title_text=k if len(kinds) > 1 else None, right_from=len(own),
+                    wrap=("rent_per_hour", "origin"), paths=("name",), keep=("name",))
+        write_output(text, output)
+        return
     write_output(_render_table(headers, cells, use_colour(output)), output)
 
 
@@ -248,13 +265,22 @@ def show(
         return
     cells = [[r.field, _cell(r.value), r.origin, r.as_of or "", f"{r.file}:{r.line}" if r.line else r.file]
              for r in rows if r.field not in ("source", "sources", "as_of")]
-    text = f"{kind.value} {name}\n" + _aligned(["field", "value", "from", "as_of", "file"], cells)
+    header = ["field", "value", "from", "as_of", "file"]
+    screen = terminal_screen(output)
+    if screen is None:
+        text = f"{kind.value} {name}\n" + _aligned(header, cells)
+    else:
+        from tco.render.layout import table_text
+
+        text = table_text(header, cells, screen, title_text=f"{kind.value} {name}", right_from=len(header),
+                          wrap=("value", "file"), paths=("field",), keep=("field", "value", "file"),
+                          drop=("from", "as_of"))
     by_citation: dict[str, list[str]] = {}
     for r in rows:
         if r.field not in ("source", "sources", "as_of"):
             by_citation.setdefault(r.citation or f"{r.file} (your file is the source)", []).append(r.field)
-    text += "\nsources:\n" + "".join(f"  {', '.join(fields)}: {citation}\n"
-                                      for citation, fields in by_citation.items())
+    text += "\nsources:\n" + "".join(paragraph(f"{', '.join(fields)}: {citation}", screen, indent="  ",
+                                                  hang="    ") for citation, fields in by_citation.items())
     write_output(text, output)
 
 

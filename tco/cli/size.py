@@ -16,6 +16,7 @@ from tco.cli.shared import (
     app,
     choice,
     reports_errors,
+    terminal_screen,
     whole_number,
     write_output,
 )
@@ -100,5 +101,6 @@ def size(
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
                                     gpus_per_replica, parallelism.value if parallelism else None, cloud)]
     single = scenario is None
-    text = render_size_json(reports, single) if format is SizeFormat.json else render_size_table(reports)
+    text = render_size_json(reports, single) if format is SizeFormat.json \
+        else render_size_table(reports, terminal_screen(output))
     write_output(text, output)

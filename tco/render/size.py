@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tco.render.layout import Screen, paragraph, stacked
 from tco.sizing import SizeReport
 
 
@@ -51,8 +52,9 @@ def _tokens(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def render_size_table(reports: list[SizeReport]) -> str:
-    """Plain aligned text, one block per report; pastes cleanly anywhere."""
+def render_size_table(reports: list[SizeReport], screen: Screen | None = None) -> str:
+    """One block per report: plain aligned text when `screen` is None (pastes cleanly anywhere),
+    else the same labels and values wrapped to the terminal's width."""
     blocks = []
     for r in reports:
         title = f"{r.option}: " if r.option else ""
@@ -77,8 +79,15 @@ def render_size_table(reports: list[SizeReport]) -> str:
             ("Throughput source", r.source),
             ("Cost", rent),
         ]
+        heading = f"{title}{r.model} on {r.gpu}, {r.precision}"
+        if screen is not None:
+            lines = stacked(["", *(label for label, _ in rows)], [[heading, *(value for _, value in rows)]], screen,
+                            wrap=range(1, len(rows) + 1))
+            notes = "".join(paragraph(f"note: {note}", screen, indent="  ", hang="        ") for note in r.notes)
+            blocks.append("\n".join(lines) + ("\n" + notes.rstrip("\n") if notes else ""))
+            continue
         width = max(len(label) for label, _ in rows)
-        lines = [f"{title}{r.model} on {r.gpu}, {r.precision}"]
+        lines = [heading]
         lines += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in rows]
         lines += [f"  note: {note}" for note in r.notes]
         blocks.append("\n".join(lines))
