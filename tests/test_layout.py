@@ -37,26 +37,34 @@ def test_wide_enough_is_one_line_per_row_at_natural_widths() -> None:
     assert text.replace("Summary\n", "") == plain_table(HEADER, ROWS, right_from=2)  # the same drawing
 
 
-def test_narrow_headers_wrap_first_then_names_on_words() -> None:
-    text = table_text(HEADER, ROWS, Screen(96), right_from=2, keep=(0, 2))
+def test_narrow_headers_wrap_before_any_column_goes() -> None:
+    text = table_text(HEADER, ROWS, Screen(110), right_from=2, keep=(0, 2))
     shown = lines(text)
-    assert all(cell_width(line) <= 96 for line in shown)
+    assert all(cell_width(line) <= 110 for line in shown)
     assert "left out" not in text
+    assert any("| Per 1M " in line for line in shown) and any("| tokens " in line for line in shown)
     for row in ROWS:
+        assert any(f"| {row[0]} " in line for line in shown), row[0]  # names whole, on one line
         for cell in row[1:]:
             assert any(f" {cell} " in line for line in shown), cell
-    assert not any("H10" in line and "H100" not in line for line in shown)  # no word broken
 
 
-def test_too_narrow_leaves_columns_out_with_a_note() -> None:
+def test_too_narrow_leaves_columns_out_with_a_note_and_names_whole() -> None:
     text = table_text(HEADER, ROWS, Screen(80), right_from=2, keep=(0, 2), drop=(1, 7, 6, 5, 4, 3),
                       more="--format json")
     shown = lines(text)
     assert all(cell_width(line) <= 80 for line in shown)
-    assert "(Kind left out to fit 80 columns; --format json or a wider terminal shows every column)" in \
-        " ".join(shown)
+    assert ("(Kind, Last month, GPUs at end left out to fit 80 columns; --format json or a wider terminal "
+            "shows every column)") in " ".join(shown)
     for row in ROWS:
-        assert any(f" {row[2]} " in line for line in shown)
+        assert any(f"| {row[0]} " in line and f" {row[2]} " in line for line in shown)
+
+
+def test_names_wrap_on_words_when_leaving_columns_out_is_not_enough() -> None:
+    text = table_text(HEADER, ROWS, Screen(60), right_from=2, keep=(0, 2), drop=(1, 7, 6, 5, 4, 3))
+    shown = lines(text)
+    assert all(cell_width(line) <= 60 for line in shown)
+    assert any("| Llama 3.1 70B on " in line for line in shown) and any("| rented H100 " in line for line in shown)
 
 
 def test_narrower_still_stacks_every_column_under_each_row() -> None:

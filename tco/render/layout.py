@@ -5,9 +5,11 @@ pastes cleanly (`plain_table`). On a terminal (a `Screen` of so many columns), `
 the same header and rows out within the width and never cuts a figure off:
 
 1. every column at its natural width, when that fits;
-2. else headers wrap on words, then text columns (names, sources) wrap on words, never inside a
-   word; figures (money, volumes, counts, bars) never wrap at all;
-3. else columns are left out, least important first, with a note naming them and how to see them;
+2. else headers wrap on words, then text columns (sources, descriptions) wrap on words, never
+   inside a word; figures (money, counts, bars) never wrap at all;
+3. else columns are left out, least important first, with a note naming them and how to see
+   them; the row's name (an option's) stays whole on one line while that is enough, and only
+   then wraps on words too;
 4. else each row becomes a block: its name on a line of its own, then one `label  value` line per
    column, so nothing is left out however narrow the terminal.
 
@@ -286,10 +288,15 @@ def table_text(header: list[str], rows: list[list[str]], screen: Screen | None, 
     order = [i for i in _positions(header, drop) if i not in kept]
     order += [i for i in reversed(range(len(header))) if i not in kept and i not in order]
     most = math.floor(len(header) * MOST_LEFT_OUT)
-    for count in range(min(len(order), most) + 1):
+    name = kept[0] if kept else 0
+    # The row's name stays on one line while leaving columns out allows; only then does it wrap.
+    attempts = [(count, whole) for whole in ((name,), ()) if not whole or name in text_columns
+                for count in range(min(len(order), most) + 1)]
+    for count, whole in attempts:
         shown = [i for i in range(len(header)) if i not in order[:count]]
         widths = column_widths([header[i] for i in shown], [[r[i] for i in shown] for r in rows],
-                               [n for n, i in enumerate(shown) if i in text_columns], screen.width - 3 * len(shown) - 1,
+                               [n for n, i in enumerate(shown) if i in text_columns and i not in whole],
+                               screen.width - 3 * len(shown) - 1,
                                [n for n, i in enumerate(shown) if i in path_columns])
         if widths is None:
             continue
@@ -302,6 +309,5 @@ def table_text(header: list[str], rows: list[list[str]], screen: Screen | None, 
                     "shows every column)")
             out += [styled(line, DIM, screen) for line in wrap_words(note, screen.width)]
         return "\n".join(out) + "\n"
-    out += stacked(header, rows, screen, name=kept[0] if kept else 0, wrap=text_columns, paths=path_columns,
-                   skip_empty=True)
+    out += stacked(header, rows, screen, name=name, wrap=text_columns, paths=path_columns, skip_empty=True)
     return "\n".join(out) + "\n"
