@@ -198,9 +198,11 @@ def report(
     except (OSError, UnicodeDecodeError) as error:  # it was readable a moment ago; say so plainly
         raise TcoError.single(str(scenario), f"cannot read the file again: {error}") from None
     simulation, sensitivity = _uncertainty(scenario, set_, pricing, basis, loaded, runs, seed)
+    from tco.catalog import today
+
     write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
                               sizing=_sizing(loaded, pricing, comparison.currency), simulation=simulation,
-                              sensitivity=sensitivity), output)
+                              sensitivity=sensitivity, made_on=today()), output)
 
 
 def _uncertainty(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Basis | None,
