@@ -140,7 +140,8 @@ def _json_value(value: Any) -> Any:
 
 
 def _render_table(headers: list[str], rows: list[list[str]], colour: bool) -> str:
-    """A rich table: box drawing on a terminal, plain aligned columns otherwise."""
+    """The listing as plain aligned columns, for pipes and files (a terminal gets the fitted tables
+    of `tco.render.layout` instead)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table

@@ -36,7 +36,7 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
     mixed = views.mixed_rows(c)
     if mixed:
         text += table_text(views.MIXED_HEADER, mixed, screen, title_text=MIXED_TITLE, right_from=2,
-                           more=MORE) + "\n"
+                           drop=("Kind",), more=MORE) + "\n"
     if c.break_even:
         header, rows = views.matrix(c)
         text += table_text(header, rows, screen, title_text="Break-even month (months)", keep=(0, 1),
