@@ -13,8 +13,10 @@ the same header and rows out within the width and never cuts a figure off:
 4. else each row becomes a block: its name on a line of its own, then one `label  value` line per
    column, so nothing is left out however narrow the terminal.
 
-Any header and rows work: callers say which columns are text (`wrap`), which must stay (`keep`)
-and in which order the others may go (`drop`).
+Any header and rows work: callers say which columns are text (`wrap`) or paths (`paths`, which
+may also break after a `.` or `/`), which must stay (`keep`) and in which order the others may go
+(`drop`). `paragraph` wraps the sentences around the tables the same way; `stacked` is the block
+layout on its own, for label/value sheets such as `tco size`.
 """
 
 from __future__ import annotations
