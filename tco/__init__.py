@@ -17,6 +17,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+# The name to `pip install` (the command and the import package are `tco`): `tco` on the package
+# registry is an unrelated project.
+DISTRIBUTION = "tco-llm"
 
 _EXPORTS = {
     "compare_file": "tco.compare",
@@ -38,6 +41,7 @@ _EXPORTS = {
     "comparison_to_dict": "tco.render.json",
 }
 __all__ = [
+    "DISTRIBUTION",
     "ApiInputs",
     "Catalog",
     "Comparison",

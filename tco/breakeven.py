@@ -1,4 +1,4 @@
-"""Break-even of a self-hosted option against an API option (DESIGN §4, break-even).
+"""Break-even of a self-hosted option against an API option (README: How the numbers are computed, break-even).
 
 Three answers: the month from which self-hosting stays cheaper (and where inside that month
 the cumulative curves cross), and the monthly volume from which it stays cheaper (and the
@@ -257,7 +257,7 @@ def break_even_volumes(
     return _stepped_volumes(fleet, line)
 
 
-# --- volume, by search: hybrid and routed options (issue 7) ------------------------------------
+# --- volume, by search: hybrid and routed options ------------------------------------
 
 # The search scans volumes V1·2^(i/4) for |i| ≤ 4·SEARCH_DOUBLINGS (V1: the month-1 volume), then
 # bisects the bracket it finds; a replica step narrower than one grid step can hide between points.
@@ -268,9 +268,9 @@ REPLICA_BOUNDARIES = 64
 
 
 def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
-    """DESIGN §4's steady monthly cost of any option at monthly volume `volume` (tokens): month-1
-    prices and mix, amortized capital, one-time costs left out. Pass the option through
-    `live_from_month_one` first for its state after go-live."""
+    """The steady monthly cost of any option at monthly volume `volume` (tokens) (README: How the
+    numbers are computed): month-1 prices and mix, amortized capital, one-time costs left out. Pass
+    the option through `live_from_month_one` first for its state after go-live."""
     workload = scenario.workload
     month1 = workload.input_tokens_month1 + workload.output_tokens_month1
     alpha = _mix(workload)
@@ -417,8 +417,8 @@ def compare_pair(
 
 def steady_monthly_cost(option: ApiInputs | SelfHostedInputs, workload: WorkloadInputs, volume: float) -> float:
     """Monthly cost of `option` at `volume` tokens a month, on the basis of the break-even volume
-    (DESIGN §4): month-1 input/output mix, cached share and prices, amortized capex, one-time costs
-    (setup, capex, fine-tuning) excluded. In the scenario's currency."""
+    (README: How the numbers are computed): month-1 input/output mix, cached share and prices, amortized capex,
+    one-time costs (setup, capex, fine-tuning) excluded. In the scenario's currency."""
     if isinstance(option, ApiInputs):
         line = _api_line(option, workload)
         return line.per_token * volume + line.fixed

@@ -1,4 +1,4 @@
-"""The capacity model (issue 4): how many GPUs a model needs and how fast they serve it.
+"""The capacity model: how many GPUs a model needs and how fast they serve it.
 
 Pure functions over plain dataclasses: no files, no tables. `tco.resolve` and `tco size` build a
 `ModelSpec` and a `GpuSpec` from the pricing tables and call `size_replica`.
@@ -32,7 +32,8 @@ attention and dense layers on every GPU (attention data parallel: each GPU runs 
 and KV cache) and spreads the experts across the N GPUs (expert parallel); a token travels once
 to each other GPU that holds one of its experts.
 
-Effective output tokens per second per GPU for the mix: O / (I/X + O/Y) (DESIGN §4 busy formula).
+Effective output tokens per second per GPU for the mix: O / (I/X + O/Y), the busy formula of
+README: How the numbers are computed.
 The efficiency factors live in `CALIBRATION`; benchmarks/calibrate_capacity.py fits and prints them.
 """
 
@@ -283,7 +284,7 @@ class ReplicaSize:
 
     @property
     def effective_output_tokens_per_second_per_gpu(self) -> float:
-        """O / (I/X + O/Y): output tokens per GPU-second for this request mix (issue 4)."""
+        """O / (I/X + O/Y): output tokens per GPU-second for this request mix."""
         return effective_output_rate(self.input_tokens_per_request, self.output_tokens_per_request,
                                      self.input_tokens_per_second_per_gpu, self.output_tokens_per_second_per_gpu)
 

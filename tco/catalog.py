@@ -1,4 +1,4 @@
-"""The pricing tables (DESIGN §5): bundled ones, overlaid field by field by a user pricing folder.
+"""The pricing tables (README: Pricing tables): bundled ones, overlaid field by field by a user pricing folder.
 
 Bundled tables are read with libyaml and trusted (the test suite validates them); a user's
 tables are read with positions and checked, so a mistake there names its file, line and key.

@@ -64,7 +64,7 @@ def compare_inputs(
 
 def self_hosts(option: OptionInputs) -> bool:
     """Whether the option is a self-hosting strategy that break-even measures against the APIs:
-    a self-hosted option, a hybrid, or a routed option with a self-hosting route (issue 7)."""
+    a self-hosted option, a hybrid, or a routed option with a self-hosting route."""
     if isinstance(option, SelfHostedInputs | HybridInputs):
         return True
     if isinstance(option, RoutedInputs):

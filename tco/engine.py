@@ -1,4 +1,4 @@
-"""The cost engine (DESIGN §4): pure functions from resolved inputs to monthly line items.
+"""The cost engine (README: How the numbers are computed): pure functions from resolved inputs to monthly line items.
 
 Nothing here reads files, prints, or knows about the CLI. Each month's cost is a list of
 `LineItem`s (quantity × unit price), so every figure in an output can be explained.
@@ -28,7 +28,8 @@ CEIL_TOLERANCE = 1e-9
 
 
 def tolerant_ceil(x: float) -> int:
-    """`ceil(x)`, ignoring an excess of at most 1e-9·max(1, x) over a whole number (DESIGN §4)."""
+    """`ceil(x)`, ignoring an excess of at most 1e-9·max(1, x) over a whole number
+    (README: How the numbers are computed)."""
     below = math.floor(x)
     if x - below <= CEIL_TOLERANCE * max(1.0, abs(x)):
         return below
@@ -59,8 +60,8 @@ def api_items_for_tokens(
     option: ApiInputs, tokens_in: float, tokens_out: float, cached: float, month: int, category: str,
     what: str = "",
 ) -> list[LineItem]:
-    """What `option` bills for these tokens in `month`: DESIGN §4's token cost with caching, batch,
-    discount and drift, as line items (uncached input, cached input, output). `what` qualifies the
+    """What `option` bills for these tokens in `month`: the token cost (README: How the numbers are computed)
+    with caching, batch, discount and drift, as line items (uncached input, cached input, output). `what` qualifies the
     description ("overflow ")."""
     factor = option.price_factor(month)
     per = TOKENS_PER_PRICE_UNIT
@@ -77,7 +78,8 @@ def api_items_for_tokens(
 
 
 def api_month_items(option: ApiInputs, workload: WorkloadInputs, month: int) -> list[LineItem]:
-    """`api(m)` of DESIGN §4: token cost with caching, batch, discount and drift, plus the fixed fee."""
+    """`api(m)` (README: How the numbers are computed): token cost with caching, batch, discount and drift, plus
+    the fixed fee."""
     items = api_token_items(option, workload, month, "api")
     if option.fixed_monthly:
         items.append(LineItem("api", "platform fee", 1, "month", option.fixed_monthly))
@@ -103,7 +105,7 @@ def gpus_needed(option: SelfHostedInputs, workload: WorkloadInputs, month: int) 
 
 
 def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: int, gpus: int) -> float:
-    """GPU-hours billed in `month` for the rent scaling modes of DESIGN §4."""
+    """GPU-hours billed in `month` for the rent scaling modes (README: How the numbers are computed)."""
     hours = workload.active_hours_per_month
     if option.scaling == "fixed":
         return gpus * HOURS_PER_MONTH
@@ -136,9 +138,9 @@ def self_hosted_month_items(
     basis: str,
     rent_hours: float | None = None,
 ) -> list[LineItem]:
-    """The GPU costs of DESIGN §4 for one month, once the option is live.
+    """The GPU costs for one month (README: How the numbers are computed), once the option is live.
 
-    `rent_hours` replaces the GPU-hours billed that DESIGN §4 gives for the full load (a hybrid's
+    `rent_hours` replaces the GPU-hours billed that the formulas give for the full load (a hybrid's
     fleet serves only part of it)."""
     items: list[LineItem] = []
     if option.acquisition == "rent":
@@ -213,7 +215,8 @@ class MonthPlan:
 def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
                    needed: Callable[[int], int]) -> tuple[list[int], list[int]]:
     """GPUs each month (0 before go-live) and GPUs bought again each month, from the GPUs `needed`
-    in a month: rented fleets follow it, owned fleets keep their running maximum (DESIGN §4)."""
+    in a month: rented fleets follow it, owned fleets keep their running maximum
+    (README: How the numbers are computed)."""
     horizon = scenario.horizon_months
     if option.acquisition == "buy":
         fleet: list[int] = []
@@ -234,7 +237,7 @@ def paid_gpu_hours(option: SelfHostedInputs, items: list[LineItem], gpus: int) -
 
 
 def self_hosted_plans(option: SelfHostedInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
-    """Every month of a self-hosted option (DESIGN §4), its fallback before go-live."""
+    """Every month of a self-hosted option (README: How the numbers are computed), its fallback before go-live."""
     workload = scenario.workload
     fleet, again = fleet_by_month(option, scenario, lambda m: gpus_needed(option, workload, m))
     plans: list[MonthPlan] = []
@@ -308,8 +311,8 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
 
 
 def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
-    """The go-live month before which a fallback API serves the option's traffic, and that API
-    (issue 8): a self-hosted option's own; a hybrid's, its self-hosted option's (none for
+    """The go-live month before which a fallback API serves the option's traffic, and that API:
+    a self-hosted option's own; a hybrid's, its self-hosted option's (none for
     {gpus: 0}, which never runs a fleet); a routed option's, the one its self-hosting routes share
     (month 1 when they differ, as no single go-live describes them)."""
     if isinstance(option, SelfHostedInputs):

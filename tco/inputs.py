@@ -11,12 +11,12 @@ from typing import Literal
 
 HOURS_PER_MONTH = 730.0
 DAYS_PER_MONTH = 365 / 12
-TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (DESIGN §2)
+TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (README: The scenario file)
 
 
 @dataclass(frozen=True)
 class WorkloadInputs:
-    """Month-1 token volumes and the traffic's shape (DESIGN §4, volumes)."""
+    """Month-1 token volumes and the traffic's shape (README: How the numbers are computed, volume)."""
 
     input_tokens_month1: float
     output_tokens_month1: float
@@ -27,7 +27,7 @@ class WorkloadInputs:
     requests_per_day: float | None = None
     input_tokens_per_request: float | None = None
     output_tokens_per_request: float | None = None
-    # 24 relative hourly loads (issue 7, `load_profile`); None: only `peak_to_average` is known.
+    # 24 relative hourly loads (`load_profile`); None: only `peak_to_average` is known.
     hourly_weights: tuple[float, ...] | None = None
 
     def tokens(self, month: int) -> tuple[float, float]:
@@ -76,7 +76,7 @@ class SharedCosts:
 
 @dataclass(frozen=True)
 class ApiInputs:
-    """An API option: prices per 1M tokens and the adjustments of DESIGN §4."""
+    """An API option: prices per 1M tokens and the adjustments of README: How the numbers are computed."""
 
     name: str
     price_per_million_input_tokens: float
@@ -143,7 +143,7 @@ class SelfHostedInputs:
     model_name: str | None = None
     gpu: str | None = None
     gpu_name: str | None = None
-    # where the throughput came from: the scenario, throughput.yaml, or the capacity model (issue 4)
+    # where the throughput came from: the scenario, throughput.yaml, or the capacity model
     throughput_source: Literal["given", "measured", "estimated"] = "given"
     precision: str = "bf16"
     serving: ServingInputs | None = None
@@ -151,7 +151,7 @@ class SelfHostedInputs:
 
     @property
     def capital_cost_per_gpu(self) -> float:
-        """`c` of DESIGN §4: GPU price plus its share of servers, network and storage."""
+        """`c` (README: How the numbers are computed): GPU price plus its share of servers, network and storage."""
         return self.purchase_price_per_gpu * (1 + self.server_cost_share)
 
     @property
@@ -166,7 +166,7 @@ class SelfHostedInputs:
 
 @dataclass(frozen=True)
 class HybridInputs:
-    """A self-hosted fleet sized for part of the load, the rest sent to an API (issue 7).
+    """A self-hosted fleet sized for part of the load, the rest sent to an API.
 
     `size_for` is "percentile" (of the day's hourly loads, `percentile` in 50..100), "average",
     or "gpus" (a fixed fleet of `fleet_gpus`).
@@ -199,7 +199,7 @@ class Route:
 
 @dataclass(frozen=True)
 class RoutedInputs:
-    """Traffic split across other options by share (issue 7); the shares sum to 1."""
+    """Traffic split across other options by share; the shares sum to 1."""
 
     name: str
     routes: tuple[Route, ...]

@@ -1,4 +1,4 @@
-"""`tco optimize` (issue 7): the cheapest fleet for a hybrid of a self-hosted and an API option.
+"""`tco optimize`: the cheapest fleet for a hybrid of a self-hosted and an API option.
 
 A hybrid with a fixed fleet `{gpus: N}` is projected for every N from 0 to the largest fleet the
 self-hosted option itself needs over the horizon (the p100 size), in whole replicas; the

@@ -1,4 +1,4 @@
-"""The shape of the load over a day (issue 7): `workload.load_profile`, 24 hourly weights.
+"""The shape of the load over a day: `workload.load_profile`, 24 hourly weights.
 
 A profile gives the relative load of each hour of the day (hour 0 = 00:00–01:00). Only the
 ratios matter: hour h carries the share `w_h / Σw` of the day's tokens, and its load relative to

@@ -1,4 +1,4 @@
-"""Ranges in scenarios (issue 5): any numeric field may be a distribution instead of a number.
+"""Ranges in scenarios: any numeric field may be a distribution instead of a number.
 
     {low: 2.0, high: 3.5}              uniform; central value: the midpoint
     {low: 2.0, mode: 2.5, high: 3.5}   triangular; central value: the mode

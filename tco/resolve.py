@@ -1,7 +1,7 @@
 """Resolving a validated scenario: defaults and pricing-table values applied, each one recorded.
 
 Every value that did not come from the file becomes an `Assumption` naming its source and date
-(DESIGN §3, §5); table lookups that fail become problems naming the table and the key.
+(README: The scenario file, Pricing tables); table lookups that fail become problems naming the table and the key.
 """
 
 from __future__ import annotations
@@ -43,12 +43,14 @@ _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "
 
 
 def month1_tokens(requests_per_day: Any, tokens_per_request: Any) -> Any:
-    """Month-1 tokens of form A (DESIGN §4): requests/day × 365/12 × tokens/request (numbers or arrays)."""
+    """Month-1 tokens of form A (README: How the numbers are computed): requests/day × 365/12 × tokens/request
+    (numbers or arrays)."""
     return requests_per_day * DAYS_PER_MONTH * tokens_per_request
 
 
 def monthly_from_annual(annual_growth: Any) -> Any:
-    """Monthly growth g of an annual growth G (DESIGN §4): (1 + G)^(1/12) − 1 (numbers or arrays)."""
+    """Monthly growth g of an annual growth G (README: How the numbers are computed): (1 + G)^(1/12) − 1 (numbers
+    or arrays)."""
     return (1 + annual_growth) ** (1 / 12) - 1
 
 
@@ -89,7 +91,7 @@ class Resolver:
         return entry.get(name)
 
     def _check_age(self, entry: Entry, name: str, origin: FieldOrigin) -> None:
-        """Warn once per entry and file about a price older than `max_price_age_days` (issue 3, item 5).
+        """Warn once per entry and file about a price older than `max_price_age_days` .
 
         Only prices go stale (PRICE_FIELDS); specs and measured throughput do not.
         """
@@ -161,7 +163,7 @@ class Resolver:
         )
 
     def load_profile(self, w: schema.Workload) -> tuple[tuple[float, ...] | None, float]:
-        """The 24 hourly weights (None without a profile) and `peak_to_average` (issue 7).
+        """The 24 hourly weights (None without a profile) and `peak_to_average`.
 
         A profile's max/mean is the peak ratio; a given `peak_to_average` was checked against it
         in validation, and the profile's exact ratio is used so every option sees one shape.
@@ -453,7 +455,7 @@ class Resolver:
                 return None
             return x, y, self.default(f"{label}.gpus_per_replica", None, 1), parallelism, "given"
         if x is not None and y is not None and not _has_capacity_fields(model, gpu):
-            # Throughput given, replica size not, and no architecture to size it from: as before issue 4.
+            # Throughput given, replica size not, and no architecture to size it from: as before the capacity model.
             self.warnings.append(f"{o.name}: gpus_per_replica defaults to 1: {o.model} or {o.gpu} lacks the fields "
                                  "the capacity model needs to check the memory fit; give gpus_per_replica")
             kind = "measured" if measured and o.throughput is None else "given"
@@ -801,7 +803,7 @@ def refresh_command(table: str, key: str) -> str:
 
 
 class MixedResolver:
-    """Resolves hybrid and routed options (issue 7) once the api and self-hosted ones are known."""
+    """Resolves hybrid and routed options once the api and self-hosted ones are known."""
 
     def __init__(self, resolver: Resolver, workload: WorkloadInputs, apis: dict[str, ApiInputs],
                  hosted: dict[str, SelfHostedInputs]) -> None:

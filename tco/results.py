@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tco.docs import SCENARIO_FILE
+
 CATEGORIES = (
     "api",
     "gpu_rent",
@@ -19,7 +21,7 @@ CATEGORIES = (
     "fine_tuning",
 )
 ONE_TIME_CATEGORIES = frozenset({"setup", "capex", "fine_tuning"})
-DEFAULT_SOURCE = "tco default (DESIGN §3)"  # the source of a value no file gave
+DEFAULT_SOURCE = f"tco default (see {SCENARIO_FILE})"  # the source of a value no file gave
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class OptionResult:
 
 @dataclass(frozen=True)
 class BreakEven:
-    """A self-hosted option against an API option (DESIGN §4, break-even)."""
+    """A self-hosted option against an API option (README: How the numbers are computed, break-even)."""
 
     option: str
     versus: str

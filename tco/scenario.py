@@ -1,4 +1,5 @@
-"""From a scenario file to engine inputs: read, apply `--set`, validate, resolve (DESIGN §2, §3, §5).
+"""From a scenario file to engine inputs: read, apply `--set`, validate, resolve (README: The
+scenario file, Pricing tables).
 
 Every problem in a file is collected before anything is reported, each with its line, column
 and field path. Every value that did not come from the file (a default, a table price) is

@@ -1,4 +1,4 @@
-"""The scenario file's schema (DESIGN §3): pydantic models, every field with its rule and default.
+"""The scenario file's schema (README: The scenario file): pydantic models, every field with its rule and default.
 
 Only types and single-field rules live here; rules that relate fields or options to each other
 (one workload form, unique names, references) are in `tco.scenario`, so that every problem in a
@@ -46,7 +46,7 @@ class Number:
     exclusive_minimum: float | None = None
     maximum: float | None = None
     what: str = "value"
-    ranged: bool = True  # may be a range (issue 5): {low, high}, {low, mode, high}, {median, p90}, {choices}
+    ranged: bool = True  # may be a range: {low, high}, {low, mode, high}, {median, p90}, {choices}
 
     def check(self, value: Any) -> float | int:
         if isinstance(value, dict):
@@ -99,7 +99,7 @@ class Number:
 
 
 def _range_json_schemas(one: dict[str, Any], whole: bool, lognormal: bool) -> list[dict[str, Any]]:
-    """JSON Schemas of the range forms a field accepts (issue 5)."""
+    """JSON Schemas of the range forms a field accepts."""
     def form(title: str, keys: tuple[str, ...]) -> dict[str, Any]:
         return {"type": "object", "title": title, "properties": {k: one for k in keys}, "required": list(keys),
                 "additionalProperties": False}
@@ -173,7 +173,7 @@ _PROFILE_NAMES = ("flat", "office_hours", "consumer_evening", "batch_night")
 
 
 def _load_profile(value: Any) -> Any:
-    """A named profile, or exactly 24 non-negative hourly weights, not all zero (issue 7)."""
+    """A named profile, or exactly 24 non-negative hourly weights, not all zero."""
     if isinstance(value, str) and value.strip() in _PROFILE_NAMES:
         return value.strip()
     if isinstance(value, list):
@@ -215,7 +215,7 @@ LoadProfile = Annotated[
 
 
 def _size_for(value: Any) -> Any:
-    """`p50`..`p100` (a percentile of the hourly loads), `average`, or `{gpus: N}` (issue 7)."""
+    """`p50`..`p100` (a percentile of the hourly loads), `average`, or `{gpus: N}`."""
     if isinstance(value, dict):
         extra = [str(k) for k in value if k != "gpus"]
         if extra or "gpus" not in value:
@@ -399,7 +399,7 @@ class SelfHostedOption(_OptionBase):
 
 
 class HybridOption(_OptionBase):
-    """Self-host the base load on a fleet sized by `size_for`, send the rest to an API (issue 7)."""
+    """Self-host the base load on a fleet sized by `size_for`, send the rest to an API."""
 
     kind: Literal["hybrid"]
     self_hosted: Name
@@ -414,7 +414,7 @@ class Route(_Strict):
 
 
 class RoutedOption(_OptionBase):
-    """Traffic split across other options by share (issue 7)."""
+    """Traffic split across other options by share."""
 
     kind: Literal["routed"]
     routes: Annotated[list[Route], Field(min_length=1)]

@@ -91,7 +91,7 @@ class SizeReport:
 
     @property
     def effective_output_tokens_per_second_per_gpu(self) -> float:
-        """O / (I/X + O/Y): output tokens per GPU-second for this request mix (issue 4)."""
+        """O / (I/X + O/Y): output tokens per GPU-second for this request mix."""
         return effective_output_rate(self.input_tokens_per_request, self.output_tokens_per_request,
                                      self.input_tokens_per_second_per_gpu, self.output_tokens_per_second_per_gpu)
 

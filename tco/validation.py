@@ -241,7 +241,7 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
 
 def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:
     """A load profile decides the hours and the peak: `active_hours_per_month` must be the whole
-    month, and a given `peak_to_average` must agree with the profile's max/mean (issue 7)."""
+    month, and a given `peak_to_average` must agree with the profile's max/mean."""
     from tco.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
 
     given = workload.get("load_profile")
@@ -363,7 +363,7 @@ def _as_name(value: Any) -> str | None:
 
 
 def _possible_values(value: Any) -> list[float]:
-    """The number, or a range's ends and choices (issue 5), for rules across fields; [] if unreadable."""
+    """The number, or a range's ends and choices, for rules across fields; [] if unreadable."""
     if isinstance(value, dict):
         given = [value.get(k) for k in ("low", "high", "median", "p90")]
         if isinstance(value.get("choices"), list):

@@ -1,4 +1,4 @@
-"""The cost engine over many scenarios at once (issue 5): the formulas of `tco.engine`, on numpy arrays.
+"""The cost engine over many scenarios at once: the formulas of `tco.engine`, on numpy arrays.
 
 Input is a `ScenarioInputs` whose numeric fields may be arrays of shape (runs, 1) instead of
 numbers (one value per run); months run along the second axis, so every cost is a (runs, months)
@@ -195,7 +195,8 @@ def _then(fresh: Any, ufunc: Any, other: Any) -> Any:
 
 
 def _api_tokens(option: ApiInputs, workload: WorkloadInputs, months: _Months, total: _Sum) -> None:
-    """Add the token cost of DESIGN §4 with cache, batch, discount and drift: (input + cached) + output."""
+    """Add the token cost (README: How the numbers are computed) with cache, batch, discount and drift:
+    (input + cached) + output."""
     factor = (1 - option.batch_share * option.batch_discount) * (1 - option.discount) * \
         months.drift(option.price_change_per_year)
     uncached, cached, output = months.priced_quantities()
@@ -250,7 +251,7 @@ def _replacements(bought: Array, lifetime: Any) -> Array:
 
 def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Months,
                  shape: tuple[int, int]) -> tuple[Array, Any]:
-    """Monthly cost and its one-time part of a self-hosted option (DESIGN §4)."""
+    """Monthly cost and its one-time part of a self-hosted option (README: How the numbers are computed)."""
     workload = scenario.workload
     go_live = option.go_live_month
     always_live = not isinstance(go_live, np.ndarray) and go_live <= 1
@@ -299,7 +300,7 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
 
 
 def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months, shape: tuple[int, int]) -> tuple[Array, Any]:
-    """Monthly cost and its one-time part of an API option (DESIGN §4)."""
+    """Monthly cost and its one-time part of an API option (README: How the numbers are computed)."""
     total = _Sum(shape)
     one_time = _Sum(shape)
     _api_tokens(option, scenario.workload, months, total)
@@ -373,7 +374,8 @@ def within_reference(versus: BatchOption) -> Array:
 
 def break_even_batch(option: BatchOption, versus: BatchOption,
                      limit: Array | None = None) -> tuple[NDArray[np.int64], Array]:
-    """Break-even month (0: never) and fractional months (NaN: never) of every run (DESIGN §4).
+    """Break-even month (0: never) and fractional months (NaN: never) of every run
+    (README: How the numbers are computed).
 
     As `tco.breakeven.break_even_month` / `break_even_months`: the first month from which the
     option's cumulative cost stays within 1e-9·max(1, |C_A|) of the reference's or below it.

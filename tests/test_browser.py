@@ -16,10 +16,13 @@ The five browser runs go in parallel, so this takes about as long as one (~1-2 s
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
@@ -27,6 +30,8 @@ from typer.testing import CliRunner
 
 from tco.cli import app
 from tests.test_chart import THREE
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OKABE_ITO_BLUE = (0, 114, 178)
 PHONE_BODY_PX = 360
@@ -129,6 +134,55 @@ def test_report_in_chromium(tmp_path: Path) -> None:
     assert not region_is_white(tmp_path / "bad.png", PHONE_BODY_PX + 8, 900 - SCROLLBAR_PX)
     assert region_is_white(tmp_path / "printed.png", A4_PRINTABLE_PX + 8, 1100 - SCROLLBAR_PX), \
         "something sticks out of an A4 page's printable width"
+
+
+# Run in a copy of the report whose CSP is taken out (the real page forbids scripts): it opens every
+# <details> (the month-by-month tables), then lists every box that scrolls sideways and says whether
+# the page itself does.
+OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const boxes = [...document.querySelectorAll('.table-wrap, .chart-wrap, pre, figure, table')];
+  const wide = boxes.filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => (e.querySelector('table') || e).getAttribute('data-table') || e.className || e.tagName);
+  const page = document.documentElement.scrollWidth > document.documentElement.clientWidth;
+  const out = document.createElement('pre');
+  out.textContent = 'OVERFLOW' + JSON.stringify({wide: wide, page: page}) + 'OVERFLOW';
+  document.body.appendChild(out);
+});
+</script></body>"""
+
+
+def overflow_at(browser: str, report: Path, width: int, profile: Path) -> dict[str, Any]:
+    """The boxes of `report` that scroll sideways in a window `width` px wide, and whether the page does."""
+    probe = report.with_name(f"probe-{width}.html")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "", report.read_text(encoding="utf-8"))
+    probe.write_text(text.replace("</body>", OVERFLOW_PROBE, 1), encoding="utf-8")
+    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                           "--no-first-run", "--disable-background-networking", f"--user-data-dir={profile}",
+                           f"--window-size={width},1000", "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                          capture_output=True, text=True, timeout=90, check=False)
+    found = re.findall(r"OVERFLOW(\{.*?\})OVERFLOW", done.stdout)
+    assert found, done.stderr[-2000:]
+    result: dict[str, Any] = json.loads(found[-1])
+    return result
+
+
+@pytest.mark.parametrize(("scenario", "extra"), [
+    ("internal-rag", ["--set", "workload.input_tokens_per_request={low: 1000, high: 3000}", "-n", "200"]),
+    ("batch-documents", []),
+], ids=["sizing-simulation-tornado", "monthly-tables"])
+def test_nothing_scrolls_sideways_on_a_desktop(tmp_path: Path, scenario: str, extra: list[str]) -> None:
+    """At 1280 px no table, chart or block scrolls sideways, and neither does the page: with every
+    section (the capacity sizing of two options, simulation, tornado) and with the month-by-month
+    tables of owned fleets (a dozen columns) opened."""
+    browser = chromium()
+    report = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", str(ROOT / "scenarios" / f"{scenario}.yaml"), *extra,
+                                      "-o", str(report)])
+    assert result.exit_code == 0, result.stderr
+    assert 'data-table="sizing"' in report.read_text(encoding="utf-8")
+    assert overflow_at(browser, report, 1280, tmp_path / "profile") == {"wide": [], "page": False}
 
 
 @pytest.mark.parametrize("required", [True, False])

@@ -1,5 +1,6 @@
-"""Terminal charts (issue 6): exact text at 80 columns without colour, the break-even mark where
-`compare` puts it, words for a pair that never breaks even, and the `chart` / `compare --chart` CLI."""
+"""Terminal charts: exact text at 80 columns without colour, the break-even mark where `compare`
+puts it, a mark of its own for each break-even point, every line's symbol visible, words for a pair
+that never breaks even, and the `chart` / `compare --chart` CLI."""
 
 from __future__ import annotations
 
@@ -44,22 +45,22 @@ $60.0K |                                 ++++++++++++++++++++++++++++
        |      +
        |     +
 $40.0K |     +
-       |    +                                                         *******ooo
-       |   +                                               *****ooooooooooooo
-$20.0K |   +                                    ***ooooooooooooo
-       |  +                          *ooooooooooooo
-       | +               oXooooooooooo
-       | +   oooooooooooo
-    $0 |+oooo*
+       |    +                                                         *******o*o
+       |   +                                               ******o*o*oooooooo
+$20.0K |   +                                    ***o*o*o*o*ooooo
+       |  +                          **o*o*o*o*oooo
+       | +               o1o*o*o*o*o*o
+       | +   o*o*o*o*o*o*
+    $0 |*o*o**
        ++-----------+-----------+-----------+----------+-----------+-----------+
-                          ^
+                          1
         0           2           4           6          8          10          12
                                                                            Month
 
   * API (api)
   o Rented GPU (self-hosted)
   + Owned GPU (self-hosted)
-  X Rented GPU breaks even with API in month 3 (after 2.9 months)
+  1 Rented GPU breaks even with API in month 3 (after 2.9 months)
   - Owned GPU never breaks even with API within 12 months: it costs $29.7K more.
 """
 
@@ -136,33 +137,35 @@ def test_every_line_fits_the_width(three: Path) -> None:
 
 
 def test_mark_sits_on_the_break_even_month(three: Path) -> None:
-    """The X is in the column of the month `compare` reports, on the self-hosted line's row there."""
+    """The mark `1` is in the column of the month `compare` reports, on the self-hosted line's row there."""
     data = json.loads(run("compare", three, "--format", "json").stdout)
     pair = next(p for p in data["break_even"] if p["option"] == "Rented GPU")
     lines = CUMULATIVE_80.splitlines()
     plot = lines[2:2 + PLOT_ROWS]
     axis = lines[2 + PLOT_ROWS]
     labels = lines[2 + PLOT_ROWS + 2]
-    x_column = next(i for line in plot for i, ch in enumerate(line) if ch == "X")
+    x_column = next(i for line in plot for i, ch in enumerate(line) if ch == "1")
     # The axis labels 0..12 sit under the `+` ticks: month m is at the tick column interpolated.
     ticks = [i for i, ch in enumerate(axis) if ch == "+"][1:]  # the first `+` is the corner
     months = [int(t) for t in labels.split()]
     per_month = (ticks[-1] - ticks[0]) / (months[-1] - months[0])
     assert round(ticks[0] + pair["month"] * per_month) == x_column
-    assert lines[2 + PLOT_ROWS + 1].index("^") == x_column
+    assert lines[2 + PLOT_ROWS + 1].index("1") == x_column
 
 
 def test_never_breaks_even_is_said_in_words(three: Path) -> None:
     result = run("chart", three)
     assert "Owned GPU never breaks even with API within 12 months: it costs $29.7K more." in result.stdout
-    assert result.stdout.count("X") == 2  # the mark of Rented GPU and its key; none for Owned GPU
+    assert result.stdout.count("1 Rented GPU") == 1  # the key of Rented GPU's mark; none for Owned GPU
+    assert "2 Owned GPU" not in result.stdout
 
 
 def test_volume_chart_marks_the_break_even_volume(three: Path) -> None:
     """966M tokens/month for Rented GPU (worked out in test_cli.test_compare_table_golden)."""
     result = run("chart", three, "--kind", "volume")
     assert result.exit_code == 0, result.stderr
-    assert "X Rented GPU stays cheaper than API from 966M tokens/month" in result.stdout
+    assert "1 Rented GPU stays cheaper than API from 966M tokens/month" in result.stdout
+    assert "2 Owned GPU stays cheaper than API from 980M tokens/month" in result.stdout
     assert "Monthly volume (tokens)" in result.stdout
     assert "month-1 volume 1.1B tokens/month" in result.stdout
 
@@ -287,7 +290,7 @@ def test_api_only_and_tiny_costs(tmp_path: Path) -> None:
     for kind in ("cumulative", "monthly", "volume"):
         result = run("chart", path, "--kind", kind)
         assert result.exit_code == 0, result.stderr
-        assert "X" not in result.stdout and "never" not in result.stdout
+        assert "never" not in result.stdout and "  1 " not in result.stdout
         labels = [line.split("|")[0].strip() for line in result.stdout.splitlines() if "|" in line]
         labels = [label for label in labels if label]
         assert len(labels) == len(set(labels)), labels
@@ -304,7 +307,7 @@ def test_volume_note_when_never_lastingly_cheaper(tmp_path: Path) -> None:
     result = run("chart", path, "--kind", "volume")
     assert result.exit_code == 0, result.stderr
     assert "- Rented GPU is at no volume lastingly cheaper than API" in result.stdout
-    assert "X Rented GPU" not in result.stdout
+    assert "1 Rented GPU" not in result.stdout
 
 
 # --- the latency chart: throughput per GPU against speed per user ---------------------------------------------
@@ -426,3 +429,38 @@ def test_shipped_scenarios_latency_chart() -> None:
         result = run("chart", path, "--kind", "latency")
         assert result.exit_code == 0, (path, result.stderr)
         assert "X " in result.stdout, path
+
+
+def plot_of(text: str) -> list[str]:
+    """The plot rows of a line chart: the lines between the y-axis title and the x-axis rule."""
+    lines = text.splitlines()
+    start = 2
+    end = next(i for i, line in enumerate(lines) if re.match(r"^ *\+[-+]{3}", line))
+    return [line.split("|", 1)[1] for line in lines[start:end]]
+
+
+@pytest.mark.parametrize("kind", ["cumulative", "volume"])
+def test_every_break_even_point_has_its_own_mark(kind: str) -> None:
+    """Two self-hosted options break even: marks 1 and 2, each in the plot, under the axis and in the key."""
+    result = run("chart", REPO / "scenarios" / "batch-documents.yaml", "--kind", kind)
+    assert result.exit_code == 0, result.stderr
+    plot = "".join(plot_of(result.stdout))
+    key = result.stdout.split("\n\n", 1)[1]
+    for mark, option in (("1", "Llama 3.3 70B on owned H100"), ("2", "Llama 3.3 70B on owned H200")):
+        assert plot.count(mark) == 1, (mark, result.stdout)
+        assert f"  {mark} {option} " in key
+    assert "X" not in result.stdout
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_line_hides_another(path: Path) -> None:
+    """Where lines run together they take turns, so every symbol the key names shows in the plot."""
+    for kind in ("cumulative", "volume"):
+        result = run("chart", path, "--kind", kind)
+        plot = "".join(plot_of(result.stdout))
+        symbols = [line.split()[0] for line in result.stdout.split("\n\n", 1)[1].splitlines()
+                   if line.startswith("  ") and line.rstrip().endswith(")") and "(" in line
+                   and line.split()[0] in "*o+x#@%&=~"]
+        assert symbols, result.stdout
+        for symbol in symbols:
+            assert plot.count(symbol) >= 3, (path.stem, kind, symbol, result.stdout)

@@ -238,7 +238,7 @@ Assumptions (values not given in the scenario)
 | baseline | API   | tco default: the first api option |
 +----------+-------+-----------------------------------+
 
-Defaults used (DESIGN §3)
+Defaults used (see README.md#the-scenario-file)
   scenario: workload.monthly_growth 0, workload.cached_input_share 0, workload.peak_to_average 2,
       workload.active_hours_per_month 730, finance.basis cash, finance.discount_rate 0, currency USD
   options.API: batch_share 0, discount 0, price_change_per_year 0, fixed_monthly 0, setup_cost 0,
@@ -286,7 +286,8 @@ def test_compare_table_sections(tmp_path: Path) -> None:
     assert lines[2].startswith("Self-hosting (Rented GPU) breaks even with API in month 1 (after 0.7 months) "
                                "and saves $15.1K over 12 months")
     for heading in ("Summary", "Break-even month (months)", "Break-even volume against API", "Warnings",
-                    "Assumptions (values not given in the scenario)", "Defaults used (DESIGN §3)"):
+                    "Assumptions (values not given in the scenario)",
+                    "Defaults used (see README.md#the-scenario-file)"):
         assert heading in lines, heading
     assert lines.index("Summary") < lines.index("Break-even month (months)") < lines.index("Warnings") \
         < lines.index("Assumptions (values not given in the scenario)")
@@ -568,6 +569,19 @@ def test_markdown(tmp_path: Path) -> None:
     assert "| Rented GPU | self-hosted | $18,520 | $18,520 | $1.40 | $2,460 | $1,460 | 1 |" in lines
     assert "| Rented GPU | month 1 (0.7) |" in lines
     assert any(line.startswith("- Rented GPU has no staff cost") for line in lines)
+
+
+def test_markdown_headline_sentences_are_paragraphs() -> None:
+    """Two self-hosted options give two sentences; Markdown joins lines without a blank line
+    between them into one paragraph, so each sentence is followed by a blank line."""
+    scenario = Path(__file__).resolve().parent.parent / "scenarios" / "batch-documents.yaml"
+    result = run("compare", scenario, "--format", "markdown")
+    assert result.exit_code == 0
+    paragraphs = result.stdout.split("\n\n")
+    sentences = [p for p in paragraphs if "breaks even" in p]
+    assert len(sentences) == 2
+    assert all("\n" not in p for p in sentences)
+    assert sentences[0].startswith("**") and sentences[0].endswith("**")
 
 
 # --- -o FILE -----------------------------------------------------------------------------------
@@ -1116,14 +1130,13 @@ def test_warnings_go_to_stderr_unless_the_table_shows_them_on_a_terminal(tmp_pat
     as_json = run("compare", path, "--format", "json", "-o", tmp_path / "out.json")
     assert "warning: " in as_json.stderr and "no staff cost" in as_json.stderr
     assert json.loads((tmp_path / "out.json").read_text())["warnings"]
-    import tco.cli.scenario as scenario_commands
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(scenario_commands.sys, "stdout", terminal)
+    monkeypatch.setattr(sys, "stdout", terminal)
     monkeypatch.setattr("tco.cli.shared.sys.stdout", terminal)
     from typer.main import get_command
 

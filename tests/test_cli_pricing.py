@@ -297,7 +297,7 @@ def test_sync_genai_prices_without_the_package_names_the_extra(tmp_path: Path,
     monkeypatch.setitem(sys.modules, "genai_prices", None)
     result = run("pricing", "sync", "genai-prices", "--pricing", tmp_path)
     assert result.exit_code == 1
-    assert "pip install 'tco[genai-prices]'" in result.stderr
+    assert "pip install 'tco-llm[genai-prices]'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

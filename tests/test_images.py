@@ -22,7 +22,8 @@ from tco.scenario import load_scenario
 from tests.test_chart import THREE
 
 SVG = "{http://www.w3.org/2000/svg}"
-INSTALL_MESSAGE = "tco: images and the HTML report need matplotlib, which is not installed: pip install 'tco[report]'\n"
+INSTALL_MESSAGE = ("tco: images and the HTML report need matplotlib, which is not installed: "
+                   "pip install 'tco-llm[report]'\n")
 
 
 def run(*args: object) -> Result:

@@ -24,6 +24,7 @@ from tco.render.html import (
 )
 from tco.render.text import headlines
 from tco.scenario import load_scenario
+from tests.conftest import TODAY
 from tests.test_chart import THREE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -204,6 +205,21 @@ def test_headline_assumptions_warnings_and_scenario(made: tuple[Path, str, Any])
     for warning in data["warnings"]:
         assert warning in page.texts["warnings"]
     assert scenario.read_text(encoding="utf-8") in page.texts["scenario"]
+
+
+def test_the_page_says_when_and_with_which_version_it_was_made(tmp_path: Path) -> None:
+    """The date is $TCO_TODAY (pinned by the tests, as for price ages), else today."""
+    from tco import __version__
+
+    scenario = tmp_path / "three.yaml"
+    scenario.write_text(THREE, encoding="utf-8")
+    text, _data = report_of(scenario, tmp_path)
+    made_with = f"Made with tco {__version__} on {TODAY}."
+    header = text[text.index("<header>"):text.index("</header>")]
+    footer = text[text.index("<footer>"):text.index("</footer>")]
+    assert made_with in header and made_with in footer
+    assert f'<meta name="generator" content="tco {__version__}">' in text
+    assert f'<meta name="date" content="{TODAY}">' in text
 
 
 def test_markup_in_names_is_escaped(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -207,7 +207,7 @@ def test_wheel_ships_the_tables(tmp_path: Path) -> None:
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                             "-w", str(out), str(source)], capture_output=True, text=True, timeout=60)
     assert build.returncode == 0, build.stderr
-    (wheel,) = out.glob("tco-*.whl")
+    (wheel,) = out.glob("tco_llm-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         for kind in KINDS:

@@ -1,4 +1,4 @@
-"""Analyses over many variants of a scenario (issue 5): Monte Carlo simulation, sensitivity, sweeps.
+"""Analyses over many variants of a scenario: Monte Carlo simulation, sensitivity, sweeps.
 
 Each returns a plain result object that the renderers in `tco.render` read; all evaluate the
 variants at once on the vectorised engine path (`tco.vectorised`) through a `BatchPlan`.

@@ -1,4 +1,4 @@
-"""Many variants of one scenario, evaluated at once (issue 5): which resolved input each varied field feeds.
+"""Many variants of one scenario, evaluated at once: which resolved input each varied field feeds.
 
 Validating and resolving a scenario runs pydantic and the pricing lookups: far too slow to do for
 each of 100,000 runs. A `BatchPlan` resolves the scenario once at its central values, then once
@@ -37,7 +37,7 @@ from tco.yamlsource import Path, YamlDocument
 Leaf = tuple[str | int, ...]  # attribute names and tuple indices from ScenarioInputs down to a number
 Array = NDArray[np.float64]
 
-# Resolved workload inputs derived from several fields (DESIGN §4, volumes).
+# Resolved workload inputs derived from several fields (README: How the numbers are computed, volume).
 _DERIVED: frozenset[Leaf] = frozenset({("workload", "input_tokens_month1"), ("workload", "output_tokens_month1"),
                                         ("workload", "monthly_growth")})
 _WORKLOAD_FIELDS = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request",

@@ -1,4 +1,4 @@
-"""`tco sensitivity`: a tornado of which input moves the answer most (issue 5).
+"""`tco sensitivity`: a tornado of which input moves the answer most.
 
 Each input with a range moves alone from its low end to its high end (uniform and triangular:
 low and high; lognormal: its P10 and P90; choices: the smallest and the largest choice), every

@@ -1,4 +1,4 @@
-"""`tco simulate`: Monte Carlo over the ranges in a scenario (issue 5).
+"""`tco simulate`: Monte Carlo over the ranges in a scenario.
 
 Every ranged field is sampled independently, `runs` times, from numpy's PCG64 generator seeded
 with `seed`; each run is one scenario, projected on the vectorised engine. Per self-hosted (any

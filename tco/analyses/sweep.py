@@ -1,4 +1,4 @@
-"""`tco sweep`: the scenario across a grid of one or two fields (issue 5).
+"""`tco sweep`: the scenario across a grid of one or two fields.
 
 Each point is the scenario with `--set PATH=value` for the point's values; all points are
 projected at once on the vectorised engine, and agree with `tco compare --set` point for point.
@@ -142,7 +142,7 @@ def sweep(opened: OpenedScenario, vary: list[str], *, steps: int = DEFAULT_STEPS
                 assert isinstance(api_inputs, ApiInputs)
                 if isinstance(option_inputs, SelfHostedInputs):
                     volume, first = break_even_volumes(option_inputs, api_inputs, run.workload)
-                else:  # hybrid and routed options: searched, as compare does (issue 7)
+                else:  # hybrid and routed options: searched, as compare does
                     volume, first = searched_volumes(option_inputs, api_inputs, run)
                 pairs.append(BreakEven(
                     option=options[i].name, versus=api.name,

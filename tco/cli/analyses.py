@@ -1,4 +1,4 @@
-"""The analyses over many variants of a scenario (issue 5): simulate, sensitivity, sweep.
+"""The analyses over many variants of a scenario: simulate, sensitivity, sweep.
 
 numpy and the analyses are imported inside the commands, so `tco compare` never loads them.
 """
@@ -20,11 +20,14 @@ from tco.cli.shared import (
     MaxPriceAgeOpt,
     OutputOpt,
     PricingOpt,
+    RunsOpt,
     ScenarioArg,
     SetOpt,
     app,
+    choice,
     reports_errors,
-    use_colour,
+    terminal_screen,
+    whole_number,
     write_output,
 )
 
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
     from tco.analyses.batch import OpenedScenario
 
 
-FormatOpt = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
 # The bar is transient, so on a fast vectorised run it only flickers; runs that fall back to the scalar
 # engine (hybrid or routed options) take ~5 ms each, and 1,000 of them already deserve one.
 PROGRESS_AFTER_RUNS = 1_000
@@ -76,10 +79,9 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[int], None] | None]:
 @reports_errors
 def simulate(
     scenario: ScenarioArg,
-    runs: Annotated[int, typer.Option("--runs", "-n", help="Number of runs (scenarios sampled).", min=1,
-                                      max=1_000_000)] = 10_000,
+    runs: RunsOpt = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same numbers.",
-                                      min=0)] = 0,
+                                      **whole_number(0))] = 0,
     samples: Annotated[Path | None, typer.Option("--samples", help="Also write every run's sampled inputs and "
                                                  "results to FILE (CSV).", metavar="FILE", dir_okay=False)] = None,
     format: FormatOpt = DataFormat.table,
@@ -104,7 +106,7 @@ def simulate(
         result = run_simulation(opened, runs=runs, seed=seed, progress=advance)
     _warn(result.source, result.warnings)
     text = _rendered(format, lambda: render_simulation_json(result), lambda: render_simulation_csv(result),
-                     lambda: render_simulation_table(result, colour=use_colour(output)))
+                     lambda: render_simulation_table(result, terminal_screen(output)))
     if samples is not None:
         write_output(render_samples_csv(result), samples)
     write_output(text, output)
@@ -131,7 +133,7 @@ def sensitivity(
     result = run_sensitivity(_open(scenario, set_, pricing, basis, max_price_age), every_input=every_input)
     _warn(result.source, result.warnings)
     text = _rendered(format, lambda: render_sensitivity_json(result), lambda: render_sensitivity_csv(result),
-                     lambda: render_sensitivity_table(result, colour=use_colour(output)))
+                     lambda: render_sensitivity_table(result, terminal_screen(output)))
     write_output(text, output)
 
 
@@ -143,8 +145,8 @@ def sweep(
                                             "dotted path of --set, e.g. workload.requests_per_day=100K..10M. "
                                             "Once or twice (a grid).", metavar="PATH=FROM..TO",
                                             show_default=False)],
-    steps: Annotated[int, typer.Option("--steps", help="Values per --vary, ends included.", min=2,
-                                       max=1000)] = 11,
+    steps: Annotated[int, typer.Option("--steps", help="Values per --vary, ends included (2 to 1,000).",
+                                       **whole_number(2, 1000))] = 11,
     log: Annotated[bool, typer.Option("--log", help="Space the values evenly on a log scale (FROM and TO above "
                                       "0).")] = False,
     format: FormatOpt = DataFormat.table,
@@ -164,5 +166,5 @@ def sweep(
     result = run_sweep(_open(scenario, set_, pricing, basis, max_price_age), vary, steps=steps, log=log)
     _warn(result.source, result.warnings)
     text = _rendered(format, lambda: render_sweep_json(result), lambda: render_sweep_csv(result),
-                     lambda: render_sweep_table(result))
+                     lambda: render_sweep_table(result, terminal_screen(output)))
     write_output(text, output)

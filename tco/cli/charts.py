@@ -19,9 +19,11 @@ from tco.cli.shared import (
     ScenarioArg,
     SetOpt,
     app,
+    choice,
     reports_errors,
     terminal_width,
     use_colour,
+    whole_number,
     write_output,
 )
 from tco.errors import TcoError
@@ -110,13 +112,13 @@ def chart(
                                             "category; volume: monthly cost against monthly volume, break-even "
                                             "volume marked; latency: each self-hosted option's output tokens/s "
                                             "per GPU against tokens/s per user, its target and operating point "
-                                            "marked.")] = ChartKind.cumulative,
+                                            "marked.", **choice(ChartKind))] = ChartKind.cumulative,
     option: Annotated[str | None, typer.Option("--option", help="The option --kind monthly shows (default: the "
                                                "first self-hosted one), or the only one --kind latency shows "
                                                "(default: every self-hosted one).", metavar="NAME")] = None,
     format: Annotated[ChartFormat | None, typer.Option("--format", "-f", help="text (terminal characters), svg "
                                                        "or png (need matplotlib, the report extra). Default: from the "
-                                                       "suffix of -o, else text.")] = None,
+                                                       "suffix of -o, else text.", **choice(ChartFormat))] = None,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
@@ -204,14 +206,17 @@ def report(
     scenario: ScenarioArg,
     output: OutputOpt = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format (html: one "
-                                                 "self-contained page).")] = ReportFormat.html,
+                                                 "self-contained page).", **choice(ReportFormat))]
+    = ReportFormat.html,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
     max_price_age: MaxPriceAgeOpt = 180,
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs for the simulation section, made only "
-                                      "when the scenario has ranges.", min=1, max=1_000_000)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation section.", min=0)] = 0,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Monte Carlo runs for the simulation section, made "
+                                      "only when the scenario has ranges (1 to 1,000,000).",
+                                      **whole_number(1, 1_000_000))] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation section.",
+                                      **whole_number(0))] = 0,
     debug: DebugOpt = False,
 ) -> None:
     """Write one self-contained HTML page to share: answer, tables, charts, assumptions, scenario file."""
@@ -230,9 +235,11 @@ def report(
     except (OSError, UnicodeDecodeError) as error:  # it was readable a moment ago; say so plainly
         raise TcoError.single(str(scenario), f"cannot read the file again: {error}") from None
     simulation, sensitivity = _uncertainty(scenario, set_, pricing, basis, loaded, runs, seed)
+    from tco.catalog import today
+
     write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
                               sizing=_sizing(loaded, pricing, comparison.currency), simulation=simulation,
-                              sensitivity=sensitivity), output)
+                              sensitivity=sensitivity, made_on=today()), output)
 
 
 def _uncertainty(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Basis | None,

@@ -1,4 +1,4 @@
-"""`tco optimize`: the cost curve of a hybrid against its fleet size, and the cheapest size (issue 7)."""
+"""`tco optimize`: the cost curve of a hybrid against its fleet size, and the cheapest size."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from tco.cli.shared import (
     ScenarioArg,
     SetOpt,
     app,
+    choice,
     reports_errors,
+    terminal_screen,
     write_output,
 )
 
 if TYPE_CHECKING:
     from tco.optimize import FleetCost, Optimization
+    from tco.render.layout import Screen
 
 
 COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", "fleet_utilization",
@@ -36,7 +39,8 @@ def optimize(
                                         "load.", metavar="NAME", show_default=False)],
     overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "
                                           "fleet's capacity.", metavar="NAME", show_default=False)],
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
+    = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
@@ -62,7 +66,7 @@ def optimize(
     elif format is DataFormat.csv:
         text = _csv(result)
     else:
-        text = _table(result)
+        text = _table(result, terminal_screen(output))
     write_output(text, output)
 
 
@@ -101,8 +105,8 @@ def _csv(result: Optimization) -> str:
     return out.getvalue()
 
 
-def _table(result: Optimization) -> str:
-    from tco.render.table import plain_table
+def _table(result: Optimization, screen: Screen | None) -> str:
+    from tco.render.layout import BOLD, paragraph, table_text
     from tco.render.text import money, share_text
 
     cur = result.currency
@@ -114,14 +118,16 @@ def _table(result: Optimization) -> str:
 
     header = ["Fleet", "Total", "NPV", "Self-hosted tokens", "Fleet utilisation", "GPUs at end", "Cheapest"]
     best = result.cheapest
-    lines = [f"{result.scenario}: {result.self_hosted} with overflow to {result.overflow}, "
-             f"{result.horizon_months} months, {cur}", "",
-             f"Cheapest: {best.size_for} at {money(best.total, cur)} over {result.horizon_months} months "
-             f"({share_text(best.self_hosted_share)} of tokens self-hosted).", ""]
+    text = paragraph(f"{result.scenario}: {result.self_hosted} with overflow to {result.overflow}, "
+                     f"{result.horizon_months} months, {cur}", screen, style=BOLD) + "\n"
+    text += paragraph(f"Cheapest: {best.size_for} at {money(best.total, cur)} over {result.horizon_months} months "
+                      f"({share_text(best.self_hosted_share)} of tokens self-hosted).", screen) + "\n"
     scan = ("every replica" if result.exhaustive else
             f"{len(result.fixed)} sizes, every replica near the cheapest")
-    text = "\n".join(lines) + "\n"
-    text += plain_table(header, rows(result.fixed), title_text=f"Fixed fleet ({{gpus: N}}), 0 to "
-                        f"{result.p100_gpus} GPUs in steps of {result.gpus_per_replica} ({scan})") + "\n"
-    text += plain_table(header, rows(result.rules), title_text="size_for rules (the fleet re-sized each month)")
+    keep, drop = ("Fleet", "Total", "Cheapest"), ("NPV", "GPUs at end")
+    text += table_text(header, rows(result.fixed), screen, title_text=f"Fixed fleet ({{gpus: N}}), 0 to "
+                       f"{result.p100_gpus} GPUs in steps of {result.gpus_per_replica} ({scan})", keep=keep,
+                       drop=drop, more="--format csv") + "\n"
+    text += table_text(header, rows(result.rules), screen, title_text="size_for rules (the fleet re-sized each month)",
+                       keep=keep, drop=drop, more="--format csv")
     return text

@@ -1,4 +1,4 @@
-"""`tco pricing`: browse, overlay, edit and import the pricing tables (DESIGN §5-§6, issue 3).
+"""`tco pricing`: browse, overlay, edit and import the pricing tables (README: Pricing tables).
 
 Reads go through `tco.catalog.Catalog` (the same overlay `tco compare` uses); writes go to the
 user pricing folder only, through `tco.pricing_files` (locked, validated, atomic, comments kept).
@@ -15,22 +15,37 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tco.cli.shared import DataFormat, DebugOpt, OutputOpt, PricingOpt, app, reports_errors, use_colour, write_output
+from tco.cli.shared import (
+    DataFormat,
+    DebugOpt,
+    Group,
+    OutputOpt,
+    PricingOpt,
+    app,
+    choice,
+    reports_errors,
+    terminal_screen,
+    use_colour,
+    write_output,
+)
 from tco.errors import TcoError
+from tco.render.layout import paragraph
 
 if TYPE_CHECKING:
     from tco.catalog import Catalog
     from tco.importers import ImportPlan
 
 pricing_app = typer.Typer(
+    cls=Group,
     name="pricing",
     help="Browse, overlay, edit and import the pricing tables (api, gpus, models, throughput).",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-import_app = typer.Typer(name="import", help="Import prices from a dataset file into your pricing folder.",
+import_app = typer.Typer(cls=Group, name="import", help="Import prices from a dataset file into your pricing folder.",
                          no_args_is_help=True)
-sync_app = typer.Typer(name="sync", help="Import prices from an installed package's snapshot.", no_args_is_help=True)
+sync_app = typer.Typer(cls=Group, name="sync", help="Import prices from an installed package's snapshot.",
+                       no_args_is_help=True)
 pricing_app.add_typer(import_app)
 pricing_app.add_typer(sync_app)
 app.add_typer(pricing_app)
@@ -49,8 +64,9 @@ class PlanFormat(StrEnum):
 
 
 KindArg = Annotated[TableKind, typer.Argument(help="Which table: api, gpus, models or throughput.",
-                                              show_default=False)]
-NameArg = Annotated[str, typer.Argument(help="Entry name, e.g. openai/gpt-4.1 or h100-sxm.", show_default=False)]
+                                              show_default=False, **{**choice(TableKind), "metavar": "KIND"})]
+NameArg = Annotated[str, typer.Argument(help="Entry name, e.g. openai/gpt-4.1 or h100-sxm.", show_default=False,
+                                        metavar="NAME")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change without writing anything.")]
 ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Only this provider (e.g. openai, "
                                                  "deepinfra).", metavar="NAME")]
@@ -60,7 +76,8 @@ OnlyExistingOpt = Annotated[bool, typer.Option("--only-existing", help="Only ref
                                                "(bundled or yours); add none.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the imported prices (default: today).",
                                              metavar="YYYY-MM-DD")]
-PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format of the report.")]
+PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format of the report.",
+                                                   **choice(PlanFormat))]
 
 
 def _catalog(pricing: Path | None) -> Catalog:
@@ -123,7 +140,8 @@ def _json_value(value: Any) -> Any:
 
 
 def _render_table(headers: list[str], rows: list[list[str]], colour: bool) -> str:
-    """A rich table: box drawing on a terminal, plain aligned columns otherwise."""
+    """The listing as plain aligned columns, for pipes and files (a terminal gets the fitted tables
+    of `tco.render.layout` instead)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -150,7 +168,7 @@ def _aligned(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _escape_csv_cell(text: str) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas (DESIGN §6).
+    # Spreadsheets run cells starting with = + - @ as formulas (README: Commands).
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
@@ -160,11 +178,13 @@ def _escape_csv_cell(text: str) -> str:
 @pricing_app.command("list")
 @reports_errors
 def list_(
-    kind: Annotated[TableKind | None, typer.Argument(help="Only this table (default: all four).",
-                                                     show_default=False)] = None,
+    kind: Annotated[TableKind | None, typer.Argument(help="Only this table: api, gpus, models or throughput "
+                                                     "(default: all four).", show_default=False,
+                                                     **{**choice(TableKind), "metavar": "KIND"})] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Only entries whose name (or model, gpu, "
                                                "...) contains TEXT, ignoring case.", metavar="TEXT")] = None,
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
+    = DataFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -203,6 +223,21 @@ def list_(
     if not rows:
         typer.echo("no entries match" + (f" {search!r}" if search else ""), err=True)
         return
+    screen = terminal_screen(output)
+    if screen is not None:  # one table per kind, each with its own columns, fitted to the terminal
+        from tco.render.layout import table_text
+
+        text = ""
+        for k in kinds:
+            own = ["name", *SUMMARY_FIELDS[k], "as_of", "origin"]
+            shown = [[r.name, *(_cell(r.values.get(c)) for c in SUMMARY_FIELDS[k]), r.as_of or "", r.origin]
+                     for r in rows if r.table == k]
+            if shown:
+                text += ("\n" if text else "") + table_text(
+                    own, shown, screen, title_text=k if len(kinds) > 1 else None, right_from=len(own),
+                    wrap=("rent_per_hour", "origin"), paths=("name",), keep=("name",))
+        write_output(text, output)
+        return
     write_output(_render_table(headers, cells, use_colour(output)), output)
 
 
@@ -211,7 +246,8 @@ def list_(
 def show(
     kind: KindArg,
     name: NameArg,
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.", **choice(PlanFormat))]
+    = PlanFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -230,13 +266,22 @@ def show(
         return
     cells = [[r.field, _cell(r.value), r.origin, r.as_of or "", f"{r.file}:{r.line}" if r.line else r.file]
              for r in rows if r.field not in ("source", "sources", "as_of")]
-    text = f"{kind.value} {name}\n" + _aligned(["field", "value", "from", "as_of", "file"], cells)
+    header = ["field", "value", "from", "as_of", "file"]
+    screen = terminal_screen(output)
+    if screen is None:
+        text = f"{kind.value} {name}\n" + _aligned(header, cells)
+    else:
+        from tco.render.layout import table_text
+
+        text = table_text(header, cells, screen, title_text=f"{kind.value} {name}", right_from=len(header),
+                          wrap=("value", "file"), paths=("field",), keep=("field", "value", "file"),
+                          drop=("from", "as_of"))
     by_citation: dict[str, list[str]] = {}
     for r in rows:
         if r.field not in ("source", "sources", "as_of"):
             by_citation.setdefault(r.citation or f"{r.file} (your file is the source)", []).append(r.field)
-    text += "\nsources:\n" + "".join(f"  {', '.join(fields)}: {citation}\n"
-                                      for citation, fields in by_citation.items())
+    text += "\nsources:\n" + "".join(paragraph(f"{', '.join(fields)}: {citation}", screen, indent="  ",
+                                                  hang="    ") for citation, fields in by_citation.items())
     write_output(text, output)
 
 
@@ -248,7 +293,7 @@ def show(
 def init(
     folder: Annotated[Path | None, typer.Argument(help="Folder to create (default: your configuration folder, "
                                                   "~/.config/tco/pricing on Linux).", file_okay=False,
-                                                  show_default=False)] = None,
+                                                  show_default=False, metavar="DIR")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite table files that already exist.")] = False,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
@@ -456,7 +501,7 @@ def _report(plan: ImportPlan, path: Path, dry_run: bool, format: PlanFormat, out
 @reports_errors
 def import_litellm(
     file: Annotated[Path, typer.Argument(help="LiteLLM's model_prices_and_context_window.json.", dir_okay=False,
-                                         show_default=False)],
+                                         show_default=False, metavar="FILE")],
     provider: ProviderOpt = None,
     model: ModelOpt = None,
     only_existing: OnlyExistingOpt = False,
@@ -490,7 +535,7 @@ def import_litellm(
 @reports_errors
 def import_skypilot(
     file: Annotated[Path, typer.Argument(help="A SkyPilot catalog vms.csv (catalogs/v8/CLOUD/vms.csv).",
-                                         dir_okay=False, show_default=False)],
+                                         dir_okay=False, show_default=False, metavar="FILE")],
     cloud: Annotated[str | None, typer.Option("--cloud", help="The cloud the file lists (default: its folder "
                                               "name, e.g. lambda).", metavar="NAME")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Only instances in this region (default: the "
@@ -527,7 +572,7 @@ def sync_genai_prices(
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Import API prices from the installed genai-prices package's snapshot (extra: tco[genai-prices])."""
+    """Import API prices from the installed genai-prices package's snapshot (extra: tco-llm[genai-prices])."""
     from tco.importers import Selection
     from tco.importers.genai_prices import load_providers, plan_genai_prices
     from tco.pricing_files import table_file

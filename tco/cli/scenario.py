@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +19,9 @@ from tco.cli.shared import (
     ScenarioArgs,
     SetOpt,
     app,
+    choice,
     reports_errors,
-    terminal_width,
+    terminal_screen,
     use_colour,
     write_output,
 )
@@ -61,7 +61,8 @@ def _print_warnings(comparisons: list[Any]) -> None:
 @reports_errors
 def compare(
     scenarios: ScenarioArgs,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", **choice(OutputFormat))]
+    = OutputFormat.table,
     output: OutputOpt = None,
     monthly: Annotated[bool, typer.Option("--monthly", help="Show every month of every option (CSV: one "
                                           "row per option and month instead of one per option).")] = False,
@@ -82,14 +83,15 @@ def compare(
                                  param_hint="'--chart'")
     comparisons = _compare_all(scenarios, set_, pricing, basis, max_price_age)
     colour = use_colour(output)
-    text = renderer(format)(comparisons, monthly, terminal_width(), colour)
+    screen = terminal_screen(output)
+    text = renderer(format)(comparisons, monthly, screen.width if screen else None, colour)
     if chart:
         from tco.cli.charts import cumulative_text
 
         text += cumulative_text(comparisons, fenced=format is OutputFormat.markdown, colour=colour)
-    # Warnings go to stderr (DESIGN §6), except when the table that lists them is on this terminal:
+    # Warnings go to stderr (README: Commands), except when the table that lists them is on this terminal:
     # saying them twice there helps nobody, while JSON or a file would otherwise hide them.
-    if format is not OutputFormat.table or output is not None or not sys.stdout.isatty():
+    if format is not OutputFormat.table or screen is None:
         _print_warnings(comparisons)
     write_output(text, output)
 
@@ -99,7 +101,8 @@ def compare(
 def export(
     scenario: ScenarioArg,
     output: OutputOpt = None,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.csv,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.", **choice(ExportFormat))]
+    = ExportFormat.csv,
     basis: BasisOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
@@ -152,7 +155,7 @@ def validate(
 @reports_errors
 def init(
     file: Annotated[Path, typer.Argument(help="Where to write the starter scenario ('-' for stdout).",
-                                         dir_okay=False)] = Path("scenario.yaml"),
+                                         dir_okay=False, metavar="FILE")] = Path("scenario.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     debug: DebugOpt = False,
 ) -> None:

@@ -12,11 +12,105 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from tco import __version__
 from tco.errors import TcoError
+from tco.render.layout import Screen
+
+E = TypeVar("E", bound=StrEnum)
+
+
+# --- help that names what to type -----------------------------------------------------------------
+# typer shows each parameter's Python type beside it (`<bool>`, `<path>`, `<list[Path]>`). Our
+# options name their value with a metavar (N, DAYS, FILE, PATH=VALUE, table|json|csv) and our
+# arguments with their name (SCENARIO, KIND), so the help shows those alone: a flag shows nothing,
+# an argument its name, an option its metavar. Number ranges are checked by `whole_number` and
+# said in the help text, not as `[1<=x<=1000000]`.
+
+
+class _Argument(TyperArgument):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class _Option(TyperOption):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.is_flag else super().display_type_rich(ctx)
+
+
+def _plain_types(command: Any) -> None:
+    """Give every parameter of `command` and of its sub-commands the help display above."""
+    if type(command) is TyperCommand:
+        command.__class__ = _Command
+    for param in command.params:
+        if type(param) is TyperArgument:
+            param.__class__ = _Argument
+        elif type(param) is TyperOption:
+            param.__class__ = _Option
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _plain_types(sub)
+
+
+class _Command(TyperCommand):
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if type(option) is TyperOption:
+            option.__class__ = _Option
+        return option
+
+
+class Group(TyperGroup):
+    """typer's group whose commands' help shows no Python type names (see above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_types(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if type(option) is TyperOption:
+            option.__class__ = _Option
+        return option
+
+
+def choice(kind: type[E]) -> dict[str, Any]:
+    """The `parser` and `metavar` of an option or argument that takes one of `kind`'s values: the
+    help lists them (`table|json|csv`), and any other value is one usage error (exit 2) naming them."""
+    values = [member.value for member in kind]
+
+    def parse(text: str | E) -> E:
+        if isinstance(text, kind):
+            return text
+        try:
+            return kind(text)
+        except ValueError:
+            raise typer.BadParameter(f"{text!r} is not one of: {', '.join(values)}") from None
+
+    return {"parser": parse, "metavar": "|".join(values)}
+
+
+def whole_number(low: int, high: int | None = None, *, metavar: str = "N") -> dict[str, Any]:
+    """The `parser` and `metavar` of an option that takes a whole number from `low` to `high`
+    (no upper bound when None): anything else is one usage error (exit 2) saying what to give."""
+    wanted = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):
+            return text
+        try:
+            value = int(text.strip().replace("_", ""))
+        except ValueError:
+            raise typer.BadParameter(f"{text!r} is not a whole number; give one {wanted}") from None
+        if value < low or (high is not None and value > high):
+            raise typer.BadParameter(f"{value:,} is out of range; give a whole number {wanted}")
+        return value
+
+    return {"parser": parse, "metavar": metavar}
+
 
 app = typer.Typer(
+    cls=Group,
     name="tco",
     help="What an LLM workload costs on a proprietary API versus self-hosted GPUs, month by month, "
     "and when self-hosting breaks even.",
@@ -51,7 +145,8 @@ ScenarioArgs = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
                                                 metavar="FILE", dir_okay=False)]
 BasisOpt = Annotated[Basis | None, typer.Option("--basis", help="Override finance.basis: cash (pay for GPUs "
-                                                "when bought) or amortized (depreciate them).")]
+                                                "when bought) or amortized (depreciate them).",
+                                                **choice(Basis))]
 PricingOpt = Annotated[Path | None, typer.Option("--pricing", help="User pricing folder that overlays the "
                                                  "bundled tables (default: $TCO_PRICING, else "
                                                  "~/.config/tco/pricing when it exists).", metavar="DIR",
@@ -60,9 +155,11 @@ SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scen
                                                   "e.g. workload.requests_per_day=1M or "
                                                   "options.GPT-4.1.discount=15%. Repeatable.",
                                                   metavar="PATH=VALUE")]
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", help="Number of Monte Carlo runs (scenarios sampled), "
+                                      "1 to 1,000,000.", **whole_number(1, 1_000_000))]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
 MaxPriceAgeOpt = Annotated[int, typer.Option("--max-price-age", help="Warn about table prices older than "
-                                             "DAYS (by their as_of date).", metavar="DAYS", min=0)]
+                                             "DAYS (by their as_of date).", **whole_number(0, metavar="DAYS"))]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,18 +234,39 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
+DEFAULT_TERMINAL_WIDTH = 80  # columns, when a terminal does not say
+
+
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal: the one switch between output fitted to a terminal and plain
+    text for pipes and files."""
+    return sys.stdout.isatty()
+
+
 def terminal_width() -> int | None:
+    """$COLUMNS when set, else the terminal's width; None when neither says."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
-    if sys.stdout.isatty():
-        return os.get_terminal_size().columns
+    if stdout_is_terminal():
+        try:
+            return os.get_terminal_size().columns
+        except OSError:
+            return None
     return None
 
 
 def use_colour(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
+    return output is None and stdout_is_terminal() and not os.environ.get("NO_COLOR") \
         and os.environ.get("TERM") != "dumb"
+
+
+def terminal_screen(output: Path | None) -> Screen | None:
+    """The terminal that tables and sentences are fitted to, or None when the output goes to a pipe
+    or a file: there it is plain ASCII that never wraps, so it pastes cleanly."""
+    if output is not None or not stdout_is_terminal():
+        return None
+    return Screen(terminal_width() or DEFAULT_TERMINAL_WIDTH, use_colour(output))
 
 
 def _version(value: bool) -> None:

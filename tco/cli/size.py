@@ -8,7 +8,18 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from tco.cli.shared import DebugOpt, OutputOpt, PricingOpt, SetOpt, app, reports_errors, write_output
+from tco.cli.shared import (
+    DebugOpt,
+    OutputOpt,
+    PricingOpt,
+    SetOpt,
+    app,
+    choice,
+    reports_errors,
+    terminal_screen,
+    whole_number,
+    write_output,
+)
 
 
 class SizeFormat(StrEnum):
@@ -60,29 +71,33 @@ def parse_concurrencies(text: str) -> list[int]:
 def size(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file: size every self_hosted option "
                                                     "(instead of --model and --gpu).", show_default=False,
-                                                    metavar="[SCENARIO]")] = None,
+                                                    metavar="SCENARIO")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model key in pricing/models.yaml.",
                                               metavar="KEY")] = None,
     gpu: Annotated[str | None, typer.Option("--gpu", help="GPU key in pricing/gpus.yaml.", metavar="KEY")] = None,
-    precision: Annotated[PrecisionChoice, typer.Option("--precision", help="Weight precision.")]
+    precision: Annotated[PrecisionChoice, typer.Option("--precision", help="Weight precision.",
+                                                       **choice(PrecisionChoice))]
     = PrecisionChoice.bf16,
-    input_tokens: Annotated[int, typer.Option("--input-tokens", min=0, help="Input tokens per request.")] = 1000,
-    output_tokens: Annotated[int, typer.Option("--output-tokens", min=1, help="Output tokens per request.")] = 1000,
+    input_tokens: Annotated[int, typer.Option("--input-tokens", help="Input tokens per request.",
+                                              **whole_number(0))] = 1000,
+    output_tokens: Annotated[int, typer.Option("--output-tokens", help="Output tokens per request (at least 1).",
+                                               **whole_number(1))] = 1000,
     gpus_per_replica: Annotated[int | None, typer.Option(
-        "--gpus-per-replica", min=1, max=64, help="GPUs per model copy (default: at a latency target, the size of "
-        "1, 2, 4, 8 cheapest per token that meets it; at --slo none, the measured entry's, else the smallest that "
-        "holds the weights and a useful KV cache).", show_default=False)] = None,
+        "--gpus-per-replica", help="GPUs per model copy: 1, 2, 4 or 8 (default: at a latency target, the size "
+        "cheapest per token that meets it; at --slo none, the measured entry's, else the smallest that holds the "
+        "weights and a useful KV cache).", show_default=False, **whole_number(1, 64))] = None,
     parallelism: Annotated[ParallelismChoice | None, typer.Option(
         "--parallelism", help="Replica layout: tp (tensor parallel), tep (tensor-parallel attention + expert "
         "parallel) or dep (attention data parallel + expert parallel); tep and dep for mixture-of-experts "
-        "models. Default: at --slo none the measured entry's layout, else tp.", show_default=False)] = None,
+        "models. Default: at --slo none the measured entry's layout, else tp.", show_default=False,
+        **choice(ParallelismChoice))] = None,
     engine: Annotated[EngineChoice | None, typer.Option(
         "--engine", help="Serving engine whose latency and offline maximum to use. Default: vllm.",
-        show_default=False)] = None,
+        show_default=False, **choice(EngineChoice))] = None,
     slo: Annotated[SloChoice | None, typer.Option(
         "--slo", help="Latency target: a preset (mean TTFT/TPOT ms: chat 800/30, rag 1500/40, agentic 3000/50, "
         "batch 10000/100, voice 200/15) or none (the offline maximum). Default: chat.",
-        show_default=False)] = None,
+        show_default=False, **choice(SloChoice))] = None,
     ttft_ms: Annotated[float | None, typer.Option(
         "--ttft-ms", help="A custom target's mean time to first token, ms (instead of "
         "--slo; alone or with --tpot-ms).", show_default=False)] = None,
@@ -95,7 +110,8 @@ def size(
         metavar="LIST", show_default=False)] = None,
     cloud: Annotated[str | None, typer.Option("--cloud", help="Which rent_per_hour entry of the GPU prices the "
                                               "cost (default: the lowest listed).", metavar="NAME")] = None,
-    format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.")] = SizeFormat.table,
+    format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.", **choice(SizeFormat))]
+    = SizeFormat.table,
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     set_: SetOpt = None,
@@ -156,5 +172,6 @@ def size(
                                     gpus_per_replica, parallelism.value if parallelism else None, cloud,
                                     engine.value if engine else DEFAULT_ENGINE, target, concurrencies)]
     single = scenario is None
-    text = render_size_json(reports, single) if format is SizeFormat.json else render_size_table(reports)
+    text = render_size_json(reports, single) if format is SizeFormat.json \
+        else render_size_table(reports, terminal_screen(output))
     write_output(text, output)

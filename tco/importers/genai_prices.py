@@ -7,7 +7,7 @@ in force today (the last conditional price whose start date has passed), `input_
 tier and notes the others. Keys are `provider/model` with genai-prices' provider ids mapped to
 the LiteLLM-style names our tables use (`google` -> `gemini`, `together` -> `together_ai`, ...).
 
-The package is an optional extra (`pip install 'tco[genai-prices]'`) imported only here.
+The package is an optional extra (`pip install 'tco-llm[genai-prices]'`) imported only here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from tco import DISTRIBUTION
 from tco.catalog import Catalog
 from tco.errors import TcoError
 from tco.importers import ImportPlan, PlannedEntry, Selection, plan_entry
@@ -34,7 +35,7 @@ def load_providers() -> tuple[list[Any], str]:
     except ImportError:
         raise TcoError.single("tco pricing sync genai-prices",
                               f"the genai-prices package is not installed; install it with "
-                              f"pip install 'tco[{EXTRA}]' (or pip install genai-prices)") from None
+                              f"pip install '{DISTRIBUTION}[{EXTRA}]' (or pip install genai-prices)") from None
     return list(providers), str(genai_prices.__version__)
 
 

@@ -180,8 +180,8 @@ API_MODELS: list[tuple[str, str, str | None]] = [
 
 def per_million(x: float) -> float:
     """USD per token -> USD per 1M tokens: the source's decimal shifted six places, so 4e-07 gives 0.4
-    (not the float product 0.39999999999999997) and every digit the source gives is kept (issue 3:
-    the imported prices match the source x 1e6 exactly; rounding to ten digits did not)."""
+    (not the float product 0.39999999999999997) and every digit the source gives is kept:
+    the imported prices match the source x 1e6 exactly; rounding to ten digits did not."""
     from decimal import Decimal
 
     return float(Decimal(repr(x)).scaleb(6))

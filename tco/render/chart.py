@@ -2,9 +2,11 @@
 a stacked bar chart (one option's monthly cost by category) and the latency curves (throughput per GPU
 against tokens/s per user).
 
-Each line is drawn with its own character (`*`, `o`, `+`, ...) and named below the chart; a break-even
-point is an `X` and is also said in words, as is a pair that never breaks even, so nothing depends on
-colour. Colour (on a terminal only, never with NO_COLOR) only tints the characters.
+Each line is drawn with its own character (`*`, `o`, `+`, ...) and named below the chart. Where lines
+run together, their characters take turns column by column, so no line hides another and every
+character in the key shows in the plot. Each break-even point has its own mark (`1`, `2`, ...),
+repeated under the x-axis and said in words in the key, as is a pair that never breaks even, so
+nothing depends on colour. Colour (on a terminal only, never with NO_COLOR) only tints the characters.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from tco.render.text import money_precise, money_short, month_count, quantity_sh
 
 LINE_SYMBOLS = "*o+x#@%&=~"
 STACK_SYMBOLS = "#=+o%@:x~&$^"
+# One mark per break-even point, in order: digits, then letters no line symbol uses.
+MARKS = "123456789ABCDEFGHJKLMNPQRSTUVWYZ"
 MARK = "X"
 GUIDE = ":"  # a vertical line across the plot: a latency target
 PLOT_ROWS = 16
@@ -111,9 +115,15 @@ def _interpolate(points: list[tuple[float, float]], x: float) -> float:
     return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
 
 
+def mark_symbol(index: int) -> str:
+    """The mark of the `index`-th break-even point (from 0): `1`..`9`, then `A`, `B`, ..."""
+    return MARKS[index % len(MARKS)]
+
+
 def _x_axis(columns: int, label_width: int, x_low: float, x_high: float, months: bool,
-            marks_at: list[int]) -> list[str]:
-    """The axis rule with `+` at each tick and `^` under each mark, then the tick labels."""
+            marks_at: list[tuple[int, str]]) -> list[str]:
+    """The axis rule with `+` at each tick, each mark's symbol under it (a second row when two
+    share a column), then the tick labels."""
     span = x_high - x_low
     if months:
         step: float = month_step(span, max(2, columns // 8))
@@ -132,13 +142,16 @@ def _x_axis(columns: int, label_width: int, x_low: float, x_high: float, months:
             label_line[start:start + len(text)] = list(text)
             free_from = start + len(text) + 1
         value += step
-    marks_line = [" "] * columns
-    for column in marks_at:
-        marks_line[column] = "^"
+    marks_lines: list[list[str]] = []
+    for column, symbol in marks_at:
+        line = next((line for line in marks_lines if line[column] == " "), None)
+        if line is None:
+            line = [" "] * columns
+            marks_lines.append(line)
+        line[column] = symbol
     pad = " " * label_width
     out = [f"{pad} +{''.join(rule)}"]
-    if marks_at:
-        out.append(f"{pad}  {''.join(marks_line)}".rstrip())
+    out += [f"{pad}  {''.join(line)}".rstrip() for line in marks_lines]
     out.append(f"{pad}  {''.join(label_line)}".rstrip())
     return out
 
@@ -161,8 +174,8 @@ def render_line_chart(chart: LineChart, width: int = 80, colour: bool = False) -
     def column(x: float) -> int:
         return round((x - x_low) / span * (canvas.columns - 1))
 
+    claims: dict[tuple[int, int], list[int]] = {}  # cell -> the lines through it, in order
     for index, series in enumerate(chart.series):
-        symbol = LINE_SYMBOLS[index % len(LINE_SYMBOLS)]
         previous: int | None = None
         for c in range(canvas.columns):
             row = canvas.row(_interpolate(series.points, x_low + span * c / (canvas.columns - 1)))
@@ -174,14 +187,28 @@ def render_line_chart(chart: LineChart, width: int = 80, colour: bool = False) -
             else:
                 rows = list(range(row, previous))
             for r in rows:
-                canvas.put(r, c, symbol, index)
+                owners = claims.setdefault((r, c), [])
+                if index not in owners:
+                    owners.append(index)
             previous = row
+    # A later line drawn over an earlier one would hide it where they run together (and with it
+    # the symbol the key names); there they take turns, one column each.
+    for (r, c), owners in claims.items():
+        index = owners[c % len(owners)]
+        canvas.put(r, c, LINE_SYMBOLS[index % len(LINE_SYMBOLS)], index)
     mark_columns = []
-    for mark in chart.marks:
-        canvas.put(canvas.row(mark.y), column(mark.x), MARK)
-        mark_columns.append(column(mark.x))
+    marked: set[tuple[int, int]] = set()
+    for number, mark in enumerate(chart.marks):
+        row, at = canvas.row(mark.y), column(mark.x)
+        # Two break-even points in one cell: the later goes beside it, so both marks show (the
+        # axis below still gives each its own column).
+        at = next((c for c in (at, at + 1, at - 1, at + 2, at - 2) if 0 <= c < canvas.columns
+                   and (row, c) not in marked), at)
+        marked.add((row, at))
+        canvas.put(row, at, mark_symbol(number))
+        mark_columns.append((column(mark.x), mark_symbol(number)))
     if chart.reference_x is not None and x_low <= chart.reference_x <= x_high:
-        mark_columns.append(column(chart.reference_x))
+        mark_columns.append((column(chart.reference_x), "^"))
 
     out = [*_wrap(chart.title, width, "", "  "), chart.y_label]
     out += canvas.lines(colour)
@@ -191,11 +218,10 @@ def render_line_chart(chart: LineChart, width: int = 80, colour: bool = False) -
     for index, series in enumerate(chart.series):
         symbol = _tint(LINE_SYMBOLS[index % len(LINE_SYMBOLS)], index, colour)
         out += _wrap(f"{symbol} {series.name} ({series.kind.replace('_', '-')})", width)
-    for mark in chart.marks:
-        out += _wrap(f"{MARK} {mark.label}", width)
+    for number, mark in enumerate(chart.marks):
+        out += _wrap(f"{mark_symbol(number)} {mark.label}", width)
     if chart.reference_x is not None and chart.reference_label:
-        out += _wrap(f"^ under the axis: {'each X above, and ' if chart.marks else ''}the {chart.reference_label}",
-                     width)
+        out += _wrap(f"^ under the axis: the {chart.reference_label}", width)
     for note in chart.notes:
         out += _wrap(f"- {note}", width)
     return "\n".join(out) + "\n"
@@ -309,7 +335,7 @@ def render_latency_chart(chart: LatencyChart, width: int = 80, colour: bool = Fa
 
     out = [*_wrap(chart.title, width, "", "  "), chart.y_label]
     out += canvas.lines(colour)
-    out += _x_axis(canvas.columns, canvas.label_width, 0.0, x_high, False, [column(g) for g in guides])
+    out += _x_axis(canvas.columns, canvas.label_width, 0.0, x_high, False, [(column(g), "^") for g in guides])
     out.append(chart.x_label.rjust(width).rstrip() if len(chart.x_label) < width else chart.x_label)
     out.append("")
     for index, curve in enumerate(chart.curves):

@@ -1,4 +1,4 @@
-"""CSV output: one row per option and month (DESIGN §6), or one row per option for a summary.
+"""CSV output: one row per option and month (README: Commands), or one row per option for a summary.
 
 Text cells that begin with `= + - @` (or a tab or carriage return) get a leading apostrophe, so
 no spreadsheet runs them as formulas. Numbers are written in full precision.

@@ -1,4 +1,4 @@
-"""The shareable report: one self-contained HTML page (issue 6).
+"""The shareable report: one self-contained HTML page.
 
 Self-contained by construction: inline CSS, charts as inline SVG with their text drawn as paths,
 no JavaScript, no fonts, no images by URL, and a Content-Security-Policy that forbids the browser
@@ -13,6 +13,7 @@ given.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class SizingSection:
 
 @dataclass(frozen=True)
 class SimulationSection:
-    """Monte Carlo percentiles (issue 5): for each option, its total cost at each percentile."""
+    """Monte Carlo percentiles: for each option, its total cost at each percentile."""
 
     runs: int
     percentiles: list[str]  # column names, e.g. ["P5", "P50", "P95"]
@@ -76,7 +77,7 @@ class TornadoBar:
 
 @dataclass(frozen=True)
 class SensitivitySection:
-    """Which input moves the answer most (issue 5): the outcome at the base case and per input."""
+    """Which input moves the answer most: the outcome at the base case and per input."""
 
     metric: str  # e.g. "Savings of Llama on H100 vs GPT-4.1 over 36 months"
     base: float
@@ -166,10 +167,24 @@ p, li { overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; max-width: 100%; margin: 0.4rem 0 1rem; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9rem; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
-th { background: var(--band); white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+th { background: var(--band); }  /* headers wrap on words, so a wide table (sizing) fits a desktop */
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }  /* a figure never breaks; its header may */
 td.wrap { overflow-wrap: anywhere; min-width: 12rem; }  /* citations with long URLs wrap, not widen */
 td:first-child { min-width: 8rem; }  /* option names: scroll sideways rather than one word a line */
+/* A sheet: one block per row, its name first, then "Column: value" cells in as many columns as fit. */
+table.sheet, table.sheet tbody { display: block; }
+table.sheet thead { display: none; }
+table.sheet tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); column-gap: 1rem;
+                 border-bottom: 1px solid var(--rule); padding: 0.4rem 0; }
+table.sheet td { border: 0; padding: 0.1rem 0.6rem; min-width: 0; text-align: left; white-space: normal;
+                 overflow-wrap: anywhere; }
+table.sheet td::before { content: attr(data-label) ": "; font-weight: 600; }
+table.sheet td:first-child { grid-column: 1 / -1; font-weight: 600; }
+table.sheet td:first-child::before { content: none; }
+table.dense { font-size: 0.8rem; }
+table.dense th, table.dense td { padding: 0.25rem 0.35rem; }
+table.dense td:first-child { min-width: 0; }
 figure { margin: 0.5rem 0 1.25rem; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
 .chart-wrap { max-width: 100%; }
@@ -212,22 +227,27 @@ footer { margin-top: 2rem; color: var(--muted); font-size: 0.8rem; }
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric_from: int = 1,
-           caption: str | None = None, section: str = "", wrap: tuple[int, ...] = (), stack: bool = False) -> str:
+           caption: str | None = None, section: str = "", wrap: tuple[int, ...] = (), stack: bool = False,
+           sheet: bool = False, dense: bool = False) -> str:
     """A table in a horizontal scroller; columns from `numeric_from` right-aligned, the columns in
     `wrap` allowed to break anywhere (long citations). A `stack` table turns into one block per row
-    on a narrow screen, each cell labelled with its column's name."""
+    on a narrow screen, each cell labelled with its column's name; a `sheet` is such blocks on
+    every screen, its labelled cells flowing in as many columns as fit (for a table with more
+    columns than a page is wide). A `dense` table has a smaller font and tighter cells (a month by
+    month table of a dozen columns)."""
     def cls(i: int) -> str:
         return ' class="num"' if i >= numeric_from else ' class="wrap"' if i in wrap else ""
 
     def label(i: int) -> str:
-        return f' data-label="{escape(header[i])}"' if stack and i < len(header) else ""
+        return f' data-label="{escape(header[i])}"' if (stack or sheet) and i < len(header) else ""
 
     head = "".join(f"<th{cls(i)} scope=\"col\">{escape(h)}</th>" for i, h in enumerate(header))
     body = "".join("<tr>" + "".join(f"<td{label(i)}{cls(i)}>{escape(cell)}</td>" for i, cell in enumerate(row))
                    + "</tr>\n" for row in rows)
     cap = f"<caption class=\"meta\">{escape(caption)}</caption>" if caption else ""
     data = f' data-table="{escape(section)}"' if section else ""
-    data += ' class="stack"' if stack else ""
+    classes = [name for name, on in (("sheet", sheet), ("stack", stack and not sheet), ("dense", dense)) if on]
+    data += f' class="{" ".join(classes)}"' if classes else ""
     return (f'<div class="table-wrap"><table{data}>{cap}<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n{body}</tbody></table></div>\n")
 
@@ -251,19 +271,23 @@ def build_report(
     sizing: SizingSection | None = None,
     simulation: SimulationSection | None = None,
     sensitivity: SensitivitySection | None = None,
+    made_on: dt.date | None = None,
 ) -> str:
     """The report as one HTML document (str). `inputs` gives the cost-against-volume chart;
     `scenario_text` is shown verbatim (escaped), with the `--set` `overrides` applied to it listed.
+    The page says it was made on `made_on` (default: today, or $TCO_TODAY) with this tco version.
     Needs matplotlib (the `[report]` extra)."""
+    from tco.catalog import today
     from tco.render.images import inline_svg, latency_figure, line_figure, stacked_figure, tornado_figure
 
     c = comparison
     cur = c.currency
+    made_with = f"Made with tco {escape(__version__)} on {(made_on or today()).isoformat()}."
     parts: list[str] = []
     parts.append("<header>\n"
                  f"<h1>{escape(c.scenario)}</h1>\n"
                  f"<p class=\"meta\">{escape(title(c))}. Scenario file: {escape(c.source or '-')}. "
-                 f"Made with tco {escape(__version__)}.</p>\n"
+                 f"{made_with}</p>\n"
                  + "".join(f"<p class=\"meta\">Override: --set {escape(o)}</p>\n" for o in overrides)
                  + "</header>\n")
 
@@ -298,7 +322,8 @@ def build_report(
                   for cat in chart.categories]
         monthly += f"<h3>{escape(option.name)}</h3>\n" + _figure(svg, totals, f"monthly-{index + 1}")
         monthly += (f"<details><summary>{escape(option.name)}, month by month</summary>\n"
-                    + _table(views.monthly_header(option), views.monthly_rows(option, cur), numeric_from=2)
+                    + _table(views.monthly_header(option), views.monthly_rows(option, cur), numeric_from=2,
+                             dense=True)
                     + "</details>\n")
     parts.append(_section("monthly", "Monthly cost by category", monthly))
 
@@ -311,7 +336,7 @@ def build_report(
                                   "volume")))
 
     if sizing is not None:
-        body = _table(sizing.header, sizing.rows, section="sizing")
+        body = _table(sizing.header, sizing.rows, section="sizing", sheet=True)
         body += "".join(f"<p class=\"meta\">{escape(n)}</p>\n" for n in sizing.notes)
         for index, curves in enumerate(sizing.latency):
             svg = inline_svg(latency_figure(curves), f"latency-{index + 1}", curves.title)
@@ -354,9 +379,10 @@ def build_report(
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"generator\" content=\"tco {escape(__version__)}\">\n"
+            f"<meta name=\"date\" content=\"{(made_on or today()).isoformat()}\">\n"
             f"<title>{escape(c.scenario)}: tco report</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
             + "".join(parts)
-            + f"</main>\n<footer>Made with tco {escape(__version__)}. Self-contained: this page loads nothing "
+            + f"</main>\n<footer>{made_with} Self-contained: this page loads nothing "
               "from the network.</footer>\n</body>\n</html>\n")
 
 

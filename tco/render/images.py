@@ -17,6 +17,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from tco import DISTRIBUTION
 from tco.errors import TcoError
 from tco.render.series import LatencyChart, LineChart, StackedChart
 from tco.render.text import money_short, quantity_short
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-INSTALL_HINT = "images and the HTML report need matplotlib, which is not installed: pip install 'tco[report]'"
+INSTALL_HINT = ("images and the HTML report need matplotlib, which is not installed: "
+                f"pip install '{DISTRIBUTION}[report]'")
 # Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange, reddish purple,
 # sky blue, black, yellow (last: weakest against white).
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")

@@ -1,4 +1,4 @@
-"""JSON output (DESIGN §6): full precision, stable keys, `schema_version` 1."""
+"""JSON output (README: Commands): full precision, stable keys, `schema_version` 1."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def option_to_dict(option: OptionResult) -> dict[str, Any]:
 
 
 def break_even_to_dict(p: BreakEven) -> dict[str, Any]:
-    """One break-even pair as DESIGN §6 gives it (also each point of `tco sweep`)."""
+    """One break-even pair in the documented JSON shape (README: Output formats) (also each point of `tco sweep`)."""
     return {
         "option": p.option,
         "versus": p.versus,
@@ -60,7 +60,7 @@ def break_even_to_dict(p: BreakEven) -> dict[str, Any]:
 
 
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
-    """The JSON object of one scenario, as DESIGN §6 gives it."""
+    """The JSON object of one scenario, in the documented JSON shape (README: Output formats)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "scenario": comparison.scenario,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tco import docs
 from tco.render import views
 from tco.render.text import headlines, title
 from tco.results import Comparison
@@ -18,8 +19,9 @@ def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> lis
 
 def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
     lines = [f"## {title(c)}", ""]
-    lines += [f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(headlines(c))]
-    lines += ["", "### Summary", "", *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
+    for i, sentence in enumerate(headlines(c)):  # one paragraph each: a blank line between them
+        lines += [f"**{sentence}**" if i == 0 else sentence, ""]
+    lines += ["### Summary", "", *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
     mixed = views.mixed_rows(c)
     if mixed:
         lines += ["", "### Self-hosted share of tokens and fleet utilisation", "",
@@ -40,7 +42,7 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
                                                       views.assumption_rows(c.assumptions), right_from=3)]
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            lines += ["", "Defaults used (DESIGN §3):", "", *[f"- {line}" for line in defaults]]
+            lines += ["", f"Defaults used (see {docs.SCENARIO_FILE}):", "", *[f"- {line}" for line in defaults]]
     return "\n".join(lines) + "\n"
 
 

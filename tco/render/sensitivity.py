@@ -7,7 +7,7 @@ from typing import Any
 
 from tco.analyses.sensitivity import Sensitivity, Tornado
 from tco.render.csv import _write
-from tco.render.table import plain_table
+from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.text import money_short
 
 BAR_HALF = 20  # characters each side of the central value
@@ -70,9 +70,11 @@ def _number(value: float) -> str:
     return f"{round(value):,}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def render_sensitivity_table(result: Sensitivity, *, colour: bool = False) -> str:
-    """A tornado per option: inputs by swing in savings (then in break-even month), with bars."""
+def render_sensitivity_table(result: Sensitivity, screen: Screen | None = None) -> str:
+    """A tornado per option: inputs by swing in savings (then in break-even month), with bars.
+    Plain ASCII when `screen` is None (piped), else fitted to the terminal."""
     c = result.currency
+    colour = screen is not None and screen.colour
     text = ""
     for t in result.tornados:
         swing = max((r.savings_swing for r in t.rows), default=0.0)
@@ -89,11 +91,16 @@ def render_sensitivity_table(result: Sensitivity, *, colour: bool = False) -> st
                  f"{_month(t.break_even_month)} at the central values (largest swing {money_short(swing, c)})")
         header = ["Input", "Moved by", "Low .. high", "Savings at low .. high", "Swing", "Break-even month",
                   "Savings (bar: centre = central value)"]
-        text += plain_table(header, rows, title_text=title, right_from=7)
+        if screen is not None:  # a title as long as a sentence wraps as one, above its table
+            text += paragraph(title, screen, style=BOLD)
+        text += table_text(header, rows, screen, title_text=None if screen else title, right_from=7, paths=(0,),
+                           keep=("Input", "Savings at low .. high", "Swing", "Break-even month"),
+                           drop=("Savings (bar: centre = central value)", "Moved by", "Low .. high"),
+                           more="--format csv")
         if still:
-            text += (f"({still} input{'s' if still != 1 else ''} that move neither the savings nor the break-even "
-                     "month left out; --format csv lists every input)\n")
+            text += paragraph(f"({still} input{'s' if still != 1 else ''} that move neither the savings nor the "
+                              "break-even month left out; --format csv lists every input)", screen)
         text += "\n"
-    text += ("Each input moves alone from its low to its high value, every other input at its central value. "
-             "Savings = baseline total minus the option's total over the horizon.\n")
+    text += paragraph("Each input moves alone from its low to its high value, every other input at its central "
+                      "value. Savings = baseline total minus the option's total over the horizon.", screen)
     return text

@@ -3,8 +3,8 @@ report all plot these series, so they never disagree on where a line or a mark i
 
 The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
 scenario's inputs (a cost at a volume no month had), through `tco.breakeven.steady_monthly_cost`,
-on the same basis as the break-even volume (DESIGN §4). The latency curves come from the sizing of
-each self-hosted option (`tco.sizing`, what `tco size SCENARIO` prints), through `tco.latency`.
+on the same basis as the break-even volume (README: How the numbers are computed). The latency
+curves come from the sizing of each self-hosted option (`tco.sizing`, what `tco size SCENARIO` prints), through `tco.latency`.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
     def cost_at(option: OptionInputs, volume: float) -> float:
         if isinstance(option, ApiInputs | SelfHostedInputs):
             return steady_monthly_cost(option, workload, volume)
-        return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed (issue 7)
+        return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed
 
     series = []
     for result in c.options:

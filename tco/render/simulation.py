@@ -8,10 +8,11 @@ from typing import Any
 
 from tco.analyses.simulate import Percentiles, Simulation
 from tco.render.csv import _write
-from tco.render.table import plain_table
+from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.text import money_short
 
 BAR_WIDTH = 40
+MIN_BAR_WIDTH = 10  # the shortest bars a narrow terminal gets
 HISTOGRAM_ROWS = 24
 
 
@@ -20,7 +21,7 @@ def _percentiles_dict(p: Percentiles) -> dict[str, float | None]:
 
 
 def render_simulation_json(sim: Simulation) -> str:
-    """`{"runs", "seed", "results": [...]}` as issue 5 gives it; money in the scenario's currency."""
+    """`{"runs", "seed", "results": [...]}`; money in the scenario's currency."""
     data: dict[str, Any] = {
         "runs": sim.runs,
         "seed": sim.seed,
@@ -86,12 +87,13 @@ def _month(value: float | None) -> str:
     return "never" if value is None else f"{value:.0f}"
 
 
-def histogram(months: Any, horizon: int, *, colour: bool) -> list[str]:
-    """Text histogram of break-even months: one row per bin of months, one for runs that never break even."""
-    width = max(1, math.ceil(horizon / HISTOGRAM_ROWS))
+def histogram(months: Any, horizon: int, *, colour: bool, width: int | None = None) -> list[str]:
+    """Text histogram of break-even months: one row per bin of months, one for runs that never break even.
+    The bars are BAR_WIDTH long at most, shorter when the lines must fit in `width` columns."""
+    bin_months = max(1, math.ceil(horizon / HISTOGRAM_ROWS))
     counts: list[tuple[str, int]] = []
-    for start in range(1, horizon + 1, width):
-        stop = min(horizon, start + width - 1)
+    for start in range(1, horizon + 1, bin_months):
+        stop = min(horizon, start + bin_months - 1)
         count = int(((months >= start) & (months <= stop)).sum())
         counts.append((f"{start}" if start == stop else f"{start}-{stop}", count))
     while counts and counts[-1][1] == 0:
@@ -103,19 +105,23 @@ def histogram(months: Any, horizon: int, *, colour: bool) -> list[str]:
     total = len(months)
     block = "█" if colour else "#"
     label_width = max(len(label) for label, _ in counts)
+    # "  LABEL | BAR COUNT (SHARE)": 23 columns besides the label and the bar
+    bar_width = BAR_WIDTH if width is None else max(MIN_BAR_WIDTH, min(BAR_WIDTH, width - label_width - 23))
     lines = []
     for label, count in counts:
-        bar = block * round(BAR_WIDTH * count / most)
-        lines.append(f"  {label.rjust(label_width)} | {bar.ljust(BAR_WIDTH)} {count:>8,} ({count / total:6.1%})")
+        bar = block * round(bar_width * count / most)
+        lines.append(f"  {label.rjust(label_width)} | {bar.ljust(bar_width)} {count:>8,} ({count / total:6.1%})")
     return lines
 
 
-def render_simulation_table(sim: Simulation, *, colour: bool = False) -> str:
-    """Summary table, each range sampled, and a histogram of the break-even month per option."""
+def render_simulation_table(sim: Simulation, screen: Screen | None = None) -> str:
+    """Summary table, each range sampled, and a histogram of the break-even month per option.
+    Plain ASCII when `screen` is None (piped), else fitted to the terminal."""
     c = sim.currency
-    text = (f"{sim.scenario}: {sim.runs:,} runs (seed {sim.seed}), {len(sim.inputs)} input"
-            f"{'s' if len(sim.inputs) != 1 else ''} with a range, {sim.horizon_months} months, "
-            f"against {sim.baseline}\n\n")
+    colour = screen is not None and screen.colour
+    text = paragraph(f"{sim.scenario}: {sim.runs:,} runs (seed {sim.seed}), {len(sim.inputs)} input"
+                     f"{'s' if len(sim.inputs) != 1 else ''} with a range, {sim.horizon_months} months, "
+                     f"against {sim.baseline}", screen, style=BOLD) + "\n"
     rows = []
     for r in sim.results:
         rows.append([r.option, f"{r.probability_cheaper:.1%}",
@@ -126,18 +132,22 @@ def render_simulation_table(sim: Simulation, *, colour: bool = False) -> str:
                      f"{r.never_share:.1%}"])
     header = ["Option", "P(cheaper)", "Total P10 / P50 / P90", "Savings P10 / P50 / P90",
               "Break-even month P10 / P50 / P90", "Never"]
-    text += plain_table(header, rows, title_text=f"Against {sim.baseline}") + "\n"
+    # Each percentile stays whole; a narrow terminal may stack the three, one a line.
+    text += table_text(header, rows, screen, title_text=f"Against {sim.baseline}", wrap=(0, 2, 3, 4),
+                       keep=header[:5], more="--format json") + "\n"
     if sim.inputs:
         input_rows = [[i.label, i.distribution.kind, i.distribution.describe()] for i in sim.inputs]
-        text += plain_table(["Input", "Distribution", "Range"], input_rows, title_text="Inputs sampled",
-                            right_from=3) + "\n"
+        text += table_text(["Input", "Distribution", "Range"], input_rows, screen, title_text="Inputs sampled",
+                           right_from=3, paths=(0,), wrap=(2,), keep=(0, 1, 2)) + "\n"
     for r in sim.results:
-        text += f"Break-even month of {r.option} against {r.versus} ({sim.runs:,} runs)\n"
-        text += "\n".join(histogram(r.months, sim.horizon_months, colour=colour)) + "\n\n"
+        text += paragraph(f"Break-even month of {r.option} against {r.versus} ({sim.runs:,} runs)", screen,
+                          style=BOLD)
+        text += "\n".join(histogram(r.months, sim.horizon_months, colour=colour,
+                                    width=screen.width if screen else None)) + "\n\n"
     if sim.scalar_fallback:
-        text += ("Projected run by run with the scalar engine (kind not vectorised): "
-                 + ", ".join(sim.scalar_fallback) + "\n\n")
-    text += ("P10/P50/P90: 10%, 50% and 90% of runs are at or below the figure. Savings = baseline total "
-             "minus the option's total. A break-even percentile is 'never' when more runs than that never "
-             "break even within the horizon.\n")
+        text += paragraph("Projected run by run with the scalar engine (kind not vectorised): "
+                          + ", ".join(sim.scalar_fallback), screen) + "\n"
+    text += paragraph("P10/P50/P90: 10%, 50% and 90% of runs are at or below the figure. Savings = baseline total "
+                      "minus the option's total. A break-even percentile is 'never' when more runs than that never "
+                      "break even within the horizon.", screen)
     return text

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from tco.latency import LatencyPoint, Slo
+from tco.render.layout import Screen, paragraph, stacked, table_text
 from tco.sizing import SizeReport
 
 LATENCY_KEYS = ("concurrency", "ttft_ms", "tpot_ms", "output_tokens_per_second_per_gpu",
@@ -116,7 +117,7 @@ def _mark(r: SizeReport) -> str:
     return f"<- {target.name if target is not None and target.name != 'custom' else 'target'}"
 
 
-def render_latency_table(r: SizeReport, indent: str = "  ") -> list[str]:
+def render_latency_table(r: SizeReport, indent: str = "  ", screen: Screen | None = None) -> list[str]:
     """The latency curve, one row per concurrency (the target's point marked, inserted when not asked for):
     TTFT, TPOT, tokens/s one user sees, output tokens/s per GPU and rent per 1M tokens at that point."""
     if r.replica is None or not r.latency:
@@ -138,6 +139,14 @@ def render_latency_table(r: SizeReport, indent: str = "  ") -> list[str]:
         rows.append([f"{p.concurrency:,}", f"{p.ttft_ms:,.0f}", f"{p.tpot_ms:,.1f}",
                      f"{p.tokens_per_second_per_user:,.1f}", _tokens(p.output_tokens_per_second_per_gpu),
                      _dollars(r.cost_per_million_tokens_at(p)), mark])
+    title = (f"Latency of one replica ({r.gpus_per_replica} GPU(s), {r.parallelism}, {r.engine}), mean per request, "
+             "by requests in flight")
+    if screen is not None:  # on a terminal: the shared layout fits the columns to its width
+        text = table_text([*header[:-1], "Point"], rows, screen, title_text=title, keep=(0,), drop=("Point",))
+        lines = text.rstrip("\n").splitlines()
+        if slo is not None and r.target is not None:
+            lines.append(f"{_mark(r)}: the most requests in flight that meet the target")
+        return ["", *lines]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [f"{indent}Latency of one replica ({r.gpus_per_replica} GPU(s), {r.parallelism}, {r.engine}), "
              "mean per request, by requests in flight"]
@@ -149,8 +158,9 @@ def render_latency_table(r: SizeReport, indent: str = "  ") -> list[str]:
     return lines
 
 
-def render_size_table(reports: list[SizeReport]) -> str:
-    """Plain aligned text, one block per report; pastes cleanly anywhere."""
+def render_size_table(reports: list[SizeReport], screen: Screen | None = None) -> str:
+    """One block per report: plain aligned text when `screen` is None (pastes cleanly anywhere),
+    else the same labels and values wrapped to the terminal's width."""
     blocks = []
     for r in reports:
         title = f"{r.option}: " if r.option else ""
@@ -176,8 +186,17 @@ def render_size_table(reports: list[SizeReport]) -> str:
             ("Throughput source", r.source),
             ("Cost", rent),
         ]
+        heading = f"{title}{r.model} on {r.gpu}, {r.precision}"
+        if screen is not None:
+            lines = stacked(["", *(label for label, _ in rows)], [[heading, *(value for _, value in rows)]], screen,
+                            wrap=range(1, len(rows) + 1))
+            latency = render_latency_table(r, screen=screen)
+            notes = "".join(paragraph(f"note: {note}", screen, indent="  ", hang="        ")
+                            for note in (*r.notes, *r.latency_notes))
+            blocks.append("\n".join([*lines, *latency]) + ("\n" + notes.rstrip("\n") if notes else ""))
+            continue
         width = max(len(label) for label, _ in rows)
-        lines = [f"{title}{r.model} on {r.gpu}, {r.precision}"]
+        lines = [heading]
         lines += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in rows]
         lines += render_latency_table(r)
         lines += [f"  note: {note}" for note in (*r.notes, *r.latency_notes)]

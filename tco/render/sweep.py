@@ -8,12 +8,12 @@ from typing import Any
 from tco.analyses.sweep import Sweep, SweepPoint
 from tco.render.csv import _write
 from tco.render.json import break_even_to_dict
-from tco.render.table import plain_table
+from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.text import money, money_precise
 
 
 def render_sweep_json(result: Sweep) -> str:
-    """`{"points": [{"values", "options", "cheapest", "break_even"}]}` as issue 5 gives it."""
+    """`{"points": [{"values", "options", "cheapest", "break_even"}]}`."""
     data = {"points": [
         {
             "values": dict(p.values),
@@ -57,11 +57,12 @@ def _baseline_pairs(point: SweepPoint, baseline: str | None) -> list[Any]:
     return [b for b in point.break_even if b.versus == baseline]
 
 
-def render_sweep_table(result: Sweep) -> str:
-    """One axis: a row per point (totals, cheapest, break-even month); two axes: a grid of the cheapest option."""
+def render_sweep_table(result: Sweep, screen: Screen | None = None) -> str:
+    """One axis: a row per point (totals, cheapest, break-even month); two axes: a grid of the cheapest option.
+    Plain ASCII when `screen` is None (piped), else fitted to the terminal: the totals always stay."""
     c = result.currency
     axes = " and ".join(f"{a.name} from {_value(a.values[0])} to {_value(a.values[-1])}" for a in result.axes)
-    text = f"{result.scenario}: {axes}, {result.horizon_months} months\n\n"
+    text = paragraph(f"{result.scenario}: {axes}, {result.horizon_months} months", screen, style=BOLD) + "\n"
     first = result.points[0]
     if len(result.axes) == 1:
         name = result.axes[0].name
@@ -72,12 +73,15 @@ def render_sweep_table(result: Sweep) -> str:
             rows.append([_value(p.values[name]), *(money(o.total, c) for o in p.options), p.cheapest,
                          *("never" if b.month is None else f"month {b.month}"
                            for b in _baseline_pairs(p, result.baseline))])
-        text += plain_table(header, rows, title_text="Total over the horizon", right_from=0) + "\n"
+        totals = range(len(first.options) + 1)  # the axis and every option's total
+        text += table_text(header, rows, screen, title_text="Total over the horizon", right_from=0, paths=(0,),
+                           wrap=(len(first.options) + 1,), keep=totals, more="--format csv") + "\n"
         per_million = [[_value(p.values[name]),
                         *("-" if o.cost_per_million_tokens is None else money_precise(o.cost_per_million_tokens, c)
                           for o in p.options)] for p in result.points]
-        text += plain_table([name, *(o.name for o in first.options)], per_million,
-                            title_text="Cost per 1M tokens", right_from=0)
+        text += table_text([name, *(o.name for o in first.options)], per_million, screen,
+                           title_text="Cost per 1M tokens", right_from=0, wrap=(), paths=(0,), keep=totals,
+                           more="--format csv")
         return text
     row_axis, column_axis = result.axes
     cells: dict[tuple[float, float], str] = {}
@@ -86,7 +90,8 @@ def render_sweep_table(result: Sweep) -> str:
     header = [f"{row_axis.name} \\ {column_axis.name}", *(_value(v) for v in column_axis.values)]
     rows = [[_value(r), *(cells[(_as_shown(r, result, 0), _as_shown(v, result, 1))] for v in column_axis.values)]
             for r in row_axis.values]
-    text += plain_table(header, rows, title_text="Cheapest option", right_from=len(header))
+    text += table_text(header, rows, screen, title_text="Cheapest option", right_from=len(header),
+                       wrap=range(1, len(header)), paths=(0,), keep=range(len(header)), more="--format csv")
     return text
 
 

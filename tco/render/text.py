@@ -85,7 +85,7 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
     """One sentence a manager can quote, about one self-hosted option against the baseline.
 
     The break-even accounts for the months on the fallback API before go-live and the fine-tuning
-    runs (issue 8), so the sentence says so when there are any.
+    runs, so the sentence says so when there are any.
     """
     option = comparison.option(pair.option)
     if option.kind == "hybrid":

@@ -35,7 +35,7 @@ MIXED_HEADER = ["Option", "Kind", "Self-hosted tokens", "Fleet utilisation", "Mo
 
 def mixed_rows(c: Comparison) -> list[list[str]]:
     """Share of tokens served on own GPUs and the fleet's utilisation, for the self-hosting options;
-    empty unless the scenario has a hybrid or routed option (issue 7), so other outputs stay as they were."""
+    empty unless the scenario has a hybrid or routed option, so other outputs stay as they were."""
     if not any(o.kind in ("hybrid", "routed") for o in c.options):
         return []
     return [[o.name, o.kind.replace("_", "-"), share_text(o.self_hosted_share), share_text(o.fleet_utilization),
@@ -88,7 +88,7 @@ def value_text(value: object) -> str:
 
 
 def assumption_rows(assumptions: list[Assumption]) -> list[list[str]]:
-    """Field, value and source of every assumption that is not a plain DESIGN default."""
+    """Field, value and source of every assumption that is not a plain tco default."""
     return [[a.field, value_text(a.value), a.short_source] for a in assumptions if a.source != DEFAULT_SOURCE]
 
 
