@@ -138,4 +138,4 @@ def test_piped_output_is_untouched_by_the_terminal_width() -> None:
     done = subprocess.run([sys.executable, "-m", "tco", "compare", SUPPORT], capture_output=True, text=True,
                           cwd=ROOT, env={**os.environ, **env}, check=True, timeout=120)
     assert max(len(line) for line in done.stdout.splitlines()) > 100
-    assert "| Llama 3.1 70B on rented H100 | self-hosted |   $749,238 |" in done.stdout
+    assert "| Llama 3.1 70B on rented H100 | self-hosted | $1,121,579 |" in done.stdout

@@ -100,10 +100,10 @@ def size(
         show_default=False, **choice(SloChoice))] = None,
     ttft_ms: Annotated[float | None, typer.Option(
         "--ttft-ms", help="A custom target's mean time to first token, ms (instead of "
-        "--slo; alone or with --tpot-ms).", show_default=False)] = None,
+        "--slo; alone or with --tpot-ms).", metavar="MS", show_default=False)] = None,
     tpot_ms: Annotated[float | None, typer.Option(
         "--tpot-ms", help="A custom target's mean time per output token, ms (instead of "
-        "--slo; alone or with --ttft-ms).", show_default=False)] = None,
+        "--slo; alone or with --ttft-ms).", metavar="MS", show_default=False)] = None,
     concurrency: Annotated[str | None, typer.Option(
         "--concurrency", help="Requests in flight a replica to show the latency at, comma-separated (e.g. "
         "1,8,32,64). Default: 1, 2, 4, ... to just past what the KV cache holds, and the target's point.",
