@@ -67,6 +67,30 @@ def test_unsafe_or_broken_yaml_is_an_error(text: str, message: str) -> None:
         read_yaml(text, "f.yaml")
 
 
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("name: x\nworkload:\n\trequests_per_day: 1K\n", 3, 1),  # a tab alone as indentation
+    ("name: x\nworkload:\n  requests_per_day: 1K\n\toutput_tokens_per_request: 10\n", 4, 1),
+    ("name: x\nworkload:\n  a: 1\n  \tb: 2\n", 4, 3),  # spaces, then a tab
+])
+def test_a_tab_in_the_indentation_says_use_spaces(text: str, line: int, column: int) -> None:
+    """PyYAML's own words ("found character that cannot start any token") do not say what to do."""
+    with pytest.raises(TcoError) as caught:
+        read_yaml(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.message == "tabs are not allowed for indentation in YAML; use spaces"
+    assert (problem.line, problem.column) == (line, column)
+
+
+def test_a_tab_between_a_key_and_its_value_is_fine() -> None:
+    assert read_yaml("a:\t1\nb: [1,\t2]\n", "f.yaml").data == {"a": 1, "b": [1, 2]}
+
+
+def test_a_tab_in_a_pricing_table_says_use_spaces(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text("acme/model:\n\tinput: 1\n", encoding="utf-8")
+    with pytest.raises(TcoError, match="use spaces"):
+        Catalog(tmp_path).get("api", "acme/model")
+
+
 def test_alias_bomb_is_refused_without_expanding() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
