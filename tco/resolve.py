@@ -321,6 +321,12 @@ class Resolver:
         if not o.staff:
             self.warnings.append(f"{o.name} has no staff cost: someone has to run, patch and watch it "
                                  "(add staff: {fte, cost_per_fte_year})")
+        if acquisition == "buy" and o.hosting_per_gpu_month is None:
+            self.warnings.append(f"{o.name} has no hosting cost: owned GPUs need rack space, power delivery and "
+                                 "cooling somewhere (add hosting_per_gpu_month)")
+        if acquisition == "buy" and o.maintenance_per_year is None:
+            self.warnings.append(f"{o.name} has no maintenance cost: owned servers need support contracts and "
+                                 "spare parts (add maintenance_per_year, e.g. 8%)")
         go_live, fallback = self._go_live(o, label, where, apis, baseline)
         self.tuning_rates[o.name] = (tuning_rate, tuning_source)  # a hybrid of this fleet defaults to it too
         shared = self.shared(o, label, tuning_rate, index, rent_source=tuning_source)

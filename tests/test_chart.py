@@ -29,6 +29,8 @@ THREE = SMALL + """\
     purchase_price_per_gpu: 40K
     throughput: {input_tokens_per_second: 10000, output_tokens_per_second: 1000}
     power: {watts_per_gpu: 1000}
+    hosting_per_gpu_month: 0
+    maintenance_per_year: 0
     staff: {fte: 0.1, cost_per_fte_year: 120K}
 """
 

@@ -82,6 +82,8 @@ def _render(draw: Draw, value: float | int, share: bool) -> tuple[Any, float | i
     if isinstance(value, int):
         styles.append("underscore")
     style = draw(st.sampled_from(styles))
+    if share and abs(value) > 1:
+        style = "percent"  # a rate above 100% is refused as a plain number (a likely slip for a percentage)
     if style == "exponent":
         text = f"{value:.15e}"
         return text, float(text)

@@ -267,6 +267,25 @@ def test_fields_of_the_other_acquisition_are_ignored_with_a_warning(tmp_path: Pa
     assert any("hourly_rate_per_gpu is ignored" in w for w in bought.warnings)
 
 
+def test_an_owned_fleet_without_hosting_or_maintenance_is_warned_like_missing_staff(tmp_path: Path) -> None:
+    """Rack space and support contracts are real costs of owned GPUs; left out, the option looks cheaper than
+    it is. Written out, even as 0, they are the user's statement and not warned about."""
+    path = write(tmp_path, INLINE + "    purchase_price_per_gpu: 20000\n    power: {watts_per_gpu: 1000}\n")
+    hosting = ("S has no hosting cost: owned GPUs need rack space, power delivery and cooling somewhere "
+               "(add hosting_per_gpu_month)")
+    maintenance = ("S has no maintenance cost: owned servers need support contracts and spare parts "
+                   "(add maintenance_per_year, e.g. 8%)")
+    bought = load_scenario(path, overrides=["options.S.acquisition=buy"])
+    staff = bought.warnings.index("S has no staff cost: someone has to run, patch and watch it "
+                                  "(add staff: {fte, cost_per_fte_year})")
+    assert bought.warnings[staff + 1: staff + 3] == [hosting, maintenance]
+    given = load_scenario(path, overrides=["options.S.acquisition=buy", "options.S.hosting_per_gpu_month=0",
+                                           "options.S.maintenance_per_year=8%"])
+    assert hosting not in given.warnings and maintenance not in given.warnings
+    rented = load_scenario(path)
+    assert not any("hosting cost" in w or "maintenance cost" in w for w in rented.warnings)
+
+
 ROUTED = INLINE + """\
   - name: R
     kind: routed
