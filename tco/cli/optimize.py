@@ -32,10 +32,13 @@ COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", 
 @reports_errors
 def optimize(
     scenario: ScenarioArg,
-    hybrid: Annotated[str, typer.Option("--hybrid", help="The self_hosted option whose fleet serves the base "
-                                        "load.", metavar="NAME", show_default=False)],
-    overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "
-                                          "fleet's capacity.", metavar="NAME", show_default=False)],
+    hybrid: Annotated[str, typer.Option("--hybrid", help="The hybrid option to size, or the self_hosted option "
+                                        "whose fleet serves the base load.", metavar="NAME", show_default=False)],
+    overflow_to: Annotated[str | None, typer.Option("--overflow-to", help="The api option that takes the load "
+                                                    "above the fleet's capacity (default: the hybrid's own "
+                                                    "overflow_to).", metavar="NAME", show_default=False)] = None,
+    overflow: Annotated[str | None, typer.Option("--overflow", hidden=True, metavar="NAME",
+                                                 help="The old spelling of --overflow-to.")] = None,
     format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output: OutputOpt = None,
     basis: BasisOpt = None,
@@ -49,12 +52,21 @@ def optimize(
     Every fleet size from 0 to the peak-sized fleet (in whole replicas), and size_for p50..p100 and
     average; prints the cost curve and the cheapest."""
     from tco.catalog import Catalog, user_pricing_dir
+    from tco.inputs import SelfHostedInputs
     from tco.optimize import optimize_hybrid
     from tco.scenario import load_scenario
 
+    if overflow is not None and overflow_to is not None and overflow != overflow_to:
+        raise typer.BadParameter("--overflow is the old spelling of --overflow-to; give one of them",
+                                 param_hint="'--overflow-to'")
+    api = overflow_to if overflow_to is not None else overflow
     loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
                            basis=basis.value if basis else None, max_price_age_days=max_price_age)
-    result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
+    named = next((o for o in loaded.inputs.options if o.name == hybrid), None)
+    if api is None and isinstance(named, SelfHostedInputs):
+        raise typer.BadParameter(f"{hybrid!r} is a self_hosted option: name the api option that takes the load "
+                                 "above its fleet", param_hint="'--overflow-to'")
+    result = optimize_hybrid(loaded.inputs, hybrid, api, source=loaded.source)
     for warning in loaded.warnings:
         typer.echo(f"warning: {loaded.source}: {warning}", err=True)
     if format is DataFormat.json:
@@ -78,7 +90,7 @@ def _json(result: Optimization) -> str:
         return [dict(zip(COLUMNS, _row(p, result.cheapest), strict=True)) for p in items]
 
     data = {"schema_version": 1, "scenario": result.scenario, "currency": result.currency,
-            "horizon_months": result.horizon_months, "self_hosted": result.self_hosted,
+            "horizon_months": result.horizon_months, "hybrid": result.hybrid, "self_hosted": result.self_hosted,
             "overflow": result.overflow, "gpus_per_replica": result.gpus_per_replica,
             "p100_gpus": result.p100_gpus, "exhaustive": result.exhaustive,
             "cheapest": dict(zip(COLUMNS, _row(result.cheapest, result.cheapest), strict=True)),
@@ -114,7 +126,8 @@ def _table(result: Optimization) -> str:
 
     header = ["Fleet", "Total", "NPV", "Self-hosted tokens", "Fleet utilisation", "GPUs at end", "Cheapest"]
     best = result.cheapest
-    lines = [f"{result.scenario}: {result.self_hosted} with overflow to {result.overflow}, "
+    parts = f"{result.self_hosted} with overflow to {result.overflow}"
+    lines = [f"{result.scenario}: {parts if result.hybrid is None else f'{result.hybrid} ({parts})'}, "
              f"{result.horizon_months} months, {cur}", "",
              f"Cheapest: {best.size_for} at {money(best.total, cur)} over {result.horizon_months} months "
              f"({share_text(best.self_hosted_share)} of tokens self-hosted).", ""]
