@@ -86,6 +86,8 @@ def _row(point: FleetCost, cheapest: FleetCost) -> list[Any]:
 def _json(result: Optimization) -> str:
     import json
 
+    from tco.render.numbers import tidy
+
     def points(items: list[FleetCost]) -> list[dict[str, Any]]:
         return [dict(zip(COLUMNS, _row(p, result.cheapest), strict=True)) for p in items]
 
@@ -95,22 +97,13 @@ def _json(result: Optimization) -> str:
             "p100_gpus": result.p100_gpus, "exhaustive": result.exhaustive,
             "cheapest": dict(zip(COLUMNS, _row(result.cheapest, result.cheapest), strict=True)),
             "fixed_fleets": points(result.fixed), "size_rules": points(result.rules)}
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _csv(result: Optimization) -> str:
-    import csv
-    import io
+    from tco.render.csv import _write
 
-    from tco.render.csv import safe_cell
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for point in [*result.fixed, *result.rules]:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else safe_cell(v)
-                         for v in _row(point, result.cheapest)])
-    return out.getvalue()
+    return _write(COLUMNS, (_row(point, result.cheapest) for point in [*result.fixed, *result.rules]))
 
 
 def _table(result: Optimization) -> str:

@@ -1,7 +1,7 @@
 """CSV output: one row per option and month (DESIGN §6), or one row per option for a summary.
 
 Text cells that begin with `= + - @` (or a tab or carriage return) get a leading apostrophe, so
-no spreadsheet runs them as formulas. Numbers are written in full precision.
+no spreadsheet runs them as formulas. Numbers are written without float noise (`tco.render.numbers`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Iterable
 
+from tco.render.numbers import number_for, tidy
 from tco.results import CATEGORIES, Comparison
 
 MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens", "output_tokens", "gpus",
@@ -34,7 +35,8 @@ def _write(header: list[str], rows: Iterable[list[object]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else repr(number) if isinstance(number := number_for(column, v), float)
+                         else safe_cell(number) for column, v in zip(header, row, strict=True)])
     return out.getvalue()
 
 
@@ -69,5 +71,5 @@ def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:
 
 def render_rows_json(comparisons: list[Comparison]) -> str:
     """The monthly rows as a JSON list of objects keyed by the CSV's column names."""
-    rows = [dict(zip(MONTHLY_COLUMNS, row, strict=True)) for row in monthly_rows(comparisons)]
+    rows = [tidy(dict(zip(MONTHLY_COLUMNS, row, strict=True))) for row in monthly_rows(comparisons)]
     return json.dumps(rows, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,10 +1,11 @@
-"""JSON output (DESIGN §6): full precision, stable keys, `schema_version` 1."""
+"""JSON output (DESIGN §6): stable keys, `schema_version` 1, numbers without float noise (`tco.render.numbers`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from tco.render.numbers import tidy
 from tco.results import BreakEven, Comparison, MonthCost, OptionResult
 
 SCHEMA_VERSION = 1
@@ -77,7 +78,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
 
 def render_json(comparisons: list[Comparison]) -> str:
     """One object for one scenario, a list for several."""
-    data: Any = [comparison_to_dict(c) for c in comparisons]
+    data: Any = [tidy(comparison_to_dict(c)) for c in comparisons]
     if len(data) == 1:
         data = data[0]
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

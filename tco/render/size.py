@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tco.render.numbers import tidy
 from tco.sizing import SizeReport
 
 
@@ -44,7 +45,7 @@ def size_json_object(report: SizeReport) -> dict[str, Any]:
 def render_size_json(reports: list[SizeReport], single: bool) -> str:
     """One object for `--model/--gpu`, a list for a scenario's options."""
     data: Any = size_json_object(reports[0]) if single else [size_json_object(r) for r in reports]
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(tidy(data), indent=2) + "\n"
 
 
 def _tokens(value: float) -> str:
