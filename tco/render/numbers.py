@@ -16,7 +16,7 @@ Kind = Literal["money", "tokens", "figure"]
 MONEY_DECIMALS = 6
 SIGNIFICANT_DIGITS = 12
 # A token count within this share of a whole number is that whole number (noise of float arithmetic).
-WHOLE_TOLERANCE = 1e-9
+WHOLE_TOLERANCE = 1e-12
 
 _MONEY_KEYS = frozenset({
     *CATEGORIES, "total", "npv", "cumulative", "cost_per_million_tokens", "unit_price", "amount",
