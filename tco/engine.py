@@ -22,7 +22,7 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.results import ONE_TIME_CATEGORIES, LineItem, MonthCost, OptionResult
+from tco.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES, LineItem, MonthCost, OptionResult
 
 CEIL_TOLERANCE = 1e-9
 
@@ -170,6 +170,43 @@ def self_hosted_month_items(
     return items
 
 
+def book_values_at_end(fleet: list[int], again: list[int], option: SelfHostedInputs) -> list[tuple[int, int, float]]:
+    """(month bought, GPUs, book value per GPU) of each owned cohort still held after the last month of
+    `fleet` (GPUs owned each month; `again`: GPUs bought again each month, [] for none).
+
+    A purchase (first or again) is held at the end when it falls within `lifetime_months` of it. Its
+    straight-line book value is `c − months_used · c·(1 − residual_value)/lifetime_months`, the
+    depreciation of the amortized basis, with the purchase month counted as used: a cohort whose life
+    ends in the last month is worth its residual value `residual_value · c`. E.g. c = 25,000, 10%
+    residual, lifetime 36, bought in month 30 of 36: used 7 months, worth 25,000 − 7 · 625 = 20,625.
+    """
+    horizon = len(fleet)
+    c = option.capital_cost_per_gpu
+    per_month = c * (1 - option.residual_value) / option.lifetime_months
+    held: list[tuple[int, int, float]] = []
+    for index in range(max(0, horizon - option.lifetime_months), horizon):
+        bought = fleet[index] - (fleet[index - 1] if index else 0) + (again[index] if again else 0)
+        if bought:
+            held.append((index + 1, bought, c - (horizon - index) * per_month))
+    return held
+
+
+def terminal_value_items(option: SelfHostedInputs, scenario: ScenarioInputs, fleet: list[int],
+                         again: list[int]) -> tuple[list[LineItem], float]:
+    """The last month's credit for the owned GPUs held at the end (category `terminal_value`, negative;
+    only on the cash basis with `terminal_value: book`), and their book value (cash basis, either way;
+    0 otherwise), in the scenario's currency."""
+    if option.acquisition != "buy" or scenario.basis != "cash":
+        return [], 0.0
+    held = book_values_at_end(fleet, again, option)
+    value = sum(count * per_gpu for _, count, per_gpu in held)
+    if scenario.terminal_value != "book":
+        return [], value
+    last = len(fleet)
+    return [LineItem("terminal_value", f"book value of the GPUs bought in month {month}, kept after month {last}",
+                     count, "GPUs", -per_gpu) for month, count, per_gpu in held], value
+
+
 # --- costs every option carries ----------------------------------------------------------------
 
 
@@ -208,6 +245,7 @@ class MonthPlan:
     self_hosted_tokens: float = 0.0
     served_gpu_hours: float = 0.0
     fleet_gpu_hours: float = 0.0
+    book_value_at_end: float = 0.0  # the last month's: see `terminal_value_items`
 
 
 def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
@@ -253,6 +291,8 @@ def self_hosted_plans(option: SelfHostedInputs, scenario: ScenarioInputs) -> lis
         plans.append(MonthPlan(items, gpus, tokens_in + tokens_out,
                                gpus_busy(option, workload, month) * workload.active_hours_per_month,
                                paid_gpu_hours(option, items, gpus)))
+    credit, plans[-1].book_value_at_end = terminal_value_items(option, scenario, fleet, again)
+    plans[-1].items.extend(credit)
     return plans
 
 
@@ -280,7 +320,8 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
     npv = 0.0
     tokens_total = 0.0
     months: list[MonthCost] = []
-    for month, plan in enumerate(month_plans(option, scenario), start=1):
+    plans = month_plans(option, scenario)
+    for month, plan in enumerate(plans, start=1):
         tokens_in, tokens_out = workload.tokens(month)
         tokens_total += tokens_in + tokens_out
         items = plan.items
@@ -291,6 +332,8 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
             cost.costs[item.category] = cost.costs.get(item.category, 0.0) + item.amount
             if item.category in ONE_TIME_CATEGORIES:
                 cost.one_time += item.amount
+            elif item.category in END_OF_MONTH_CATEGORIES:
+                cost.at_end += item.amount
         cost.total = sum(cost.costs.values())
         cumulative += cost.total
         cost.cumulative = cumulative
@@ -304,6 +347,7 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         go_live_month=go_live,
         fallback=fallback.name if fallback is not None else None,
         fine_tuning_months=tuple(m.month for m in months if m.costs.get("fine_tuning")),
+        book_value_at_end=plans[-1].book_value_at_end if plans else 0.0,
     )
 
 

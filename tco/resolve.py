@@ -146,13 +146,18 @@ class Resolver:
         resolved.extend(mixed.resolve_all())
         order = {o.name: i for i, o in enumerate(s.options)}
         resolved.sort(key=lambda o: order[o.name])
+        basis = basis or self.default("finance.basis", finance.basis, "cash")
+        terminal_value = finance.terminal_value or "none"
+        if basis == "cash" and any(isinstance(o, SelfHostedInputs) and o.acquisition == "buy" for o in resolved):
+            terminal_value = self.default("finance.terminal_value", finance.terminal_value, "none")
         return ScenarioInputs(
             name=s.name,
             workload=workload,
             options=tuple(resolved),
             horizon_months=horizon,
-            basis=basis or self.default("finance.basis", finance.basis, "cash"),  # type: ignore[arg-type]
+            basis=basis,  # type: ignore[arg-type]
             discount_rate=self.default("finance.discount_rate", finance.discount_rate, 0.0),
+            terminal_value=terminal_value,
             baseline=baseline,
             start=s.start,
             currency=self.default("currency", s.currency, "USD"),

@@ -17,8 +17,12 @@ CATEGORIES = (
     "other",
     "fallback_api",
     "fine_tuning",
+    "terminal_value",
 )
 ONE_TIME_CATEGORIES = frozenset({"setup", "capex", "fine_tuning"})
+# Amounts that land at the very end of their month: the owned GPUs' book value credited after the last
+# month (`finance.terminal_value: book`); the fractional break-even counts them there.
+END_OF_MONTH_CATEGORIES = frozenset({"terminal_value"})
 DEFAULT_SOURCE = "tco default (DESIGN §3)"  # the source of a value no file gave
 
 
@@ -50,6 +54,7 @@ class MonthCost:
     total: float = 0.0
     cumulative: float = 0.0
     one_time: float = 0.0
+    at_end: float = 0.0  # the part of `total` in END_OF_MONTH_CATEGORIES
     costs: dict[str, float] = field(default_factory=dict)
     # Issue 7: tokens served on the option's own GPUs, the GPU-hours those tokens keep busy at
     # nominal throughput, and the GPU-hours paid for (rented hours, or owned GPUs × 730).
@@ -83,6 +88,9 @@ class OptionResult:
     go_live_month: int = 1  # self-hosted: the first month the fleet serves the traffic
     fallback: str | None = None  # self-hosted: the api option that serves it before then
     fine_tuning_months: tuple[int, ...] = ()  # the months in which a fine-tuning run is paid for
+    # Cash basis: the straight-line book value of the owned GPUs still held after the last month
+    # (credited in the last month with `finance.terminal_value: book`); 0 without owned GPUs.
+    book_value_at_end: float = 0.0
 
     def fine_tuning_runs(self, through_month: int) -> int:
         """How many fine-tuning runs fall in months 1..through_month."""

@@ -296,6 +296,8 @@ class Workload(_Strict):
 class Finance(_Strict):
     basis: Literal["cash", "amortized"] | None = None
     discount_rate: DiscountRate | None = None
+    # Cash basis: credit the owned GPUs still held at the end at their book value ("book"), or not ("none").
+    terminal_value: Literal["none", "book"] | None = None
 
 
 class Staff(_Strict):

@@ -165,7 +165,7 @@ options:
 
 MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens", "output_tokens", "gpus", "api",
                    "gpu_rent", "capex", "depreciation", "power", "hosting", "maintenance", "staff", "setup", "other",
-                   "fallback_api", "fine_tuning", "total", "cumulative"]
+                   "fallback_api", "fine_tuning", "terminal_value", "total", "cumulative"]
 
 
 def run(*args: object) -> Result:

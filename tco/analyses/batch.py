@@ -293,7 +293,8 @@ def _join(parts: list[BatchOption]) -> BatchOption:
     def stack(name: str) -> Array:
         return np.concatenate([getattr(p, name) for p in parts], axis=0)
     return BatchOption(first.name, first.kind, stack("monthly"), stack("cumulative"), stack("one_time"),
-                       first.discount, np.concatenate([p.tokens for p in parts]), any(p.scalar_fallback for p in parts))
+                       first.discount, np.concatenate([p.tokens for p in parts]), any(p.scalar_fallback for p in parts),
+                       stack("at_end"))
 
 
 def _whole_field(model: schema.Scenario, path: Path) -> bool:
