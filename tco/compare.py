@@ -59,6 +59,9 @@ def compare_inputs(
         break_even=pairs,
         warnings=[*warnings, *book_value_warnings(inputs, results)],
         assumptions=list(assumptions),
+        month1_input_tokens=inputs.workload.input_tokens_month1,
+        month1_output_tokens=inputs.workload.output_tokens_month1,
+        month1_requests_per_day=inputs.workload.requests_per_day,
     )
 
 

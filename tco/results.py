@@ -159,6 +159,11 @@ class Comparison:
     break_even: list[BreakEven]
     warnings: list[str]
     assumptions: list[Assumption]
+    # The month-1 volume every figure assumes, whichever way the workload gave it; requests per day
+    # when the workload is in requests (or derived from the bill), else None.
+    month1_input_tokens: float = 0.0
+    month1_output_tokens: float = 0.0
+    month1_requests_per_day: float | None = None
 
     def option(self, name: str) -> OptionResult:
         return next(o for o in self.options if o.name == name)

@@ -278,8 +278,12 @@ class _Strict(BaseModel):
 
 
 class Workload(_Strict):
-    """The traffic: requests (form A) or monthly tokens (form B), growth and shape."""
+    """The traffic: requests (form A), monthly tokens (form B) or the monthly bill (form C), growth and shape."""
 
+    monthly_spend: Annotated[float | None, Number(
+        "form C: what the baseline api option bills a month for tokens today; the month-1 volume is the one "
+        "that makes its month-1 token cost this amount (with input_tokens_per_request and "
+        "output_tokens_per_request)", minimum=0, what="amount")] = None
     requests_per_day: Volume | None = None
     input_tokens_per_request: Volume | None = None
     output_tokens_per_request: Volume | None = None

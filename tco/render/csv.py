@@ -19,7 +19,8 @@ MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens"
 SUMMARY_COLUMNS = ["scenario", "option", "kind", "total", "npv", "cost_per_million_tokens", "first_month",
                    "last_month", "gpus_at_end", "break_even_month", "break_even_months",
                    "break_even_volume_tokens_per_month", "first_break_even_volume_tokens_per_month",
-                   "savings_at_horizon", "versus", "self_hosted_share", "fleet_utilization"]
+                   "savings_at_horizon", "versus", "self_hosted_share", "fleet_utilization",
+                   "month1_input_tokens", "month1_output_tokens", "month1_requests_per_day"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -59,7 +60,8 @@ def summary_rows(comparisons: list[Comparison]) -> Iterable[list[object]]:
                    pair.volume_tokens_per_month if pair else None,
                    pair.first_volume_tokens_per_month if pair else None,
                    pair.savings_at_horizon if pair else None, pair.versus if pair else None,
-                   option.self_hosted_share, option.fleet_utilization]
+                   option.self_hosted_share, option.fleet_utilization, c.month1_input_tokens,
+                   c.month1_output_tokens, c.month1_requests_per_day]
 
 
 def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:

@@ -19,7 +19,8 @@ def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> lis
 def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
     lines = [f"## {title(c)}", ""]
     lines += [f"**{sentence}**" if i == 0 else sentence for i, sentence in enumerate(headlines(c))]
-    lines += ["", "### Summary", "", *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
+    lines += ["", "### Summary", "", f"Month-1 volume: {views.month1_volume(c)}.", "",
+              *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
     mixed = views.mixed_rows(c)
     if mixed:
         lines += ["", "### Self-hosted share of tokens and fleet utilisation", "",

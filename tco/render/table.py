@@ -41,7 +41,8 @@ def plain_table(header: list[str], rows: list[list[str]], *, title_text: str | N
 def render_plain(c: Comparison, *, monthly: bool) -> str:
     parts = [title(c), "", *headlines(c), ""]
     text = "\n".join(parts) + "\n"
-    text += plain_table(views.SUMMARY_HEADER, views.summary_rows(c), title_text="Summary", right_from=2) + "\n"
+    text += plain_table(views.SUMMARY_HEADER, views.summary_rows(c), title_text=views.summary_title(c),
+                        right_from=2) + "\n"
     mixed = views.mixed_rows(c)
     if mixed:
         text += plain_table(views.MIXED_HEADER, mixed, title_text=MIXED_TITLE, right_from=2) + "\n"
@@ -97,8 +98,8 @@ def render_comparison(console: Console, c: Comparison, *, monthly: bool, colour:
     for sentence in headlines(c):
         console.print(Text(sentence, style="bold green" if colour else ""))
     console.print()
-    _show(console, _table(views.SUMMARY_HEADER, views.summary_rows(c), colour=colour, title_text="Summary",
-                         right_from=2))
+    _show(console, _table(views.SUMMARY_HEADER, views.summary_rows(c), colour=colour,
+                         title_text=views.summary_title(c), right_from=2))
     mixed = views.mixed_rows(c)
     if mixed:
         _show(console, _table(views.MIXED_HEADER, mixed, colour=colour, title_text=MIXED_TITLE, right_from=2))

@@ -23,6 +23,14 @@ def money_precise(amount: float, currency: str) -> str:
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
 
 
+def money_small(amount: float, currency: str) -> str:
+    """A small amount to 4 significant figures, for a price per request: `$0.003827`."""
+    symbol = _SYMBOLS.get(currency.upper())
+    sign = "-" if amount < 0 else ""
+    digits = f"{abs(amount):.4g}"
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
+
+
 def money_short(amount: float, currency: str) -> str:
     """Abbreviated for a sentence: `$1.2M`, `$340K`, `$950`."""
     symbol = _SYMBOLS.get(currency.upper())
