@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tco.inputs import (
     HOURS_PER_MONTH,
@@ -341,14 +341,44 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         months.append(cost)
     per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
     go_live, fallback = months_on_fallback(option)
+    first_fleet = next((m.gpus for m in months if m.gpus), None)
+    purchase_month, purchase_cash = first_purchase(option, scenario, months)
     return OptionResult(
         option.name, option.kind, months, cumulative, npv, per_million,
-        option_label(option, months[-1].gpus if months else None),
+        option_label(option, first_fleet, months[-1].gpus if months else None),
         go_live_month=go_live,
         fallback=fallback.name if fallback is not None else None,
         fine_tuning_months=tuple(m.month for m in months if m.costs.get("fine_tuning")),
         book_value_at_end=plans[-1].book_value_at_end if plans else 0.0,
+        first_purchase_month=purchase_month,
+        first_purchase_cash=purchase_cash,
     )
+
+
+def owns_gpus(option: OptionInputs) -> bool:
+    """Whether the option buys GPUs: an owned self-hosted option, a hybrid of one that runs a fleet, or
+    a routed option with such a route."""
+    if isinstance(option, SelfHostedInputs):
+        return option.acquisition == "buy"
+    if isinstance(option, HybridInputs):
+        return option.self_hosted.acquisition == "buy" and not (option.size_for == "gpus" and not option.fleet_gpus)
+    if isinstance(option, RoutedInputs):
+        return any(owns_gpus(route.option) for route in option.routes if route.share > 0)
+    return False
+
+
+def first_purchase(option: OptionInputs, scenario: ScenarioInputs,
+                   months: list[MonthCost]) -> tuple[int | None, float | None]:
+    """The first month an option that owns GPUs has a fleet (when it buys them), and that month's cost
+    on the cash basis: the cash it needs then, whatever basis the scenario reports. (None, None) for an
+    option that owns none."""
+    if not owns_gpus(option):
+        return None, None
+    month = next((m.month for m in months if m.gpus), None)
+    if month is None:
+        return None, None
+    cash = replace(scenario, horizon_months=month, basis="cash", terminal_value="none")
+    return month, sum(i.amount for i in month_plans(option, cash)[month - 1].items)
 
 
 def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
@@ -370,12 +400,14 @@ def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
     return 1, None
 
 
-def option_label(option: OptionInputs, gpus_at_end: int | None) -> str:
-    """How a sentence names the option: "Llama 3.1 70B on 4 rented H100 SXMs", or its name."""
+def option_label(option: OptionInputs, gpus_first: int | None, gpus_at_end: int | None) -> str:
+    """How a sentence names the option: "Llama 3.1 70B on 4 → 10 rented H100 SXMs" (its fleet in the first
+    month it has one, then at the end; one number when they are equal), or its name."""
     if isinstance(option, SelfHostedInputs) and option.model_name and option.gpu_name and gpus_at_end:
         how = "rented" if option.acquisition == "rent" else "owned"
         plural = "s" if gpus_at_end != 1 else ""
-        return f"{option.model_name} on {gpus_at_end} {how} {option.gpu_name}{plural}"
+        fleet = f"{gpus_first} → {gpus_at_end}" if gpus_first and gpus_first != gpus_at_end else f"{gpus_at_end}"
+        return f"{option.model_name} on {fleet} {how} {option.gpu_name}{plural}"
     return option.name
 
 

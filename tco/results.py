@@ -91,6 +91,10 @@ class OptionResult:
     # Cash basis: the straight-line book value of the owned GPUs still held after the last month
     # (credited in the last month with `finance.terminal_value: book`); 0 without owned GPUs.
     book_value_at_end: float = 0.0
+    # An option that owns GPUs: the month it first buys them, and what that month costs in cash (GPUs and
+    # servers, setup, running costs), on the cash basis whatever the scenario's basis; None otherwise.
+    first_purchase_month: int | None = None
+    first_purchase_cash: float | None = None
 
     def fine_tuning_runs(self, through_month: int) -> int:
         """How many fine-tuning runs fall in months 1..through_month."""
