@@ -196,3 +196,20 @@ def test_schema_and_starter_know_the_bill() -> None:
     spend = schema["$defs"]["Workload"]["properties"]["monthly_spend"]
     assert "baseline" in spend["description"]
     assert "monthly_spend" in run("init", "-")
+
+
+def test_a_range_on_the_bill_simulates_run_for_run_as_compare_would(tmp_path: Path) -> None:
+    """Each run re-derives the volume from its sampled bill (resolved in full), so its totals are what
+    `compare --set workload.monthly_spend=<that bill>` gives."""
+    from tco.analyses.batch import open_scenario
+    from tco.analyses.simulate import simulate
+    from tco.compare import compare_file
+
+    path = write(tmp_path, BILL.replace("monthly_spend: 40K", "monthly_spend: {low: 30K, high: 50K}"))
+    result = simulate(open_scenario(path), runs=4, seed=1)
+    (bill,) = result.inputs
+    for run_index, spend in enumerate(bill.values.tolist()):
+        compared = compare_file(path, overrides=[f"workload.monthly_spend={spend!r}"])
+        for option in result.options:
+            assert option.total[run_index] == pytest.approx(compared.option(option.name).total, rel=1e-12)
+    assert any("resolved in full" in w for w in result.warnings)

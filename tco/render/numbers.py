@@ -21,7 +21,7 @@ WHOLE_TOLERANCE = 1e-12
 _MONEY_KEYS = frozenset({
     *CATEGORIES, "total", "npv", "cumulative", "cost_per_million_tokens", "unit_price", "amount",
     "savings", "savings_at_horizon", "savings_at_low", "savings_at_high", "savings_swing", "first_month",
-    "last_month", "monthly_spend", "month1_cost", "cash_in_month1", "book_value_at_end",
+    "last_month",
 })
 _PERCENTILE_SUFFIXES = ("_p10", "_p50", "_p90")
 
