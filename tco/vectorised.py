@@ -252,7 +252,7 @@ def _replacements(bought: Array, lifetime: Any) -> Array:
 def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Months,
                  shape: tuple[int, int]) -> tuple[Array, Any, Any]:
     """Monthly cost, its one-time part and its end-of-month part (the terminal value's credit) of a
-    self-hosted option (DESIGN §4)."""
+    self-hosted option."""
     workload = scenario.workload
     go_live = option.go_live_month
     always_live = not isinstance(go_live, np.ndarray) and go_live <= 1
@@ -319,7 +319,7 @@ def _terminal_value(option: SelfHostedInputs, purchases: Array, months: _Months)
 
 def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months,
          shape: tuple[int, int]) -> tuple[Array, Any, Any]:
-    """Monthly cost, its one-time part and its end-of-month part (none) of an API option (DESIGN §4)."""
+    """Monthly cost, its one-time part and its end-of-month part (none) of an API option."""
     total = _Sum(shape)
     one_time = _Sum(shape)
     _api_tokens(option, scenario.workload, months, total)

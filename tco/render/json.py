@@ -1,4 +1,4 @@
-"""JSON output (DESIGN §6): stable keys, `schema_version` 1, numbers without float noise (`tco.render.numbers`)."""
+"""JSON output: stable keys, `schema_version` 1, numbers without float noise (`tco.render.numbers`)."""
 
 from __future__ import annotations
 
