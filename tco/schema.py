@@ -89,8 +89,10 @@ class Number:
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         number: dict[str, Any] = {"type": "integer" if self.whole else "number"}
+        # A rate as a plain number is at most 1 in size (above: refused as a slip for a percentage).
+        maximum = 1 if self.rate is not None and self.maximum is None else self.maximum
         for key, bound in (("minimum", self.minimum), ("exclusiveMinimum", self.exclusive_minimum),
-                           ("maximum", self.maximum)):
+                           ("maximum", maximum)):
             if bound is not None:
                 number[key] = bound
         text = {"type": "string", "pattern": _PERCENT_TEXT if self.percent else _NUMBER_TEXT}

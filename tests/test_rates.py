@@ -138,3 +138,21 @@ def test_analyses_may_move_a_large_percentage_rate(tmp_path: Path) -> None:
     result = sensitivity(opened, every_input=True)
     moved = {row.input for tornado in result.tornados for row in tornado.rows}
     assert "finance.discount_rate" in moved
+
+
+def test_the_json_schema_bounds_a_plain_rate_at_1() -> None:
+    """So an editor flags `monthly_growth: 5` as the file is typed; "150%" stays valid text."""
+    import json
+    import re
+
+    from tco.jsonschema import scenario_json_schema
+
+    defs = json.loads(scenario_json_schema())["$defs"]
+    for model, field in (("Workload", "monthly_growth"), ("Workload", "annual_growth"), ("Finance", "discount_rate"),
+                         ("ApiOption", "price_change_per_year"), ("SelfHostedOption", "rent_change_per_year"),
+                         ("SelfHostedOption", "maintenance_per_year")):
+        forms = defs[model]["properties"][field]["anyOf"][0]["anyOf"]
+        number = next(f for f in forms if f.get("type") == "number")
+        text = next(f for f in forms if f.get("type") == "string")
+        assert number["maximum"] == 1, field
+        assert re.match(text["pattern"], "150%"), field
