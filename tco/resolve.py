@@ -153,6 +153,9 @@ class Resolver:
         terminal_value = finance.terminal_value or "none"
         if basis == "cash" and any(isinstance(o, SelfHostedInputs) and o.acquisition == "buy" for o in resolved):
             terminal_value = self.default("finance.terminal_value", finance.terminal_value, "none")
+        elif basis == "amortized" and finance.terminal_value == "book":
+            self.warnings.append("finance.terminal_value: book has no effect on the amortized basis, which already "
+                                 "leaves out the value the GPUs keep after the last month")
         return ScenarioInputs(
             name=s.name,
             workload=workload,

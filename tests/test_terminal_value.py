@@ -216,3 +216,12 @@ def test_validate_prints_the_book_value_warning(tmp_path: Path) -> None:
 def test_readme_documents_the_field() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "terminal_value: none" in readme
+
+
+def test_book_on_the_amortized_basis_is_said_to_have_no_effect(tmp_path: Path) -> None:
+    """Allowed, so `--basis amortized` works on a file written for cash, but said: amortizing already
+    leaves the undepreciated rest out."""
+    loaded = load_scenario(write(tmp_path, ", terminal_value: book"), basis="amortized")
+    assert "finance.terminal_value: book has no effect on the amortized basis, which already leaves out the " \
+        "value the GPUs keep after the last month" in loaded.warnings
+    assert not any("terminal_value" in w for w in load_scenario(write(tmp_path, ", terminal_value: book")).warnings)
