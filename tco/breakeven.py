@@ -52,20 +52,21 @@ def break_even_month(option: OptionResult, versus: OptionResult) -> int | None:
 def break_even_months(option: OptionResult, versus: OptionResult, month: int | None) -> float | None:
     """Where inside the break-even month the cumulative curves cross, in months (e.g. 17.8).
 
-    One-time costs land at the start of their month; every other cost accrues evenly through it.
+    One-time costs land at the start of their month, the terminal value's credit at its very end (so a
+    crossing it alone brings about is at the end of the month); every other cost accrues evenly.
     """
     if month is None:
         return None
     s_month, a_month = option.months[month - 1], versus.months[month - 1]
     before = (s_month.cumulative - s_month.total) - (a_month.cumulative - a_month.total)
     at_start = before + s_month.one_time - a_month.one_time
-    at_end = s_month.cumulative - a_month.cumulative
+    before_end = s_month.cumulative - a_month.cumulative - (s_month.at_end - a_month.at_end)
     tolerance = MONEY_TOLERANCE * max(1.0, abs(a_month.cumulative))
     if at_start <= tolerance:
         return float(month - 1)
-    if at_end >= at_start:
+    if before_end >= at_start:
         return float(month)
-    return month - 1 + min(1.0, at_start / (at_start - at_end))
+    return month - 1 + min(1.0, at_start / (at_start - before_end))
 
 
 # --- volume -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from tco.catalog import Catalog
 from tco.engine import project
 from tco.errors import TcoError
 from tco.inputs import ApiInputs, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, SelfHostedInputs
-from tco.results import Assumption, BreakEven, Comparison
+from tco.results import Assumption, BreakEven, Comparison, OptionResult
 from tco.scenario import LoadedScenario, load_scenario
 
 
@@ -57,9 +57,39 @@ def compare_inputs(
         start=inputs.start,
         options=results,
         break_even=pairs,
-        warnings=list(warnings),
+        warnings=[*warnings, *book_value_warnings(inputs, results)],
         assumptions=list(assumptions),
+        month1_input_tokens=inputs.workload.input_tokens_month1,
+        month1_output_tokens=inputs.workload.output_tokens_month1,
+        month1_requests_per_day=inputs.workload.requests_per_day,
     )
+
+
+# On the cash basis without a terminal value, book value left at the end above this share of an
+# option's total is warned about: enough to change which option looks cheaper.
+BOOK_VALUE_WARNING_SHARE = 0.05
+
+
+def book_value_warnings(inputs: ScenarioInputs, results: Sequence[OptionResult]) -> list[str]:
+    """One warning per option whose owned GPUs are still worth more than 5% of its total at book value
+    after the last month, when the cash basis does not credit it (`finance.terminal_value: none`)."""
+    from tco.render.text import money_short
+
+    if inputs.basis != "cash" or inputs.terminal_value == "book":
+        return []
+    found = []
+    horizon = inputs.horizon_months
+    for result in results:
+        book = result.book_value_at_end
+        if book <= 0 or book <= BOOK_VALUE_WARNING_SHARE * abs(result.total):
+            continue
+        c = inputs.currency
+        found.append(f"{result.name}: the GPUs it owns at the end of the {horizon} months are still worth "
+                     f"{money_short(book, c)} at book value ({book / result.total:.0%} of its "
+                     f"{money_short(result.total, c)} total), which the cash basis does not credit; "
+                     f"finance.terminal_value: book would credit it in month {horizon}, bringing the total to "
+                     f"{money_short(result.total - book, c)}")
+    return found
 
 
 def self_hosts(option: OptionInputs) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tco.inputs import (
     HOURS_PER_MONTH,
@@ -22,7 +22,7 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.results import ONE_TIME_CATEGORIES, LineItem, MonthCost, OptionResult
+from tco.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES, LineItem, MonthCost, OptionResult
 
 CEIL_TOLERANCE = 1e-9
 
@@ -172,6 +172,43 @@ def self_hosted_month_items(
     return items
 
 
+def book_values_at_end(fleet: list[int], again: list[int], option: SelfHostedInputs) -> list[tuple[int, int, float]]:
+    """(month bought, GPUs, book value per GPU) of each owned cohort still held after the last month of
+    `fleet` (GPUs owned each month; `again`: GPUs bought again each month, [] for none).
+
+    A purchase (first or again) is held at the end when it falls within `lifetime_months` of it. Its
+    straight-line book value is `c − months_used · c·(1 − residual_value)/lifetime_months`, the
+    depreciation of the amortized basis, with the purchase month counted as used: a cohort whose life
+    ends in the last month is worth its residual value `residual_value · c`. E.g. c = 25,000, 10%
+    residual, lifetime 36, bought in month 30 of 36: used 7 months, worth 25,000 − 7 · 625 = 20,625.
+    """
+    horizon = len(fleet)
+    c = option.capital_cost_per_gpu
+    per_month = c * (1 - option.residual_value) / option.lifetime_months
+    held: list[tuple[int, int, float]] = []
+    for index in range(max(0, horizon - option.lifetime_months), horizon):
+        bought = fleet[index] - (fleet[index - 1] if index else 0) + (again[index] if again else 0)
+        if bought:
+            held.append((index + 1, bought, c - (horizon - index) * per_month))
+    return held
+
+
+def terminal_value_items(option: SelfHostedInputs, scenario: ScenarioInputs, fleet: list[int],
+                         again: list[int]) -> tuple[list[LineItem], float]:
+    """The last month's credit for the owned GPUs held at the end (category `terminal_value`, negative;
+    only on the cash basis with `terminal_value: book`), and their book value (cash basis, either way;
+    0 otherwise), in the scenario's currency."""
+    if option.acquisition != "buy" or scenario.basis != "cash":
+        return [], 0.0
+    held = book_values_at_end(fleet, again, option)
+    value = sum(count * per_gpu for _, count, per_gpu in held)
+    if scenario.terminal_value != "book":
+        return [], value
+    last = len(fleet)
+    return [LineItem("terminal_value", f"book value of the GPUs bought in month {month}, kept after month {last}",
+                     count, "GPUs", -per_gpu) for month, count, per_gpu in held], value
+
+
 # --- costs every option carries ----------------------------------------------------------------
 
 
@@ -210,6 +247,7 @@ class MonthPlan:
     self_hosted_tokens: float = 0.0
     served_gpu_hours: float = 0.0
     fleet_gpu_hours: float = 0.0
+    book_value_at_end: float = 0.0  # the last month's: see `terminal_value_items`
 
 
 def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
@@ -256,6 +294,8 @@ def self_hosted_plans(option: SelfHostedInputs, scenario: ScenarioInputs) -> lis
         plans.append(MonthPlan(items, gpus, tokens_in + tokens_out,
                                gpus_busy(option, workload, month) * workload.active_hours_per_month,
                                paid_gpu_hours(option, items, gpus)))
+    credit, plans[-1].book_value_at_end = terminal_value_items(option, scenario, fleet, again)
+    plans[-1].items.extend(credit)
     return plans
 
 
@@ -283,7 +323,8 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
     npv = 0.0
     tokens_total = 0.0
     months: list[MonthCost] = []
-    for month, plan in enumerate(month_plans(option, scenario), start=1):
+    plans = month_plans(option, scenario)
+    for month, plan in enumerate(plans, start=1):
         tokens_in, tokens_out = workload.tokens(month)
         tokens_total += tokens_in + tokens_out
         items = plan.items
@@ -294,6 +335,8 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
             cost.costs[item.category] = cost.costs.get(item.category, 0.0) + item.amount
             if item.category in ONE_TIME_CATEGORIES:
                 cost.one_time += item.amount
+            elif item.category in END_OF_MONTH_CATEGORIES:
+                cost.at_end += item.amount
         cost.total = sum(cost.costs.values())
         cumulative += cost.total
         cost.cumulative = cumulative
@@ -301,13 +344,44 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         months.append(cost)
     per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
     go_live, fallback = months_on_fallback(option)
+    first_fleet = next((m.gpus for m in months if m.gpus), None)
+    purchase_month, purchase_cash = first_purchase(option, scenario, months)
     return OptionResult(
         option.name, option.kind, months, cumulative, npv, per_million,
-        option_label(option, months[-1].gpus if months else None),
+        option_label(option, first_fleet, months[-1].gpus if months else None),
         go_live_month=go_live,
         fallback=fallback.name if fallback is not None else None,
         fine_tuning_months=tuple(m.month for m in months if m.costs.get("fine_tuning")),
+        book_value_at_end=plans[-1].book_value_at_end if plans else 0.0,
+        first_purchase_month=purchase_month,
+        first_purchase_cash=purchase_cash,
     )
+
+
+def owns_gpus(option: OptionInputs) -> bool:
+    """Whether the option buys GPUs: an owned self-hosted option, a hybrid of one that runs a fleet, or
+    a routed option with such a route."""
+    if isinstance(option, SelfHostedInputs):
+        return option.acquisition == "buy"
+    if isinstance(option, HybridInputs):
+        return option.self_hosted.acquisition == "buy" and not (option.size_for == "gpus" and not option.fleet_gpus)
+    if isinstance(option, RoutedInputs):
+        return any(owns_gpus(route.option) for route in option.routes if route.share > 0)
+    return False
+
+
+def first_purchase(option: OptionInputs, scenario: ScenarioInputs,
+                   months: list[MonthCost]) -> tuple[int | None, float | None]:
+    """The first month an option that owns GPUs has a fleet (when it buys them), and that month's cost
+    on the cash basis: the cash it needs then, whatever basis the scenario reports. (None, None) for an
+    option that owns none."""
+    if not owns_gpus(option):
+        return None, None
+    month = next((m.month for m in months if m.gpus), None)
+    if month is None:
+        return None, None
+    cash = replace(scenario, horizon_months=month, basis="cash", terminal_value="none")
+    return month, sum(i.amount for i in month_plans(option, cash)[month - 1].items)
 
 
 def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
@@ -329,12 +403,14 @@ def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
     return 1, None
 
 
-def option_label(option: OptionInputs, gpus_at_end: int | None) -> str:
-    """How a sentence names the option: "Llama 3.1 70B on 4 rented H100 SXMs", or its name."""
+def option_label(option: OptionInputs, gpus_first: int | None, gpus_at_end: int | None) -> str:
+    """How a sentence names the option: "Llama 3.1 70B on 4 → 10 rented H100 SXMs" (its fleet in the first
+    month it has one, then at the end; one number when they are equal), or its name."""
     if isinstance(option, SelfHostedInputs) and option.model_name and option.gpu_name and gpus_at_end:
         how = "rented" if option.acquisition == "rent" else "owned"
         plural = "s" if gpus_at_end != 1 else ""
-        return f"{option.model_name} on {gpus_at_end} {how} {option.gpu_name}{plural}"
+        fleet = f"{gpus_first} → {gpus_at_end}" if gpus_first and gpus_first != gpus_at_end else f"{gpus_at_end}"
+        return f"{option.model_name} on {fleet} {how} {option.gpu_name}{plural}"
     return option.name
 
 

@@ -220,6 +220,8 @@ class ScenarioInputs:
     horizon_months: int = 36
     basis: Literal["cash", "amortized"] = "cash"
     discount_rate: float = 0.0
+    # Cash basis: "book" credits the owned GPUs still held at the end at their book value, in the last month.
+    terminal_value: Literal["none", "book"] = "none"
     baseline: str | None = None
     start: str | None = None
     currency: str = "USD"

@@ -34,6 +34,7 @@ from tco.engine import (
     paid_gpu_hours,
     self_hosted_month_items,
     shared_month_items,
+    terminal_value_items,
     tolerant_ceil,
 )
 from tco.inputs import HOURS_PER_MONTH, HybridInputs, RoutedInputs, ScenarioInputs, WorkloadInputs
@@ -116,6 +117,8 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
                                           workload.cached_input_share, month, "api", "overflow ")
         plans.append(MonthPlan(items, gpus, (tokens_in + tokens_out) * (1 - share), served_busy * hours,
                                paid_gpu_hours(hosted, items, gpus)))
+    credit, plans[-1].book_value_at_end = terminal_value_items(hosted, scenario, fleet, again)
+    plans[-1].items.extend(relabel(i, hosted.name) for i in credit)
     if any(fleet):
         for month, plan in enumerate(plans, start=1):
             plan.items.extend(relabel(i, hosted.name) for i in shared_month_items(hosted.shared, month))
@@ -161,4 +164,5 @@ def routed_plans(option: RoutedInputs, scenario: ScenarioInputs) -> list[MonthPl
             plan.self_hosted_tokens += routed.self_hosted_tokens
             plan.served_gpu_hours += routed.served_gpu_hours
             plan.fleet_gpu_hours += routed.fleet_gpu_hours
+            plan.book_value_at_end += routed.book_value_at_end
     return plans

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tco.engine import gpus_needed, project_option
 from tco.errors import TcoError, did_you_mean
-from tco.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
+from tco.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs, SharedCosts
 from tco.results import OptionResult
 
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
@@ -50,10 +50,12 @@ class Optimization:
     rules: list[FleetCost]  # p50 … p100, average
     cheapest: FleetCost
     exhaustive: bool  # every replica step projected (False: sampled, then refined around the best)
+    hybrid: str | None = None  # the scenario's hybrid option, when it was named instead of its two parts
 
 
-def _pick(inputs: ScenarioInputs, name: str, kind: type, what: str, source: str) -> OptionInputs:
-    names = {o.name: o for o in inputs.options}
+def _pick(inputs: ScenarioInputs, name: str, kind: type | tuple[type, ...], what: str,
+          source: str) -> OptionInputs:
+    names: dict[str, OptionInputs] = {o.name: o for o in inputs.options}
     option = names.get(name)
     if option is None:
         raise TcoError.single(source, f"no option is named {name!r}{did_you_mean(name, names, most=1)}")
@@ -68,19 +70,34 @@ def _point(result: OptionResult, size_for: str, gpus: int | None, k: int) -> Fle
                      result.self_hosted_share, result.fleet_utilization, result.months[-1].gpus)
 
 
-def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, source: str = "") -> Optimization:
-    """Project the hybrid of `self_hosted` and `overflow` at every fleet size and size rule."""
-    hosted = _pick(inputs, self_hosted, SelfHostedInputs, "--hybrid must name a self_hosted option", source)
-    api = _pick(inputs, overflow, ApiInputs, "--overflow must name an api option", source)
+def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str | None = None, *,
+                    source: str = "") -> Optimization:
+    """Project the hybrid of `self_hosted` and `overflow` at every fleet size and size rule.
+
+    `self_hosted` may instead name a hybrid option of the scenario: its self-hosted option, its
+    overflow API (unless `overflow` names another) and its own staff, setup, other and fine-tuning
+    costs are used, so the row of its own `size_for` totals what `compare` gives for it.
+    Raises TcoError for a name that is not an option of the right kind, or a missing `overflow`.
+    """
+    picked = _pick(inputs, self_hosted, (SelfHostedInputs, HybridInputs),
+                   "--hybrid must name a hybrid or self_hosted option", source)
+    hybrid = picked if isinstance(picked, HybridInputs) else None
+    hosted = picked.self_hosted if isinstance(picked, HybridInputs) else picked
+    if overflow is None and hybrid is None:
+        raise TcoError.single(source, f"{self_hosted!r} is a self_hosted option: give the api option that takes "
+                              "the load above its fleet with --overflow-to")
+    api = hybrid.overflow if hybrid is not None and overflow is None else \
+        _pick(inputs, str(overflow), ApiInputs, "--overflow-to must name an api option", source)
     assert isinstance(hosted, SelfHostedInputs) and isinstance(api, ApiInputs)
     k = hosted.gpus_per_replica
-    name = f"{hosted.name} + {api.name} overflow"
+    name = hybrid.name if hybrid is not None else f"{hosted.name} + {api.name} overflow"
+    shared = hybrid.shared if hybrid is not None else SharedCosts()
     p100 = max(gpus_needed(hosted, inputs.workload, m) for m in range(1, inputs.horizon_months + 1))
     steps = p100 // k
 
     def fixed(replicas: int) -> FleetCost:
-        hybrid = HybridInputs(name, hosted, api, "gpus", fleet_gpus=replicas * k)
-        return _point(project_option(hybrid, inputs), f"{replicas * k} GPUs", replicas * k, k)
+        sized = HybridInputs(name, hosted, api, "gpus", fleet_gpus=replicas * k, shared=shared)
+        return _point(project_option(sized, inputs), f"{replicas * k} GPUs", replicas * k, k)
 
     exhaustive = steps + 1 <= MAX_SCANNED_SIZES
     if exhaustive:
@@ -94,8 +111,8 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
         high = scanned[at + 1] if at + 1 < len(scanned) else best
         curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
     def rule(percent: int) -> FleetCost:
-        hybrid = HybridInputs(name, hosted, api, "percentile", percentile=float(percent))
-        return _point(project_option(hybrid, inputs), f"p{percent}", None, k)
+        sized = HybridInputs(name, hosted, api, "percentile", percentile=float(percent), shared=shared)
+        return _point(project_option(sized, inputs), f"p{percent}", None, k)
 
     # Every whole percentile is projected, so no `size_for: pN` beats the answer; the listed ones
     # are p50, p55 … p100, plus the cheapest in between when it is cheaper than all of those.
@@ -103,8 +120,9 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
     listed = {p for p in by_percent if p % 5 == 0}
     best = min(by_percent, key=lambda p: (by_percent[p].total, p not in listed))
     rules = [by_percent[p] for p in sorted(listed | {best})]
-    rules.append(_point(project_option(HybridInputs(name, hosted, api, "average"), inputs), "average", None, k))
+    rules.append(_point(project_option(HybridInputs(name, hosted, api, "average", shared=shared), inputs), "average",
+                        None, k))
     points = [curve[n] for n in sorted(curve)]
     cheapest = min([*points, *rules], key=lambda p: p.total)
     return Optimization(inputs.name, inputs.currency, inputs.horizon_months, hosted.name, api.name, k, p100,
-                        points, rules, cheapest, exhaustive)
+                        points, rules, cheapest, exhaustive, hybrid.name if hybrid is not None else None)

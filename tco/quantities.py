@@ -14,6 +14,32 @@ _NUMBER = re.compile(
 )
 
 
+class ReadNumber(float):
+    """A number tco computed itself (a sensitivity probe, a sweep point, a simulated run): taken as
+    it is. Only text a person wrote can be a rate misread, so `plain_rate_problem` skips these."""
+
+
+def written_as_percent(value: object) -> bool:
+    """Whether `value` is text with a `%` sign (`"5%"`, `" 4.5 % "`), as opposed to a plain number."""
+    return isinstance(value, str) and value.strip().endswith("%")
+
+
+def plain_rate_problem(value: object, number: float, field: str, per: str) -> str | None:
+    """Why a rate written as a plain number above 1 (in size) is refused, or None when it is not.
+
+    `monthly_growth: 5` reads as 500% a month, almost always a slip for 5%; an explicit `500%`
+    (text with the sign), or a number tco computed itself (`ReadNumber`), is taken as it stands.
+    """
+    if abs(number) <= 1 or written_as_percent(value) or isinstance(value, ReadNumber):
+        return None
+    return (f"`{field}: {_plain(value)}` would be {number * 100:g}% {per}; write {number:g}% "
+            f"(or {number / 100:g}), or {number * 100:g}% if you mean it")
+
+
+def _plain(value: object) -> str:
+    return value.strip() if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def parse_number(value: object, *, percent: bool = False) -> float:
     """Return `value` as a float; strings may carry a K/M/B/T multiplier or, when `percent`, a `%`.
 

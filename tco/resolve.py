@@ -138,6 +138,9 @@ class Resolver:
                 if api is not None:
                     apis[option.name] = api
                     resolved.append(api)
+        if s.workload.monthly_spend is not None:  # form C: the volume follows from the baseline's prices
+            workload = self.bill_volume(s.workload.monthly_spend, workload, baseline, apis)
+            self.workload_inputs = workload
         hosted_by_name: dict[str, SelfHostedInputs] = {}
         for index, option in enumerate(s.options):
             if isinstance(option, schema.SelfHostedOption):
@@ -150,13 +153,21 @@ class Resolver:
         resolved.extend(mixed.resolve_all())
         order = {o.name: i for i, o in enumerate(s.options)}
         resolved.sort(key=lambda o: order[o.name])
+        basis = basis or self.default("finance.basis", finance.basis, "cash")
+        terminal_value = finance.terminal_value or "none"
+        if basis == "cash" and any(isinstance(o, SelfHostedInputs) and o.acquisition == "buy" for o in resolved):
+            terminal_value = self.default("finance.terminal_value", finance.terminal_value, "none")
+        elif basis == "amortized" and finance.terminal_value == "book":
+            self.warnings.append("finance.terminal_value: book has no effect on the amortized basis, which already "
+                                 "leaves out the value the GPUs keep after the last month")
         return ScenarioInputs(
             name=s.name,
             workload=workload,
             options=tuple(resolved),
             horizon_months=horizon,
-            basis=basis or self.default("finance.basis", finance.basis, "cash"),  # type: ignore[arg-type]
+            basis=basis,  # type: ignore[arg-type]
             discount_rate=self.default("finance.discount_rate", finance.discount_rate, 0.0),
+            terminal_value=terminal_value,
             baseline=baseline,
             start=s.start,
             currency=self.default("currency", s.currency, "USD"),
@@ -185,6 +196,8 @@ class Resolver:
             assert w.input_tokens_per_request is not None and w.output_tokens_per_request is not None
             tokens_in = month1_tokens(w.requests_per_day, w.input_tokens_per_request)
             tokens_out = month1_tokens(w.requests_per_day, w.output_tokens_per_request)
+        elif w.monthly_spend is not None:
+            tokens_in = tokens_out = 0.0  # form C: set by `bill_volume` once the baseline's prices are known
         else:
             assert w.input_tokens_per_month is not None and w.output_tokens_per_month is not None
             tokens_in, tokens_out = w.input_tokens_per_month, w.output_tokens_per_month
@@ -206,6 +219,55 @@ class Resolver:
             input_tokens_per_request=w.input_tokens_per_request,
             output_tokens_per_request=w.output_tokens_per_request,
         )
+
+    def bill_volume(self, spend: float, workload: WorkloadInputs, baseline: str | None,
+                    apis: dict[str, ApiInputs]) -> WorkloadInputs:
+        """Form C: the workload at the month-1 requests per day whose token cost on the baseline api
+        option (its prices, cached share, batch share and discount; not its fixed fee) is `spend`.
+
+        With `b` the baseline's month-1 cost of one request (the engine's own line items for one
+        request's tokens), requests_per_day = spend / (b · 365/12); the tokens follow as in form A.
+        The derived requests and tokens are recorded as assumptions.
+        """
+        from tco.engine import api_items_for_tokens
+        from tco.render.text import money, money_small
+
+        where: Path = ("workload", "monthly_spend")
+        api = apis.get(baseline) if baseline is not None else None
+        if baseline is None:
+            self.problems.add(where, "monthly_spend is the bill of an api option (the baseline), and the scenario "
+                              "has none: give requests_per_day or tokens per month instead")
+            return workload
+        if api is None:  # the baseline has problems of its own, already reported
+            return workload
+        per_in, per_out = workload.input_tokens_per_request, workload.output_tokens_per_request
+        assert per_in is not None and per_out is not None  # validation requires them with monthly_spend
+        currency = self.scenario.currency or "USD"
+        per_request = sum(i.amount for i in api_items_for_tokens(api, per_in, per_out, workload.cached_input_share,
+                                                                 1, "api"))
+        if per_request <= 0:
+            self.problems.add(where, f"{api.name} bills nothing for these requests (its month-1 price per request "
+                              f"is 0), so no volume makes a bill of {money(spend, currency)}: give "
+                              "requests_per_day or tokens per month instead")
+            return workload
+        requests_per_day = spend / (per_request * DAYS_PER_MONTH)
+        tokens_in = month1_tokens(requests_per_day, per_in)
+        tokens_out = month1_tokens(requests_per_day, per_out)
+        derived = (f"derived from workload.monthly_spend: the volume at which {api.name}'s month-1 token cost (its "
+                   "prices, cached share, batch share and discount; no fixed fee) is "
+                   f"{money(spend, currency)}, at {money_small(per_request, currency)} a request")
+        brief = f"derived: {api.name}'s month-1 token cost = monthly_spend"
+        self.assumptions += [
+            Assumption("workload.requests_per_day", requests_per_day, derived, brief),
+            Assumption("workload.input_tokens_per_month", tokens_in,
+                       "derived from workload.monthly_spend: requests_per_day × 365/12 × input_tokens_per_request",
+                       brief),
+            Assumption("workload.output_tokens_per_month", tokens_out,
+                       "derived from workload.monthly_spend: requests_per_day × 365/12 × output_tokens_per_request",
+                       brief),
+        ]
+        return replace(workload, input_tokens_month1=tokens_in, output_tokens_month1=tokens_out,
+                       requests_per_day=requests_per_day)
 
     def shared(self, option: schema.ApiOption | schema.SelfHostedOption | schema.HybridOption | schema.RoutedOption,
                label: str, rent_rate: float | None, index: int, api_entry: Entry | None = None,
@@ -325,6 +387,12 @@ class Resolver:
         if not o.staff:
             self.warnings.append(f"{o.name} has no staff cost: someone has to run, patch and watch it "
                                  "(add staff: {fte, cost_per_fte_year})")
+        if acquisition == "buy" and o.hosting_per_gpu_month is None:
+            self.warnings.append(f"{o.name} has no hosting cost: owned GPUs need rack space, power delivery and "
+                                 "cooling somewhere (add hosting_per_gpu_month)")
+        if acquisition == "buy" and o.maintenance_per_year is None:
+            self.warnings.append(f"{o.name} has no maintenance cost: owned servers need support contracts and "
+                                 "spare parts (add maintenance_per_year, e.g. 8%)")
         go_live, fallback = self._go_live(o, label, where, apis, baseline)
         self.tuning_rates[o.name] = (tuning_rate, tuning_source)  # a hybrid of this fleet defaults to it too
         shared = self.shared(o, label, tuning_rate, index, rent_source=tuning_source)

@@ -19,8 +19,12 @@ CATEGORIES = (
     "other",
     "fallback_api",
     "fine_tuning",
+    "terminal_value",
 )
 ONE_TIME_CATEGORIES = frozenset({"setup", "capex", "fine_tuning"})
+# Amounts that land at the very end of their month: the owned GPUs' book value credited after the last
+# month (`finance.terminal_value: book`); the fractional break-even counts them there.
+END_OF_MONTH_CATEGORIES = frozenset({"terminal_value"})
 DEFAULT_SOURCE = f"tco default (see {SCENARIO_FILE})"  # the source of a value no file gave
 
 
@@ -52,6 +56,7 @@ class MonthCost:
     total: float = 0.0
     cumulative: float = 0.0
     one_time: float = 0.0
+    at_end: float = 0.0  # the part of `total` in END_OF_MONTH_CATEGORIES
     costs: dict[str, float] = field(default_factory=dict)
     # Issue 7: tokens served on the option's own GPUs, the GPU-hours those tokens keep busy at
     # nominal throughput, and the GPU-hours paid for (rented hours, or owned GPUs × 730).
@@ -85,6 +90,13 @@ class OptionResult:
     go_live_month: int = 1  # self-hosted: the first month the fleet serves the traffic
     fallback: str | None = None  # self-hosted: the api option that serves it before then
     fine_tuning_months: tuple[int, ...] = ()  # the months in which a fine-tuning run is paid for
+    # Cash basis: the straight-line book value of the owned GPUs still held after the last month
+    # (credited in the last month with `finance.terminal_value: book`); 0 without owned GPUs.
+    book_value_at_end: float = 0.0
+    # An option that owns GPUs: the month it first buys them, and what that month costs in cash (GPUs and
+    # servers, setup, running costs), on the cash basis whatever the scenario's basis; None otherwise.
+    first_purchase_month: int | None = None
+    first_purchase_cash: float | None = None
 
     def fine_tuning_runs(self, through_month: int) -> int:
         """How many fine-tuning runs fall in months 1..through_month."""
@@ -153,6 +165,11 @@ class Comparison:
     break_even: list[BreakEven]
     warnings: list[str]
     assumptions: list[Assumption]
+    # The month-1 volume every figure assumes, whichever way the workload gave it; requests per day
+    # when the workload is in requests (or derived from the bill), else None.
+    month1_input_tokens: float = 0.0
+    month1_output_tokens: float = 0.0
+    month1_requests_per_day: float | None = None
 
     def option(self, name: str) -> OptionResult:
         return next(o for o in self.options if o.name == name)

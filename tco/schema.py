@@ -25,7 +25,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from tco.errors import did_you_mean
-from tco.quantities import parse_number
+from tco.quantities import parse_number, plain_rate_problem
 from tco.ranges import parse_range
 
 _NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s*$"
@@ -47,6 +47,9 @@ class Number:
     maximum: float | None = None
     what: str = "value"
     ranged: bool = True  # may be a range: {low, high}, {low, mode, high}, {median, p90}, {choices}
+    # A rate (growth, discount rate, drift, maintenance): its field name and period ("a month"); a plain
+    # number above 1 is then refused as a likely slip for a percentage.
+    rate: tuple[str, str] | None = None
 
     def check(self, value: Any) -> float | int:
         if isinstance(value, dict):
@@ -60,6 +63,8 @@ class Number:
     def check_number(self, value: Any) -> float | int:
         """`value` as a number obeying this rule (a range's own values are checked with it too)."""
         number = parse_number(value, percent=self.percent)
+        if self.rate is not None and (problem := plain_rate_problem(value, number, *self.rate)) is not None:
+            raise ValueError(problem)
         shown = _show(value)
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
@@ -84,8 +89,10 @@ class Number:
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         number: dict[str, Any] = {"type": "integer" if self.whole else "number"}
+        # A rate as a plain number is at most 1 in size (above: refused as a slip for a percentage).
+        maximum = 1 if self.rate is not None and self.maximum is None else self.maximum
         for key, bound in (("minimum", self.minimum), ("exclusiveMinimum", self.exclusive_minimum),
-                           ("maximum", self.maximum)):
+                           ("maximum", maximum)):
             if bound is not None:
                 number[key] = bound
         text = {"type": "string", "pattern": _PERCENT_TEXT if self.percent else _NUMBER_TEXT}
@@ -132,11 +139,28 @@ Share = Annotated[float, Number("a share from 0 to 1, or a percentage such as 15
                                 maximum=1, what="share")]
 Utilization = Annotated[float, Number("a share above 0 and at most 1, or a percentage such as 70%", percent=True,
                                       exclusive_minimum=0, maximum=1)]
-# Growth and price drift: may be negative, never -100% or below.
-Change = Annotated[float, Number("a rate of change per period, such as 4% or -25%", percent=True,
-                                 exclusive_minimum=-1)]
 NonNegativeRate = Annotated[float, Number("a non-negative rate, such as 8% or 0.25", percent=True, minimum=0,
                                           what="rate")]
+
+
+# Growth, price drift, the discount rate and maintenance: rates. Changes may be negative, never -100% or below.
+def _rate(field: str, per: str, description: str, *, minimum: float | None = None,
+          exclusive_minimum: float | None = None) -> Number:
+    """The rule of a rate field: a percentage, or a plain number of at most 1 in size (above: an error)."""
+    return Number(f"{description}; a plain number above 1 is refused (write 5% or 0.05, not 5)", percent=True,
+                  minimum=minimum, exclusive_minimum=exclusive_minimum, what="rate", rate=(field, per))
+
+
+_CHANGE = "a rate of change per {}, such as 4% or -25%"
+MonthlyGrowth = Annotated[float, _rate("monthly_growth", "a month", _CHANGE.format("month"), exclusive_minimum=-1)]
+AnnualGrowth = Annotated[float, _rate("annual_growth", "a year", _CHANGE.format("year"), exclusive_minimum=-1)]
+DiscountRate = Annotated[float, _rate("discount_rate", "a year", "an annual discount rate, such as 8%",
+                                      exclusive_minimum=-1)]
+PriceChange = Annotated[float, _rate("price_change_per_year", "a year", _CHANGE.format("year"),
+                                     exclusive_minimum=-1)]
+RentChange = Annotated[float, _rate("rent_change_per_year", "a year", _CHANGE.format("year"), exclusive_minimum=-1)]
+MaintenanceRate = Annotated[float, _rate("maintenance_per_year", "a year",
+                                         "a share of the capital cost per year, such as 8%", minimum=0)]
 PeakRatio = Annotated[float, Number("busiest-hour load over average load, at least 1", minimum=1)]
 PowerUsage = Annotated[float, Number("power usage effectiveness, at least 1", minimum=1)]
 HoursPerMonth = Annotated[float, Number("hours in a month, above 0 and at most 730", exclusive_minimum=0,
@@ -256,15 +280,19 @@ class _Strict(BaseModel):
 
 
 class Workload(_Strict):
-    """The traffic: requests (form A) or monthly tokens (form B), growth and shape."""
+    """The traffic: requests (form A), monthly tokens (form B) or the monthly bill (form C), growth and shape."""
 
+    monthly_spend: Annotated[float | None, Number(
+        "form C: what the baseline api option bills a month for tokens today; the month-1 volume is the one "
+        "that makes its month-1 token cost this amount (with input_tokens_per_request and "
+        "output_tokens_per_request)", minimum=0, what="amount")] = None
     requests_per_day: Volume | None = None
     input_tokens_per_request: Volume | None = None
     output_tokens_per_request: Volume | None = None
     input_tokens_per_month: Volume | None = None
     output_tokens_per_month: Volume | None = None
-    monthly_growth: Change | None = None
-    annual_growth: Change | None = None
+    monthly_growth: MonthlyGrowth | None = None
+    annual_growth: AnnualGrowth | None = None
     cached_input_share: Share | None = None
     peak_to_average: PeakRatio | None = None
     active_hours_per_month: HoursPerMonth | None = None
@@ -273,7 +301,9 @@ class Workload(_Strict):
 
 class Finance(_Strict):
     basis: Literal["cash", "amortized"] | None = None
-    discount_rate: Change | None = None
+    discount_rate: DiscountRate | None = None
+    # Cash basis: credit the owned GPUs still held at the end at their book value ("book"), or not ("none").
+    terminal_value: Literal["none", "book"] | None = None
 
 
 class Staff(_Strict):
@@ -362,7 +392,7 @@ class ApiOption(_OptionBase):
     price: TokenPrice | None = None
     batch_share: Share | None = None
     discount: Share | None = None
-    price_change_per_year: Change | None = None
+    price_change_per_year: PriceChange | None = None
     fixed_monthly: Amount | None = None
 
 
@@ -375,7 +405,7 @@ class SelfHostedOption(_OptionBase):
     # rent
     cloud: Name | None = None
     hourly_rate_per_gpu: PositiveRate | None = None
-    rent_change_per_year: Change | None = None
+    rent_change_per_year: RentChange | None = None
     scaling: Literal["fixed", "scheduled", "autoscale"] | None = None
     # capacity
     throughput: Throughput | None = None
@@ -392,7 +422,7 @@ class SelfHostedOption(_OptionBase):
     residual_value: Share | None = None
     power: Power | None = None
     hosting_per_gpu_month: Price | None = None
-    maintenance_per_year: NonNegativeRate | None = None
+    maintenance_per_year: MaintenanceRate | None = None
     # before go-live
     go_live_month: Months | None = None
     fallback: Name | None = None

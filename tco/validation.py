@@ -168,7 +168,9 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
     if isinstance(workload, dict):
         given_a = [k for k in _FORM_A if workload.get(k) is not None]
         given_b = [k for k in _FORM_B if workload.get(k) is not None]
-        if given_a and given_b:
+        if workload.get("monthly_spend") is not None:
+            _check_bill_form(given_a, given_b, problems)
+        elif given_a and given_b:
             problems.add(("workload", given_b[0]), "give requests (requests_per_day and tokens per request) "
                          "or monthly tokens (input/output_tokens_per_month), not both", key=True)
         elif given_a:
@@ -179,7 +181,8 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
                 problems.add(("workload",), f"{missing} is required with {given_b[0]}")
         else:
             problems.add(("workload",), "give requests_per_day with input_tokens_per_request and "
-                         "output_tokens_per_request, or input_tokens_per_month and output_tokens_per_month")
+                         "output_tokens_per_request, or input_tokens_per_month and output_tokens_per_month, "
+                         "or monthly_spend (your bill) with input_tokens_per_request and output_tokens_per_request")
         if workload.get("monthly_growth") is not None and workload.get("annual_growth") is not None:
             problems.add(("workload", "annual_growth"), "give monthly_growth or annual_growth, not both", key=True)
         _check_load_profile(workload, problems)
@@ -237,6 +240,18 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         if go_live is not None and horizon is not None and go_live > horizon:
             problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
                          f"({horizon:g} months)")
+
+
+def _check_bill_form(given_a: list[str], given_b: list[str], problems: Problems) -> None:
+    """Form C: `monthly_spend` with the tokens of a request, and neither requests nor monthly tokens."""
+    if "requests_per_day" in given_a:
+        problems.add(("workload", "requests_per_day"), "give monthly_spend or requests_per_day, not both: the "
+                     "requests follow from the bill", key=True)
+    if given_b:
+        problems.add(("workload", given_b[0]), "give monthly_spend or monthly tokens (input/output_tokens_per_month), "
+                     "not both: the tokens follow from the bill", key=True)
+    for missing in (k for k in _FORM_A[1:] if k not in given_a):
+        problems.add(("workload",), f"{missing} is required with monthly_spend")
 
 
 def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:

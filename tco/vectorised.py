@@ -48,6 +48,7 @@ class BatchOption:
     discount: Any  # (1 + r)^((m − 1)/12) per month, for the NPV
     horizon_tokens: Any  # `_TokensTotal`, or the tokens over the horizon per run
     scalar_fallback: bool = False  # projected run by run with the scalar engine
+    at_end: Any = 0.0  # the part of each month landing at its very end (the terminal value's credit), or 0
 
     @property
     def tokens(self) -> Array:
@@ -250,8 +251,9 @@ def _replacements(bought: Array, lifetime: Any) -> Array:
 
 
 def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Months,
-                 shape: tuple[int, int]) -> tuple[Array, Any]:
-    """Monthly cost and its one-time part of a self-hosted option (README: How the numbers are computed)."""
+                 shape: tuple[int, int]) -> tuple[Array, Any, Any]:
+    """Monthly cost, its one-time part and its end-of-month part (the terminal value's credit) of a
+    self-hosted option (README: How the numbers are computed)."""
     workload = scenario.workload
     go_live = option.go_live_month
     always_live = not isinstance(go_live, np.ndarray) and go_live <= 1
@@ -263,6 +265,7 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
     needed = np.broadcast_to(needed, shape)
     total = _Sum(shape)
     one_time = _Sum(shape)
+    at_end: Any = 0.0
     if option.fallback is not None and not always_live:
         fallback = _Sum(shape)
         _api_tokens(option.fallback, workload, months, fallback)
@@ -295,18 +298,36 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
         total.add(gpus * option.power_kwh_per_gpu_month * option.price_per_kwh)
         total.add(gpus * option.hosting_per_gpu_month)
         total.add(gpus * (c * option.maintenance_per_year / 12))
+        if scenario.basis == "cash" and scenario.terminal_value == "book":
+            at_end = _terminal_value(option, bought + replaced, months)
+            total.add(at_end)
     _shared(option.shared, months, total, one_time)
-    return np.broadcast_to(total.result(), shape), one_time.result()
+    return np.broadcast_to(total.result(), shape), one_time.result(), at_end
 
 
-def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months, shape: tuple[int, int]) -> tuple[Array, Any]:
-    """Monthly cost and its one-time part of an API option (README: How the numbers are computed)."""
+def _terminal_value(option: SelfHostedInputs, purchases: Array, months: _Months) -> Array:
+    """The credit of `tco.engine.terminal_value_items` in the last month: every purchase (first or
+    again) within `lifetime_months` of the end, at `c − months_used · c·(1 − residual)/lifetime`."""
+    horizon = months.horizon
+    used = horizon - months.number + 1  # months of use to the end, the purchase month counted
+    c = option.capital_cost_per_gpu
+    per_month = c * (1 - option.residual_value) / option.lifetime_months
+    book = np.where(used <= option.lifetime_months, c - used * per_month, 0.0)
+    credit = np.zeros(purchases.shape)
+    credit[:, -1] = -np.sum(purchases * book, axis=1)
+    return credit
+
+
+def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months,
+         shape: tuple[int, int]) -> tuple[Array, Any, Any]:
+    """Monthly cost, its one-time part and its end-of-month part (none) of an API option (README: How the
+    numbers are computed)."""
     total = _Sum(shape)
     one_time = _Sum(shape)
     _api_tokens(option, scenario.workload, months, total)
     total.add(1 * option.fixed_monthly)
     _shared(option.shared, months, total, one_time)
-    return np.broadcast_to(total.result(), shape), one_time.result()
+    return np.broadcast_to(total.result(), shape), one_time.result(), 0.0
 
 
 def vectorised_kind(option: OptionInputs) -> bool:
@@ -335,32 +356,35 @@ def project_batch(
     for index, option in enumerate(scenario.options):
         fallback = False
         if scalar_only:
-            monthly, one_time = _scalar_rows(index, runs, horizon, scalar_scenario)
+            monthly, one_time, at_end = _scalar_rows(index, runs, horizon, scalar_scenario)
             fallback = True
         elif isinstance(option, ApiInputs) and vectorised_kind(option):
-            monthly, one_time = _api(option, scenario, months, shape)
+            monthly, one_time, at_end = _api(option, scenario, months, shape)
         elif isinstance(option, SelfHostedInputs) and vectorised_kind(option):
-            monthly, one_time = _self_hosted(option, scenario, months, shape)
+            monthly, one_time, at_end = _self_hosted(option, scenario, months, shape)
         else:
-            monthly, one_time = _scalar_rows(index, runs, horizon, scalar_scenario)
+            monthly, one_time, at_end = _scalar_rows(index, runs, horizon, scalar_scenario)
             fallback = True
         results.append(BatchOption(option.name, option.kind, monthly, np.cumsum(monthly, axis=1),
                                    np.broadcast_to(np.asarray(one_time, dtype=np.float64), shape),
-                                   discount, tokens, fallback))
+                                   discount, tokens, fallback,
+                                   np.broadcast_to(np.asarray(at_end, dtype=np.float64), shape)))
     return results
 
 
 def _scalar_rows(index: int, runs: int, horizon: int,
-                 scalar_scenario: Callable[[int], ScenarioInputs]) -> tuple[Array, Array]:
-    """Monthly cost and one-time part of option `index`, run by run with the scalar engine."""
+                 scalar_scenario: Callable[[int], ScenarioInputs]) -> tuple[Array, Array, Array]:
+    """Monthly cost, one-time and end-of-month parts of option `index`, run by run with the scalar engine."""
     monthly = np.empty((runs, horizon))
     one_time = np.empty((runs, horizon))
+    at_end = np.empty((runs, horizon))
     for run in range(runs):
         scenario = scalar_scenario(run)
         result = project_option(scenario.options[index], scenario)
         monthly[run] = [m.total for m in result.months]
         one_time[run] = [m.one_time for m in result.months]
-    return monthly, one_time
+        at_end[run] = [m.at_end for m in result.months]
+    return monthly, one_time, at_end
 
 
 def within_reference(versus: BatchOption) -> Array:
@@ -394,9 +418,9 @@ def break_even_batch(option: BatchOption, versus: BatchOption,
     s_tot, a_tot = option.monthly[rows, at], versus.monthly[rows, at]
     before = (s_cum - s_tot) - (a_cum - a_tot)
     at_start = before + option.one_time[rows, at] - versus.one_time[rows, at]
-    at_end = s_cum - a_cum
+    before_end = s_cum - a_cum - (option.at_end[rows, at] - versus.at_end[rows, at])
     tolerance = MONEY_TOLERANCE * np.maximum(1.0, np.abs(a_cum))
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = month - 1 + np.minimum(1.0, at_start / (at_start - at_end))
-    months = np.where(at_start <= tolerance, month - 1.0, np.where(at_end >= at_start, month * 1.0, inside))
+        inside = month - 1 + np.minimum(1.0, at_start / (at_start - before_end))
+    months = np.where(at_start <= tolerance, month - 1.0, np.where(before_end >= at_start, month * 1.0, inside))
     return month, np.where(month == 0, np.nan, months)

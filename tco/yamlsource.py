@@ -100,9 +100,29 @@ def read_yaml(text: str | bytes, source: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        tab = _indenting_tab(text, line)
+        if tab is not None:
+            raise TcoError.single(source, TAB_MESSAGE, line=line, column=tab) from None
         raise TcoError.single(source, f"invalid YAML: {message}", line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise TcoError.single(source, f"invalid YAML: {exc}") from None
+
+
+TAB_MESSAGE = "tabs are not allowed for indentation in YAML; use spaces"
+
+
+def _indenting_tab(text: str, line: int) -> int | None:
+    """The 1-based column of a tab in the indentation of `line` (1-based), if it has one.
+
+    PyYAML stops at such a tab with words that do not say what to do ("found character that
+    cannot start any token"); a tab after the indentation (between a key and its value) is fine.
+    """
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    content = lines[line - 1]
+    indentation = content[: len(content) - len(content.lstrip(" \t"))]
+    return indentation.index("\t") + 1 if "\t" in indentation else None
 
 
 def _build(text: str, source: str) -> YamlDocument:

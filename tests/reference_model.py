@@ -30,9 +30,10 @@ How this reference reads the places where DESIGN §4 is silent or ambiguous
     cohort bought in month b is bought again in b+L, b+2L, ... (L = lifetime_months) while
     that month is within the horizon. Cash basis: capex(m) = c·new(m) + c·(1 − residual)·
     replaced(m); the fleet still owned at the end of the horizon is NOT credited its residual
-    value (the text only credits GPUs sold on replacement). Amortized basis: every GPU in the
-    fleet costs c·(1 − residual)/L in each month from the month it was bought, and since every
-    cohort is renewed, depreciation(m) = fleet(m)·c·(1 − residual)/L.
+    value (the text only credits GPUs sold on replacement), unless `finance.terminal_value` is
+    `book` (note 13). Amortized basis: every GPU in the fleet costs c·(1 − residual)/L in each
+    month from the month it was bought, and since every cohort is renewed,
+    depreciation(m) = fleet(m)·c·(1 − residual)/L.
  7. Power, hosting and maintenance are charged on the owned fleet (the running maximum), not on
     the GPUs needed that month. Power uses `power.hours_per_month`, not the active hours.
  8. Fine-tuning schema (DESIGN names the terms but not the keys): `fine_tuning: {gpu_hours,
@@ -68,6 +69,13 @@ How this reference reads the places where DESIGN §4 is silent or ambiguous
     the first volume where (F_S − F_A)/(aQ − Gk) is whole; the month answers jump where
     cumulative curves touch. Two correct implementations may differ there by rounding, so the
     differential test draws values off round numbers, making such ties improbable.
+13. Terminal value (cash basis, `finance.terminal_value: book`). A cohort first bought in month b
+    is last bought in b + L·⌊(H − b)/L⌋ and has then been used H − that month + 1 months (the
+    purchase month counts); each of its GPUs is credited c − used·c·(1 − residual)/L in month H,
+    in the category `terminal_value` (negative), which lands at the very END of month H for the
+    fractional break-even (a third kind of cost besides one-time and evenly accruing). A
+    cohort whose life ends in month H (used = L) is credited its residual value. On the amortized
+    basis, and with `none` (the default), nothing is credited.
 """
 
 from __future__ import annotations
@@ -101,6 +109,7 @@ DEFAULTS: dict[str, float] = {
 }
 
 ONE_TIME_CATEGORIES = ("setup", "capex", "fine_tuning")
+END_OF_MONTH_CATEGORIES = ("terminal_value",)  # note 13
 
 Scenario = Mapping[str, Any]
 
@@ -121,6 +130,11 @@ class MonthCost:
     def one_time(self) -> float:
         """Money in this month's one-time categories (setup, cash capex, fine-tuning)."""
         return sum(self.costs.get(category, 0.0) for category in ONE_TIME_CATEGORIES)
+
+    @property
+    def at_end(self) -> float:
+        """Money landing at the very end of this month (the terminal value's credit, note 13)."""
+        return sum(self.costs.get(category, 0.0) for category in END_OF_MONTH_CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -201,6 +215,11 @@ def baseline_name(scenario: Scenario) -> str:
 
 def _basis(scenario: Scenario) -> str:
     return str((scenario.get("finance") or {}).get("basis", "cash"))
+
+
+def _credits_book_value(scenario: Scenario) -> bool:
+    """Cash basis with `finance.terminal_value: book` (note 13)."""
+    return _basis(scenario) == "cash" and (scenario.get("finance") or {}).get("terminal_value") == "book"
 
 
 # --------------------------------------------------------------------------- workload
@@ -465,7 +484,23 @@ def _project_self_hosted(
         costs["hosting"] = owned * _get(option, "hosting_per_gpu_month", 0.0)
         costs["maintenance"] = owned * c * _get(option, "maintenance_per_year", 0.0) / 12
         rows.append((owned, costs))
+    if buying and rows and _credits_book_value(scenario):
+        rows[-1][1]["terminal_value"] = -book_value_at_end(option, cohorts, len(vols))
     return rows
+
+
+def book_value_at_end(option: Mapping[str, Any], cohorts: list[tuple[int, int]], horizon: int) -> float:
+    """Straight-line book value after month `horizon` of the GPUs of `cohorts` (month first bought,
+    GPUs), each at its last purchase (note 13); money."""
+    c = capital_cost_per_gpu(option)
+    lifetime = int(_get(option, "lifetime_months", DEFAULTS["lifetime_months"]))
+    residual = _get(option, "residual_value", DEFAULTS["residual_value"])
+    value = 0.0
+    for first, gpus in cohorts:
+        last = first + lifetime * ((horizon - first) // lifetime)
+        used = horizon - last + 1
+        value += gpus * (c - used * c * (1 - residual) / lifetime)
+    return value
 
 
 def project_option(option: Mapping[str, Any], scenario: Scenario) -> OptionCost:
@@ -512,20 +547,21 @@ def break_even_month(s: OptionCost, a: OptionCost) -> int | None:
 def break_even_months(s: OptionCost, a: OptionCost, month: int | None) -> float | None:
     """Fractional break-even in months, in [month − 1, month]; None when `month` is None.
 
-    One-time costs land at the start of their month, all other costs accrue evenly."""
+    One-time costs land at the start of their month, the terminal value's credit at its very end
+    (note 13), all other costs accrue evenly: a crossing only the credit brings about is at t = 1."""
     if month is None:
         return None
     s_row, a_row = s.months[month - 1], a.months[month - 1]
     s_after_jump = s_row.cumulative - s_row.total + s_row.one_time  # C_S at t = 0+
     a_after_jump = a_row.cumulative - a_row.total + a_row.one_time  # C_A at t = 0+
     gap_after_jump = s_after_jump - a_after_jump  # D(0+)
-    gap_at_end = s_row.cumulative - a_row.cumulative  # D(1)
+    gap_at_end = (s_row.cumulative - s_row.at_end) - (a_row.cumulative - a_row.at_end)  # D(1−): note 13
     if money_at_most(s_after_jump, a_after_jump):
         t = 0.0
-    elif gap_at_end >= gap_after_jump:
-        t = 1.0  # only reachable when the end-of-month gap is within tolerance of zero
+    elif gap_at_end > 0 or gap_at_end >= gap_after_jump:
+        t = 1.0  # the gap closes only with the credit at the end, or is within tolerance of zero there
     else:
-        t = min(1.0, gap_after_jump / (gap_after_jump - gap_at_end))
+        t = gap_after_jump / (gap_after_jump - gap_at_end)
     return month - 1 + t
 
 

@@ -165,7 +165,7 @@ options:
 
 MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens", "output_tokens", "gpus", "api",
                    "gpu_rent", "capex", "depreciation", "power", "hosting", "maintenance", "staff", "setup", "other",
-                   "fallback_api", "fine_tuning", "total", "cumulative"]
+                   "fallback_api", "fine_tuning", "terminal_value", "total", "cumulative"]
 
 
 def run(*args: object) -> Result:
@@ -209,7 +209,7 @@ Small: 12 months from 2027-01, USD, cash basis
 Self-hosting (Rented GPU) breaks even with API in month 3 (after 2.9 months) and saves $3.1K over 12 months; \
 it stays cheaper from 966M tokens/month.
 
-Summary
+Summary, at a month-1 volume of 1.1B tokens/month
 +------------+-------------+---------+---------+---------------+---------+------------+-------------+
 | Option     | Kind        |   Total |     NPV | Per 1M tokens | Month 1 | Last month | GPUs at end |
 +------------+-------------+---------+---------+---------------+---------+------------+-------------+
@@ -285,11 +285,12 @@ def test_compare_table_sections(tmp_path: Path) -> None:
     # at $1,000 / ($2,800 - $1,460) = 0.75 months; saves $33,600 - $18,520 = $15,080.
     assert lines[2].startswith("Self-hosting (Rented GPU) breaks even with API in month 1 (after 0.7 months) "
                                "and saves $15.1K over 12 months")
-    for heading in ("Summary", "Break-even month (months)", "Break-even volume against API", "Warnings",
+    summary = "Summary, at a month-1 volume of 1.1B tokens/month"
+    for heading in (summary, "Break-even month (months)", "Break-even volume against API", "Warnings",
                     "Assumptions (values not given in the scenario)",
                     "Defaults used (see README.md#the-scenario-file)"):
         assert heading in lines, heading
-    assert lines.index("Summary") < lines.index("Break-even month (months)") < lines.index("Warnings") \
+    assert lines.index(summary) < lines.index("Break-even month (months)") < lines.index("Warnings") \
         < lines.index("Assumptions (values not given in the scenario)")
     assert any(line.startswith("  ! Rented GPU has no staff cost") for line in lines)
     # plain text when piped: no colour, no box drawing
@@ -331,7 +332,7 @@ def test_api_only_scenario(tmp_path: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[2] == "GPT-4.1 mini is the cheapest option over 3 months at $1.7K."
-    assert "Summary" in lines
+    assert any(line.startswith("Summary, at a month-1 volume of ") for line in lines)
     assert not any(line.startswith("Break-even") for line in lines)
     data = compare_json(path)
     assert data["break_even"] == []

@@ -67,6 +67,30 @@ def test_unsafe_or_broken_yaml_is_an_error(text: str, message: str) -> None:
         read_yaml(text, "f.yaml")
 
 
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("name: x\nworkload:\n\trequests_per_day: 1K\n", 3, 1),  # a tab alone as indentation
+    ("name: x\nworkload:\n  requests_per_day: 1K\n\toutput_tokens_per_request: 10\n", 4, 1),
+    ("name: x\nworkload:\n  a: 1\n  \tb: 2\n", 4, 3),  # spaces, then a tab
+])
+def test_a_tab_in_the_indentation_says_use_spaces(text: str, line: int, column: int) -> None:
+    """PyYAML's own words ("found character that cannot start any token") do not say what to do."""
+    with pytest.raises(TcoError) as caught:
+        read_yaml(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.message == "tabs are not allowed for indentation in YAML; use spaces"
+    assert (problem.line, problem.column) == (line, column)
+
+
+def test_a_tab_between_a_key_and_its_value_is_fine() -> None:
+    assert read_yaml("a:\t1\nb: [1,\t2]\n", "f.yaml").data == {"a": 1, "b": [1, 2]}
+
+
+def test_a_tab_in_a_pricing_table_says_use_spaces(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text("acme/model:\n\tinput: 1\n", encoding="utf-8")
+    with pytest.raises(TcoError, match="use spaces"):
+        Catalog(tmp_path).get("api", "acme/model")
+
+
 def test_alias_bomb_is_refused_without_expanding() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
@@ -242,6 +266,25 @@ def test_fields_of_the_other_acquisition_are_ignored_with_a_warning(tmp_path: Pa
     bought = load_scenario(path, overrides=["options.S.acquisition=buy"])
     assert bought.inputs.options[2].acquisition == "buy"
     assert any("hourly_rate_per_gpu is ignored" in w for w in bought.warnings)
+
+
+def test_an_owned_fleet_without_hosting_or_maintenance_is_warned_like_missing_staff(tmp_path: Path) -> None:
+    """Rack space and support contracts are real costs of owned GPUs; left out, the option looks cheaper than
+    it is. Written out, even as 0, they are the user's statement and not warned about."""
+    path = write(tmp_path, INLINE + "    purchase_price_per_gpu: 20000\n    power: {watts_per_gpu: 1000}\n")
+    hosting = ("S has no hosting cost: owned GPUs need rack space, power delivery and cooling somewhere "
+               "(add hosting_per_gpu_month)")
+    maintenance = ("S has no maintenance cost: owned servers need support contracts and spare parts "
+                   "(add maintenance_per_year, e.g. 8%)")
+    bought = load_scenario(path, overrides=["options.S.acquisition=buy"])
+    staff = bought.warnings.index("S has no staff cost: someone has to run, patch and watch it "
+                                  "(add staff: {fte, cost_per_fte_year})")
+    assert bought.warnings[staff + 1: staff + 3] == [hosting, maintenance]
+    given = load_scenario(path, overrides=["options.S.acquisition=buy", "options.S.hosting_per_gpu_month=0",
+                                           "options.S.maintenance_per_year=8%"])
+    assert hosting not in given.warnings and maintenance not in given.warnings
+    rented = load_scenario(path)
+    assert not any("hosting cost" in w or "maintenance cost" in w for w in rented.warnings)
 
 
 ROUTED = INLINE + """\

@@ -460,5 +460,5 @@ def test_optimize_names_the_wrong_kind_in_english() -> None:
     """Review of issue 7: "'API' is an api option", as validation says it, not "a api"."""
     from tco.errors import TcoError
 
-    with pytest.raises(TcoError, match="'API' is an api option; --hybrid must name a self_hosted option"):
+    with pytest.raises(TcoError, match="'API' is an api option; --hybrid must name a hybrid or self_hosted option"):
         optimize_hybrid(scenario([API, HOSTED]), "API", "API")

@@ -14,7 +14,8 @@ from tco.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = str(REPO / "scenarios" / "hybrid-overflow.yaml")
-ARGS = ["--hybrid", "Llama 3.1 70B on rented H100", "--overflow", "GPT-4.1"]
+ARGS = ["--hybrid", "Llama 3.1 70B on rented H100", "--overflow-to", "GPT-4.1"]
+HYBRID = "Llama base + GPT-4.1 overflow"
 
 
 def run(*args: str) -> Result:
@@ -55,10 +56,10 @@ def test_optimize_csv_to_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--hybrid", "Llama 3.1 70B on rented H10", "--overflow", "GPT-4.1"], "did you mean"),
-    (["--hybrid", "GPT-4.1", "--overflow", "GPT-4.1"], "--hybrid must name a self_hosted option"),
-    (["--hybrid", "Llama 3.1 70B on rented H100", "--overflow", "Llama base + GPT-4.1 overflow"],
-     "--overflow must name an api option"),
+    (["--hybrid", "Llama 3.1 70B on rented H10", "--overflow-to", "GPT-4.1"], "did you mean"),
+    (["--hybrid", "GPT-4.1", "--overflow-to", "GPT-4.1"], "--hybrid must name a hybrid or self_hosted option"),
+    (["--hybrid", "Llama 3.1 70B on rented H100", "--overflow-to", "Llama base + GPT-4.1 overflow"],
+     "--overflow-to must name an api option"),
 ])
 def test_optimize_bad_names(args: list[str], message: str) -> None:
     result = run("optimize", SCENARIO, *args)
@@ -68,8 +69,45 @@ def test_optimize_bad_names(args: list[str], message: str) -> None:
 
 
 def test_optimize_needs_both_names() -> None:
-    result = run("optimize", SCENARIO, "--hybrid", "x")
+    result = run("optimize", SCENARIO)
     assert result.exit_code == 2
+    result = run("optimize", SCENARIO, "--hybrid", "x")  # --overflow-to is optional, for a hybrid's own name
+    assert result.exit_code == 1 and "no option is named 'x'" in result.stderr
+    result = run("optimize", SCENARIO, "--hybrid", "Llama 3.1 70B on rented H100")
+    assert result.exit_code == 2
+    assert "--overflow-to" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_optimize_takes_the_hybrid_options_own_name() -> None:
+    """Named by the hybrid option, the fleet and overflow are its own, and so are its own costs: its p75 row
+    (the size_for the scenario gives it) totals what `compare` says the hybrid costs."""
+    by_parts = json.loads(run("optimize", SCENARIO, *ARGS, "--format", "json").stdout)
+    result = run("optimize", SCENARIO, "--hybrid", HYBRID, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    by_name = json.loads(result.stdout)
+    assert (by_name["self_hosted"], by_name["overflow"], by_name["hybrid"]) == (
+        "Llama 3.1 70B on rented H100", "GPT-4.1", HYBRID)
+    assert by_parts["hybrid"] is None
+    assert [p["total"] for p in by_name["size_rules"]] == [p["total"] for p in by_parts["size_rules"]]
+    compared = json.loads(run("compare", SCENARIO, "--format", "json").stdout)
+    hybrid_total = next(o["total"] for o in compared["options"] if o["name"] == HYBRID)
+    p75 = next(p for p in by_name["size_rules"] if p["size_for"] == "p75")
+    assert p75["total"] == pytest.approx(hybrid_total, rel=1e-12)
+    table = run("optimize", SCENARIO, "--hybrid", HYBRID).stdout
+    assert table.splitlines()[0] == (f"Consumer chat: {HYBRID} (Llama 3.1 70B on rented H100 with overflow to "
+                                     "GPT-4.1), 24 months, USD")
+
+
+def test_optimize_keeps_the_old_overflow_flag_as_a_hidden_alias() -> None:
+    new = run("optimize", SCENARIO, *ARGS, "--format", "json")
+    old = run("optimize", SCENARIO, "--hybrid", "Llama 3.1 70B on rented H100", "--overflow", "GPT-4.1",
+              "--format", "json")
+    assert old.exit_code == 0, old.stderr
+    assert old.stdout == new.stdout
+    help_text = run("optimize", "--help").stdout
+    assert "--overflow-to" in help_text and "--overflow " not in help_text
+    clash = run("optimize", SCENARIO, *ARGS, "--overflow", "Something else")
+    assert clash.exit_code == 2
 
 
 def test_hybrid_in_json_csv_and_export() -> None:

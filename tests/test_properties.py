@@ -28,7 +28,10 @@ from tco.engine import project_option
 from tco.inputs import (
     ApiInputs,
     FineTuningInputs,
+    HybridInputs,
     OptionInputs,
+    Route,
+    RoutedInputs,
     ScenarioInputs,
     SelfHostedInputs,
     SharedCosts,
@@ -421,6 +424,32 @@ def test_amortized_equals_cash_for_a_constant_fleet_over_whole_lifetimes(
     scenario = dataclasses.replace(scenario, horizon_months=lifetime * lives, options=(option,))
     cash, amortized = _both_bases(scenario, option)
     assert close(amortized.total, cash.total), (amortized.total, cash.total)
+
+
+@PROPERTY_SETTINGS
+@given(scenarios(n_api=(1, 1), n_self=(1, 1), acquisition="buy"), st.sampled_from(("percentile", "average", "gpus")),
+       floats(50.0, 100.0), ints(0, 6), floats(0.0, 1.0))
+def test_cash_with_book_terminal_value_equals_amortized(
+    scenario: ScenarioInputs, size_for: Literal["percentile", "average", "gpus"], percent: float, replicas: int,
+    share: float,
+) -> None:
+    """With `terminal_value: book` and no discounting, the cash total equals the amortized total for every
+    option that owns GPUs: the self-hosted option, a hybrid of it (any size rule) and a routed option
+    over both, whatever the lifetimes (1..60 months against horizons of 1..120: cohorts replaced, some
+    whose life ends exactly in the last month), residual values, growth and go-live. Each cohort's
+    capex less its resale on replacement and less its book value at the end is what the amortized basis
+    depreciates month by month."""
+    api, option = next(iter(apis(scenario))), next(iter(self_hosted(scenario)))
+    hybrid = HybridInputs("Hybrid", option, api, size_for, percentile=percent,
+                          fleet_gpus=replicas * option.gpus_per_replica)
+    routed = RoutedInputs("Routed", (Route(option, share), Route(hybrid, 1 - share)))
+    book = dataclasses.replace(scenario, options=(api, option, hybrid, routed), discount_rate=0.0,
+                               terminal_value="book", workload=dataclasses.replace(
+                                   scenario.workload, hourly_weights=(1.0,) * 23 + (3.0,)))
+    for owned in (option, hybrid, routed):
+        cash = project_option(owned, dataclasses.replace(book, basis="cash"))
+        amortized = project_option(owned, dataclasses.replace(book, basis="amortized"))
+        assert close(cash.total, amortized.total), (owned.name, cash.total, amortized.total)
 
 
 # --- NPV ---------------------------------------------------------------------------------------

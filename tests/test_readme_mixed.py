@@ -14,7 +14,8 @@ from tco.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Mixed strategies: hybrid and routed options", 1)[1].split("\n## ", 1)[0]
-OPTIMIZE = '$ tco optimize scenarios/hybrid-overflow.yaml --hybrid "Llama 3.1 70B on rented H100" --overflow GPT-4.1\n'
+OPTIMIZE = ('$ tco optimize scenarios/hybrid-overflow.yaml --hybrid "Llama 3.1 70B on rented H100" '
+            "--overflow-to GPT-4.1\n")
 ITEMS = "$ tco compare scenarios/hybrid-overflow.yaml --format json   # the hybrid's month-1 line_items\n"
 
 
@@ -33,7 +34,7 @@ def hybrid_json(monkeypatch: pytest.MonkeyPatch) -> dict:  # type: ignore[type-a
 def test_optimize_block_is_the_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(app, ["optimize", "scenarios/hybrid-overflow.yaml", "--hybrid",
-                                      "Llama 3.1 70B on rented H100", "--overflow", "GPT-4.1"])
+                                      "Llama 3.1 70B on rented H100", "--overflow-to", "GPT-4.1"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == block_after(OPTIMIZE)
 

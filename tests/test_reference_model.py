@@ -272,6 +272,22 @@ def test_buy_cash_with_replacement_and_residual() -> None:
     assert result.total == approx(140851.2)
 
 
+def test_buy_cash_with_book_terminal_value() -> None:
+    """The fleet above on the cash basis with `terminal_value: book` (note 13). Each cohort (first month,
+    GPUs) is last bought in b + 2·⌊(5 − b)/2⌋: (1,2) in 5, used 1 month; (2,1) in 4, used 2; (3,1) in 5,
+    used 1; (4,2) in 4, used 2; (5,3) in 5, used 1. Depreciation 10 000 · 0.75 / 2 = 3750 a month, so a GPU
+    used 1 month is worth 6250 and one used 2 (its whole life) its residual 2500. Credit in month 5:
+    2·6250 + 2500 + 6250 + 2·2500 + 3·6250 = 45 000; total 140 851.2 − 45 000 = 95 851.2, the
+    amortized total, and the credit lands at the end of month 5."""
+    scenario = _scenario(BUY_WORKLOAD, ONE_DOLLAR_API, BUY, horizon=5, finance={"terminal_value": "book"})
+    result = evaluate(scenario).option("Buy")
+    assert [row.costs.get("terminal_value", 0.0) for row in result.months] == approx([0, 0, 0, 0, -45000])
+    assert result.months[-1].at_end == approx(-45000)
+    assert result.total == approx(95851.2)
+    plain = evaluate(_scenario(BUY_WORKLOAD, ONE_DOLLAR_API, BUY, horizon=5, finance={"terminal_value": "none"}))
+    assert plain.option("Buy").total == approx(140851.2)
+
+
 def test_buy_fleet_never_shrinks() -> None:
     """−50%/month from busy 3.2: needs 4, 2, 1 GPUs, but the fleet stays 4 (running maximum);
     capex only in month 1 (40 000), opex 4 · 243.8 = 975.2 every month."""

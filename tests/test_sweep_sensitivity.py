@@ -193,3 +193,14 @@ def test_sensitivity_table_writes_the_ends_as_a_scenario_would(tmp_path: Path) -
     assert "| 800M .. 1.2B " in result.stdout
     assert "| 1,600 .. 2,400 " in result.stdout
     assert "e+" not in result.stdout
+
+
+@pytest.mark.parametrize("format", ["table", "json", "csv"])
+def test_sensitivity_without_ranges_stops_and_suggests_all(format: str) -> None:
+    """Three empty tables would answer nothing: one line says why and what to do instead."""
+    result = CliRunner().invoke(app, ["sensitivity", str(SUPPORT), "--format", format])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (f"{SUPPORT}: no field is a range, so nothing moves: give a field a range such as "
+                             "{low: 2, high: 3}, or run with --all to move every numeric input ±20%\n")
+    assert CliRunner().invoke(app, ["sensitivity", str(SUPPORT), "--all", "--format", format]).exit_code == 0

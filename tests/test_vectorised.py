@@ -38,6 +38,7 @@ def scenario_runs(draw: Any) -> list[ScenarioInputs]:
     """RUNS scenarios with one structure (kinds, acquisition, scaling, basis) and numbers drawn per run."""
     horizon = draw(st.integers(1, 40))
     basis = draw(st.sampled_from(["cash", "amortized"]))
+    terminal = draw(st.sampled_from(["none", "book"]))
     hosted_kinds = draw(st.lists(st.sampled_from(["fixed", "scheduled", "autoscale", "buy"]), min_size=1,
                                  max_size=3))
     tuning_every = draw(st.sampled_from([None, 1, 3, 12]))
@@ -83,7 +84,7 @@ def scenario_runs(draw: Any) -> list[ScenarioInputs]:
                                   peak_to_average=draw(st.floats(1, 4)),
                                   active_hours_per_month=draw(st.floats(20, 730)))
         runs.append(ScenarioInputs("t", workload, tuple(options), horizon_months=horizon, basis=basis,
-                                   discount_rate=draw(st.floats(0, 0.2)), baseline="api"))
+                                   discount_rate=draw(st.floats(0, 0.2)), baseline="api", terminal_value=terminal))
     return runs
 
 
@@ -114,6 +115,7 @@ def test_vectorised_equals_scalar_run_for_run(runs: list[ScenarioInputs]) -> Non
                 assert close(month.total, vector.monthly[i, month.month - 1]), (scalar.name, month.month)
                 assert close(month.cumulative, vector.cumulative[i, month.month - 1])
                 assert close(month.one_time, vector.one_time[i, month.month - 1])
+                assert close(month.at_end, vector.at_end[i, month.month - 1])
             assert close(scalar.total, vector.total[i])
             assert close(scalar.npv, vector.npv[i])
             expected = scalar.cost_per_million_tokens

@@ -29,6 +29,7 @@ from tco import schema
 from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
 from tco.errors import TcoError
 from tco.inputs import ScenarioInputs
+from tco.quantities import ReadNumber
 from tco.resolve import month1_tokens, monthly_from_annual
 from tco.scenario import LoadedScenario, field_label, resolve_data
 from tco.vectorised import BatchOption, project_batch
@@ -135,7 +136,8 @@ class BatchPlan:
         """Validate and resolve the scenario with `values` put at their paths."""
         data = copy.deepcopy(self.data)
         for path, value in values.items():
-            set_at(data, path, value)
+            # A number computed here (a probe, a run) is taken as it is; text (a --vary end) as written.
+            set_at(data, path, ReadNumber(value) if isinstance(value, float) else value)
         overridden = dict(self.overridden)
         for path in values:
             if path in self.labels:
@@ -291,7 +293,8 @@ def _join(parts: list[BatchOption]) -> BatchOption:
     def stack(name: str) -> Array:
         return np.concatenate([getattr(p, name) for p in parts], axis=0)
     return BatchOption(first.name, first.kind, stack("monthly"), stack("cumulative"), stack("one_time"),
-                       first.discount, np.concatenate([p.tokens for p in parts]), any(p.scalar_fallback for p in parts))
+                       first.discount, np.concatenate([p.tokens for p in parts]), any(p.scalar_fallback for p in parts),
+                       stack("at_end"))
 
 
 def _whole_field(model: schema.Scenario, path: Path) -> bool:

@@ -205,9 +205,11 @@ def sensitivity(opened: OpenedScenario, *, every_input: bool = False) -> Sensiti
         others = _movable(opened, _every_input(opened, {m[0] for m in moves}))
         moves += [(*move, f"±{ALL_SHARE:.0%}") for move in others]
     warnings = list(opened.loaded.warnings)
-    if not moves:
-        warnings.append("no field is a range, so nothing moves; give fields ranges such as {low: 2, high: 3}, "
-                        "or use --all to move every numeric input ±20%")
+    if not moves:  # empty tables would answer nothing: say why, and what to do instead
+        raise TcoError.single(opened.loaded.source, "no numeric input can move ±20% (every one is 0 or a whole "
+                              "number)" if every_input else "no field is a range, so nothing moves: give a field "
+                              "a range such as {low: 2, high: 3}, or run with --all to move every numeric input "
+                              f"±{ALL_SHARE:.0%}")
     plan = opened.plan([(path, [low, high]) for path, _, low, high, _ in moves])
     runs = 1 + 2 * len(moves)
     values = {}

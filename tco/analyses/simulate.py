@@ -164,8 +164,9 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
         warnings.append("no field is a range, so every run is the same; give a field a range such as "
                         "{low: 2, high: 3} (see README, Ranges)")
     if plan.generic:
-        warnings.append("some ranged field changes which defaults apply, so every run was resolved in full "
-                        "(slower, same results)")
+        warnings.append("some ranged field changes which defaults apply, or feeds the volumes through a rule "
+                        "the fast path does not repeat (monthly_spend, the baseline's prices with it), so every "
+                        "run was resolved in full (slower, same results)")
     labels = {path: field_label(opened.model, path) for path, _ in ranged}
     return Simulation(
         scenario=inputs.name, source=opened.loaded.source, currency=inputs.currency,

@@ -35,10 +35,13 @@ COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", 
 @reports_errors
 def optimize(
     scenario: ScenarioArg,
-    hybrid: Annotated[str, typer.Option("--hybrid", help="The self_hosted option whose fleet serves the base "
-                                        "load.", metavar="NAME", show_default=False)],
-    overflow: Annotated[str, typer.Option("--overflow", help="The api option that takes the load above the "
-                                          "fleet's capacity.", metavar="NAME", show_default=False)],
+    hybrid: Annotated[str, typer.Option("--hybrid", help="The hybrid option to size, or the self_hosted option "
+                                        "whose fleet serves the base load.", metavar="NAME", show_default=False)],
+    overflow_to: Annotated[str | None, typer.Option("--overflow-to", help="The api option that takes the load "
+                                                    "above the fleet's capacity (default: the hybrid's own "
+                                                    "overflow_to).", metavar="NAME", show_default=False)] = None,
+    overflow: Annotated[str | None, typer.Option("--overflow", hidden=True, metavar="NAME", show_default=False,
+                                                 help="The old spelling of --overflow-to.")] = None,
     format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
     = DataFormat.table,
     output: OutputOpt = None,
@@ -53,12 +56,21 @@ def optimize(
     Every fleet size from 0 to the peak-sized fleet (in whole replicas), and size_for p50..p100 and
     average; prints the cost curve and the cheapest."""
     from tco.catalog import Catalog, user_pricing_dir
+    from tco.inputs import SelfHostedInputs
     from tco.optimize import optimize_hybrid
     from tco.scenario import load_scenario
 
+    if overflow is not None and overflow_to is not None and overflow != overflow_to:
+        raise typer.BadParameter("--overflow is the old spelling of --overflow-to; give one of them",
+                                 param_hint="'--overflow-to'")
+    api = overflow_to if overflow_to is not None else overflow
     loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
                            basis=basis.value if basis else None, max_price_age_days=max_price_age)
-    result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
+    named = next((o for o in loaded.inputs.options if o.name == hybrid), None)
+    if api is None and isinstance(named, SelfHostedInputs):
+        raise typer.BadParameter(f"{hybrid!r} is a self_hosted option: name the api option that takes the load "
+                                 "above its fleet", param_hint="'--overflow-to'")
+    result = optimize_hybrid(loaded.inputs, hybrid, api, source=loaded.source)
     for warning in loaded.warnings:
         typer.echo(f"warning: {loaded.source}: {warning}", err=True)
     if format is DataFormat.json:
@@ -78,31 +90,24 @@ def _row(point: FleetCost, cheapest: FleetCost) -> list[Any]:
 def _json(result: Optimization) -> str:
     import json
 
+    from tco.render.numbers import tidy
+
     def points(items: list[FleetCost]) -> list[dict[str, Any]]:
         return [dict(zip(COLUMNS, _row(p, result.cheapest), strict=True)) for p in items]
 
     data = {"schema_version": 1, "scenario": result.scenario, "currency": result.currency,
-            "horizon_months": result.horizon_months, "self_hosted": result.self_hosted,
+            "horizon_months": result.horizon_months, "hybrid": result.hybrid, "self_hosted": result.self_hosted,
             "overflow": result.overflow, "gpus_per_replica": result.gpus_per_replica,
             "p100_gpus": result.p100_gpus, "exhaustive": result.exhaustive,
             "cheapest": dict(zip(COLUMNS, _row(result.cheapest, result.cheapest), strict=True)),
             "fixed_fleets": points(result.fixed), "size_rules": points(result.rules)}
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _csv(result: Optimization) -> str:
-    import csv
-    import io
+    from tco.render.csv import _write
 
-    from tco.render.csv import safe_cell
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for point in [*result.fixed, *result.rules]:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else safe_cell(v)
-                         for v in _row(point, result.cheapest)])
-    return out.getvalue()
+    return _write(COLUMNS, (_row(point, result.cheapest) for point in [*result.fixed, *result.rules]))
 
 
 def _table(result: Optimization, screen: Screen | None) -> str:
@@ -118,7 +123,8 @@ def _table(result: Optimization, screen: Screen | None) -> str:
 
     header = ["Fleet", "Total", "NPV", "Self-hosted tokens", "Fleet utilisation", "GPUs at end", "Cheapest"]
     best = result.cheapest
-    text = paragraph(f"{result.scenario}: {result.self_hosted} with overflow to {result.overflow}, "
+    parts = f"{result.self_hosted} with overflow to {result.overflow}"
+    text = paragraph(f"{result.scenario}: {parts if result.hybrid is None else f'{result.hybrid} ({parts})'}, "
                      f"{result.horizon_months} months, {cur}", screen, style=BOLD) + "\n"
     text += paragraph(f"Cheapest: {best.size_for} at {money(best.total, cur)} over {result.horizon_months} months "
                       f"({share_text(best.self_hosted_share)} of tokens self-hosted).", screen) + "\n"

@@ -138,14 +138,14 @@ def validate(
         try:
             loaded = load_scenario(str(path), overrides=set_ or [], catalog=catalog,
                                    max_price_age_days=max_price_age)
-            compare_loaded(loaded)  # valid means `compare` works: the numbers must be computable too
+            comparison = compare_loaded(loaded)  # valid means `compare` works: the numbers must be computable
         except TcoError as error:
             problems.extend(error.problems)
             continue
         count = len(loaded.inputs.options)
         typer.echo(f"{path}: valid ({count} option{'s' if count != 1 else ''}, "
                    f"{loaded.inputs.horizon_months} months)")
-        for warning in loaded.warnings:
+        for warning in comparison.warnings:
             typer.echo(f"warning: {path}: {warning}", err=True)
     if problems:
         raise TcoError(problems)

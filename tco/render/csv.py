@@ -1,7 +1,7 @@
 """CSV output: one row per option and month (README: Commands), or one row per option for a summary.
 
 Text cells that begin with `= + - @` (or a tab or carriage return) get a leading apostrophe, so
-no spreadsheet runs them as formulas. Numbers are written in full precision.
+no spreadsheet runs them as formulas. Numbers are written without float noise (`tco.render.numbers`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Iterable
 
+from tco.render.numbers import number_for, tidy
 from tco.results import CATEGORIES, Comparison
 
 MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens", "output_tokens", "gpus",
@@ -18,7 +19,8 @@ MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens"
 SUMMARY_COLUMNS = ["scenario", "option", "kind", "total", "npv", "cost_per_million_tokens", "first_month",
                    "last_month", "gpus_at_end", "break_even_month", "break_even_months",
                    "break_even_volume_tokens_per_month", "first_break_even_volume_tokens_per_month",
-                   "savings_at_horizon", "versus", "self_hosted_share", "fleet_utilization"]
+                   "savings_at_horizon", "versus", "self_hosted_share", "fleet_utilization",
+                   "month1_input_tokens", "month1_output_tokens", "month1_requests_per_day"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,7 +36,8 @@ def _write(header: list[str], rows: Iterable[list[object]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else repr(number) if isinstance(number := number_for(column, v), float)
+                         else safe_cell(number) for column, v in zip(header, row, strict=True)])
     return out.getvalue()
 
 
@@ -57,7 +60,8 @@ def summary_rows(comparisons: list[Comparison]) -> Iterable[list[object]]:
                    pair.volume_tokens_per_month if pair else None,
                    pair.first_volume_tokens_per_month if pair else None,
                    pair.savings_at_horizon if pair else None, pair.versus if pair else None,
-                   option.self_hosted_share, option.fleet_utilization]
+                   option.self_hosted_share, option.fleet_utilization, c.month1_input_tokens,
+                   c.month1_output_tokens, c.month1_requests_per_day]
 
 
 def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:
@@ -69,5 +73,5 @@ def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:
 
 def render_rows_json(comparisons: list[Comparison]) -> str:
     """The monthly rows as a JSON list of objects keyed by the CSV's column names."""
-    rows = [dict(zip(MONTHLY_COLUMNS, row, strict=True)) for row in monthly_rows(comparisons)]
+    rows = [tidy(dict(zip(MONTHLY_COLUMNS, row, strict=True))) for row in monthly_rows(comparisons)]
     return json.dumps(rows, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

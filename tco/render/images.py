@@ -51,6 +51,7 @@ CATEGORY_LOOKS: dict[str, tuple[str, str | None]] = {
     "other": ("#999999", None),
     "fallback_api": ("#0072B2", "//"),
     "fine_tuning": ("#E69F00", "//"),
+    "terminal_value": ("#CC79A7", "\\\\"),  # the capital's colour, hatched the other way: capital coming back
 }
 FIGURE_SIZE_INCHES = (8.0, 4.5)
 # Break-even notes in the axes' upper left: at 8 pt about 70 characters fit between the axes' left edge

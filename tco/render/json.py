@@ -1,10 +1,12 @@
-"""JSON output (README: Commands): full precision, stable keys, `schema_version` 1."""
+"""JSON output (README: Commands): stable keys, `schema_version` 1, numbers without float noise
+(`tco.render.numbers`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from tco.render.numbers import tidy
 from tco.results import BreakEven, Comparison, MonthCost, OptionResult
 
 SCHEMA_VERSION = 1
@@ -68,6 +70,9 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "horizon_months": comparison.horizon_months,
         "basis": comparison.basis,
         "baseline": comparison.baseline,
+        "month1_volume": {"input_tokens": comparison.month1_input_tokens,
+                          "output_tokens": comparison.month1_output_tokens,
+                          "requests_per_day": comparison.month1_requests_per_day},
         "options": [option_to_dict(o) for o in comparison.options],
         "break_even": [break_even_to_dict(p) for p in comparison.break_even],
         "warnings": list(comparison.warnings),
@@ -77,7 +82,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
 
 def render_json(comparisons: list[Comparison]) -> str:
     """One object for one scenario, a list for several."""
-    data: Any = [comparison_to_dict(c) for c in comparisons]
+    data: Any = [tidy(comparison_to_dict(c)) for c in comparisons]
     if len(data) == 1:
         data = data[0]
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -21,7 +21,8 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
     lines = [f"## {title(c)}", ""]
     for i, sentence in enumerate(headlines(c)):  # one paragraph each: a blank line between them
         lines += [f"**{sentence}**" if i == 0 else sentence, ""]
-    lines += ["### Summary", "", *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
+    lines += ["### Summary", "", f"Month-1 volume: {views.month1_volume(c)}.", "",
+              *_table(views.SUMMARY_HEADER, views.summary_rows(c), right_from=2)]
     mixed = views.mixed_rows(c)
     if mixed:
         lines += ["", "### Self-hosted share of tokens and fleet utilisation", "",

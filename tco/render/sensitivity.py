@@ -8,6 +8,7 @@ from typing import Any
 from tco.analyses.sensitivity import Sensitivity, Tornado
 from tco.render.csv import _write
 from tco.render.layout import BOLD, Screen, paragraph, table_text
+from tco.render.numbers import tidy
 from tco.render.text import money_short
 
 BAR_HALF = 20  # characters each side of the central value
@@ -33,7 +34,7 @@ def render_sensitivity_json(result: Sensitivity) -> str:
                       "break_even_month": t.break_even_month, "inputs": _row_dict(t, result.horizon_months)}
                      for t in result.tornados],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 SENSITIVITY_COLUMNS = ["option", "versus", "input", "rule", "low", "high", "savings_at_low", "savings_at_high",

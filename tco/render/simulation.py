@@ -9,6 +9,7 @@ from typing import Any
 from tco.analyses.simulate import Percentiles, Simulation
 from tco.render.csv import _write
 from tco.render.layout import BOLD, Screen, paragraph, table_text
+from tco.render.numbers import money_number, number_for, tidy
 from tco.render.text import money_short
 
 BAR_WIDTH = 40
@@ -37,7 +38,7 @@ def render_simulation_json(sim: Simulation) -> str:
             for r in sim.results
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 SIMULATION_COLUMNS = ["option", "versus", "probability_cheaper", "total_p10", "total_p50", "total_p90",
@@ -59,18 +60,19 @@ def render_simulation_csv(sim: Simulation) -> str:
 def render_samples_csv(sim: Simulation) -> str:
     """Every run: its sampled inputs, each option's total, and each option's savings and break-even month.
 
-    Full precision (shortest round-trip text); whole-number inputs as integers; an empty
+    Money to 1e-6, other inputs to 12 significant digits; whole-number inputs as integers; an empty
     break-even month means the run never breaks even.
     """
     header = ["run", *(i.label for i in sim.inputs), *(f"total:{o.name}" for o in sim.options)]
     columns: list[list[str]] = [[str(run) for run in range(1, sim.runs + 1)]]
     for i in sim.inputs:
         values = i.values.tolist()
-        columns.append([str(int(v)) for v in values] if i.distribution.whole else [repr(v) for v in values])
-    columns += [[repr(v) for v in o.total.tolist()] for o in sim.options]
+        columns.append([str(int(v)) for v in values] if i.distribution.whole else
+                       [repr(number_for(i.label, v)) for v in values])
+    columns += [[repr(money_number(v)) for v in o.total.tolist()] for o in sim.options]
     for r in sim.results:
         header += [f"savings:{r.option}", f"break_even_month:{r.option}"]
-        columns.append([repr(v) for v in r.savings_by_run.tolist()])
+        columns.append([repr(money_number(v)) for v in r.savings_by_run.tolist()])
         columns.append([str(m) if m else "" for m in r.months.tolist()])
     lines = [",".join(_csv_text(h) for h in header), *(",".join(row) for row in zip(*columns, strict=True))]
     return "\n".join(lines) + "\n"

@@ -7,34 +7,31 @@ from typing import Any
 
 from tco.latency import LatencyPoint, Slo
 from tco.render.layout import Screen, paragraph, stacked, table_text
+from tco.render.numbers import figure_number, money_number, tidy
 from tco.sizing import SizeReport
 
 LATENCY_KEYS = ("concurrency", "ttft_ms", "tpot_ms", "output_tokens_per_second_per_gpu",
                 "tokens_per_second_per_user", "cost_per_million_tokens")
 
 
-def _figure(value: float) -> float:
-    """A measured-style figure to 12 significant digits: no float noise in the JSON."""
-    return float(f"{value:.12g}")
-
-
 def _target_ms(value: float | None) -> float | int | None:
     """A target as written: 800, not 800.0; 12.5 stays 12.5."""
     if value is None:
         return None
-    return int(value) if float(value).is_integer() else _figure(value)
+    return int(value) if float(value).is_integer() else figure_number(float(value))
 
 
 def latency_row(report: SizeReport, point: LatencyPoint) -> dict[str, Any]:
-    """One point of the latency curve: exactly LATENCY_KEYS. Money to 1e-6, other figures to 12 digits."""
+    """One point of the latency curve: exactly LATENCY_KEYS. Money to 1e-6, other figures to 12 digits
+    (`tco.render.numbers`, as every JSON and CSV number)."""
     cost = report.cost_per_million_tokens_at(point)
     return {
         "concurrency": point.concurrency,
-        "ttft_ms": _figure(point.ttft_ms),
-        "tpot_ms": _figure(point.tpot_ms),
-        "output_tokens_per_second_per_gpu": _figure(point.output_tokens_per_second_per_gpu),
-        "tokens_per_second_per_user": _figure(point.tokens_per_second_per_user),
-        "cost_per_million_tokens": None if cost is None else round(cost, 6),
+        "ttft_ms": figure_number(float(point.ttft_ms)),
+        "tpot_ms": figure_number(float(point.tpot_ms)),
+        "output_tokens_per_second_per_gpu": figure_number(float(point.output_tokens_per_second_per_gpu)),
+        "tokens_per_second_per_user": figure_number(float(point.tokens_per_second_per_user)),
+        "cost_per_million_tokens": None if cost is None else money_number(cost),
     }
 
 
@@ -83,7 +80,7 @@ def size_json_object(report: SizeReport) -> dict[str, Any]:
 def render_size_json(reports: list[SizeReport], single: bool) -> str:
     """One object for `--model/--gpu`, a list for a scenario's options."""
     data: Any = size_json_object(reports[0]) if single else [size_json_object(r) for r in reports]
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(tidy(data), indent=2) + "\n"
 
 
 def _tokens(value: float) -> str:

@@ -9,6 +9,7 @@ from tco.analyses.sweep import Sweep, SweepPoint
 from tco.render.csv import _write
 from tco.render.json import break_even_to_dict
 from tco.render.layout import BOLD, Screen, paragraph, table_text
+from tco.render.numbers import tidy
 from tco.render.text import money, money_precise
 
 
@@ -24,7 +25,7 @@ def render_sweep_json(result: Sweep) -> str:
         }
         for p in result.points
     ]}
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def render_sweep_csv(result: Sweep) -> str:

@@ -31,8 +31,8 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
     """One scenario's table view: plain ASCII when `screen` is None, else fitted to the screen."""
     text = paragraph(title(c), screen, style=BOLD) + "\n"
     text += "".join(paragraph(sentence, screen, style="1;32") for sentence in headlines(c)) + "\n"
-    text += table_text(views.SUMMARY_HEADER, views.summary_rows(c), screen, title_text="Summary", right_from=2,
-                       keep=("Option", "Total"), drop=SUMMARY_DROP, more=MORE) + "\n"
+    text += table_text(views.SUMMARY_HEADER, views.summary_rows(c), screen, title_text=views.summary_title(c),
+                       right_from=2, keep=("Option", "Total"), drop=SUMMARY_DROP, more=MORE) + "\n"
     mixed = views.mixed_rows(c)
     if mixed:
         text += table_text(views.MIXED_HEADER, mixed, screen, title_text=MIXED_TITLE, right_from=2,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from tco.results import BreakEven, Comparison, OptionResult
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
+# Totals within this share of the baseline's are too close to call: the headline says how close.
+CLOSE_CALL_SHARE = 0.05
 
 
 def money(amount: float, currency: str) -> str:
@@ -20,6 +24,14 @@ def money_precise(amount: float, currency: str) -> str:
     symbol = _SYMBOLS.get(currency.upper())
     sign = "-" if amount < 0 else ""
     digits = f"{abs(amount):,.2f}"
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
+
+
+def money_small(amount: float, currency: str) -> str:
+    """A small amount to 4 significant figures, for a price per request: `$0.003827`."""
+    symbol = _SYMBOLS.get(currency.upper())
+    sign = "-" if amount < 0 else ""
+    digits = f"{abs(amount):.4g}"
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
 
 
@@ -96,7 +108,15 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
         who = f"Self-hosting {option.label}" if option.label != option.name else f"Self-hosting ({option.name})"
     horizon = comparison.horizon_months
     c = comparison.currency
-    if pair.month is not None and pair.months is not None:
+    versus_total = comparison.option(pair.versus).total
+    gap = abs(pair.savings_at_horizon) / versus_total if versus_total > 0 else None
+    if gap is not None and gap <= CLOSE_CALL_SHARE:
+        # A 2% edge is within the noise of the inputs: say how close it is, not who "wins".
+        within = max(1, math.ceil(round(gap * 100, 9)))
+        sentence = (f"{who} costs within {within}% of {pair.versus} over {month_count(horizon)} "
+                    f"({money_short(abs(pair.savings_at_horizon), c)} "
+                    f"{'less' if pair.savings_at_horizon >= 0 else 'more'}): too close to call on these inputs")
+    elif pair.month is not None and pair.months is not None:
         including = _path_to_it(option, pair.month)
         sentence = (f"{who} breaks even with {pair.versus} in month {pair.month} "
                     f"(after {months_text(pair.months)}"
@@ -107,6 +127,10 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
         sentence = (f"{who} does not break even with {pair.versus} within {month_count(horizon)}"
                     + (f" (including {including})" if including else "")
                     + f": it costs {money_short(-pair.savings_at_horizon, c)} more")
+    if option.first_purchase_month is not None and option.first_purchase_cash is not None:
+        when = option.first_purchase_month
+        sentence += (f"; it needs {money_short(option.first_purchase_cash, c)} of cash in month {when}"
+                     + (", when it goes live" if when > 1 else ""))
     if pair.volume_tokens_per_month is not None:
         sentence += (f"; it stays cheaper from "
                      f"{volume_text(pair.volume_tokens_per_month, pair.volume_requests_per_day)}")

@@ -19,6 +19,15 @@ from tco.results import CATEGORIES, DEFAULT_SOURCE, Assumption, Comparison, Opti
 SUMMARY_HEADER = ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
 
 
+def month1_volume(c: Comparison) -> str:
+    """The month-1 volume every figure assumes: `9.8B tokens/month (150K requests/day)`."""
+    return volume_text(c.month1_input_tokens + c.month1_output_tokens, c.month1_requests_per_day)
+
+
+def summary_title(c: Comparison) -> str:
+    return f"Summary, at a month-1 volume of {month1_volume(c)}"
+
+
 def summary_rows(c: Comparison) -> list[list[str]]:
     cur = c.currency
     rows = []

@@ -1,0 +1,87 @@
+"""Numbers as JSON and CSV write them: money to 1e-6 of its unit, whole token counts as integers, and
+every other figure to 12 significant digits, so no float noise (`1825000000.0000002` tokens,
+`38027.98125000001` dollars) reaches a file. Every JSON and CSV renderer goes through `tidy` or
+`number_for`; the kind of a number is decided by its key (or column) name, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from tco.results import CATEGORIES
+
+Kind = Literal["money", "tokens", "figure"]
+
+MONEY_DECIMALS = 6
+SIGNIFICANT_DIGITS = 12
+# A token count within this share of a whole number is that whole number (noise of float arithmetic).
+WHOLE_TOLERANCE = 1e-12
+
+_MONEY_KEYS = frozenset({
+    *CATEGORIES, "total", "npv", "cumulative", "cost_per_million_tokens", "unit_price", "amount",
+    "savings", "savings_at_horizon", "savings_at_low", "savings_at_high", "savings_swing", "first_month",
+    "last_month",
+})
+_PERCENTILE_SUFFIXES = ("_p10", "_p50", "_p90")
+
+
+def number_kind(key: str) -> Kind | None:
+    """What a number under `key` (a JSON key or CSV column) is; None for a key with no kind of its own
+    (a percentile `p10`, a path), whose number takes its parent key's kind."""
+    name = key.split(":", 1)[0]  # "total:GPT-4.1", a column of the samples CSV
+    for suffix in _PERCENTILE_SUFFIXES:
+        name = name.removesuffix(suffix)
+    if name in _MONEY_KEYS:
+        return "money"
+    if name.endswith(("tokens", "tokens_per_month")):
+        return "tokens"
+    if name in ("p10", "p50", "p90") or "." in name:
+        return None
+    return "figure"
+
+
+def money_number(value: float) -> float:
+    """Money rounded to 1e-6 of its unit (never `-0.0`)."""
+    rounded = round(float(value), MONEY_DECIMALS)
+    return rounded + 0.0 if rounded else 0.0
+
+
+def figure_number(value: Any) -> Any:
+    """A float to 12 significant digits; integers, booleans and anything else as they are."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        return value
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0
+
+
+def token_number(value: Any) -> Any:
+    """A token count: an integer when it is whole up to float noise, else 12 significant digits."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        return value
+    whole = round(value)
+    if abs(value - whole) <= WHOLE_TOLERANCE * max(1.0, abs(value)):
+        return int(whole)
+    tidy = figure_number(value)
+    return int(tidy) if float(tidy).is_integer() else tidy
+
+
+def number_for(key: str, value: Any, parent: Kind = "figure") -> Any:
+    """`value` as JSON and CSV write it under `key` (`parent`: the kind of the enclosing key)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    kind = number_kind(key) or parent
+    if kind == "money":
+        return money_number(value) if isinstance(value, float) else value
+    if kind == "tokens":
+        return token_number(value)
+    return figure_number(value)
+
+
+def tidy(data: Any, key: str = "", parent: Kind = "figure") -> Any:
+    """A copy of JSON-ready `data` with every number written by its key's kind (see `number_for`)."""
+    kind = number_kind(key) or parent if key else parent
+    if isinstance(data, dict):
+        return {k: tidy(v, str(k), kind) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [tidy(item, key, parent) for item in data]
+    return number_for(key, data, parent) if key else figure_number(data)

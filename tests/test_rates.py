@@ -1,0 +1,158 @@
+"""Rates cannot be misread: a rate written as a plain number above 1 is refused, with the `%` form.
+
+`monthly_growth: 5` would otherwise be 500% a month: the fleet grows to 10^27 GPUs and the
+headline quotes savings in quadrillions, with nothing to say the input was meant as 5%.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tco.errors import TcoError
+from tco.scenario import load_scenario
+
+SCENARIO = """\
+name: t
+workload: {{input_tokens_per_month: 1B, output_tokens_per_month: 100M{workload}}}
+finance: {{basis: cash{finance}}}
+options:
+  - {{name: A, kind: api, price: {{input: 1, output: 2}}{api}}}
+  - name: Rented
+    kind: self_hosted
+    throughput: {{input_tokens_per_second: 1000, output_tokens_per_second: 100}}
+    hourly_rate_per_gpu: 2{rent}
+  - name: Owned
+    kind: self_hosted
+    acquisition: buy
+    throughput: {{input_tokens_per_second: 1000, output_tokens_per_second: 100}}
+    purchase_price_per_gpu: 20K
+    power: {{watts_per_gpu: 1000}}{buy}
+"""
+
+# field -> (where it goes in SCENARIO, how it is written there, its path in messages)
+RATES = {
+    "monthly_growth": ("workload", ", monthly_growth: {}", "workload.monthly_growth"),
+    "annual_growth": ("workload", ", annual_growth: {}", "workload.annual_growth"),
+    "discount_rate": ("finance", ", discount_rate: {}", "finance.discount_rate"),
+    "price_change_per_year": ("api", ", price_change_per_year: {}", "options[0].price_change_per_year"),
+    "rent_change_per_year": ("rent", "\n    rent_change_per_year: {}", "options[1].rent_change_per_year"),
+    "maintenance_per_year": ("buy", "\n    maintenance_per_year: {}", "options[2].maintenance_per_year"),
+}
+
+
+def scenario_with(tmp_path: Path, field: str, value: str) -> str:
+    slot, text, _ = RATES[field]
+    parts = dict.fromkeys(("workload", "finance", "api", "rent", "buy"), "")
+    parts[slot] = text.format(value)
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO.format(**parts), encoding="utf-8")
+    return str(path)
+
+
+def only_problem(path: str, overrides: tuple[str, ...] = ()) -> str:
+    with pytest.raises(TcoError) as caught:
+        load_scenario(path, overrides=overrides)
+    (problem,) = caught.value.problems
+    return f"{problem.field}: {problem.message}"
+
+
+@pytest.mark.parametrize("field", list(RATES))
+def test_a_plain_5_is_refused_naming_the_field_and_the_percent_form(tmp_path: Path, field: str) -> None:
+    message = only_problem(scenario_with(tmp_path, field, "5"))
+    path = RATES[field][2]
+    per = "a month" if field == "monthly_growth" else "a year"
+    assert message == f"{path}: `{field}: 5` would be 500% {per}; write 5% (or 0.05), or 500% if you mean it"
+
+
+@pytest.mark.parametrize("field", list(RATES))
+@pytest.mark.parametrize("value", ["5%", "0.05", "1", "0", "'4.5 %'"])
+def test_percentages_and_plain_numbers_up_to_1_are_read_as_before(tmp_path: Path, field: str, value: str) -> None:
+    load_scenario(scenario_with(tmp_path, field, value))
+
+
+@pytest.mark.parametrize("field", ["monthly_growth", "annual_growth", "discount_rate", "price_change_per_year",
+                                   "rent_change_per_year", "maintenance_per_year"])
+def test_an_explicit_150_percent_stays_possible(tmp_path: Path, field: str) -> None:
+    load_scenario(scenario_with(tmp_path, field, "150%"))
+
+
+def test_a_negative_rate_is_judged_by_its_size(tmp_path: Path) -> None:
+    """-25 on a price change is -2500% a year (also below -100%, but the likelier slip is the % sign)."""
+    message = only_problem(scenario_with(tmp_path, "price_change_per_year", "-25"))
+    assert message == ("options[0].price_change_per_year: `price_change_per_year: -25` would be -2500% a year; "
+                       "write -25% (or -0.25), or -2500% if you mean it")
+    load_scenario(scenario_with(tmp_path, "price_change_per_year", "-0.25"))
+
+
+@pytest.mark.parametrize(("value", "shown"), [("1.5", "150%"), ("2.5K", "250000%"), ("'8e0'", "800%")])
+def test_any_plain_spelling_above_1_is_refused(tmp_path: Path, value: str, shown: str) -> None:
+    assert f"would be {shown} a year" in only_problem(scenario_with(tmp_path, "discount_rate", value))
+
+
+def test_a_range_end_above_1_is_refused_at_that_end(tmp_path: Path) -> None:
+    message = only_problem(scenario_with(tmp_path, "monthly_growth", "{low: 2, high: 5}"))
+    assert message.startswith("workload.monthly_growth.low: `monthly_growth: 2` would be 200% a month")
+    load_scenario(scenario_with(tmp_path, "monthly_growth", "{low: 2%, high: 5%}"))
+
+
+def test_set_is_held_to_the_same_rule(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, "monthly_growth", "0")
+    with pytest.raises(TcoError) as caught:
+        load_scenario(path, overrides=["workload.monthly_growth=5"])
+    assert str(caught.value) == (f"{path}: --set workload.monthly_growth=5: workload.monthly_growth: "
+                                 "`monthly_growth: 5` would be 500% a month; write 5% (or 0.05), or 500% if you "
+                                 "mean it")
+    loaded = load_scenario(path, overrides=["workload.monthly_growth=5%", "finance.discount_rate=0.08"])
+    assert loaded.inputs.workload.monthly_growth == pytest.approx(0.05)
+    assert loaded.inputs.discount_rate == pytest.approx(0.08)
+
+
+def test_other_fields_are_not_rates(tmp_path: Path) -> None:
+    """Prices, hourly rates and the server cost share are not rates in this sense."""
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent("""\
+        name: t
+        workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+        options:
+          - {name: A, kind: api, price: {input: 5, output: 15}}
+          - name: Owned
+            kind: self_hosted
+            acquisition: buy
+            throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 100}
+            purchase_price_per_gpu: 20K
+            server_cost_share: 2
+            power: {watts_per_gpu: 1000}
+    """), encoding="utf-8")
+    load_scenario(str(path))
+
+
+def test_analyses_may_move_a_large_percentage_rate(tmp_path: Path) -> None:
+    """A sensitivity probe moves 150% by ±20% to 1.2 and 1.8: numbers tco computed, not plain-written rates."""
+    from tco.analyses.batch import open_scenario
+    from tco.analyses.sensitivity import sensitivity
+
+    opened = open_scenario(scenario_with(tmp_path, "discount_rate", "150%"))
+    result = sensitivity(opened, every_input=True)
+    moved = {row.input for tornado in result.tornados for row in tornado.rows}
+    assert "finance.discount_rate" in moved
+
+
+def test_the_json_schema_bounds_a_plain_rate_at_1() -> None:
+    """So an editor flags `monthly_growth: 5` as the file is typed; "150%" stays valid text."""
+    import json
+    import re
+
+    from tco.jsonschema import scenario_json_schema
+
+    defs = json.loads(scenario_json_schema())["$defs"]
+    for model, field in (("Workload", "monthly_growth"), ("Workload", "annual_growth"), ("Finance", "discount_rate"),
+                         ("ApiOption", "price_change_per_year"), ("SelfHostedOption", "rent_change_per_year"),
+                         ("SelfHostedOption", "maintenance_per_year")):
+        forms = defs[model]["properties"][field]["anyOf"][0]["anyOf"]
+        number = next(f for f in forms if f.get("type") == "number")
+        text = next(f for f in forms if f.get("type") == "string")
+        assert number["maximum"] == 1, field
+        assert re.match(text["pattern"], "150%"), field
