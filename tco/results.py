@@ -58,7 +58,7 @@ class MonthCost:
     one_time: float = 0.0
     at_end: float = 0.0  # the part of `total` in END_OF_MONTH_CATEGORIES
     costs: dict[str, float] = field(default_factory=dict)
-    # Issue 7: tokens served on the option's own GPUs, the GPU-hours those tokens keep busy at
+    # Mixed strategies: tokens served on the option's own GPUs, the GPU-hours those tokens keep busy at
     # nominal throughput, and the GPU-hours paid for (rented hours, or owned GPUs × 730).
     self_hosted_tokens: float = 0.0
     served_gpu_hours: float = 0.0

@@ -40,7 +40,7 @@ def target_object(target: Slo) -> dict[str, Any]:
 
 
 def size_json_object(report: SizeReport) -> dict[str, Any]:
-    """The issue-4 keys, the engine, the request shape, the rent and the cost they imply, then the
+    """The sizing keys, the engine, the request shape, the rent and the cost they imply, then the
     latency curve and the target's point (null at `slo: none` and when no replica meets the target)."""
     data: dict[str, Any] = {}
     if report.option is not None:
