@@ -858,6 +858,27 @@ def test_size_options_that_need_no_scenario_or_only_one(tmp_path: Path) -> None:
     assert flagged.exit_code == 2 and "--set options.NAME.engine=" in flagged.stderr
 
 
+def test_size_concurrency_too_large_to_mean_anything_is_a_usage_error() -> None:
+    """A concurrency past any replica's scheduler (and past what a float holds) is refused with the flag named,
+    never an internal error; a digit Python's int() does not read is refused the same way."""
+    for bad in ("9" * 400, "2000000", "1,\u00b2"):
+        result = run("size", *LLAMA_70B, "--concurrency", bad)
+        assert result.exit_code == 2 and result.stdout == "", bad
+        assert "--concurrency" in result.stderr and "internal error" not in result.stderr, bad
+    assert size_json(*LLAMA_70B, "--concurrency", "1000000")["latency"][0]["concurrency"] == 1_000_000
+
+
+def test_size_concurrency_rows_come_once_each_in_order() -> None:
+    """A repeated or unsorted --concurrency list draws each point once, from the fewest requests up, in the
+    table and the JSON alike."""
+    args = (*LLAMA_70B, "--slo", "none", "--concurrency", "64,1,8,8")
+    assert [row["concurrency"] for row in size_json(*args)["latency"]] == [1, 8, 64]
+    table = run("size", *args).stdout
+    shown = [int(line.split()[0].replace(",", "")) for line in table.splitlines()
+             if re.match(r"^\s+[\d,]+\s+[\d,]+\s+[\d.]+\s", line)]
+    assert shown == [1, 8, 64]
+
+
 def test_size_a_scenario_shows_each_options_curve_at_its_engine_and_target(tmp_path: Path) -> None:
     """Each option's point is where the engine serves it (its concurrency and predicted TTFT/TPOT in the
     assumptions); a measured TensorRT-LLM option at slo none gets its curve with no target; an option with

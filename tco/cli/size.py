@@ -44,15 +44,21 @@ class SloChoice(StrEnum):
     none = "none"
 
 
+MAX_CONCURRENCY = 1_000_000  # far past any replica's KV cache and scheduler; beyond it the figures overflow
+
+
 def parse_concurrencies(text: str) -> list[int]:
-    """`1,8,32,64` -> [1, 8, 32, 64]; raises ValueError naming the bad item."""
-    values = []
+    """`64,1,8,8` -> [1, 8, 64]: each concurrency once, fewest first; raises ValueError naming the bad item."""
+    values = set()
     for item in text.split(","):
         item = item.strip()
-        if not item.isdigit() or int(item) < 1:
+        if not (item.isascii() and item.isdigit()) or int(item) < 1:
             raise ValueError(f"{item!r} is not a whole number of requests above 0")
-        values.append(int(item))
-    return values
+        if int(item) > MAX_CONCURRENCY:
+            raise ValueError(f"{item[:12]}{'...' if len(item) > 12 else ''} requests in flight: at most "
+                             f"{MAX_CONCURRENCY:,} a replica")
+        values.add(int(item))
+    return sorted(values)
 
 
 @app.command()
