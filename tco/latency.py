@@ -186,7 +186,6 @@ def _cycle(replica: Replica, input_tokens: float, output_tokens: float, c: int, 
     collectives = 2 * model.layers if n > 1 else 0
     step += own.step_overhead_ms / 1e3 + collectives * own.collective_latency_us / 1e6
     k = max(1, math.ceil(input_tokens / CHUNK_TOKENS))
-    steps = output_tokens - 1 + k
     others = (c - 1) * prefill
     overhead = own.ttft_overhead_ms / 1e3
     # The others' prompts a request does not wait behind interleave with its O - 1 decode steps; a

@@ -434,9 +434,9 @@ def test_zero_gpus_costs_the_api_token_cost_whatever_the_go_live() -> None:
 
 
 def test_optimize_finds_a_cheaper_percentile_between_the_listed_ones() -> None:
-    """On the shipped consumer chat at the offline measured figures (trtllm, slo none) with 4-GPU replicas, one replica at least,
-    traffic falling 5% a month and amortized cost, p76 costs less than every listed rule (p80 is the
-    best of p50, p55 … p100) and every fixed fleet. `optimize` projects every whole percentile, so
+    """On the shipped consumer chat at the offline measured figures (trtllm, slo none) with 4-GPU replicas,
+    one replica at least, traffic falling 5% a month and amortized cost, p76 costs less than every listed
+    rule (p80 is the best of p50, p55 … p100) and every fixed fleet. `optimize` projects every whole percentile, so
     its cheapest is no dearer than any `size_for: pN` a user could write, and it lists that rule."""
     hosted = "options.Llama 3.1 70B on rented H100"
     loaded = load_scenario(str(REPO / "scenarios" / "hybrid-overflow.yaml"), today=TODAY,
