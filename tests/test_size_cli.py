@@ -851,6 +851,9 @@ def test_size_options_that_need_no_scenario_or_only_one(tmp_path: Path) -> None:
     both = run("size", *LLAMA_70B, "--slo", "chat", "--tpot-ms", 20)
     assert both.exit_code == 2 and "not both" in both.stderr
     assert run("size", *LLAMA_70B, "--ttft-ms", 0).exit_code == 2
+    for flag, value in (("--tpot-ms", "inf"), ("--ttft-ms", "nan")):  # a scenario's slo refuses them too
+        endless = run("size", *LLAMA_70B, flag, value)
+        assert endless.exit_code == 2 and f"{flag} {value}: a time in ms above 0" in endless.stderr
     assert run("size", *LLAMA_70B, "--slo", "fast").exit_code == 2
     path = tmp_path / "s.yaml"
     path.write_text(ONLY_MODEL_GPU)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -123,7 +124,7 @@ def size(
         except ValueError as error:
             usage(f"--concurrency {concurrency}: {error}")
     for flag, value in (("--ttft-ms", ttft_ms), ("--tpot-ms", tpot_ms)):
-        if value is not None and not value > 0:  # NaN too
+        if value is not None and not 0 < value < math.inf:  # NaN and infinity too, as a scenario's slo
             usage(f"{flag} {value:g}: a time in ms above 0")
     if slo is not None and (ttft_ms is not None or tpot_ms is not None):
         usage("give --slo or --ttft-ms/--tpot-ms (a custom target), not both")
