@@ -338,12 +338,19 @@ def _slo_from_name(value: Any) -> Any:
             raise ValueError(f"unknown latency target {value!r}{did_you_mean(value, SLO_PRESET_NAMES, most=1)}; "
                              f"one of {', '.join(SLO_PRESET_NAMES)}, or {{ttft_ms, tpot_ms}}")
         return {"preset": value}
+    if isinstance(value, dict):
+        if "preset" in value:  # the field a preset's name fills in; a mapping stating it would drop its times
+            raise ValueError("a custom target is {ttft_ms, tpot_ms}; a preset is written by its name alone "
+                             "(slo: chat)")
+        if set(value) <= {"ttft_ms", "tpot_ms"} and all(value.get(key) is None for key in ("ttft_ms", "tpot_ms")):
+            raise ValueError("give ttft_ms, tpot_ms or both (a custom target), a preset's name, or none for the "
+                             "offline maximum")
     return value
 
 
 class SloTarget(_Strict):
     """A latency target: a preset's name (chat, rag, agentic, batch, voice, or none for the offline maximum),
-    or mean time to first token and time per output token in ms (either may be left out)."""
+    or mean time to first token and time per output token in ms (either may be left out, not both)."""
 
     preset: Literal["chat", "rag", "agentic", "batch", "voice", "none"] | None = None
     ttft_ms: LatencyMs | None = None

@@ -277,6 +277,17 @@ def test_a_custom_target_may_leave_one_out(tmp_path: Path) -> None:
     assert serving.slo == "TPOT <= 50 ms"
 
 
+def test_a_custom_target_states_at_least_one_time_and_no_preset(tmp_path: Path) -> None:
+    """`slo: {}` would size at no target without saying so, and `{preset: chat, ttft_ms: 100}` would drop the
+    100 ms: both are errors that name the field, as any other bad target is."""
+    for extra, expected in ((", slo: {}", "options[1].slo: give ttft_ms, tpot_ms or both"),
+                            (", slo: {preset: chat, ttft_ms: 100}",
+                             "options[1].slo: a custom target is {ttft_ms, tpot_ms}")):
+        code, out, err = run("compare", str(write(tmp_path, SCENARIO.format(extra=extra))))
+        assert code == 1 and out == "", extra
+        assert expected in err, err
+
+
 def test_inline_throughput_keeps_its_figures_and_says_engine_and_slo_are_ignored(tmp_path: Path) -> None:
     text = SCENARIO.format(extra=", slo: chat, throughput: {input_tokens_per_second: 5000, "
                                  "output_tokens_per_second: 900}")

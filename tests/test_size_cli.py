@@ -851,11 +851,35 @@ def test_size_options_that_need_no_scenario_or_only_one(tmp_path: Path) -> None:
     both = run("size", *LLAMA_70B, "--slo", "chat", "--tpot-ms", 20)
     assert both.exit_code == 2 and "not both" in both.stderr
     assert run("size", *LLAMA_70B, "--ttft-ms", 0).exit_code == 2
+    for flag, value in (("--tpot-ms", "inf"), ("--ttft-ms", "nan")):  # a scenario's slo refuses them too
+        endless = run("size", *LLAMA_70B, flag, value)
+        assert endless.exit_code == 2 and f"{flag} {value}: a time in ms above 0" in endless.stderr
     assert run("size", *LLAMA_70B, "--slo", "fast").exit_code == 2
     path = tmp_path / "s.yaml"
     path.write_text(ONLY_MODEL_GPU)
     flagged = run("size", path, "--engine", "sglang")
     assert flagged.exit_code == 2 and "--set options.NAME.engine=" in flagged.stderr
+
+
+def test_size_concurrency_too_large_to_mean_anything_is_a_usage_error() -> None:
+    """A concurrency past any replica's scheduler (and past what a float holds) is refused with the flag named,
+    never an internal error; a digit Python's int() does not read is refused the same way."""
+    for bad in ("9" * 400, "2000000", "1,\u00b2"):
+        result = run("size", *LLAMA_70B, "--concurrency", bad)
+        assert result.exit_code == 2 and result.stdout == "", bad
+        assert "--concurrency" in result.stderr and "internal error" not in result.stderr, bad
+    assert size_json(*LLAMA_70B, "--concurrency", "1000000")["latency"][0]["concurrency"] == 1_000_000
+
+
+def test_size_concurrency_rows_come_once_each_in_order() -> None:
+    """A repeated or unsorted --concurrency list draws each point once, from the fewest requests up, in the
+    table and the JSON alike."""
+    args = (*LLAMA_70B, "--slo", "none", "--concurrency", "64,1,8,8")
+    assert [row["concurrency"] for row in size_json(*args)["latency"]] == [1, 8, 64]
+    table = run("size", *args).stdout
+    shown = [int(line.split()[0].replace(",", "")) for line in table.splitlines()
+             if re.match(r"^\s+[\d,]+\s+[\d,]+\s+[\d.]+\s", line)]
+    assert shown == [1, 8, 64]
 
 
 def test_size_a_scenario_shows_each_options_curve_at_its_engine_and_target(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -55,15 +56,21 @@ class SloChoice(StrEnum):
     none = "none"
 
 
+MAX_CONCURRENCY = 1_000_000  # far past any replica's KV cache and scheduler; beyond it the figures overflow
+
+
 def parse_concurrencies(text: str) -> list[int]:
-    """`1,8,32,64` -> [1, 8, 32, 64]; raises ValueError naming the bad item."""
-    values = []
+    """`64,1,8,8` -> [1, 8, 64]: each concurrency once, fewest first; raises ValueError naming the bad item."""
+    values = set()
     for item in text.split(","):
         item = item.strip()
-        if not item.isdigit() or int(item) < 1:
+        if not (item.isascii() and item.isdigit()) or int(item) < 1:
             raise ValueError(f"{item!r} is not a whole number of requests above 0")
-        values.append(int(item))
-    return values
+        if int(item) > MAX_CONCURRENCY:
+            raise ValueError(f"{item[:12]}{'...' if len(item) > 12 else ''} requests in flight: at most "
+                             f"{MAX_CONCURRENCY:,} a replica")
+        values.add(int(item))
+    return sorted(values)
 
 
 @app.command()
@@ -133,7 +140,7 @@ def size(
         except ValueError as error:
             usage(f"--concurrency {concurrency}: {error}")
     for flag, value in (("--ttft-ms", ttft_ms), ("--tpot-ms", tpot_ms)):
-        if value is not None and not value > 0:  # NaN too
+        if value is not None and not 0 < value < math.inf:  # NaN and infinity too, as a scenario's slo
             usage(f"{flag} {value:g}: a time in ms above 0")
     if slo is not None and (ttft_ms is not None or tpot_ms is not None):
         usage("give --slo or --ttft-ms/--tpot-ms (a custom target), not both")
