@@ -264,6 +264,8 @@ class ServingPlan:
     best_ttft_ms: float  # the lowest mean TTFT and TPOT any size considered reaches (one request)
     best_tpot_ms: float
     kv_limit: int  # requests the chosen replica's KV cache holds at once
+    # Every size that meets the target, smallest first: (GPUs per replica, its operating point, its KV limit)
+    candidates: tuple[tuple[int, LatencyPoint, int], ...] = ()
 
 
 def plan_serving(model: ModelSpec, gpu: GpuSpec, precision: str, parallelism: str, engine: str,
@@ -278,6 +280,7 @@ def plan_serving(model: ModelSpec, gpu: GpuSpec, precision: str, parallelism: st
     """
     sizes = (gpus_per_replica,) if gpus_per_replica is not None else TP_SIZES
     chosen: tuple[float, int, LatencyPoint, int] | None = None
+    candidates: list[tuple[int, LatencyPoint, int]] = []
     best_ttft = best_tpot = math.inf
     fitting: int | None = None
     last_error: TcoError | None = None
@@ -293,6 +296,7 @@ def plan_serving(model: ModelSpec, gpu: GpuSpec, precision: str, parallelism: st
         best_ttft, best_tpot = min(best_ttft, best.ttft_ms), min(best_tpot, best.tpot_ms)
         if point is None:
             continue
+        candidates.append((n, point, limit))
         cost = 1.0 / point.output_tokens_per_second_per_gpu  # GPU-seconds an output token, its prompt included
         if chosen is None or cost < chosen[0] * (1 - 1e-9):
             chosen = (cost, n, point, limit)
@@ -304,4 +308,4 @@ def plan_serving(model: ModelSpec, gpu: GpuSpec, precision: str, parallelism: st
         return ServingPlan(fitting, None, best_ttft, best_tpot, kv_limit(replica, input_tokens, output_tokens,
                                                                           calibration))
     _, n, point, limit = chosen
-    return ServingPlan(n, point, best_ttft, best_tpot, limit)
+    return ServingPlan(n, point, best_ttft, best_tpot, limit, tuple(candidates))
