@@ -590,6 +590,14 @@ class Resolver:
                 best = (rank, n, point, limit)
         return None if best is None else (best[1], best[2], best[3])
 
+    def _capacity_problem(self, o: schema.SelfHostedOption, where: Path, error: TcoError) -> None:
+        """The capacity model's objection, at the field the option gave that caused it, else at its model."""
+        field_name = error.problems[0].field if error.problems else ""
+        path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
+            getattr(o, field_name) is not None else (*where, "model")
+        for problem in error.problems:
+            self.problems.add(path, problem.message)
+
     def _serving_target(self, o: schema.SelfHostedOption, label: str) -> tuple[str, Any]:
         """The option's serving engine and latency target (None: `slo: none`, the offline maximum), with
         their defaults recorded."""
@@ -643,11 +651,7 @@ class Resolver:
                 if gpus_per_replica is None and len(plan.candidates) > 1:
                     n, point, limit = self._cheapest_fleet(o, plan.candidates, self.horizon_months) or (n, point, limit)
         except TcoError as error:
-            field_name = error.problems[0].field if error.problems else ""
-            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
-                getattr(o, field_name) is not None else (*where, "model")
-            for problem in error.problems:
-                self.problems.add(path, problem.message)
+            self._capacity_problem(o, where, error)
             return None
         from tco.capacity import context_note
 
@@ -746,11 +750,7 @@ class Resolver:
             size = size_replica(model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values), precision,
                                 request_in, request_out, gpus_per_replica, parallelism)
         except TcoError as error:
-            field_name = error.problems[0].field if error.problems else ""
-            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
-                getattr(o, field_name) is not None else (*where, "model")
-            for problem in error.problems:
-                self.problems.add(path, problem.message)
+            self._capacity_problem(o, where, error)
             return None
         brief = (f"{request_in:,.0f} in / {request_out:,.0f} out tokens per request, {parallelism}="
                  f"{size.gpus_per_replica}, {precision}")
