@@ -425,10 +425,16 @@ def steady_monthly_cost(option: ApiInputs | SelfHostedInputs, workload: Workload
     return fleet_cost_at(_fleet(option, workload), volume)
 
 
-def replica_step_volumes(option: SelfHostedInputs, workload: WorkloadInputs, up_to: float) -> list[float]:
+def replica_step_volumes(option: SelfHostedInputs, workload: WorkloadInputs, up_to: float, most: int) -> list[float]:
     """The monthly volumes (tokens) at or below `up_to` where a stepped fleet adds a replica, so a
-    chart can draw each step exactly; empty for autoscale, whose cost is piecewise linear."""
+    chart can draw each step exactly; empty for autoscale, whose cost is piecewise linear, and when
+    more than `most` steps are in view (then they are narrower than a chart can show, and it samples
+    the curve instead). The steps are counted before any is listed, so the memory used never grows
+    with the volume."""
     fleet = _fleet(option, workload)
-    if fleet.autoscale or fleet.per_replica <= 0:
+    if fleet.autoscale or not fleet.per_replica > 0:
         return []
-    return [n * fleet.per_replica for n in range(fleet.n0, int(up_to / fleet.per_replica) + 1)]
+    last = up_to / fleet.per_replica
+    if not math.isfinite(last) or last - fleet.n0 + 1 > most:
+        return []
+    return [n * fleet.per_replica for n in range(fleet.n0, int(last) + 1)]

@@ -143,7 +143,7 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
         xs = set(samples) | {v for v in crossings if v <= up_to}
         steps: list[float] = []
         if isinstance(option, SelfHostedInputs):
-            steps = replica_step_volumes(option, workload, up_to)
+            steps = replica_step_volumes(option, workload, up_to, MAX_EXACT_STEPS)
         elif not isinstance(option, ApiInputs):
             steps = [v for v in replica_boundaries(option, workload) if v <= up_to]
         if len(steps) <= MAX_EXACT_STEPS:  # draw each step as a vertical rise, not a slope
