@@ -19,6 +19,9 @@ from tco.results import OptionResult
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
 # between the two scanned neighbours of the cheapest is projected, so the scan stays quick.
 MAX_SCANNED_SIZES = 1000
+# Between those neighbours every size is projected when there are at most this many; more (fleets
+# of over a million replicas) are scanned again the same way.
+MAX_REFINED_SIZES = 2000
 
 
 @dataclass(frozen=True)
@@ -83,16 +86,20 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
         return _point(project_option(hybrid, inputs), f"{replicas * k} GPUs", replicas * k, k)
 
     exhaustive = steps + 1 <= MAX_SCANNED_SIZES
-    if exhaustive:
-        curve = {n: fixed(n) for n in range(steps + 1)}
-    else:
-        scanned = sorted({round(i * steps / (MAX_SCANNED_SIZES - 1)) for i in range(MAX_SCANNED_SIZES)})
-        curve = {n: fixed(n) for n in scanned}
+    curve: dict[int, FleetCost] = {}
+    low, high, every_size_up_to = 0, steps, MAX_SCANNED_SIZES
+    # Scan, then zoom in between the neighbours of the cheapest until every size there can be
+    # projected: a few thousand projections whatever the fleet, never one per replica of it.
+    while high - low + 1 > every_size_up_to:
+        span = high - low
+        scanned = sorted({low + round(i * span / (MAX_SCANNED_SIZES - 1)) for i in range(MAX_SCANNED_SIZES)})
+        curve.update({n: fixed(n) for n in scanned if n not in curve})
         best = min(scanned, key=lambda n: curve[n].total)
         at = scanned.index(best)
         low = scanned[at - 1] if at else best
         high = scanned[at + 1] if at + 1 < len(scanned) else best
-        curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
+        every_size_up_to = MAX_REFINED_SIZES
+    curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
     def rule(percent: int) -> FleetCost:
         hybrid = HybridInputs(name, hosted, api, "percentile", percentile=float(percent))
         return _point(project_option(hybrid, inputs), f"p{percent}", None, k)

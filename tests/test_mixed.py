@@ -461,3 +461,31 @@ def test_optimize_names_the_wrong_kind_in_english() -> None:
 
     with pytest.raises(TcoError, match="'API' is an api option; --hybrid must name a self_hosted option"):
         optimize_hybrid(scenario([API, HOSTED]), "API", "API")
+
+
+def test_optimize_of_a_huge_fleet_zooms_in_instead_of_projecting_every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A million times the volume needs 16M GPUs at the peak: 1,000 scanned sizes leave 32,000
+    between the neighbours of the cheapest. Those are scanned again (1,000 at a time) until at most
+    2,000 remain, so the time does not grow with the volume; the answer is still no dearer than the
+    sizes next to it."""
+    import tco.optimize
+
+    calls = 0
+
+    def counted(option: OptionInputs, inputs: ScenarioInputs) -> OptionResult:
+        nonlocal calls
+        calls += 1
+        assert calls <= 6_000, "optimize projects a number of fleets that grows with the volume"
+        return project_option(option, inputs)
+
+    monkeypatch.setattr(tco.optimize, "project_option", counted)
+    small = scenario([API, HOSTED])
+    inputs = replace(small, workload=replace(small.workload, input_tokens_month1=IN_TOKENS * 1e6,
+                                             output_tokens_month1=OUT_TOKENS * 1e6))
+    result = optimize_hybrid(inputs, "GPU", "API")
+    assert result.p100_gpus > 10_000_000 and not result.exhaustive
+    best = result.cheapest
+    assert best.gpus is not None
+    for neighbour in (best.gpus - 1, best.gpus + 1):
+        total = project(HybridInputs("B", HOSTED, API, "gpus", fleet_gpus=neighbour), inputs).total
+        assert best.total <= total + 1e-6
