@@ -377,6 +377,8 @@ def _check_field(rule: str, value: Any) -> Any:
             raise ValueError("must be a mapping of field name to citation")
         return {str(k): str(v) for k, v in value.items()}
     if rule == "date":
+        if isinstance(value, dt.datetime):  # a YAML timestamp with a time of day: the day is what ages
+            return value.date()
         if isinstance(value, dt.date):
             return value
         try:
