@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from tco.engine import gpus_needed, project_option
 from tco.errors import TcoError, did_you_mean
 from tco.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
-from tco.results import OptionResult
+from tco.results import OptionResult, computable
+from tco.results import too_large as figures_too_large
 
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
 # between the two scanned neighbours of the cheapest is projected, so the scan stays quick.
@@ -71,6 +72,18 @@ def _point(result: OptionResult, size_for: str, gpus: int | None, k: int) -> Fle
                      result.self_hosted_share, result.fleet_utilization, result.months[-1].gpus)
 
 
+def _projected(hybrid: HybridInputs, inputs: ScenarioInputs, too_large: TcoError) -> OptionResult:
+    """The hybrid projected, its figures within what tco computes (as `compare` checks them)."""
+    try:
+        result = project_option(hybrid, inputs)
+    except OverflowError:
+        raise too_large from None
+    if not all(computable(x) for x in (result.total, result.npv, result.self_hosted_share, result.fleet_utilization,
+                                       *(m.total for m in result.months))):
+        raise too_large
+    return result
+
+
 def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, source: str = "") -> Optimization:
     """Project the hybrid of `self_hosted` and `overflow` at every fleet size and size rule."""
     hosted = _pick(inputs, self_hosted, SelfHostedInputs, "--hybrid must name a self_hosted option", source)
@@ -78,12 +91,16 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
     assert isinstance(hosted, SelfHostedInputs) and isinstance(api, ApiInputs)
     k = hosted.gpus_per_replica
     name = f"{hosted.name} + {api.name} overflow"
-    p100 = max(gpus_needed(hosted, inputs.workload, m) for m in range(1, inputs.horizon_months + 1))
+    too_large = figures_too_large(source or inputs.name, f"options[{inputs.options.index(hosted)}]")
+    try:
+        p100 = max(gpus_needed(hosted, inputs.workload, m) for m in range(1, inputs.horizon_months + 1))
+    except OverflowError:
+        raise too_large from None
     steps = p100 // k
 
     def fixed(replicas: int) -> FleetCost:
         hybrid = HybridInputs(name, hosted, api, "gpus", fleet_gpus=replicas * k)
-        return _point(project_option(hybrid, inputs), f"{replicas * k} GPUs", replicas * k, k)
+        return _point(_projected(hybrid, inputs, too_large), f"{replicas * k} GPUs", replicas * k, k)
 
     exhaustive = steps + 1 <= MAX_SCANNED_SIZES
     curve: dict[int, FleetCost] = {}
@@ -102,7 +119,7 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
     curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
     def rule(percent: int) -> FleetCost:
         hybrid = HybridInputs(name, hosted, api, "percentile", percentile=float(percent))
-        return _point(project_option(hybrid, inputs), f"p{percent}", None, k)
+        return _point(_projected(hybrid, inputs, too_large), f"p{percent}", None, k)
 
     # Every whole percentile is projected, so no `size_for: pN` beats the answer; the listed ones
     # are p50, p55 … p100, plus the cheapest in between when it is cheaper than all of those.
@@ -110,7 +127,7 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str, *, 
     listed = {p for p in by_percent if p % 5 == 0}
     best = min(by_percent, key=lambda p: (by_percent[p].total, p not in listed))
     rules = [by_percent[p] for p in sorted(listed | {best})]
-    rules.append(_point(project_option(HybridInputs(name, hosted, api, "average"), inputs), "average", None, k))
+    rules.append(_point(_projected(HybridInputs(name, hosted, api, "average"), inputs, too_large), "average", None, k))
     points = [curve[n] for n in sorted(curve)]
     cheapest = min([*points, *rules], key=lambda p: p.total)
     return Optimization(inputs.name, inputs.currency, inputs.horizon_months, hosted.name, api.name, k, p100,

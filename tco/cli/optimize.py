@@ -49,12 +49,16 @@ def optimize(
     Every fleet size from 0 to the peak-sized fleet (in whole replicas), and size_for p50..p100 and
     average; prints the cost curve and the cheapest."""
     from tco.catalog import Catalog, user_pricing_dir
+    from tco.errors import TcoError
     from tco.optimize import optimize_hybrid
     from tco.scenario import load_scenario
 
     loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
                            basis=basis.value if basis else None, max_price_age_days=max_price_age)
-    result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
+    try:
+        result = optimize_hybrid(loaded.inputs, hybrid, overflow, source=loaded.source)
+    except TcoError as error:
+        raise loaded.locate(error) from None
     for warning in loaded.warnings:
         typer.echo(f"warning: {loaded.source}: {warning}", err=True)
     if format is DataFormat.json:

@@ -20,6 +20,7 @@ STACK_SYMBOLS = "#=+o%@:x~&$^"
 MARK = "X"
 PLOT_ROWS = 16
 MIN_WIDTH = 40
+MIN_PLOT_COLUMNS = 12
 # ANSI colours for the symbols, in order (blue, orange-ish yellow, green, magenta, cyan, red).
 _ANSI = ("34", "33", "32", "35", "36", "31")
 
@@ -66,7 +67,8 @@ class _Canvas:
 
         self.labels = {self.row(v): label(v) for v in self.ticks}
         self.label_width = max(len(text) for text in self.labels.values())
-        self.columns = max(MIN_WIDTH, width) - self.label_width - 2
+        # Labels of absurd amounts ($1e300 written out) leave the plot a few columns rather than none.
+        self.columns = max(MIN_PLOT_COLUMNS, max(MIN_WIDTH, width) - self.label_width - 2)
         self.cells = [[" "] * self.columns for _ in range(PLOT_ROWS)]
         self.tints: dict[tuple[int, int], int] = {}
 
