@@ -91,18 +91,9 @@ def _json(result: Optimization) -> str:
 
 
 def _csv(result: Optimization) -> str:
-    import csv
-    import io
+    from tco.render.csv import write_csv
 
-    from tco.render.csv import safe_cell
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for point in [*result.fixed, *result.rules]:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else safe_cell(v)
-                         for v in _row(point, result.cheapest)])
-    return out.getvalue()
+    return write_csv(COLUMNS, (_row(point, result.cheapest) for point in [*result.fixed, *result.rules]))
 
 
 def _table(result: Optimization) -> str:

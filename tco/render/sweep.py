@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tco.analyses.sweep import Sweep, SweepPoint
-from tco.render.csv import _write
+from tco.render.csv import write_csv
 from tco.render.json import break_even_to_dict
 from tco.render.table import plain_table
 from tco.render.text import money, money_precise
@@ -45,7 +45,7 @@ def render_sweep_csv(result: Sweep) -> str:
         for b in p.break_even:
             row += [b.month, b.months]
         rows.append(row)
-    return _write(header, rows)
+    return write_csv(header, rows)
 
 
 def _value(value: float) -> str:
