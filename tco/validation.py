@@ -99,6 +99,11 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
     if kind == "too_short":
         problems.add(path, "must not be empty" if path != ("options",) else "at least one option is needed")
         return
+    if kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        problems.add(path, f"too long: {len(given):,} characters (at most {limit})" if isinstance(given, str)
+                     else f"too long (at most {limit} characters)")
+        return
     if kind in ("string_type", "string_too_short"):
         problems.add(path, "must be non-empty text" if kind == "string_too_short" else
                      f"expected text, got {_describe(given)}")

@@ -93,8 +93,11 @@ def _mark(event: Any) -> tuple[int, int]:
     return (event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def read_yaml(text: str | bytes, source: str) -> YamlDocument:
-    """Parse one YAML document; raise TcoError naming the file, line and column on any fault."""
+def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> YamlDocument:
+    """Parse one YAML document; raise TcoError naming the file, line and column on any fault.
+    Over MAX_BYTES it is refused unparsed, as too large for `what`."""
+    if len(text) > MAX_BYTES:
+        raise too_large_file(source, what)
     if isinstance(text, bytes):
         if b"\x00" in text:
             raise TcoError.single(source, "this is a binary file, not a YAML scenario")
@@ -270,18 +273,29 @@ def _scalar(event: Any, source: str, path: Path) -> Any:
         raise misfit from None
 
 
-def read_yaml_file(path: str, source: str | None = None) -> YamlDocument:
-    """Read and parse `path`; a missing or unreadable file is a TcoError too."""
+def too_large_file(source: str, what: str) -> TcoError:
+    return TcoError.single(source, f"too large for {what} (over {MAX_BYTES // 1024 // 1024} MiB)")
+
+
+def read_bounded(path: str, source: str, what: str) -> bytes:
+    """The bytes of `path`, reading no more than MAX_BYTES + 1 of them: a larger file is a TcoError."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise too_large_file(source, what)
+    return raw
+
+
+def read_yaml_file(path: str, source: str | None = None, *, what: str = "a scenario") -> YamlDocument:
+    """Read and parse `path` (a scenario, or `what` it is); a missing, unreadable or huge file is a
+    TcoError too."""
     label = source or path
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise TcoError.single(label, f"too large for a scenario (over {MAX_BYTES // 1024 // 1024} MiB)")
+        raw = read_bounded(path, label, what)
     except FileNotFoundError:
         raise TcoError.single(label, "no such file") from None
     except IsADirectoryError:
         raise TcoError.single(label, "is a folder, not a file") from None
     except OSError as exc:
         raise TcoError.single(label, f"cannot read: {exc.strerror}") from None
-    return read_yaml(raw, label)
+    return read_yaml(raw, label, what=what)

@@ -402,3 +402,54 @@ def test_a_timestamp_with_a_time_dates_a_price_by_its_day() -> None:
     checked = check_user_table("api", b"openai/gpt-4.1:\n  input: 1\n  as_of: 2026-01-05 10:30:00\n", "api.yaml")
     assert checked["openai/gpt-4.1"]["as_of"] == dt.date(2026, 1, 5)
     assert type(checked["openai/gpt-4.1"]["as_of"]) is dt.date
+
+
+# --- size limits: a label is a label, a currency a code or a symbol, a table kilobytes ----------
+
+LIMITED = """\
+name: NAME
+currency: CURRENCY
+workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+options:
+  - {name: OPTION, kind: api, price: {input: 1, output: 2}}
+"""
+
+
+def limited(tmp_path: Path, name: str = "S", currency: str = "USD", option: str = "A") -> str:
+    return write(tmp_path, LIMITED.replace("NAME", name).replace("CURRENCY", currency).replace("OPTION", option))
+
+
+@pytest.mark.parametrize(("fields", "path", "line"), [
+    ({"name": "n" * 201}, "name", 1), ({"option": "o" * 201}, "options[0].name", 5),
+    ({"currency": "C" * 9}, "currency", 2), ({"currency": "x" * 10_000}, "currency", 2),
+])
+def test_labels_have_a_size_limit(fields: dict[str, str], path: str, line: int, tmp_path: Path) -> None:
+    with pytest.raises(TcoError) as caught:
+        load_scenario(limited(tmp_path, **fields))
+    [problem] = caught.value.problems
+    assert (problem.field, problem.line) == (path, line)
+    assert "too long" in problem.message and "\n" not in str(problem)
+    assert len(str(problem)) < 300  # the value is not echoed back
+
+
+@pytest.mark.parametrize("fields", [{"name": "n" * 200}, {"option": "o" * 200}, {"currency": "C" * 8},
+                                    {"currency": "€"}, {"currency": "US$"}, {"currency": "CHF"}])
+def test_labels_within_the_limits(fields: dict[str, str], tmp_path: Path) -> None:
+    load_scenario(limited(tmp_path, **fields))
+
+
+def test_huge_pricing_tables_are_refused_unread(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    (folder / "api.yaml").write_bytes(b"# padding\n" * 1_100_000)  # 11 MB of comments
+    for command in (["compare", str(SHIPPED)], ["validate", str(SHIPPED)], ["pricing", "list", "api"],
+                    ["pricing", "show", "api", "openai/gpt-4.1"],
+                    ["pricing", "set", "api", "openai/gpt-4.1", "input=1"]):
+        result = CliRunner().invoke(app, [*command, "--pricing", str(folder)])
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stdout == ""
+        assert result.stderr == f"{folder / 'api.yaml'}: too large for a pricing table (over 10 MiB)\n", command
