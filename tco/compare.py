@@ -105,9 +105,9 @@ def uncomputable_figure(comparison: Comparison) -> tuple[str | int, ...] | None:
         pairs = [p for p in comparison.break_even if p.option == option.name]
         if not (fine(option.total, option.npv, option.cost_per_million_tokens, option.self_hosted_share,
                      option.fleet_utilization)
+                # A line item that is not finite makes its month's total inf or nan, so totals stand for them.
                 and all(fine(m.gpus, m.total, m.cumulative, m.one_time, m.self_hosted_tokens, m.served_gpu_hours,
-                             m.fleet_gpu_hours, m.self_hosted_share, m.fleet_utilization, *m.costs.values(),
-                             *(x for i in m.items for x in (i.quantity, i.unit_price, i.amount)))
+                             m.fleet_gpu_hours, m.self_hosted_share, m.fleet_utilization, *m.costs.values())
                         for m in option.months)
                 and all(fine(p.months, p.volume_tokens_per_month, p.first_volume_tokens_per_month,
                              p.volume_requests_per_day, p.first_volume_requests_per_day, p.savings_at_horizon)
