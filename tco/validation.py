@@ -285,6 +285,8 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
             problems.add(path, f"no option is named {name!r}{did_you_mean(name, kinds, most=1)}")
             return None
         if want is not None and kinds[name] != want:
+            if kinds[name] not in schema.OPTION_KINDS:  # that option's own kind is reported as wrong
+                return None
             problems.add(path, f"{name!r} is {_article(kinds[name])} {kinds[name]} option; this must name "
                                 f"{_article(want)} {want} option")
             return None
@@ -357,7 +359,7 @@ def _check_route_cycles(routes: dict[str, list[str]], first_index: dict[str, int
 
 
 def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
+    return "an" if word[:1] in tuple("aeiou") else "a"
 
 
 def _as_name(value: Any) -> str | None:

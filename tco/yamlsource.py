@@ -258,6 +258,8 @@ def _scalar(event: Any, source: str, path: Path) -> Any:
     explicit = tag not in (None, "!")
     if not explicit:
         tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):  # plain `<<` or `=` as a value: text
+            tag = "tag:yaml.org,2002:str"
     if tag not in _ALLOWED_SCALAR_TAGS:
         raise TcoError.single(source, _not_allowed(event.tag, "a single value"), format_path(path), *_mark(event))
     misfit = TcoError.single(source, f"{event.value!r} is not {_TAG_NEEDS.get(tag, 'text')}, as its tag "

@@ -314,7 +314,7 @@ def test_a_tag_that_does_not_fit_is_a_located_error(value: str, message: str) ->
     ("!!int 0x10", 16), ("!!int 1_000", 1000), ("!!float 1e3", 1000.0), ("!!float 2.5", 2.5),
     ("!!bool yes", True), ("!!str 10%", "10%"), ("!!str", ""), ("!!null ~", None), ("!!null", None),
     ("!!timestamp 2027-01-05", dt.date(2027, 1, 5)), ("!!map {a: 1}", {"a": 1}), ("!!seq [1]", [1]),
-    ("!<tag:yaml.org,2002:int> 7", 7),
+    ("!<tag:yaml.org,2002:int> 7", 7), ("<<", "<<"), ("=", "="),
 ])
 def test_a_tag_that_fits_means_what_it_says(value: str, expected: object) -> None:
     assert read_yaml(f"a: {value}\n", "f.yaml").data == {"a": expected}
