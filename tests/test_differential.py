@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, given, note
 from hypothesis import strategies as st
 from reference_model import (
     BreakEven,
@@ -34,6 +34,8 @@ from reference_model import (
     money_at_most,
     self_hosted_curve,
 )
+
+from tests.conftest import examples
 
 REL_TOL = 1e-6
 ABS_TOL = 1e-6
@@ -313,20 +315,27 @@ def _check_pair(scenario: dict[str, Any], result: ScenarioCost, pair: BreakEven)
     def wins(volume: float) -> bool:
         return money_at_most(s_curve.cost(volume), a_curve.cost(volume))
 
+    def dearer(volume: float) -> bool:
+        """Strictly dearer, with no tolerance. A volume is where the curves cross: just below it the
+        self-hosted cost is above the API's, though maybe by less than the money tolerance (an API
+        with a large fixed fee moves by less than 1e-9 of its cost over a 1e-7 nudge), so `wins`
+        cannot tell which side of the crossing a nudge lands on."""
+        return s_curve.cost(volume) > a_curve.cost(volume)
+
     volume, first = pair.volume_tokens_per_month, pair.first_volume_tokens_per_month
     if volume is not None:
         assert first is not None and 0 <= first <= volume * (1 + 1e-12)
         for factor in (1 + 1e-7, 1.01, 1.5, 2, 10, 1000):
             assert wins(volume * factor), (pair, factor)
         if volume > 0:
-            assert not wins(volume * (1 - 1e-7)), pair
+            assert dearer(volume * (1 - 1e-7)), pair
     if first is not None:
         assert wins(first), pair
-        assert first == 0 or not wins(first * (1 - 1e-7)), pair
+        assert first == 0 or dearer(first * (1 - 1e-7)), pair
 
 
 @given(scenarios())
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@examples(2.0, deadline=None, derandomize=True, database=None)
 def test_reference_invariants(drawn: tuple[dict[str, Any], dict[str, Any]]) -> None:
     """The generator makes valid scenarios and the reference keeps DESIGN §4's invariants."""
     scenario, _ = drawn
@@ -414,8 +423,8 @@ def _compare(data: dict[str, Any], expected: ScenarioCost) -> list[str]:
 
 
 @given(scenarios())
-@settings(
-    max_examples=60,
+@examples(
+    0.6,
     deadline=None,
     derandomize=True,
     database=None,

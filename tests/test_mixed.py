@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tco.compare import compare_inputs
@@ -29,6 +29,7 @@ from tco.optimize import optimize_hybrid
 from tco.profiles import NAMED_PROFILES, percentile, single_peak
 from tco.results import OptionResult
 from tco.scenario import load_scenario
+from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 12, 1)
@@ -195,7 +196,7 @@ def test_searched_break_even_volume_is_where_the_costs_cross() -> None:
     assert searched.first_volume_tokens_per_month == pytest.approx(exact.first_volume_tokens_per_month, rel=1e-8)
 
 
-@settings(max_examples=25, deadline=None)
+@examples(0.25, deadline=None)
 @given(weights=st.lists(st.floats(0, 10), min_size=24, max_size=24).filter(lambda w: sum(w) > 1e-3),
        capacity=st.floats(0, 20))
 def test_overflow_share_is_hour_by_hour(weights: list[float], capacity: float) -> None:
@@ -362,7 +363,7 @@ def test_searched_volume_of_a_p75_hybrid_holds_when_sampled() -> None:
     assert not cheaper(volume * (1 - 1e-6))
 
 
-@settings(max_examples=30, deadline=None)
+@examples(0.3, deadline=None)
 @given(
     weights=st.one_of(st.sampled_from(sorted(NAMED_PROFILES)).map(NAMED_PROFILES.__getitem__),
                       st.lists(st.floats(0.05, 5), min_size=24, max_size=24).map(tuple)),
