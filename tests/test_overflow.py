@@ -137,3 +137,35 @@ def test_a_break_even_volume_beyond_a_float_is_none() -> None:
                                  hourly_rate_per_gpu=1e-9, scaling="autoscale",
                                  shared=SharedCosts(staff_fte=1, cost_per_fte_year=1.2e308))
     assert break_even_volumes(autoscale, api, workload) == (None, None)
+
+
+def test_a_fleet_of_1e290_gpus_per_replica_draws_its_volume_chart(tmp_path: Path) -> None:
+    """Costs near 1e293 at volumes near 1e200: the terminal chart interpolated (y1 − y0)·(x − x0)
+    before dividing, which overflowed to inf and crashed."""
+    path = REPO / "scenarios" / "internal-rag.yaml"
+    for command in (["chart", "--kind", "volume"], ["chart", "--kind", "volume", "-o", str(tmp_path / "x.svg")],
+                    ["report", "-o", str(tmp_path / "r.html")], ["compare"]):
+        result = run(command, path, "--set", "options[3].gpus_per_replica=1e290")
+        assert result.exit_code == 0, (command, result.output)
+        assert not NOT_FINITE.search(result.stdout)
+
+
+def test_volume_chart_costs_beyond_the_limit_are_the_located_error() -> None:
+    """The volume chart prices volumes no month had (up to 1.5 times the break-even volume): a cost
+    there beyond 1e300 is the error compare gives for its own figures, at that option."""
+    from dataclasses import replace
+
+    from tco.compare import compare_inputs
+    from tco.errors import TcoError
+    from tco.inputs import ScenarioInputs
+    from tco.render.series import volume_chart
+
+    api = ApiInputs("A", price_per_million_input_tokens=1e10, price_per_million_output_tokens=1e10,
+                    price_per_million_cached_input_tokens=1e10)
+    hosted = SelfHostedInputs("S", input_tokens_per_second=1000, output_tokens_per_second=100, hourly_rate_per_gpu=2)
+    inputs = ScenarioInputs("s", WorkloadInputs(1000, 100), (api, hosted), horizon_months=2, baseline="A")
+    comparison = compare_inputs(inputs, source="s.yaml")
+    far = replace(comparison, break_even=[replace(p, volume_tokens_per_month=1e297) for p in comparison.break_even])
+    with pytest.raises(TcoError, match="too large to compute") as caught:
+        volume_chart(far, inputs)
+    assert caught.value.problems[0].field == "options[0]"

@@ -103,7 +103,7 @@ def _interpolate(points: list[tuple[float, float]], x: float) -> float:
     (x0, y0), (x1, y1) = points[i - 1], points[i]
     if x1 == x0:
         return y1
-    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return y0 + (y1 - y0) * ((x - x0) / (x1 - x0))  # the share first: costs near 1e300 times volumes overflow
 
 
 def _x_axis(columns: int, label_width: int, x_low: float, x_high: float, months: bool,
