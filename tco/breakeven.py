@@ -28,7 +28,7 @@ from tco.inputs import (
 )
 from tco.mixed import hourly_shape
 from tco.profiles import percentile
-from tco.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult
+from tco.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
 
 MONEY_TOLERANCE = 1e-9
 
@@ -188,14 +188,15 @@ def _stepped_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float 
     n_first: int | None = None
     if cheaper_part(n0):
         n_first = n0
-    elif margin > 0:
-        n_first = first_true(cheaper_part, n0, math.ceil((fleet.fixed - api.fixed) / margin))
+    elif margin > 0 and (guess := _replicas((fleet.fixed - api.fixed) / margin)) is not None:
+        n_first = first_true(cheaper_part, n0, guess)
     first = None if n_first is None else max(0.0, lower(n_first), crossing(n_first))
 
     if margin <= 0:  # the fleet's marginal cost per token is not below the API's
         return None, first
-    estimate = math.ceil((a * q + fleet.fixed - api.fixed) / margin)
-    n_clear = first_true(lambda n: not dearer_part(n), n0 + 1, estimate)  # first step above n0 with no dearer part
+    estimate = _replicas((a * q + fleet.fixed - api.fixed) / margin)
+    # the first step above n0 with no dearer part
+    n_clear = None if estimate is None else first_true(lambda n: not dearer_part(n), n0 + 1, estimate)
     if n_clear is None:  # beyond any fleet that could exist
         return None, first
     if n_clear > n0 + 1:
@@ -203,6 +204,14 @@ def _stepped_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float 
     if not dearer_part(n0):
         return 0.0, first
     return max(0.0, crossing(n0)), first
+
+
+MAX_REPLICAS = 2**200  # no fleet is larger; a break-even beyond it is none
+
+
+def _replicas(estimate: float) -> int | None:
+    """`ceil(estimate)` as a replica count to search from; None beyond any fleet (or a float)."""
+    return math.ceil(estimate) if math.isfinite(estimate) and estimate <= MAX_REPLICAS else None
 
 
 def first_true(predicate: Callable[[int], bool], low: int, guess: int) -> int | None:
@@ -217,7 +226,7 @@ def first_true(predicate: Callable[[int], bool], low: int, guess: int) -> int | 
     known_false, high = low, max(low + 1, guess)
     while not predicate(high):
         known_false, high = high, high * 2
-        if high > 2**200:
+        if high > MAX_REPLICAS:
             return None
     while high - known_false > 1:
         middle = (known_false + high) // 2
@@ -253,9 +262,14 @@ def break_even_volumes(
     """(break-even volume, first break-even volume) in tokens per month, month-1 prices and mix."""
     fleet = _fleet(option, workload)
     line = _api_line(api, workload)
-    if fleet.autoscale:
-        return _autoscale_volumes(fleet, line)
-    return _stepped_volumes(fleet, line)
+    volume, first = _autoscale_volumes(fleet, line) if fleet.autoscale else _stepped_volumes(fleet, line)
+    return _finite(volume), _finite(first)
+
+
+def _finite(volume: float | None) -> float | None:
+    """A volume beyond what tco computes (MAX_FIGURE, near a float's limit) is none: as far as
+    figures go, it never breaks even."""
+    return volume if computable(volume) else None
 
 
 # --- volume, by search: hybrid and routed options ------------------------------------
@@ -398,11 +412,12 @@ def compare_pair(
         volume, first = searched_volumes(option_inputs, versus_inputs, replace(scenario, workload=workload))
     else:
         raise ValueError(f"the break-even volume of a {option_inputs.kind} option needs the scenario")
+    volume, first = _finite(volume), _finite(first)
     per_request = workload.tokens_per_request
     def per_day(tokens: float | None) -> float | None:
         if tokens is None or workload.requests_per_day is None or not per_request:
             return None
-        return tokens / (per_request * DAYS_PER_MONTH)
+        return _finite(tokens / (per_request * DAYS_PER_MONTH))
     return BreakEven(
         option=option.name,
         versus=versus.name,
@@ -426,10 +441,16 @@ def steady_monthly_cost(option: ApiInputs | SelfHostedInputs, workload: Workload
     return fleet_cost_at(_fleet(option, workload), volume)
 
 
-def replica_step_volumes(option: SelfHostedInputs, workload: WorkloadInputs, up_to: float) -> list[float]:
+def replica_step_volumes(option: SelfHostedInputs, workload: WorkloadInputs, up_to: float, most: int) -> list[float]:
     """The monthly volumes (tokens) at or below `up_to` where a stepped fleet adds a replica, so a
-    chart can draw each step exactly; empty for autoscale, whose cost is piecewise linear."""
+    chart can draw each step exactly; empty for autoscale, whose cost is piecewise linear, and when
+    more than `most` steps are in view (then they are narrower than a chart can show, and it samples
+    the curve instead). The steps are counted before any is listed, so the memory used never grows
+    with the volume."""
     fleet = _fleet(option, workload)
-    if fleet.autoscale or fleet.per_replica <= 0:
+    if fleet.autoscale or not fleet.per_replica > 0:
         return []
-    return [n * fleet.per_replica for n in range(fleet.n0, int(up_to / fleet.per_replica) + 1)]
+    last = up_to / fleet.per_replica
+    if not math.isfinite(last) or last - fleet.n0 + 1 > most:
+        return []
+    return [n * fleet.per_replica for n in range(fleet.n0, int(last) + 1)]

@@ -18,7 +18,7 @@ import yaml
 
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.quantities import parse_number
-from tco.yamlsource import YamlDocument, format_path, read_yaml
+from tco.yamlsource import YamlDocument, format_path, read_yaml, read_yaml_file
 
 TABLE_KINDS = ("api", "gpus", "models", "throughput")
 ENV_PRICING = "TCO_PRICING"
@@ -194,7 +194,7 @@ class Catalog:
             if user_file is None or not user_file.is_file():
                 self._user[kind] = ({}, None)
             else:
-                doc = read_yaml(user_file.read_bytes(), str(user_file))
+                doc = read_yaml_file(str(user_file), what="a pricing table")
                 self._user[kind] = (_checked_user_table(kind, doc), doc)
         return self._user[kind]
 
@@ -279,7 +279,7 @@ def check_user_table(kind: str, text: bytes, source: str) -> dict[str, dict[str,
     Raises TcoError with every problem (file, line, field) at once. `tco pricing set` and
     `tco compare` share this, so they agree on what a valid user table is.
     """
-    return _checked_user_table(kind, read_yaml(text, source))
+    return _checked_user_table(kind, read_yaml(text, source, what="a pricing table"))
 
 
 def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any]]:
@@ -377,6 +377,8 @@ def _check_field(rule: str, value: Any) -> Any:
             raise ValueError("must be a mapping of field name to citation")
         return {str(k): str(v) for k, v in value.items()}
     if rule == "date":
+        if isinstance(value, dt.datetime):  # a YAML timestamp with a time of day: the day is what ages
+            return value.date()
         if isinstance(value, dt.date):
             return value
         try:

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from tco.engine import gpus_needed, project_option
 from tco.errors import TcoError, did_you_mean
 from tco.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs, SharedCosts
-from tco.results import OptionResult
+from tco.results import OptionResult, computable
+from tco.results import too_large as figures_too_large
 
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
 # between the two scanned neighbours of the cheapest is projected, so the scan stays quick.
 MAX_SCANNED_SIZES = 1000
+# Between those neighbours every size is projected when there are at most this many; more (fleets
+# of over a million replicas) are scanned again the same way.
+MAX_REFINED_SIZES = 2000
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,18 @@ def _point(result: OptionResult, size_for: str, gpus: int | None, k: int) -> Fle
                      result.self_hosted_share, result.fleet_utilization, result.months[-1].gpus)
 
 
+def _projected(hybrid: HybridInputs, inputs: ScenarioInputs, too_large: TcoError) -> OptionResult:
+    """The hybrid projected, its figures within what tco computes (as `compare` checks them)."""
+    try:
+        result = project_option(hybrid, inputs)
+    except OverflowError:
+        raise too_large from None
+    if not all(computable(x) for x in (result.total, result.npv, result.self_hosted_share, result.fleet_utilization,
+                                       *(m.total for m in result.months))):
+        raise too_large
+    return result
+
+
 def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str | None = None, *,
                     source: str = "") -> Optimization:
     """Project the hybrid of `self_hosted` and `overflow` at every fleet size and size rule.
@@ -77,7 +93,8 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str | No
     `self_hosted` may instead name a hybrid option of the scenario: its self-hosted option, its
     overflow API (unless `overflow` names another) and its own staff, setup, other and fine-tuning
     costs are used, so the row of its own `size_for` totals what `compare` gives for it.
-    Raises TcoError for a name that is not an option of the right kind, or a missing `overflow`.
+    Raises TcoError for a name that is not an option of the right kind, or a missing `overflow`, and
+    for figures too large to compute (at the option named).
     """
     picked = _pick(inputs, self_hosted, (SelfHostedInputs, HybridInputs),
                    "--hybrid must name a hybrid or self_hosted option", source)
@@ -92,27 +109,35 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str | No
     k = hosted.gpus_per_replica
     name = hybrid.name if hybrid is not None else f"{hosted.name} + {api.name} overflow"
     shared = hybrid.shared if hybrid is not None else SharedCosts()
-    p100 = max(gpus_needed(hosted, inputs.workload, m) for m in range(1, inputs.horizon_months + 1))
+    too_large = figures_too_large(source or inputs.name, f"options[{inputs.options.index(picked)}]")
+    try:
+        p100 = max(gpus_needed(hosted, inputs.workload, m) for m in range(1, inputs.horizon_months + 1))
+    except OverflowError:
+        raise too_large from None
     steps = p100 // k
 
     def fixed(replicas: int) -> FleetCost:
         sized = HybridInputs(name, hosted, api, "gpus", fleet_gpus=replicas * k, shared=shared)
-        return _point(project_option(sized, inputs), f"{replicas * k} GPUs", replicas * k, k)
+        return _point(_projected(sized, inputs, too_large), f"{replicas * k} GPUs", replicas * k, k)
 
     exhaustive = steps + 1 <= MAX_SCANNED_SIZES
-    if exhaustive:
-        curve = {n: fixed(n) for n in range(steps + 1)}
-    else:
-        scanned = sorted({round(i * steps / (MAX_SCANNED_SIZES - 1)) for i in range(MAX_SCANNED_SIZES)})
-        curve = {n: fixed(n) for n in scanned}
+    curve: dict[int, FleetCost] = {}
+    low, high, every_size_up_to = 0, steps, MAX_SCANNED_SIZES
+    # Scan, then zoom in between the neighbours of the cheapest until every size there can be
+    # projected: a few thousand projections whatever the fleet, never one per replica of it.
+    while high - low + 1 > every_size_up_to:
+        span = high - low
+        scanned = sorted({low + round(i * span / (MAX_SCANNED_SIZES - 1)) for i in range(MAX_SCANNED_SIZES)})
+        curve.update({n: fixed(n) for n in scanned if n not in curve})
         best = min(scanned, key=lambda n: curve[n].total)
         at = scanned.index(best)
         low = scanned[at - 1] if at else best
         high = scanned[at + 1] if at + 1 < len(scanned) else best
-        curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
+        every_size_up_to = MAX_REFINED_SIZES
+    curve.update({n: fixed(n) for n in range(low, high + 1) if n not in curve})
     def rule(percent: int) -> FleetCost:
         sized = HybridInputs(name, hosted, api, "percentile", percentile=float(percent), shared=shared)
-        return _point(project_option(sized, inputs), f"p{percent}", None, k)
+        return _point(_projected(sized, inputs, too_large), f"p{percent}", None, k)
 
     # Every whole percentile is projected, so no `size_for: pN` beats the answer; the listed ones
     # are p50, p55 … p100, plus the cheapest in between when it is cheaper than all of those.
@@ -120,8 +145,8 @@ def optimize_hybrid(inputs: ScenarioInputs, self_hosted: str, overflow: str | No
     listed = {p for p in by_percent if p % 5 == 0}
     best = min(by_percent, key=lambda p: (by_percent[p].total, p not in listed))
     rules = [by_percent[p] for p in sorted(listed | {best})]
-    rules.append(_point(project_option(HybridInputs(name, hosted, api, "average", shared=shared), inputs), "average",
-                        None, k))
+    rules.append(_point(_projected(HybridInputs(name, hosted, api, "average", shared=shared), inputs, too_large),
+                        "average", None, k))
     points = [curve[n] for n in sorted(curve)]
     cheapest = min([*points, *rules], key=lambda p: p.total)
     return Optimization(inputs.name, inputs.currency, inputs.horizon_months, hosted.name, api.name, k, p100,

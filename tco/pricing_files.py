@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from tco.catalog import TABLE_FIELDS, TABLE_KINDS, check_field, check_user_table
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.quantities import parse_number
+from tco.yamlsource import read_bounded
 
 LOCK_TIMEOUT_SECONDS = 60.0
 # Fields that describe an entry rather than state a figure: setting only these does not
@@ -174,7 +175,7 @@ def read_table_bytes(path: Path) -> bytes | None:
     if not path.is_file():
         raise TcoError.single(str(path), "not a file (a folder or something else is in the way)")
     try:
-        return path.read_bytes()
+        return read_bounded(str(path), str(path), "a pricing table")
     except OSError as exc:
         raise TcoError.single(str(path), f"cannot read it: {exc.strerror or exc}") from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tco.docs import SCENARIO_FILE
+from tco.errors import TcoError
 
 CATEGORIES = (
     "api",
@@ -26,6 +27,24 @@ ONE_TIME_CATEGORIES = frozenset({"setup", "capex", "fine_tuning"})
 # month (`finance.terminal_value: book`); the fractional break-even counts them there.
 END_OF_MONTH_CATEGORIES = frozenset({"terminal_value"})
 DEFAULT_SOURCE = f"tco default (see {SCENARIO_FILE})"  # the source of a value no file gave
+# The largest figure (cost, volume, count) tco reports. Beyond it a scenario is refused as too large to
+# compute: it is far past any budget or traffic, and far enough below a float's limit (1.8e308) that
+# every sum, difference, ratio and chart axis drawn from the figures stays finite, so no output can
+# ever say inf or nan.
+MAX_FIGURE = 1e300  # said as "1e300" in `too_large`
+
+
+def computable(value: float | None) -> bool:
+    """Whether `value` is None or a finite figure no larger in size than MAX_FIGURE (NaN is not)."""
+    return value is None or abs(value) <= MAX_FIGURE
+
+
+def too_large(source: str, field: str = "", *, volumes: bool = False, runs: bool = False) -> TcoError:
+    """The error for figures beyond MAX_FIGURE (or a float), at `field` (`options[1]`, `workload`, or
+    "" when it is not known which); `runs` for some runs of a simulation or sweep."""
+    what = ("the volumes" if volumes else "the costs") + (" of some runs" if runs else "")
+    return TcoError.single(source, f"{what} are too large to compute (beyond 1e300): check the "
+                           "workload's volumes and growth, the throughputs and the prices", field=field)
 
 
 @dataclass(frozen=True)

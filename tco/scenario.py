@@ -10,7 +10,8 @@ recorded as an `Assumption` with its source and date. The steps live in `tco.ove
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
@@ -35,6 +36,21 @@ class LoadedScenario:
     assumptions: list[Assumption] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     scenario: Scenario | None = None  # the validated file; its ranged fields carry their distributions
+    document: YamlDocument | None = None  # the file as read, to locate a problem found later
+
+    def locate(self, error: TcoError) -> TcoError:
+        """`error` with each of its problems that names a field but no line placed where that field
+        is in the file (e.g. `options[1]`, for figures of that option too large to compute)."""
+        if self.document is None:
+            return error
+        problems = []
+        for problem in error.problems:
+            path = _parse_path(problem.field) if problem.field and not problem.line else None
+            if path is not None:
+                line, column = self.document.locate(path, key=True)
+                problem = replace(problem, line=line, column=column)
+            problems.append(problem)
+        return TcoError(problems)
 
 
 def load_scenario(
@@ -94,7 +110,15 @@ def resolve_data(
     problems.raise_if_any()
     ranged = [Assumption(field_label(scenario, path), value.distribution.central, describe_central(value.distribution))
               for path, value in ranged_fields(scenario)]
-    return LoadedScenario(doc.source, inputs, ranged + resolver.assumptions, resolver.warnings, scenario)
+    return LoadedScenario(doc.source, inputs, ranged + resolver.assumptions, resolver.warnings, scenario, doc)
+
+
+def _parse_path(field: str) -> Path:
+    """`options[1].staff` -> ("options", 1, "staff"): the inverse of `format_path`."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
 
 
 def field_label(scenario: Scenario, path: Path) -> str:

@@ -171,7 +171,11 @@ Horizon = Annotated[int, Number("months projected, 1 to 240", whole=True, minimu
 GpuCount = Annotated[int, Number("a whole number of GPUs, at least 1", whole=True, minimum=1)]
 ReplicaCount = Annotated[int, Number("a whole number of replicas, at least 0", whole=True, minimum=0, what="count")]
 
-Name = Annotated[str, Field(min_length=1)]
+# A label is a line of a table, not a document: a name of thousands of characters is a wrong file.
+MAX_NAME_CHARACTERS = 200
+MAX_CURRENCY_CHARACTERS = 8  # a code (USD, CHF) or a symbol ($, €, US$): a label, never converted
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARACTERS)]
+Currency = Annotated[str, Field(min_length=1, max_length=MAX_CURRENCY_CHARACTERS)]
 Precision = Literal["bf16", "fp8", "fp4", "int4"]
 
 
@@ -467,7 +471,7 @@ class Scenario(_Strict):
     name: Name
     horizon_months: Horizon | None = None
     start: YearMonth | None = None
-    currency: Name | None = None
+    currency: Currency | None = None
     baseline: Name | None = None
     workload: Workload
     finance: Finance | None = None

@@ -99,6 +99,11 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
     if kind == "too_short":
         problems.add(path, "must not be empty" if path != ("options",) else "at least one option is needed")
         return
+    if kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        problems.add(path, f"too long: {len(given):,} characters (at most {limit})" if isinstance(given, str)
+                     else f"too long (at most {limit} characters)")
+        return
     if kind in ("string_type", "string_too_short"):
         problems.add(path, "must be non-empty text" if kind == "string_too_short" else
                      f"expected text, got {_describe(given)}")
@@ -295,6 +300,8 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
             problems.add(path, f"no option is named {name!r}{did_you_mean(name, kinds, most=1)}")
             return None
         if want is not None and kinds[name] != want:
+            if kinds[name] not in schema.OPTION_KINDS:  # that option's own kind is reported as wrong
+                return None
             problems.add(path, f"{name!r} is {_article(kinds[name])} {kinds[name]} option; this must name "
                                 f"{_article(want)} {want} option")
             return None
@@ -367,7 +374,7 @@ def _check_route_cycles(routes: dict[str, list[str]], first_index: dict[str, int
 
 
 def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
+    return "an" if word[:1] in tuple("aeiou") else "a"
 
 
 def _as_name(value: Any) -> str | None:

@@ -33,6 +33,16 @@ _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_NULL_TEXTS = ("", "~", "null", "Null", "NULL")
+# What the text of a value with an explicit tag must be, said when it is not.
+_TAG_NEEDS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "null (empty, ~ or null)",
+    "tag:yaml.org,2002:timestamp": "a date (YYYY-MM-DD) or a time",
+}
+_KEY_TAGS = (None, "!", "tag:yaml.org,2002:str")
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 
@@ -83,8 +93,11 @@ def _mark(event: Any) -> tuple[int, int]:
     return (event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def read_yaml(text: str | bytes, source: str) -> YamlDocument:
-    """Parse one YAML document; raise TcoError naming the file, line and column on any fault."""
+def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> YamlDocument:
+    """Parse one YAML document; raise TcoError naming the file, line and column on any fault.
+    Over MAX_BYTES it is refused unparsed, as too large for `what`."""
+    if len(text) > MAX_BYTES:
+        raise too_large_file(source, what)
     if isinstance(text, bytes):
         if b"\x00" in text:
             raise TcoError.single(source, "this is a binary file, not a YAML scenario")
@@ -181,6 +194,9 @@ def _build(text: str, source: str) -> YamlDocument:
                 if not isinstance(event, yaml.ScalarEvent):
                     raise fail("mapping keys must be plain text", _mark(event), top.path)
                 key = event.value
+                if event.tag not in _KEY_TAGS:
+                    raise fail(f"the tag {_short(event.tag)} is not allowed on a key (keys are plain text)",
+                               _mark(event), top.path)
                 if key == "<<" and event.implicit[0]:
                     raise fail("merge keys (<<) are not supported; write the values out", _mark(event), top.path)
                 assert isinstance(top.value, dict)
@@ -223,7 +239,7 @@ def _build(text: str, source: str) -> YamlDocument:
                 is_map = isinstance(event, yaml.MappingStartEvent)
                 expected = "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"
                 if event.tag not in (None, "!", expected):
-                    raise fail(f"the tag {_short(event.tag)} is not allowed (plain data only)", _mark(event), path)
+                    raise fail(_not_allowed(event.tag, "a mapping" if is_map else "a list"), _mark(event), path)
                 doc.value_marks[path] = _mark(event)
                 container: dict[str, Any] | list[Any] = {} if is_map else []
                 stack.append(_Container(path, container, event.anchor, size_at_start=count))
@@ -247,33 +263,61 @@ def _short(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
+def _not_allowed(tag: str, shape: str) -> str:
+    if tag in _ALLOWED_SCALAR_TAGS or tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        return f"the tag {_short(tag)} does not fit {shape}"
+    return (f"the tag {_short(tag)} is not allowed (plain data only: "
+            "!!str, !!int, !!float, !!bool, !!null, !!timestamp, !!map, !!seq)")
+
+
 def _scalar(event: Any, source: str, path: Path) -> Any:
+    """The value of a scalar: by its explicit tag, else as YAML 1.1 resolves plain text. An explicit
+    tag must fit the text (`!!bool maybe`, `!!timestamp 10%` and `!!null x` are errors, never
+    guessed at), and only plain data tags are read."""
     tag = event.tag
-    if tag in (None, "!"):
+    explicit = tag not in (None, "!")
+    if not explicit:
         tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):  # plain `<<` or `=` as a value: text
+            tag = "tag:yaml.org,2002:str"
     if tag not in _ALLOWED_SCALAR_TAGS:
-        raise TcoError.single(source, f"the tag {_short(event.tag)} is not allowed (plain data only)",
-                              format_path(path), *_mark(event))
+        raise TcoError.single(source, _not_allowed(event.tag, "a single value"), format_path(path), *_mark(event))
+    misfit = TcoError.single(source, f"{event.value!r} is not {_TAG_NEEDS.get(tag, 'text')}, as its tag "
+                             f"{_short(tag)} says", format_path(path), *_mark(event))
+    if explicit and tag == "tag:yaml.org,2002:null" and event.value not in _NULL_TEXTS:
+        raise misfit  # PyYAML reads any text as null under this tag
     node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise TcoError.single(source, f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}: {exc}",
-                              format_path(path), *_mark(event)) from None
+    # PyYAML's constructors fail on text that does not fit the tag with whatever error the parsing
+    # step hits (KeyError for `!!bool maybe`, AttributeError for `!!timestamp 10%`): all mean the same.
+    except Exception:
+        raise misfit from None
 
 
-def read_yaml_file(path: str, source: str | None = None) -> YamlDocument:
-    """Read and parse `path`; a missing or unreadable file is a TcoError too."""
+def too_large_file(source: str, what: str) -> TcoError:
+    return TcoError.single(source, f"too large for {what} (over {MAX_BYTES // 1024 // 1024} MiB)")
+
+
+def read_bounded(path: str, source: str, what: str) -> bytes:
+    """The bytes of `path`, reading no more than MAX_BYTES + 1 of them: a larger file is a TcoError."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise too_large_file(source, what)
+    return raw
+
+
+def read_yaml_file(path: str, source: str | None = None, *, what: str = "a scenario") -> YamlDocument:
+    """Read and parse `path` (a scenario, or `what` it is); a missing, unreadable or huge file is a
+    TcoError too."""
     label = source or path
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise TcoError.single(label, f"too large for a scenario (over {MAX_BYTES // 1024 // 1024} MiB)")
+        raw = read_bounded(path, label, what)
     except FileNotFoundError:
         raise TcoError.single(label, "no such file") from None
     except IsADirectoryError:
         raise TcoError.single(label, "is a folder, not a file") from None
     except OSError as exc:
         raise TcoError.single(label, f"cannot read: {exc.strerror}") from None
-    return read_yaml(raw, label)
+    return read_yaml(raw, label, what=what)

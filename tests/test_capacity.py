@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tco.capacity import (
@@ -38,6 +38,7 @@ from tco.capacity import (
 )
 from tco.catalog import Catalog
 from tco.errors import TcoError
+from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = Catalog()
@@ -45,7 +46,7 @@ MODEL_KEYS = ["llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b"
               "qwen3-235b-a22b", "deepseek-v3", "deepseek-r1", "gpt-oss-20b", "gpt-oss-120b",
               "qwen3-32b", "qwen3-30b-a3b", "qwen3-8b", "minimax-m2.5", "kimi-k2.5"]
 GPU_KEYS = ["h100-sxm", "h200", "b200", "a100-80gb", "l40s", "l4", "mi300x"]
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
+PROPERTY_SETTINGS = examples(0.6, deadline=None, derandomize=True, database=None)
 
 
 def model(key: str) -> ModelSpec:

@@ -5,6 +5,7 @@ that never breaks even, and the `chart` / `compare --chart` CLI."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -471,3 +472,53 @@ def test_no_line_hides_another(path: Path) -> None:
         assert symbols, result.stdout
         for symbol in symbols:
             assert plot.count(symbol) >= 3, (path.stem, kind, symbol, result.stdout)
+
+
+def huge_volume(path: Path, tokens: str) -> list[str]:
+    """`--set` arguments that put a shipped scenario at a huge volume, in whichever workload form it uses."""
+    if "requests_per_day" in path.read_text(encoding="utf-8"):
+        return [f"workload.requests_per_day={tokens}"]
+    return [f"workload.input_tokens_per_month={tokens}", f"workload.output_tokens_per_month={tokens}"]
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_volume_chart_memory_does_not_grow_with_volume(path: Path) -> None:
+    """At 1T and 100T a day a fleet has 1e6..1e10 replica steps in view: the chart samples them
+    instead of listing them, so its memory and point count are those of a small scenario."""
+    import tracemalloc
+
+    from tco.render.series import MAX_EXACT_STEPS, POINTS_ALONG_VOLUME
+
+    for tokens in ("1T", "100T"):
+        loaded = load_scenario(str(path), overrides=huge_volume(path, tokens))
+        comparison = compare_loaded(loaded)
+        tracemalloc.start()
+        try:
+            chart = volume_chart(comparison, loaded.inputs)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 5_000_000, (tokens, peak)
+        for series in chart.series:
+            assert len(series.points) <= POINTS_ALONG_VOLUME + 1 + 2 * MAX_EXACT_STEPS + 4, (series.name, tokens)
+
+
+def test_replica_steps_are_counted_before_they_are_listed() -> None:
+    """Far more steps than asked for give none (the chart samples), never a list per replica."""
+    from tco.breakeven import replica_step_volumes
+
+    loaded = load_scenario(str(REPO / "scenarios" / "support-assistant.yaml"))
+    option = loaded.inputs.options[2]
+    workload = loaded.inputs.workload
+    assert replica_step_volumes(option, workload, 1e300, 400) == []
+    assert replica_step_volumes(option, workload, math.inf, 400) == []
+    steps = replica_step_volumes(option, workload, 1e11, 400)
+    assert 0 < len(steps) <= 400 and steps == sorted(steps)
+
+
+def test_volume_image_at_a_huge_volume(tmp_path: Path) -> None:
+    out = tmp_path / "x.svg"
+    path = REPO / "scenarios" / "support-assistant.yaml"
+    result = run("chart", path, "--kind", "volume", "-o", out, "--set", "workload.requests_per_day=100T")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<?xml")

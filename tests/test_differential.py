@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, given, note
 from hypothesis import strategies as st
 from reference_model import (
     BreakEven,
@@ -34,6 +34,8 @@ from reference_model import (
     money_at_most,
     self_hosted_curve,
 )
+
+from tests.conftest import examples
 
 REL_TOL = 1e-6
 ABS_TOL = 1e-6
@@ -329,8 +331,10 @@ def _check_pair(scenario: dict[str, Any], result: ScenarioCost, pair: BreakEven)
         return money_at_most(s_curve.cost(volume), a_curve.cost(volume))
 
     def dearer(volume: float) -> bool:
-        """S above A exactly: the reference's volumes are exact crossings (note 11), and just below one
-        the gap (price per token × 1e-7 of the volume) can be smaller than the money tolerance."""
+        """Strictly dearer, with no tolerance. A volume is where the curves cross: just below it the
+        self-hosted cost is above the API's, though maybe by less than the money tolerance (an API
+        with a large fixed fee moves by less than 1e-9 of its cost over a 1e-7 nudge), so `wins`
+        cannot tell which side of the crossing a nudge lands on."""
         return s_curve.cost(volume) > a_curve.cost(volume)
 
     volume, first = pair.volume_tokens_per_month, pair.first_volume_tokens_per_month
@@ -346,7 +350,7 @@ def _check_pair(scenario: dict[str, Any], result: ScenarioCost, pair: BreakEven)
 
 
 @given(scenarios())
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@examples(2.0, deadline=None, derandomize=True, database=None)
 def test_reference_invariants(drawn: tuple[dict[str, Any], dict[str, Any]]) -> None:
     """The generator makes valid scenarios and the reference keeps DESIGN §4's invariants."""
     scenario, _ = drawn
@@ -434,8 +438,8 @@ def _compare(data: dict[str, Any], expected: ScenarioCost) -> list[str]:
 
 
 @given(scenarios())
-@settings(
-    max_examples=60,
+@examples(
+    0.6,
     deadline=None,
     derandomize=True,
     database=None,
@@ -447,8 +451,8 @@ def test_cli_agrees_with_reference(tmp_path: Path, drawn: tuple[dict[str, Any], 
 
 
 @given(scenarios(book=True))
-@settings(
-    max_examples=25,
+@examples(
+    0.25,
     deadline=None,
     derandomize=True,
     database=None,

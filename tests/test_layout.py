@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tco.render.layout import Screen, cell_width, plain_table, table_text, wrap_words
+from tests.conftest import examples
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HEADER = ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
@@ -110,7 +111,7 @@ def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]], list[int], list
     return header, rows, wrap, paths
 
 
-@settings(max_examples=150, deadline=None)
+@examples(1.5, deadline=None)
 @given(tables(), st.integers(30, 160), st.booleans())
 def test_any_table_fits_and_keeps_every_figure_whole(
         table: tuple[list[str], list[list[str]], list[int], list[int]], width: int, colour: bool) -> None:

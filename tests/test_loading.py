@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -316,3 +318,182 @@ def test_set_into_a_list_reports_a_bad_position(argument: str, message: str) -> 
     with pytest.raises(TcoError) as caught:
         apply_overrides(read_yaml(ROUTED, "s").data, [argument])
     assert str(caught.value) == f"--set {argument}: {message}"
+
+
+# --- explicit YAML tags: each means what it says, or is an error at its line and field ---------
+
+# (value as written after `discount: `, a piece of the message): none of these may reach the engine.
+MISFIT_TAGS = [
+    ("!!timestamp 10%", "is not a date"),
+    ("!!bool maybe", "is not true or false"),
+    ("!!bool", "is not true or false"),
+    ("!!int 1.5", "is not a whole number"),
+    ("!!int", "is not a whole number"),
+    ("!!float abc", "is not a number"),
+    ("!!float", "is not a number"),
+    ("!!null x", "is not null"),
+    ("!!binary aGVsbG8=", "!!binary is not allowed"),
+    ("!!set {a, b}", "!!set is not allowed"),
+    ("!!omap [{a: 1}]", "!!omap is not allowed"),
+    ("!!pairs [{a: 1}]", "!!pairs is not allowed"),
+    ("!!python/none ''", "not allowed"),
+    ("!include other.yaml", "!include is not allowed"),
+    ("!<tag:example.com,2000:price> 3", "not allowed"),
+    ("!!map [1]", "!!map does not fit a list"),
+    ("!!seq {a: 1}", "!!seq does not fit a mapping"),
+    ("!!str {a: 1}", "!!str does not fit a mapping"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), MISFIT_TAGS)
+def test_a_tag_that_does_not_fit_is_a_located_error(value: str, message: str) -> None:
+    with pytest.raises(TcoError) as caught:
+        read_yaml(f"name: x\noptions:\n  - discount: {value}\n", "f.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.field) == (3, 15, "options[0].discount")
+    assert message in problem.message
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("!!int 0x10", 16), ("!!int 1_000", 1000), ("!!float 1e3", 1000.0), ("!!float 2.5", 2.5),
+    ("!!bool yes", True), ("!!str 10%", "10%"), ("!!str", ""), ("!!null ~", None), ("!!null", None),
+    ("!!timestamp 2027-01-05", dt.date(2027, 1, 5)), ("!!map {a: 1}", {"a": 1}), ("!!seq [1]", [1]),
+    ("!<tag:yaml.org,2002:int> 7", 7), ("<<", "<<"), ("=", "="),
+])
+def test_a_tag_that_fits_means_what_it_says(value: str, expected: object) -> None:
+    assert read_yaml(f"a: {value}\n", "f.yaml").data == {"a": expected}
+
+
+@pytest.mark.parametrize("text", ["a:\n  !!int 5: 3\n", "a:\n  !!merge <<: {b: 1}\n", "a:\n  !!binary eA==: 3\n"])
+def test_keys_carry_no_tag(text: str) -> None:
+    with pytest.raises(TcoError, match=r"is not allowed on a key \(keys are plain text\)") as caught:
+        read_yaml(text, "f.yaml")
+    assert caught.value.problems[0].line == 2
+
+
+def test_a_key_may_say_it_is_text() -> None:
+    assert read_yaml("!!str a: 1\n", "f.yaml").data == {"a": 1}
+
+
+def test_merge_keys_are_located(tmp_path: Path) -> None:
+    with pytest.raises(TcoError, match="merge keys") as caught:
+        read_yaml("base: &b {x: 1}\nother:\n  <<: *b\n", "f.yaml")
+    assert (caught.value.problems[0].line, caught.value.problems[0].field) == (3, "other")
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
+CLI_TAGS = [value for value, _ in MISFIT_TAGS] + ["MERGE", "KEYTAG"]
+
+
+def tagged(value: str, indent: str, field: str) -> str:
+    """One line of YAML at `indent` giving `field` the tagged `value` (or a merge key, a tagged key)."""
+    if value == "MERGE":
+        return f"{indent}<<: {{{field}: 1}}\n"
+    if value == "KEYTAG":
+        return f"{indent}!!int 5: 1\n"
+    return f"{indent}{field}: {value}\n"
+
+
+def assert_located(result: Any, source: str, line: int) -> None:
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    assert result.stdout == ""
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert re.match(rf"^{re.escape(source)}:{line}:\d+: \S.*: .+", first), result.stderr
+
+
+@pytest.mark.parametrize("value", CLI_TAGS)
+@pytest.mark.parametrize("command", ["compare", "validate", "export", "chart", "report"])
+def test_tags_in_a_scenario_exit_1_located(value: str, command: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    lines = SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines) if "model: openai/gpt-4.1 " in text) + 2  # the line below it
+    lines.insert(line - 1, tagged(value, "    ", "discount"))
+    path = tmp_path / "tagged.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    extra = ["-o", str(tmp_path / "out.html")] if command == "report" else []
+    result = CliRunner().invoke(app, [command, str(path), *extra])
+    assert_located(result, str(path), line)
+
+
+@pytest.mark.parametrize("value", CLI_TAGS)
+@pytest.mark.parametrize(("table", "entry", "field"), [("api", "openai/gpt-4.1", "input"),
+                                                       ("gpus", "h100-sxm", "purchase_price")])
+def test_tags_in_a_user_pricing_table_exit_1_located(value: str, table: str, entry: str, field: str,
+                                                     tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    (folder / f"{table}.yaml").write_text(f"# mine\n{entry}:\n  as_of: 2026-11-01\n{tagged(value, '  ', field)}",
+                                          encoding="utf-8")
+    source = str(folder / f"{table}.yaml")
+    for command in (["compare", str(SHIPPED)], ["validate", str(SHIPPED)], ["pricing", "list"],
+                    ["pricing", "list", table, "--format", "csv"], ["pricing", "show", table, entry],
+                    ["pricing", "set", table, entry, "notes=x"]):
+        result = CliRunner().invoke(app, [*command, "--pricing", str(folder)])
+        assert_located(result, source, 4)
+
+
+def test_a_timestamp_with_a_time_dates_a_price_by_its_day() -> None:
+    from tco.catalog import check_user_table
+
+    checked = check_user_table("api", b"openai/gpt-4.1:\n  input: 1\n  as_of: 2026-01-05 10:30:00\n", "api.yaml")
+    assert checked["openai/gpt-4.1"]["as_of"] == dt.date(2026, 1, 5)
+    assert type(checked["openai/gpt-4.1"]["as_of"]) is dt.date
+
+
+# --- size limits: a label is a label, a currency a code or a symbol, a table kilobytes ----------
+
+LIMITED = """\
+name: NAME
+currency: CURRENCY
+workload: {input_tokens_per_month: 1B, output_tokens_per_month: 100M}
+options:
+  - {name: OPTION, kind: api, price: {input: 1, output: 2}}
+"""
+
+
+def limited(tmp_path: Path, name: str = "S", currency: str = "USD", option: str = "A") -> str:
+    return write(tmp_path, LIMITED.replace("NAME", name).replace("CURRENCY", currency).replace("OPTION", option))
+
+
+@pytest.mark.parametrize(("fields", "path", "line"), [
+    ({"name": "n" * 201}, "name", 1), ({"option": "o" * 201}, "options[0].name", 5),
+    ({"currency": "C" * 9}, "currency", 2), ({"currency": "x" * 10_000}, "currency", 2),
+])
+def test_labels_have_a_size_limit(fields: dict[str, str], path: str, line: int, tmp_path: Path) -> None:
+    with pytest.raises(TcoError) as caught:
+        load_scenario(limited(tmp_path, **fields))
+    [problem] = caught.value.problems
+    assert (problem.field, problem.line) == (path, line)
+    assert "too long" in problem.message and "\n" not in str(problem)
+    assert len(str(problem)) < 300  # the value is not echoed back
+
+
+@pytest.mark.parametrize("fields", [{"name": "n" * 200}, {"option": "o" * 200}, {"currency": "C" * 8},
+                                    {"currency": "€"}, {"currency": "US$"}, {"currency": "CHF"}])
+def test_labels_within_the_limits(fields: dict[str, str], tmp_path: Path) -> None:
+    load_scenario(limited(tmp_path, **fields))
+
+
+def test_huge_pricing_tables_are_refused_unread(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    (folder / "api.yaml").write_bytes(b"# padding\n" * 1_100_000)  # 11 MB of comments
+    for command in (["compare", str(SHIPPED)], ["validate", str(SHIPPED)], ["pricing", "list", "api"],
+                    ["pricing", "show", "api", "openai/gpt-4.1"],
+                    ["pricing", "set", "api", "openai/gpt-4.1", "input=1"]):
+        result = CliRunner().invoke(app, [*command, "--pricing", str(folder)])
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stdout == ""
+        assert result.stderr == f"{folder / 'api.yaml'}: too large for a pricing table (over 10 MiB)\n", command

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tco.compare import compare_inputs
@@ -29,6 +29,7 @@ from tco.optimize import optimize_hybrid
 from tco.profiles import NAMED_PROFILES, percentile, single_peak
 from tco.results import OptionResult
 from tco.scenario import load_scenario
+from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 12, 1)
@@ -195,7 +196,7 @@ def test_searched_break_even_volume_is_where_the_costs_cross() -> None:
     assert searched.first_volume_tokens_per_month == pytest.approx(exact.first_volume_tokens_per_month, rel=1e-8)
 
 
-@settings(max_examples=25, deadline=None)
+@examples(0.25, deadline=None)
 @given(weights=st.lists(st.floats(0, 10), min_size=24, max_size=24).filter(lambda w: sum(w) > 1e-3),
        capacity=st.floats(0, 20))
 def test_overflow_share_is_hour_by_hour(weights: list[float], capacity: float) -> None:
@@ -362,7 +363,7 @@ def test_searched_volume_of_a_p75_hybrid_holds_when_sampled() -> None:
     assert not cheaper(volume * (1 - 1e-6))
 
 
-@settings(max_examples=30, deadline=None)
+@examples(0.3, deadline=None)
 @given(
     weights=st.one_of(st.sampled_from(sorted(NAMED_PROFILES)).map(NAMED_PROFILES.__getitem__),
                       st.lists(st.floats(0.05, 5), min_size=24, max_size=24).map(tuple)),
@@ -463,3 +464,31 @@ def test_optimize_names_the_wrong_kind_in_english() -> None:
 
     with pytest.raises(TcoError, match="'API' is an api option; --hybrid must name a hybrid or self_hosted option"):
         optimize_hybrid(scenario([API, HOSTED]), "API", "API")
+
+
+def test_optimize_of_a_huge_fleet_zooms_in_instead_of_projecting_every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A million times the volume needs 16M GPUs at the peak: 1,000 scanned sizes leave 32,000
+    between the neighbours of the cheapest. Those are scanned again (1,000 at a time) until at most
+    2,000 remain, so the time does not grow with the volume; the answer is still no dearer than the
+    sizes next to it."""
+    import tco.optimize
+
+    calls = 0
+
+    def counted(option: OptionInputs, inputs: ScenarioInputs) -> OptionResult:
+        nonlocal calls
+        calls += 1
+        assert calls <= 6_000, "optimize projects a number of fleets that grows with the volume"
+        return project_option(option, inputs)
+
+    monkeypatch.setattr(tco.optimize, "project_option", counted)
+    small = scenario([API, HOSTED])
+    inputs = replace(small, workload=replace(small.workload, input_tokens_month1=IN_TOKENS * 1e6,
+                                             output_tokens_month1=OUT_TOKENS * 1e6))
+    result = optimize_hybrid(inputs, "GPU", "API")
+    assert result.p100_gpus > 10_000_000 and not result.exhaustive
+    best = result.cheapest
+    assert best.gpus is not None
+    for neighbour in (best.gpus - 1, best.gpus + 1):
+        total = project(HybridInputs("B", HOSTED, API, "gpus", fleet_gpus=neighbour), inputs).total
+        assert best.total <= total + 1e-6

@@ -19,7 +19,7 @@ import signal
 from collections.abc import Iterable
 from typing import Literal
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tco.breakeven import _api_line, _Fleet, _fleet, break_even_volumes, fleet_cost_at
@@ -38,9 +38,10 @@ from tco.inputs import (
     WorkloadInputs,
 )
 from tco.results import Comparison, OptionResult
+from tests.conftest import examples
 
 REL = 1e-9
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None)
+PROPERTY_SETTINGS = examples(1.5, deadline=None, derandomize=True, database=None)
 PRE_GO_LIVE_CATEGORIES = frozenset({"fallback_api", "staff", "setup", "other", "fine_tuning"})
 
 

@@ -9,7 +9,7 @@ import pytest
 from tco.compare import compare_inputs
 from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, WorkloadInputs
 from tco.render import OutputFormat, renderer
-from tco.render.csv import safe_cell
+from tco.render.csv import csv_cell
 from tco.render.text import money, money_precise, money_short, month_count, months_text, quantity_short
 
 COMPARISON = compare_inputs(ScenarioInputs(
@@ -59,8 +59,8 @@ def test_short_forms() -> None:
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-x", "'-x"), ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("GPT-4.1", "GPT-4.1"),
-    (-5.0, -5.0), (None, None),
+    ("=SUM(A1)", "\"'=SUM(A1)\""), ("+1", "\"'+1\""), ("-x", "\"'-x\""), ("@cmd", "\"'@cmd\""), ("\tx", "\"'\tx\""),
+    ("GPT-4.1", "GPT-4.1"), (-5.0, "-5.0"), (None, ""),
 ])
 def test_spreadsheet_formula_escaping(cell: object, expected: object) -> None:
-    assert safe_cell(cell) == expected
+    assert csv_cell(cell) == expected

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -21,6 +21,7 @@ from tco.capacity import GpuSpec, ModelSpec, gpu_spec, model_spec, size_replica
 from tco.catalog import Catalog
 from tco.cli import app
 from tco.compare import compare_file
+from tests.conftest import examples
 
 REQUIRED_KEYS = {"model", "gpu", "precision", "gpus_per_replica", "memory_gb", "max_concurrency",
                  "input_tokens_per_second_per_gpu", "output_tokens_per_second_per_gpu",
@@ -811,7 +812,7 @@ def test_every_configuration_that_fits_answers() -> None:
     assert answered > 4000
 
 
-@settings(max_examples=40, deadline=None)
+@examples(0.4, deadline=None)
 @given(st.sampled_from([("llama-3.1-70b", "h100-sxm", "fp8", "tp"), ("llama-3.1-8b", "l40s", "fp8", "tp"),
                         ("gpt-oss-120b", "h100-sxm", "fp4", "tp"), ("qwen3-235b-a22b", "h200", "fp8", "tep"),
                         ("deepseek-r1", "b200", "fp4", "dep")]),

@@ -24,6 +24,7 @@ from tco.inputs import (
 )
 from tco.ranges import ranged_fields
 from tco.vectorised import break_even_batch, project_batch, tolerant_ceil
+from tests.conftest import examples
 
 RUNS = 4
 REL = 1e-9
@@ -100,7 +101,7 @@ def batch_of(runs: list[ScenarioInputs]) -> ScenarioInputs:
     return batch
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(0.6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_runs())
 def test_vectorised_equals_scalar_run_for_run(runs: list[ScenarioInputs]) -> None:
     """Every month's total, the cumulative costs, totals, NPV, cost per 1M tokens and break-even month

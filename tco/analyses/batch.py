@@ -27,10 +27,10 @@ from numpy.typing import NDArray
 
 from tco import schema
 from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
-from tco.errors import TcoError
 from tco.inputs import ScenarioInputs
 from tco.quantities import ReadNumber
 from tco.resolve import month1_tokens, monthly_from_annual
+from tco.results import MAX_FIGURE, too_large
 from tco.scenario import LoadedScenario, field_label, resolve_data
 from tco.vectorised import BatchOption, project_batch
 from tco.yamlsource import Path, YamlDocument
@@ -263,23 +263,21 @@ class BatchPlan:
         else:
             scenario = self.inputs_with({path: array[:, None] for path, array in chunk.items()})
         try:
-            options = project_batch(scenario, stop - start, functools.partial(self.run_inputs, chunk),
-                                    scalar_only=self.generic)
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
+                options = project_batch(scenario, stop - start, functools.partial(self.run_inputs, chunk),
+                                        scalar_only=self.generic)
         except OverflowError:
-            raise _too_large(self.central.source) from None
-        if not all(np.isfinite(o.total).all() for o in options):  # an inf or NaN month carries to the total
-            raise _too_large(self.central.source)
+            raise too_large(self.central.source, runs=True) from None
+        # The guard `compare` applies to its figures (NaN fails it too), on every month of every run.
+        if not all((np.abs(o.monthly) <= MAX_FIGURE).all() and (np.abs(o.cumulative) <= MAX_FIGURE).all()
+                   for o in options):
+            raise too_large(self.central.source, runs=True)
         return options
 
     def evaluate(self, values: dict[Path, Array]) -> list[BatchOption]:
         """Every option for every run, month by month (for a modest number of runs: a sweep's points)."""
         parts = [options for _, options in self.chunks(values, lambda options: options)]
         return [_join([part[i] for part in parts]) for i in range(len(parts[0]))]
-
-
-def _too_large(source: str) -> TcoError:
-    return TcoError.single(source, "the costs of some runs are too large to compute (beyond 1e308): check the "
-                           "ranges of the workload's volumes and growth, and the throughputs")
 
 
 def _plain(value: Any, whole: bool) -> float | int:

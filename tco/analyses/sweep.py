@@ -19,7 +19,7 @@ from tco.errors import TcoError
 from tco.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
 from tco.overrides import checked_override_path
 from tco.quantities import parse_number
-from tco.results import Assumption, BreakEven
+from tco.results import Assumption, BreakEven, computable, too_large
 from tco.vectorised import break_even_batch
 from tco.yamlsource import Path
 
@@ -133,6 +133,8 @@ def sweep(opened: OpenedScenario, vary: list[str], *, steps: int = DEFAULT_STEPS
     for row, point in enumerate(grid):
         run = plan.run_inputs(values, row)
         at = [OptionAtPoint(o.name, float(o.total[row]), _finite(o.cost_per_million_tokens[row])) for o in options]
+        if not all(computable(o.cost_per_million_tokens) for o in at):  # a huge total over a few tokens
+            raise too_large(opened.loaded.source, runs=True)
         cheapest = min(at, key=lambda o: o.total).name
         pairs = []
         for api in apis:
@@ -162,7 +164,8 @@ def _per_day(tokens: float | None, workload: WorkloadInputs) -> float | None:
     per_request = workload.tokens_per_request
     if tokens is None or workload.requests_per_day is None or not per_request:
         return None
-    return tokens / (per_request * DAYS_PER_MONTH)
+    per_day = tokens / (per_request * DAYS_PER_MONTH)
+    return per_day if computable(per_day) else None
 
 
 def _finite(value: float) -> float | None:

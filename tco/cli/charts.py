@@ -153,8 +153,11 @@ def chart(
         stacked = series.monthly_chart(comparison, chosen)
     elif option is not None:
         raise typer.BadParameter("--option goes with --kind monthly or latency", param_hint="'--option'")
-    line = (series.cumulative_chart(comparison) if kind is ChartKind.cumulative
-            else series.volume_chart(comparison, loaded.inputs) if kind is ChartKind.volume else None)
+    try:
+        line = (series.cumulative_chart(comparison) if kind is ChartKind.cumulative
+                else series.volume_chart(comparison, loaded.inputs) if kind is ChartKind.volume else None)
+    except TcoError as error:  # costs at volumes no month had, too large to draw: say at which option
+        raise loaded.locate(error) from None
 
     if fmt is ChartFormat.text:
         from tco.render.chart import render_line_chart, render_stacked_chart
@@ -237,9 +240,13 @@ def report(
     simulation, sensitivity = _uncertainty(scenario, set_, pricing, basis, loaded, runs, seed)
     from tco.catalog import today
 
-    write_output(build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
-                              sizing=_sizing(loaded, pricing, comparison.currency), simulation=simulation,
-                              sensitivity=sensitivity, made_on=today()), output)
+    try:
+        page = build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
+                            sizing=_sizing(loaded, pricing, comparison.currency), simulation=simulation,
+                            sensitivity=sensitivity, made_on=today())
+    except TcoError as error:  # as for `tco chart --kind volume`
+        raise loaded.locate(error) from None
+    write_output(page, output)
 
 
 def _uncertainty(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Basis | None,

@@ -56,6 +56,7 @@ def optimize(
     Every fleet size from 0 to the peak-sized fleet (in whole replicas), and size_for p50..p100 and
     average; prints the cost curve and the cheapest."""
     from tco.catalog import Catalog, user_pricing_dir
+    from tco.errors import TcoError
     from tco.inputs import SelfHostedInputs
     from tco.optimize import optimize_hybrid
     from tco.scenario import load_scenario
@@ -70,7 +71,10 @@ def optimize(
     if api is None and isinstance(named, SelfHostedInputs):
         raise typer.BadParameter(f"{hybrid!r} is a self_hosted option: name the api option that takes the load "
                                  "above its fleet", param_hint="'--overflow-to'")
-    result = optimize_hybrid(loaded.inputs, hybrid, api, source=loaded.source)
+    try:
+        result = optimize_hybrid(loaded.inputs, hybrid, api, source=loaded.source)
+    except TcoError as error:
+        raise loaded.locate(error) from None
     for warning in loaded.warnings:
         typer.echo(f"warning: {loaded.source}: {warning}", err=True)
     if format is DataFormat.json:
@@ -105,9 +109,9 @@ def _json(result: Optimization) -> str:
 
 
 def _csv(result: Optimization) -> str:
-    from tco.render.csv import _write
+    from tco.render.csv import write_csv
 
-    return _write(COLUMNS, (_row(point, result.cheapest) for point in [*result.fixed, *result.rules]))
+    return write_csv(COLUMNS, (_row(point, result.cheapest) for point in [*result.fixed, *result.rules]))
 
 
 def _table(result: Optimization, screen: Screen | None) -> str:

@@ -167,11 +167,6 @@ def _aligned(headers: list[str], rows: list[list[str]]) -> str:
     return "".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in lines)
 
 
-def _escape_csv_cell(text: str) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas (README: Commands).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 # --- browse -------------------------------------------------------------------------------------
 
 
@@ -211,14 +206,9 @@ def list_(
         line += [r.name, *(_cell(r.values.get(c)) for c in columns), r.as_of or "", r.origin]
         cells.append(line)
     if format is DataFormat.csv:
-        import csv
+        from tco.render.csv import write_csv
 
-        stream = io.StringIO()
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(headers)
-        for line in cells:
-            writer.writerow([_escape_csv_cell(c) for c in line])
-        write_output(stream.getvalue(), output)
+        write_output(write_csv(headers, cells), output)
         return
     if not rows:
         typer.echo("no entries match" + (f" {search!r}" if search else ""), err=True)

@@ -27,6 +27,7 @@ MARK = "X"
 GUIDE = ":"  # a vertical line across the plot: a latency target
 PLOT_ROWS = 16
 MIN_WIDTH = 40
+MIN_PLOT_COLUMNS = 12
 # ANSI colours for the symbols, in order (blue, orange-ish yellow, green, magenta, cyan, red).
 _ANSI = ("34", "33", "32", "35", "36", "31")
 
@@ -77,7 +78,8 @@ class _Canvas:
 
         self.labels = {self.row(v): label(v) for v in self.ticks}
         self.label_width = max(len(text) for text in self.labels.values())
-        self.columns = max(MIN_WIDTH, width) - self.label_width - 2
+        # Labels of absurd amounts ($1e300 written out) leave the plot a few columns rather than none.
+        self.columns = max(MIN_PLOT_COLUMNS, max(MIN_WIDTH, width) - self.label_width - 2)
         self.cells = [[" "] * self.columns for _ in range(PLOT_ROWS)]
         self.tints: dict[tuple[int, int], int] = {}
 
@@ -112,7 +114,7 @@ def _interpolate(points: list[tuple[float, float]], x: float) -> float:
     (x0, y0), (x1, y1) = points[i - 1], points[i]
     if x1 == x0:
         return y1
-    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return y0 + (y1 - y0) * ((x - x0) / (x1 - x0))  # the share first: costs near 1e300 times volumes overflow
 
 
 def mark_symbol(index: int) -> str:

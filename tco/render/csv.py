@@ -1,14 +1,16 @@
 """CSV output: one row per option and month (README: Commands), or one row per option for a summary.
 
-Text cells that begin with `= + - @` (or a tab or carriage return) get a leading apostrophe, so
-no spreadsheet runs them as formulas. Numbers are written without float noise (`tco.render.numbers`).
+Every CSV tco writes goes through `csv_cell`, so no spreadsheet can misread one: a text cell that
+begins with `= + - @`, a tab, a carriage return or a line feed, or holds a carriage return or a
+line feed anywhere, gets a leading apostrophe (the spreadsheet shows it as text and runs nothing)
+and quotes (so its line breaks stay inside the cell). Numbers are written as numbers, without
+float noise (`tco.render.numbers`): a negative number is a number, not a formula.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import numbers
 from collections.abc import Iterable
 
 from tco.render.numbers import number_for, tidy
@@ -21,24 +23,39 @@ SUMMARY_COLUMNS = ["scenario", "option", "kind", "total", "npv", "cost_per_milli
                    "break_even_volume_tokens_per_month", "first_break_even_volume_tokens_per_month",
                    "savings_at_horizon", "versus", "self_hosted_share", "fleet_utilization",
                    "month1_input_tokens", "month1_output_tokens", "month1_requests_per_day"]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_BREAKS = ("\r", "\n")
 
 
-def safe_cell(value: object) -> object:
-    """Escape text a spreadsheet would read as a formula; leave numbers alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+def csv_cell(value: object) -> str:
+    """One cell as it is written in a CSV file: empty for None, a number in full precision (`repr` of
+    a float), text made inert and quoted when a spreadsheet could run it or split the row on it, text
+    quoted when it holds a comma or a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):  # numpy's integers too
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    text = str(value)
+    inert = text.startswith(_FORMULA_STARTS) or any(c in text for c in _BREAKS)
+    if inert:
+        text = "'" + text
+    if inert or "," in text or '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
-def _write(header: list[str], rows: Iterable[list[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else repr(number) if isinstance(number := number_for(column, v), float)
-                         else safe_cell(number) for column, v in zip(header, row, strict=True)])
-    return out.getvalue()
+def write_csv(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
+    """The header and the rows as CSV text, lines ending in `\\n`: each number written by its column's
+    kind (`tco.render.numbers.number_for`), then every cell through `csv_cell`."""
+    columns = [str(column) for column in header]
+    lines = [",".join(csv_cell(column) for column in columns)]
+    lines += [",".join(csv_cell(number_for(column, v)) for column, v in zip(columns, row, strict=True))
+              for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 def monthly_rows(comparisons: list[Comparison]) -> Iterable[list[object]]:
@@ -67,8 +84,8 @@ def summary_rows(comparisons: list[Comparison]) -> Iterable[list[object]]:
 def render_csv(comparisons: list[Comparison], *, monthly: bool = True) -> str:
     """Monthly rows (the export shape), or the summary per option when `monthly` is False."""
     if monthly:
-        return _write(MONTHLY_COLUMNS, monthly_rows(comparisons))
-    return _write(SUMMARY_COLUMNS, summary_rows(comparisons))
+        return write_csv(MONTHLY_COLUMNS, monthly_rows(comparisons))
+    return write_csv(SUMMARY_COLUMNS, summary_rows(comparisons))
 
 
 def render_rows_json(comparisons: list[Comparison]) -> str:

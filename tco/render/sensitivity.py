@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tco.analyses.sensitivity import Sensitivity, Tornado
-from tco.render.csv import _write
+from tco.render.csv import write_csv
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import tidy
 from tco.render.text import money_short
@@ -48,7 +48,7 @@ def render_sensitivity_csv(result: Sensitivity) -> str:
     for t in result.tornados:
         for r in _row_dict(t, result.horizon_months):
             rows.append([t.option, t.versus, *r.values()])
-    return _write(SENSITIVITY_COLUMNS, rows)
+    return write_csv(SENSITIVITY_COLUMNS, rows)
 
 
 def bar(low: float, high: float, centre: float, scale: float, *, colour: bool) -> str:

@@ -10,6 +10,7 @@ prints), through `tco.latency`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from tco.breakeven import (
 from tco.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
 from tco.latency import latency_curve
 from tco.render.text import money_short, month_count, months_text, volume_text
-from tco.results import BreakEven, Comparison, OptionResult
+from tco.results import BreakEven, Comparison, OptionResult, computable, too_large
 from tco.sizing import SizeReport
 
 POINTS_ALONG_VOLUME = 240  # samples of a cost-against-volume curve, besides the exact replica steps
@@ -143,18 +144,29 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
             return steady_monthly_cost(option, workload, volume)
         return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed
 
+    def costs_at(index: int, option: OptionInputs, xs: list[float]) -> list[tuple[float, float]]:
+        """The option's points; a cost beyond what tco computes (a fleet priced near 1e300 at a volume
+        far past any month's) is the error `compare` gives for such figures, at that option."""
+        try:
+            points = [(x, cost_at(option, x)) for x in xs]
+        except OverflowError:
+            points = [(0.0, math.inf)]
+        if not all(computable(y) for _, y in points):
+            raise too_large(c.source or c.scenario, f"options[{index}]")
+        return points
+
     series = []
-    for result in c.options:
+    for index, result in enumerate(c.options):
         option = by_name[result.name]
         xs = set(samples) | {v for v in crossings if v <= up_to}
         steps: list[float] = []
         if isinstance(option, SelfHostedInputs):
-            steps = replica_step_volumes(option, workload, up_to)
+            steps = replica_step_volumes(option, workload, up_to, MAX_EXACT_STEPS)
         elif not isinstance(option, ApiInputs):
             steps = [v for v in replica_boundaries(option, workload) if v <= up_to]
         if len(steps) <= MAX_EXACT_STEPS:  # draw each step as a vertical rise, not a slope
             xs |= {v for v in steps} | {v * (1 + 1e-9) for v in steps if v * (1 + 1e-9) <= up_to}
-        series.append(Series(result.name, result.kind, [(x, cost_at(option, x)) for x in sorted(xs)]))
+        series.append(Series(result.name, result.kind, costs_at(index, option, sorted(xs))))
     marks: list[Mark] = []
     notes: list[str] = []
     for p in pairs:
@@ -166,7 +178,7 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
             notes.append(f"{p.option} is at no volume lastingly cheaper than {p.versus}{window}: its cost per "
                          "token is not below the API's.")
             continue
-        y = cost_at(by_name[p.option], p.volume_tokens_per_month)
+        [(_, y)] = costs_at(c.options.index(c.option(p.option)), by_name[p.option], [p.volume_tokens_per_month])
         marks.append(Mark(p.option, p.versus, p.volume_tokens_per_month, y,
                           f"{p.option} stays cheaper than {p.versus} from "
                           f"{volume_text(p.volume_tokens_per_month, requests)}"))

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tco.analyses.sweep import Sweep, SweepPoint
-from tco.render.csv import _write
+from tco.render.csv import write_csv
 from tco.render.json import break_even_to_dict
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import tidy
@@ -46,7 +46,7 @@ def render_sweep_csv(result: Sweep) -> str:
         for b in p.break_even:
             row += [b.month, b.months]
         rows.append(row)
-    return _write(header, rows)
+    return write_csv(header, rows)
 
 
 def _value(value: float) -> str:
