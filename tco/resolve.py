@@ -65,7 +65,6 @@ class Resolver:
         self.problems = problems
         self.today = today
         self.assumptions: list[Assumption] = []
-        self.horizon_months = 36
         self.warnings: list[str] = []
         self.serving: dict[str, tuple[str, Any, int, float, float]] = {}
         self._stale_warned: set[tuple[str, str, str]] = set()
@@ -124,7 +123,6 @@ class Resolver:
         s = self.scenario
         finance = s.finance or schema.Finance()
         horizon = self.default("horizon_months", s.horizon_months, 36)
-        self.horizon_months = horizon
         workload = self.workload(s.workload)
         self.workload_inputs = workload
         self.cached_share = workload.cached_input_share
@@ -565,31 +563,6 @@ class Resolver:
             and o.throughput.output_tokens_per_second is not None else "estimated"
         return x, y, gpus_per_replica, parallelism, kind
 
-    def _cheapest_fleet(self, o: schema.SelfHostedOption, candidates: Any,
-                        horizon_months: int) -> tuple[int, Any, int] | None:
-        """Of the replica sizes that meet the target, the one whose fleet takes the fewest GPU-months over
-        the horizon, at the figures the engine will use (the size cheapest per token at its operating point
-        wins ties): whole replicas and min_replicas make a cheaper size per token dearer for a small fleet,
-        and a looser target then never ends up with more GPUs."""
-        from tco.capacity import significant
-        from tco.engine import gpus_needed
-
-        workload = self.workload_inputs
-        if workload is None:
-            return None
-        best: tuple[float, int, Any, int] | None = None
-        for n, point, limit in candidates:
-            trial = SelfHostedInputs(
-                name=o.name, input_tokens_per_second=significant(point.input_tokens_per_second_per_gpu),
-                output_tokens_per_second=significant(point.decode_tokens_per_second_per_gpu), gpus_per_replica=n,
-                min_replicas=o.min_replicas if o.min_replicas is not None else 1,
-                max_utilization=o.max_utilization if o.max_utilization is not None else 0.7)
-            gpu_months = float(sum(gpus_needed(trial, workload, m) for m in range(1, horizon_months + 1)))
-            rank = gpu_months + 1e-9 * gpu_months / point.output_tokens_per_second_per_gpu
-            if best is None or rank < best[0] * (1 - 1e-12):
-                best = (rank, n, point, limit)
-        return None if best is None else (best[1], best[2], best[3])
-
     def _capacity_problem(self, o: schema.SelfHostedOption, where: Path, error: TcoError) -> None:
         """The capacity model's objection, at the field the option gave that caused it, else at its model."""
         field_name = error.problems[0].field if error.problems else ""
@@ -648,8 +621,6 @@ class Resolver:
                                       "precision")
                     return None
                 point = plan.point
-                if gpus_per_replica is None and len(plan.candidates) > 1:
-                    n, point, limit = self._cheapest_fleet(o, plan.candidates, self.horizon_months) or (n, point, limit)
         except TcoError as error:
             self._capacity_problem(o, where, error)
             return None
@@ -669,8 +640,7 @@ class Resolver:
                   "(README, Capacity model)")
         brief = f"latency model, {engine} {parallelism}={n} at {point.concurrency:,} in flight"
         if gpus_per_replica is None:
-            why = (f"of 1, 2, 4 and 8 {o.gpu} GPUs that meet {slo.describe()}, the size whose fleet takes the fewest "
-                   "GPU-months over the horizon (ties: the cheapest per token)"
+            why = (f"cheapest per token of 1, 2, 4 and 8 {o.gpu} GPUs that meet {slo.describe()}"
                    if slo is not None else
                    f"smallest of 1, 2, 4, 8 {o.gpu} GPUs holding {o.model} in {precision} and a useful KV cache")
             self.assumptions.append(Assumption(f"{label}.gpus_per_replica", n, f"{why} ({where_text})",

@@ -10,6 +10,7 @@ recorded as an `Assumption` with its source and date. The steps live in `tco.ove
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -54,7 +55,7 @@ class LoadedScenario:
 
 
 def load_scenario(
-    path: str,
+    path: str | os.PathLike[str],
     *,
     overrides: tuple[str, ...] | list[str] = (),
     catalog: Catalog | None = None,
@@ -67,7 +68,7 @@ def load_scenario(
     `today` (default: `tco.catalog.today()`) and `max_price_age_days` decide which table prices
     are reported as stale.
     """
-    doc = read_yaml_file(path)
+    doc = read_yaml_file(os.fspath(path))  # a Path works as well as its text
     return resolve_document(doc, overrides=overrides, catalog=catalog, basis=basis, today=today,
                             max_price_age_days=max_price_age_days)
 

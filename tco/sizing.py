@@ -401,11 +401,12 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
                              "GPU(s): the throughput given cannot be reached")
             elif option.serving is not None or option.throughput_source != "given":
                 serving_engine = option.serving.engine if option.serving is not None else engine or "trtllm"
-                replica = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
-                                  serving_engine)
-                limit = kv_limit(replica, request_in, request_out)
+                candidate = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
+                                    serving_engine)
+                limit = kv_limit(candidate, request_in, request_out)
                 at = option.serving.concurrency if option.serving is not None else max(1, limit)
-                point = latency_point(replica, request_in, request_out, at)
+                point = latency_point(candidate, request_in, request_out, at)
+                replica = candidate  # only a replica the latency model can size gets a curve
             else:
                 notes.append("no latency curve: the option gives its own throughput, which is what it serves at")
         except TcoError as error:

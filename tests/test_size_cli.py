@@ -224,7 +224,7 @@ def test_compare_runs_with_only_model_gpu_and_precision(tmp_path: Path) -> None:
     assert served.startswith("latency model (tco/latency.py) for vllm, tp="), served
     assert "at the operating point of chat (TTFT <= 800 ms, TPOT <= 30 ms)" in served
     assert sources["options.Qwen on H100.gpus_per_replica"].startswith(
-        "of 1, 2, 4 and 8 h100-sxm GPUs that meet chat")
+        "cheapest per token of 1, 2, 4 and 8 h100-sxm GPUs that meet chat")
     assert sources["options.Llama measured.throughput.output_tokens_per_second"].startswith(
         "pricing/throughput.yaml llama-3.1-70b/h100-sxm/fp8")
     qwen = next(o for o in comparison.options if o.name == "Qwen on H100")
