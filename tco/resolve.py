@@ -615,7 +615,7 @@ class Resolver:
                 point = plan.point
         except TcoError as error:
             field_name = error.problems[0].field if error.problems else ""
-            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
+            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision", "gpu") and \
                 getattr(o, field_name) is not None else (*where, "model")
             for problem in error.problems:
                 self.problems.add(path, problem.message)
@@ -717,7 +717,7 @@ class Resolver:
                                 request_in, request_out, gpus_per_replica, parallelism)
         except TcoError as error:
             field_name = error.problems[0].field if error.problems else ""
-            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
+            path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision", "gpu") and \
                 getattr(o, field_name) is not None else (*where, "model")
             for problem in error.problems:
                 self.problems.add(path, problem.message)
