@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tco.errors import Problem, TcoError
+from tco.results import computable
 
 Precision = Literal["bf16", "fp8", "fp4", "int4"]
 Parallelism = Literal["tp", "tep", "dep"]
@@ -424,11 +425,18 @@ def size_replica(model: ModelSpec, gpu: GpuSpec, precision: str, input_tokens: f
     if fits < calibration.min_useful_concurrency:
         notes.append(f"the KV cache holds only {fits} request(s) at once on {n} GPU(s): throughput is poor; "
                      "more GPUs per replica would serve more per GPU")
-    x = _prefill_rate(model, gpu, precision, n, parallelism, input_tokens, calibration)
-    # A paged KV cache holds each request's tokens as they come: over its life a request holds
-    # I + O/2 on average, so the running batch is larger than the worst-case concurrency.
-    running = max(fits, concurrency(model, kv_dtype, kv_tokens, input_tokens, output_tokens / 2))
-    y = _decode_rate(model, gpu, precision, n, parallelism, input_tokens, output_tokens, running, calibration)
+    try:
+        x = _prefill_rate(model, gpu, precision, n, parallelism, input_tokens, calibration)
+        # A paged KV cache holds each request's tokens as they come: over its life a request holds
+        # I + O/2 on average, so the running batch is larger than the worst-case concurrency.
+        running = max(fits, concurrency(model, kv_dtype, kv_tokens, input_tokens, output_tokens / 2))
+        y = _decode_rate(model, gpu, precision, n, parallelism, input_tokens, output_tokens, running, calibration)
+    except (ZeroDivisionError, OverflowError):  # a rate that underflowed to 0, or beyond a float
+        x = y = math.inf
+    if not all(computable(rate) and rate > 0 for rate in (x, y)):  # the guard every figure of tco passes
+        raise TcoError.single("capacity", f"the capacity model's throughput for {model.key} on {gpu.key} is too "
+                              "large to compute (beyond 1e300): check the GPU's and the model's table entries "
+                              "(bandwidth, TFLOPS, sizes)", field="gpu")
     return ReplicaSize(model=model.key, gpu=gpu.key, precision=precision, parallelism=parallelism,
                        gpus_per_replica=n, memory=breakdown, kv_cache_tokens=max(0.0, kv_tokens),
                        max_concurrency=fits, input_tokens_per_request=input_tokens,

@@ -50,6 +50,7 @@ from tco.capacity import (
     memory_fit,
 )
 from tco.errors import TcoError
+from tco.results import computable
 
 Engine = Literal["vllm", "sglang", "trtllm"]
 ENGINES: tuple[Engine, ...] = ("vllm", "sglang", "trtllm")
@@ -154,18 +155,36 @@ def latency_point(replica: Replica, input_tokens: float, output_tokens: float, r
                               f"{replica.gpu.key} GPU(s) leaves no room for one request's KV cache",
                               field="gpus_per_replica")
     running = min(requests, limit)
-    cycle, ttft, tpot, x = _cycle(replica, input_tokens, output_tokens, running, calibration, efficiencies)
-    if requests > running:  # the others wait for a place: the replica finishes running/cycle requests a second
-        ttft += cycle * requests / running - cycle
-        cycle = cycle * requests / running
-    n = replica.gpus
-    prefill_gpu_seconds = input_tokens / x if x else 0.0
-    decode_gpu_seconds = n * cycle / requests - prefill_gpu_seconds
-    return LatencyPoint(
-        concurrency=requests, ttft_ms=ttft * 1e3, tpot_ms=tpot * 1e3,
-        output_tokens_per_second_per_gpu=requests * output_tokens / cycle / n,
-        input_tokens_per_second_per_gpu=x, decode_tokens_per_second_per_gpu=output_tokens / decode_gpu_seconds,
-        queued=requests > running)
+    try:
+        cycle, ttft, tpot, x = _cycle(replica, input_tokens, output_tokens, running, calibration, efficiencies)
+        if requests > running:  # the others wait for a place: the replica finishes running/cycle requests a second
+            ttft += cycle * requests / running - cycle
+            cycle = cycle * requests / running
+        n = replica.gpus
+        prefill_gpu_seconds = input_tokens / x if x else 0.0
+        decode_gpu_seconds = n * cycle / requests - prefill_gpu_seconds
+        point = LatencyPoint(
+            concurrency=requests, ttft_ms=ttft * 1e3, tpot_ms=tpot * 1e3,
+            output_tokens_per_second_per_gpu=requests * output_tokens / cycle / n,
+            input_tokens_per_second_per_gpu=x, decode_tokens_per_second_per_gpu=output_tokens / decode_gpu_seconds,
+            queued=requests > running)
+    except (ZeroDivisionError, OverflowError):  # a rate that underflowed to 0, or a time beyond a float
+        raise _too_large(replica) from None
+    rates = (point.output_tokens_per_second_per_gpu, point.input_tokens_per_second_per_gpu,
+             point.decode_tokens_per_second_per_gpu)
+    if not (all(computable(v) for v in (point.ttft_ms, point.tpot_ms, *rates))
+            and point.tpot_ms > 0 and all(v > 0 for v in rates)):
+        raise _too_large(replica)
+    return point
+
+
+def _too_large(replica: Replica) -> TcoError:
+    """The guard every figure of tco passes (`tco.results.MAX_FIGURE`), on the latency model's: GPU or
+    model specs so far out (1e-300 TFLOPS, 1e305 TB/s) that a throughput or a latency is beyond 1e300,
+    or a rate is 0."""
+    return TcoError.single("capacity", f"the latency model's throughput and latency for {replica.model.key} on "
+                           f"{replica.gpu.key} are too large to compute (beyond 1e300): check the GPU's and the "
+                           "model's table entries (bandwidth, TFLOPS, sizes)", field="gpu")
 
 
 def _cycle(replica: Replica, input_tokens: float, output_tokens: float, c: int, calibration: Calibration,

@@ -566,7 +566,7 @@ class Resolver:
     def _capacity_problem(self, o: schema.SelfHostedOption, where: Path, error: TcoError) -> None:
         """The capacity model's objection, at the field the option gave that caused it, else at its model."""
         field_name = error.problems[0].field if error.problems else ""
-        path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision") and \
+        path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision", "gpu") and \
             getattr(o, field_name) is not None else (*where, "model")
         for problem in error.problems:
             self.problems.add(path, problem.message)

@@ -243,13 +243,17 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
             plan = plan_serving(model, gpu, precision, parallelism, engine, input_tokens, output_tokens, target,
                                 gpus_per_replica)
         except TcoError as error:
-            raise TcoError.single("tco size", error.problems[0].message, field="--model") from None
+            raise TcoError.single("tco size", error.problems[0].message,
+                                  field="--gpu" if error.problems[0].field == "gpu" else "--model") from None
         if plan.gpus_per_replica != n:
             n = plan.gpus_per_replica
             offline = _estimate(model, gpu, precision, request, n, parallelism, "--gpus-per-replica")
     replica = Replica(model, gpu, precision, n, parallelism, engine)
     limit = kv_limit(replica, input_tokens, output_tokens)
-    top = latency_point(replica, input_tokens, output_tokens, max(1, limit))
+    try:
+        top = latency_point(replica, input_tokens, output_tokens, max(1, limit))
+    except TcoError as error:  # figures beyond 1e300: the GPU's or the model's entry
+        raise TcoError.single("tco size", error.problems[0].message, field="--gpu") from None
     notes: list[str] = []
     if measured is not None and measured_n == n:
         x, y = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
@@ -288,7 +292,10 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         output_tokens_per_request=output_tokens, input_tokens_per_second_per_gpu=x,
         output_tokens_per_second_per_gpu=y, source=source, hourly_rate_per_gpu=hourly, cloud=chosen_cloud,
         notes=tuple(notes), engine=engine, target=target, replica=replica, kv_limit=limit, operating_point=point)
-    return with_latency(report, concurrencies)
+    try:
+        return with_latency(report, concurrencies)
+    except TcoError as error:  # a point of the curve beyond 1e300
+        raise TcoError.single("tco size", error.problems[0].message, field="--gpu") from None
 
 
 def _estimate(model: ModelSpec, gpu: GpuSpec, precision: str, request: tuple[float, float], n: int | None,
@@ -297,7 +304,7 @@ def _estimate(model: ModelSpec, gpu: GpuSpec, precision: str, request: tuple[flo
     try:
         return size_replica(model, gpu, precision, *request, n, parallelism)
     except TcoError as error:
-        flags = {"gpus_per_replica": size_flag,
+        flags = {"gpus_per_replica": size_flag, "gpu": "--gpu",
                  "parallelism": "--parallelism", "precision": "--precision", "output_tokens": "--output-tokens"}
         raise TcoError.single("tco size", error.problems[0].message,
                               field=flags.get(error.problems[0].field, "")) from None
@@ -350,13 +357,17 @@ def size_scenario(loaded: LoadedScenario, catalog: Catalog,
     options = loaded.scenario.options if loaded.scenario is not None else []
     engines = {o.name: o.engine for o in options if isinstance(o, SelfHostedOption)}
     reports = []
-    for option in loaded.inputs.options:
+    for index, option in enumerate(loaded.inputs.options):
         if not isinstance(option, SelfHostedInputs):
             continue
         report = _option_report(option, workload.input_tokens_per_request, workload.output_tokens_per_request,
                                 workload.input_tokens_month1, workload.output_tokens_month1, catalog,
                                 engines.get(option.name))
-        reports.append(with_latency(report, concurrencies))
+        try:
+            reports.append(with_latency(report, concurrencies))
+        except TcoError as error:  # a point of the curve beyond 1e300, at the option's GPU
+            raise loaded.locate(TcoError.single(loaded.source, error.problems[0].message,
+                                                field=f"options[{index}].gpu")) from None
     if not reports:
         raise TcoError.single(loaded.source, "the scenario has no self_hosted option to size", field="options")
     return reports

@@ -282,17 +282,20 @@ def _scalar(event: Any, source: str, path: Path) -> Any:
             tag = "tag:yaml.org,2002:str"
     if tag not in _ALLOWED_SCALAR_TAGS:
         raise TcoError.single(source, _not_allowed(event.tag, "a single value"), format_path(path), *_mark(event))
-    misfit = TcoError.single(source, f"{event.value!r} is not {_TAG_NEEDS.get(tag, 'text')}, as its tag "
-                             f"{_short(tag)} says", format_path(path), *_mark(event))
+
+    def misfit() -> TcoError:  # made only for a value that does not fit, not for every scalar read
+        return TcoError.single(source, f"{event.value!r} is not {_TAG_NEEDS.get(tag, 'text')}, as its tag "
+                               f"{_short(tag)} says", format_path(path), *_mark(event))
+
     if explicit and tag == "tag:yaml.org,2002:null" and event.value not in _NULL_TEXTS:
-        raise misfit  # PyYAML reads any text as null under this tag
+        raise misfit()  # PyYAML reads any text as null under this tag
     node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
     # PyYAML's constructors fail on text that does not fit the tag with whatever error the parsing
     # step hits (KeyError for `!!bool maybe`, AttributeError for `!!timestamp 10%`): all mean the same.
     except Exception:
-        raise misfit from None
+        raise misfit() from None
 
 
 def too_large_file(source: str, what: str) -> TcoError:

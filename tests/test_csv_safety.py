@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 
 from tco.cli import app
 from tco.render.csv import csv_cell
+from tco.render.numbers import number_kind
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Each breaks a naive writer in its own way: a bare CR ends the row in most readers, LF too, a tab
@@ -142,3 +143,32 @@ def test_pricing_list_csv_parses_back_and_runs_nothing(kind: str | None, prices:
 ])
 def test_the_one_cell_escaping(cell: object, written: str) -> None:
     assert csv_cell(cell) == written
+
+
+def test_every_csv_output_writes_numbers_without_float_noise(hostile: Path) -> None:
+    """The one escaping and the one number writing meet in every CSV writer: token counts are whole,
+    money and other figures carry no float noise, and the summary's month-1 volume and the export's
+    terminal_value column come through both."""
+    outputs = {
+        "compare": run("compare", hostile, "--format", "csv").stdout,
+        "export": run("export", hostile).stdout,
+        "optimize": run("optimize", hostile, "--hybrid", HOSTILE[2], "--overflow", HOSTILE[1], "--format",
+                        "csv").stdout,
+        "sweep": run("sweep", hostile, "--vary", "options[0].discount=0..40%", "--steps", "3", "--format",
+                     "csv").stdout,
+    }
+    for what, text in outputs.items():
+        table = parsed(text)
+        header = table[0]
+        for row in table[1:]:
+            for column, cell in zip(header, row, strict=True):
+                if not cell.lstrip("-")[:1].isdigit() or "e" in cell or "." not in cell:
+                    continue  # text, a whole number, or a number too large or small for noise to show
+                if number_kind(column) == "money":
+                    assert len(cell.split(".")[1]) <= 6, (what, column, cell)
+                else:  # 12 significant digits at most
+                    assert len(cell.lstrip("-").replace(".", "").lstrip("0")) <= 12, (what, column, cell)
+    summary = parsed(outputs["compare"])
+    assert summary[0][-3:] == ["month1_input_tokens", "month1_output_tokens", "month1_requests_per_day"]
+    assert {(row[-3], row[-2], row[-1]) for row in summary[1:]} == {("1000000000", "100000000", "")}
+    assert "terminal_value" in parsed(outputs["export"])[0]

@@ -141,12 +141,14 @@ def test_a_break_even_volume_beyond_a_float_is_none() -> None:
 
 def test_a_fleet_of_1e290_gpus_per_replica_draws_its_volume_chart(tmp_path: Path) -> None:
     """Costs near 1e293 at volumes near 1e200: the terminal chart interpolated (y1 − y0)·(x − x0)
-    before dividing, which overflowed to inf and crashed."""
+    before dividing, which overflowed to inf and crashed. The option gives its own throughput, since
+    the latency model serves on replicas of at most 8 GPUs."""
     path = REPO / "scenarios" / "internal-rag.yaml"
+    huge = ["--set", "options[3].gpus_per_replica=1e290", "--set", "options[3].throughput.input_tokens_per_second=20K",
+            "--set", "options[3].throughput.output_tokens_per_second=2K"]
     for command in (["chart", "--kind", "volume"], ["chart", "--kind", "volume", "-o", str(tmp_path / "x.svg")],
                     ["report", "-o", str(tmp_path / "r.html")], ["compare"]):
-        result = run(command, path, "--set", "options[3].gpus_per_replica=1e290", "--set", "options[3].engine=trtllm",
-                     "--set", "options[3].slo=none")
+        result = run(command, path, *huge)
         assert result.exit_code == 0, (command, result.output)
         assert not NOT_FINITE.search(result.stdout)
 
@@ -170,3 +172,122 @@ def test_volume_chart_costs_beyond_the_limit_are_the_located_error() -> None:
     with pytest.raises(TcoError, match="too large to compute") as caught:
         volume_chart(far, inputs)
     assert caught.value.problems[0].field == "options[0]"
+
+
+# --- the figures of the latency model, a monthly_spend and the terminal value pass the same guard ---
+
+SERVED = """\
+name: Served
+workload: {requests_per_day: 100K, input_tokens_per_request: 1000, output_tokens_per_request: 300}
+options:
+  - {name: A, kind: api, price: {input: 2, output: 8}}
+  - {name: S, kind: self_hosted, model: llama-3.1-8b, gpu: GPU, precision: fp8, SERVING}
+"""
+GPUS = """\
+fast:
+  name: Fast
+  memory_gb: 80
+  bandwidth_tb_s: 1e305
+  bf16_tflops: 1e305
+  fp8_tflops: 1e305
+  interconnect_gb_s: 1e305
+  rent_per_hour: {x: 2}
+slow:
+  name: Slow
+  memory_gb: 80
+  bandwidth_tb_s: 1e-300
+  bf16_tflops: 1e-300
+  fp8_tflops: 1e-300
+  interconnect_gb_s: 1e-300
+  rent_per_hour: {x: 2}
+"""
+
+
+@pytest.mark.parametrize("gpu", ["fast", "slow"])
+@pytest.mark.parametrize("serving", ["slo: chat", "slo: none", "engine: sglang, slo: batch",
+                                     "engine: trtllm, slo: none"])
+def test_latency_model_figures_beyond_the_limit_are_located_errors(gpu: str, serving: str, tmp_path: Path) -> None:
+    """GPU specs of 1e305 TB/s gave 4.6e303 input tokens/s per GPU, printed in full by `tco size`; specs
+    of 1e-300 an internal ZeroDivisionError. Both are the located error at the option's GPU, in every
+    command, and at --gpu for `tco size --model --gpu`."""
+    (tmp_path / "pricing").mkdir()
+    (tmp_path / "pricing" / "gpus.yaml").write_text(GPUS, encoding="utf-8")
+    path = tmp_path / "served.yaml"
+    path.write_text(SERVED.replace("GPU", gpu).replace("SERVING", serving), encoding="utf-8")
+    pricing = ["--pricing", str(tmp_path / "pricing")]
+    for command in [*COMMANDS, ["size"], ["size", "--format", "json"], ["chart", "--kind", "latency"]]:
+        extra = ["-o", str(tmp_path / "r.html")] if command == ["report"] else []
+        result = run(command, path, *extra, *pricing)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stdout == ""
+        assert re.match(rf"^{re.escape(str(path))}:\d+:\d+: options\[1\]\.gpu: .*too large to compute "
+                        r"\(beyond 1e300\)", result.stderr), (command, result.stderr)
+    engine = serving.replace(",", "").replace(":", "").split()
+    flags = (["--engine", engine[engine.index("engine") + 1]] if "engine" in engine else []) + \
+        ["--slo", engine[engine.index("slo") + 1]]
+    sized = CliRunner().invoke(app, ["size", "--model", "llama-3.1-8b", "--gpu", gpu, "--precision", "fp8", *flags,
+                                     *pricing])
+    assert sized.exit_code == 1 and sized.stdout == "", sized.output
+    assert sized.stderr.startswith("tco size: --gpu: ") and "too large to compute" in sized.stderr, sized.stderr
+
+
+BILL = """\
+name: Bill
+workload: {monthly_spend: SPEND, input_tokens_per_request: 1000, output_tokens_per_request: 300}
+baseline: A
+options:
+  - {name: A, kind: api, price: {input: PRICE, output: PRICE}}
+  - name: S
+    kind: self_hosted
+    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 100}
+    hourly_rate_per_gpu: 2
+"""
+
+
+@pytest.mark.parametrize(("spend", "price"), [("1e299", "1e-6"), ("1e300", "1e-300"), ("1e300", "1e-10")])
+def test_a_volume_derived_from_monthly_spend_beyond_the_limit_is_the_workload_error(
+        spend: str, price: str, tmp_path: Path) -> None:
+    path = tmp_path / "bill.yaml"
+    path.write_text(BILL.replace("SPEND", spend).replace("PRICE", price), encoding="utf-8")
+    for command in COMMANDS:
+        extra = ["-o", str(tmp_path / "r.html")] if command == ["report"] else []
+        result = run(command, path, *extra)
+        assert result.exit_code == 1, (command, result.output)
+        assert re.match(rf"^{re.escape(str(path))}:\d+:\d+: workload: the volumes are too large to compute",
+                        result.stderr), (command, result.stderr)
+
+
+OWNED = """\
+name: Owned
+finance: {basis: cash, terminal_value: TERMINAL}
+workload: {requests_per_day: 1000, input_tokens_per_request: 100, output_tokens_per_request: 10}
+options:
+  - {name: A, kind: api, price: {input: 1, output: 2}}
+  - name: S
+    kind: self_hosted
+    acquisition: buy
+    purchase_price_per_gpu: PRICE
+    power: {watts_per_gpu: 1000}
+    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 100}
+"""
+
+
+@pytest.mark.parametrize("terminal", ["book", "none"])
+@pytest.mark.parametrize("price", ["1e297", "1e303", "1e307"])
+def test_terminal_value_near_the_limit_computes_or_exits_1_in_every_command(
+        terminal: str, price: str, tmp_path: Path) -> None:
+    """The book value credited after the last month (and the one warned about without it) is a figure
+    like any other: finite in every output, or the located error at its option."""
+    path = tmp_path / "owned.yaml"
+    path.write_text(OWNED.replace("TERMINAL", terminal).replace("PRICE", price), encoding="utf-8")
+    codes = {}
+    for command in COMMANDS:
+        extra = ["-o", str(tmp_path / "r.html")] if command == ["report"] else []
+        result = run(command, path, *extra)
+        assert_clean(result, path, command)
+        assert not NOT_FINITE.search(result.stderr), (command, result.stderr)
+        codes[" ".join(command)] = result.exit_code
+        if result.exit_code == 1:
+            assert "options[1]: the costs are too large to compute" in result.stderr, (command, result.stderr)
+    assert codes["validate"] == codes["compare"], codes
+    assert set(codes.values()) == ({0} if price == "1e297" else {1}), codes
