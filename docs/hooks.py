@@ -152,10 +152,8 @@ def accepts(schema: dict[str, Any]) -> tuple[str, bool]:
         elif kind == "array":
             items = alt.get("items", {})
             refs = [a["$ref"].rsplit("/", 1)[1] for a in _alternatives(items) if "$ref" in a]
-            if refs:
-                inner = ", ".join(f"[{name}](#{_def_anchor(name)})" for name in refs)
-            else:
-                inner = accepts(items)[0]
+            links = ", ".join(f"[{name}](#{_def_anchor(name)})" for name in refs)
+            inner = links or accepts(items)[0]
             count = alt.get("minItems"), alt.get("maxItems")
             size = f"{count[0]} " if count[0] is not None and count[0] == count[1] else ""
             words.append(f"a list of {size}{inner}")
