@@ -1,6 +1,6 @@
-"""Calibrate the capacity model (tco/capacity.py) and print its residuals.
+"""Calibrate the capacity model (tco/capacity/model.py) and print its residuals.
 
-    python benchmarks/calibrate_capacity.py           # residuals of the factors in tco.capacity.CALIBRATION
+    python benchmarks/calibrate_capacity.py           # residuals of the factors in tco.capacity.model.CALIBRATION
     python benchmarks/calibrate_capacity.py --fit     # re-fit the factors, then print the residuals
     python benchmarks/calibrate_capacity.py --latency # TTFT, TPOT, tokens/s residuals of the latency model
     python benchmarks/calibrate_capacity.py --latency --fit   # re-fit each engine's efficiencies first
@@ -26,7 +26,7 @@ plausible range), so over- and under-estimates weigh alike. The scheduler's batc
 tensor-parallel falloff are set, not fitted: the fit is flat in them. Rows on GPUs not in
 pricing/gpus.yaml (GH200, GB200, RTX 6000) are not in the files.
 
-Latency (`--latency`; tco/latency.py): serving_latency_aiconfigurator.csv holds 2,131 measured
+Latency (`--latency`; tco/capacity/latency.py): serving_latency_aiconfigurator.csv holds 2,131 measured
 serving runs (mean TTFT and TPOT at a fixed number of requests in flight, closed loop) of vLLM,
 SGLang and TensorRT-LLM. Rows of models and GPUs the tables do not carry (GLM-5, Qwen3.5, B300,
 GB200) are left out. One configuration in five (engine x model x GPU x precision x layout, chosen
@@ -53,10 +53,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tco.capacity import CALIBRATION, Calibration, gpu_spec, model_spec, size_replica  # noqa: E402
-from tco.catalog import Catalog  # noqa: E402
+from tco.capacity.latency import ENGINE_EFFICIENCY, ENGINES, EngineEfficiency, Replica, latency_point  # noqa: E402
+from tco.capacity.model import CALIBRATION, Calibration, gpu_spec, model_spec, size_replica  # noqa: E402
 from tco.errors import TcoError  # noqa: E402
-from tco.latency import ENGINE_EFFICIENCY, ENGINES, EngineEfficiency, Replica, latency_point  # noqa: E402
+from tco.pricing.catalog import Catalog  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 MODELS = {
@@ -373,7 +373,7 @@ def main_latency(fit: bool, engines: tuple[str, ...] = ENGINES) -> int:
         print("fitting each engine's efficiencies:")
         efficiencies = fit_latency(fitted_runs, catalog, engines)
     else:
-        print("efficiencies (tco.latency.ENGINE_EFFICIENCY):")
+        print("efficiencies (tco.capacity.latency.ENGINE_EFFICIENCY):")
         for engine, e in efficiencies.items():
             print(f"  {engine}: {e}")
     print(latency_summary(f"fitted configurations ({len(fitted_runs):,} runs)", fitted_runs,
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         calibration = with_factors(best)
         print(f"fitted factors (weighted mean squared log error {objective(best):.4f}):")
     else:
-        print("factors (tco.capacity.CALIBRATION):")
+        print("factors (tco.capacity.model.CALIBRATION):")
     for name in FACTORS:
         print(f"  {name} = {getattr(calibration, name)!r}")
     print(f"  max_batch = {calibration.max_batch} (set), tp_falloff = {calibration.tp_falloff} (set)")

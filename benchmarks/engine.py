@@ -11,8 +11,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from tco.compare import compare_inputs
-from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
+from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
+from tco.scenario.compare import compare_inputs
 
 
 def scenario(basis: str) -> ScenarioInputs:

@@ -30,7 +30,7 @@ COMMANDS = ("compare", "report", "chart")
 
 def overrides_for(scenario: Path, tokens_per_month: float) -> list[str]:
     """`--set` arguments that give the scenario `tokens_per_month` in month 1, in its own workload form."""
-    from tco.scenario import load_scenario
+    from tco.scenario.loader import load_scenario
 
     workload = load_scenario(str(scenario)).inputs.workload
     month1 = workload.input_tokens_month1 + workload.output_tokens_month1

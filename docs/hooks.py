@@ -83,10 +83,8 @@ def anchors(markdown: str) -> list[str]:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema `tco schema` prints."""
-    try:
-        from tco.load.jsonschema import scenario_json_schema
-    except ImportError:  # the flat layout, before the modules moved into packages
-        from tco.jsonschema import scenario_json_schema  # type: ignore[no-redef]
+    from tco.load.jsonschema import scenario_json_schema
+
     result: dict[str, Any] = json.loads(scenario_json_schema())
     return result
 
@@ -454,11 +452,13 @@ def imports() -> dict[str, set[str]]:
 
 
 def package_diagram() -> str:
-    """A Mermaid graph of the subpackages and which imports which (`tco`: the top-level modules)."""
+    """A Mermaid graph of the subpackages and which imports which. `tco` is the top-level modules: the
+    lazy facade `__init__` and `__main__` import the packages; the shared modules (errors, docs,
+    version, amounts) import none, and the arrows into them, from nearly everywhere, are left out."""
     edges = imports()
     units = sorted({u for u in edges} | {u for targets in edges.values() for u in targets})
     lines = ["```mermaid", "graph TD"]
-    lines += [f"  {unit}[{unit}/]" if unit != "tco" else "  tco[tco top level]" for unit in units]
+    lines += [f"  {unit}[{unit}/]" if unit != "tco" else "  tco[tco: __init__, __main__]" for unit in units]
     for source in sorted(edges):
         for target in sorted(edges[source]):
             lines.append(f"  {source} --> {target}")

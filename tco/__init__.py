@@ -16,28 +16,25 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-# The name to `pip install` (the command and the import package are `tco`): `tco` on the package
-# registry is an unrelated project.
-DISTRIBUTION = "tco-llm"
+from tco.version import DISTRIBUTION, __version__
 
 _EXPORTS = {
-    "compare_file": "tco.compare",
-    "compare_inputs": "tco.compare",
-    "load_scenario": "tco.scenario",
-    "Catalog": "tco.catalog",
-    "Comparison": "tco.results",
+    "compare_file": "tco.scenario.compare",
+    "compare_inputs": "tco.scenario.compare",
+    "load_scenario": "tco.scenario.loader",
+    "Catalog": "tco.pricing.catalog",
+    "Comparison": "tco.engine.results",
     "TcoError": "tco.errors",
-    "ScenarioInputs": "tco.inputs",
-    "WorkloadInputs": "tco.inputs",
-    "ApiInputs": "tco.inputs",
-    "SelfHostedInputs": "tco.inputs",
-    "SharedCosts": "tco.inputs",
-    "FineTuningInputs": "tco.inputs",
-    "HybridInputs": "tco.inputs",
-    "RoutedInputs": "tco.inputs",
-    "Route": "tco.inputs",
-    "optimize_hybrid": "tco.optimize",
+    "ScenarioInputs": "tco.engine.inputs",
+    "WorkloadInputs": "tco.engine.inputs",
+    "ApiInputs": "tco.engine.inputs",
+    "SelfHostedInputs": "tco.engine.inputs",
+    "SharedCosts": "tco.engine.inputs",
+    "FineTuningInputs": "tco.engine.inputs",
+    "HybridInputs": "tco.engine.inputs",
+    "RoutedInputs": "tco.engine.inputs",
+    "Route": "tco.engine.inputs",
+    "optimize_hybrid": "tco.engine.optimize",
     "comparison_to_dict": "tco.render.json",
 }
 __all__ = [
@@ -63,10 +60,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from tco.catalog import Catalog
-    from tco.compare import compare_file, compare_inputs
-    from tco.errors import TcoError
-    from tco.inputs import (
+    from tco.engine.inputs import (
         ApiInputs,
         FineTuningInputs,
         HybridInputs,
@@ -77,10 +71,13 @@ if TYPE_CHECKING:
         SharedCosts,
         WorkloadInputs,
     )
-    from tco.optimize import optimize_hybrid
+    from tco.engine.optimize import optimize_hybrid
+    from tco.engine.results import Comparison
+    from tco.errors import TcoError
+    from tco.pricing.catalog import Catalog
     from tco.render.json import comparison_to_dict
-    from tco.results import Comparison
-    from tco.scenario import load_scenario
+    from tco.scenario.compare import compare_file, compare_inputs
+    from tco.scenario.loader import load_scenario
 
 
 def __getattr__(name: str) -> Any:

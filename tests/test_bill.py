@@ -17,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tco.cli import app
-from tco.compare import compare_loaded
 from tco.errors import TcoError
-from tco.scenario import load_scenario
+from tco.scenario.compare import compare_loaded
+from tco.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -203,7 +203,7 @@ def test_a_range_on_the_bill_simulates_run_for_run_as_compare_would(tmp_path: Pa
     `compare --set workload.monthly_spend=<that bill>` gives."""
     from tco.analyses.batch import open_scenario
     from tco.analyses.simulate import simulate
-    from tco.compare import compare_file
+    from tco.scenario.compare import compare_file
 
     path = write(tmp_path, BILL.replace("monthly_spend: 40K", "monthly_spend: {low: 30K, high: 50K}"))
     result = simulate(open_scenario(path), runs=4, seed=1)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tco.breakeven import break_even_month, break_even_months, break_even_volumes
-from tco.compare import compare_inputs
-from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
-from tco.results import LineItem, MonthCost, OptionResult
+from tco.engine.breakeven import break_even_month, break_even_months, break_even_volumes
+from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
+from tco.engine.results import LineItem, MonthCost, OptionResult
+from tco.scenario.compare import compare_inputs
 
 
 def curve(name: str, monthly: list[float], one_time: list[float] | None = None) -> OptionResult:

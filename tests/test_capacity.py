@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tco.capacity import (
+from tco.capacity.model import (
     CALIBRATION,
     CALIBRATION_ROWS,
     CALIBRATION_WITHIN_1_5X_SHARE,
@@ -36,8 +36,8 @@ from tco.capacity import (
     size_replica,
     smallest_replica,
 )
-from tco.catalog import Catalog
 from tco.errors import TcoError
+from tco.pricing.catalog import Catalog
 from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from tco.capacity import GB, GIB, gpu_spec, memory_fit, model_spec
-from tco.catalog import Catalog
+from tco.capacity.model import GB, GIB, gpu_spec, memory_fit, model_spec
 from tco.cli import app
+from tco.pricing.catalog import Catalog
 
 CATALOG = Catalog()
 
@@ -64,7 +64,7 @@ def _layouts(model_key: str) -> list[tuple[int, str]]:
 def test_more_bandwidth_or_flops_never_lowers_throughput_on_any_gpu(model_key: str) -> None:
     import dataclasses
 
-    from tco.capacity import size_replica
+    from tco.capacity.model import size_replica
     from tco.errors import TcoError
 
     model = spec("models", model_key)
@@ -92,7 +92,7 @@ def test_more_bandwidth_or_flops_never_lowers_throughput_on_any_gpu(model_key: s
 
 @pytest.mark.parametrize("model_key", MODEL_KEYS)
 def test_longer_contexts_never_raise_concurrency_on_any_gpu(model_key: str) -> None:
-    from tco.capacity import concurrency
+    from tco.capacity.model import concurrency
 
     model = spec("models", model_key)
     for gpu_key in GPU_KEYS:
@@ -108,7 +108,7 @@ def test_longer_contexts_never_raise_concurrency_on_any_gpu(model_key: str) -> N
 
 @pytest.mark.parametrize("model_key", MODEL_KEYS)
 def test_fp8_never_needs_more_gpus_than_bf16_on_any_gpu(model_key: str) -> None:
-    from tco.capacity import smallest_replica
+    from tco.capacity.model import smallest_replica
     from tco.errors import TcoError
 
     model = spec("models", model_key)

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tco.breakeven import steady_monthly_cost
 from tco.cli import app
-from tco.compare import compare_loaded
+from tco.engine.breakeven import steady_monthly_cost
 from tco.render.chart import PLOT_ROWS, nice_step, render_line_chart, render_stacked_chart
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
-from tco.scenario import load_scenario
+from tco.scenario.compare import compare_loaded
+from tco.scenario.loader import load_scenario
 from tests.test_cli import SMALL
 
 REPO = Path(__file__).resolve().parent.parent
@@ -380,9 +380,9 @@ def test_latency_chart_marks_the_target_and_the_operating_point(latency_scenario
 def test_latency_series_are_the_sizings_curves(latency_scenario: Path) -> None:
     """Each curve's points are latency points of the option's replica from 1 request to the KV cache's limit;
     the marked point is the one `tco size SCENARIO` reports, and the target line sits at 1000 / TPOT target."""
-    from tco.catalog import Catalog
+    from tco.analyses.size import size_scenario
+    from tco.pricing.catalog import Catalog
     from tco.render.series import latency_chart
-    from tco.sizing import size_scenario
 
     loaded = load_scenario(str(latency_scenario))
     reports = size_scenario(loaded, Catalog())
@@ -505,7 +505,7 @@ def test_volume_chart_memory_does_not_grow_with_volume(path: Path) -> None:
 
 def test_replica_steps_are_counted_before_they_are_listed() -> None:
     """Far more steps than asked for give none (the chart samples), never a list per replica."""
-    from tco.breakeven import replica_step_volumes
+    from tco.engine.breakeven import replica_step_volumes
 
     loaded = load_scenario(str(REPO / "scenarios" / "support-assistant.yaml"))
     option = loaded.inputs.options[2]

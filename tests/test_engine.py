@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tco.compare import compare_inputs
-from tco.engine import gpus_needed, month_label, replacements, tolerant_ceil
-from tco.inputs import (
+from tco.engine.inputs import (
     ApiInputs,
     FineTuningInputs,
     ScenarioInputs,
@@ -14,6 +12,8 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
+from tco.engine.line_items import gpus_needed, month_label, replacements, tolerant_ceil
+from tco.scenario.compare import compare_inputs
 
 
 def run(options: list[ApiInputs | SelfHostedInputs], workload: WorkloadInputs, horizon: int = 12,

@@ -24,12 +24,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tco.catalog import Catalog
 from tco.cli import app
-from tco.compare import compare_loaded
 from tco.errors import TcoError
+from tco.pricing.catalog import Catalog
 from tco.render.json import comparison_to_dict
-from tco.scenario import load_scenario
+from tco.scenario.compare import compare_loaded
+from tco.scenario.loader import load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))

@@ -189,7 +189,7 @@ options:
 
 
 def test_the_bundled_fine_tuned_entries_have_training_prices() -> None:
-    from tco.catalog import Catalog
+    from tco.pricing.catalog import Catalog
 
     catalog = Catalog(None)
     tuned = [k for k in catalog.keys("api") if "/ft:" in k]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tco.compare import compare_inputs
-from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
+from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
 from tco.render.text import headlines
+from tco.scenario.compare import compare_inputs
 
 API = ApiInputs("API", price_per_million_input_tokens=2.0, price_per_million_output_tokens=8.0,
                 price_per_million_cached_input_tokens=2.0)

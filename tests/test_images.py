@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tco.cli import app
-from tco.compare import compare_loaded
 from tco.render.images import image_bytes, inline_svg, line_figure, stacked_figure
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
-from tco.scenario import load_scenario
+from tco.scenario.compare import compare_loaded
+from tco.scenario.loader import load_scenario
 from tests.test_chart import THREE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -277,10 +277,10 @@ def test_a_long_option_name_keeps_its_break_even_note_inside_the_axes(three: Pat
 def test_latency_svg_draws_the_target_line_and_the_operating_point(tmp_path: Path) -> None:
     """The chat target's line stands at 1000/30 = 33.3 tokens/s per user on the x-axis; the ring is at the
     operating point `tco size` reports; the measured offline option has a ring and no line."""
-    from tco.catalog import Catalog
+    from tco.analyses.size import size_scenario
+    from tco.pricing.catalog import Catalog
     from tco.render.images import latency_figure
     from tco.render.series import latency_chart
-    from tco.sizing import size_scenario
     from tests.test_chart import LATENCY
 
     path = tmp_path / "latency.yaml"

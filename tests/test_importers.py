@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from tco.catalog import Catalog
 from tco.errors import TcoError
-from tco.importers import ImportPlan, PlannedEntry, Selection, apply_plan
-from tco.importers.genai_prices import plan_genai_prices
-from tco.importers.litellm import per_million, plan_litellm, read_litellm, table_key
-from tco.importers.skypilot import plan_skypilot
+from tco.pricing.catalog import Catalog
+from tco.pricing.importers import ImportPlan, PlannedEntry, Selection, apply_plan
+from tco.pricing.importers.genai_prices import plan_genai_prices
+from tco.pricing.importers.litellm import per_million, plan_litellm, read_litellm, table_key
+from tco.pricing.importers.skypilot import plan_skypilot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LITELLM = FIXTURES / "litellm" / "model_prices_and_context_window.json"
@@ -281,7 +281,7 @@ def test_genai_prices_tiers_and_start_dates() -> None:
 
 def test_genai_prices_real_snapshot_if_installed() -> None:
     pytest.importorskip("genai_prices")
-    from tco.importers.genai_prices import load_providers
+    from tco.pricing.importers.genai_prices import load_providers
 
     providers, version = load_providers()
     plan = plan_genai_prices(providers, version, Catalog(), Selection(provider="openai"), today=AS_OF)

@@ -1,4 +1,4 @@
-"""The latency model (tco/latency.py): its arithmetic, its monotonicity, and sizing at a target."""
+"""The latency model (tco/capacity/latency.py): its arithmetic, its monotonicity, and sizing at a target."""
 
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tco.capacity import CALIBRATION, _prefill_rate, decode_step_seconds, gpu_spec, model_spec, size_replica
-from tco.catalog import Catalog
-from tco.cli import app
-from tco.latency import (
+from tco.capacity.latency import (
     CHUNK_TOKENS,
     ENGINE_EFFICIENCY,
     SLO_PRESETS,
@@ -27,7 +24,10 @@ from tco.latency import (
     operating_point,
     plan_serving,
 )
-from tco.scenario import load_scenario
+from tco.capacity.model import CALIBRATION, _prefill_rate, decode_step_seconds, gpu_spec, model_spec, size_replica
+from tco.cli import app
+from tco.pricing.catalog import Catalog
+from tco.scenario.loader import load_scenario
 
 CATALOG = Catalog()
 
@@ -195,7 +195,7 @@ SCENARIO = """\
 
 def gpus_at_end(tmp_path: Path, extra: str) -> int:
     loaded = load_scenario(write(tmp_path, SCENARIO.format(extra=extra)))
-    from tco.compare import compare_inputs
+    from tco.scenario.compare import compare_inputs
 
     return compare_inputs(loaded.inputs).option("L").months[-1].gpus
 
@@ -212,7 +212,7 @@ def test_trtllm_at_no_target_keeps_the_measured_offline_figures(tmp_path: Path) 
     option = loaded.inputs.options[1]
     entry = CATALOG.get("throughput", "llama-3.1-70b/h100-sxm/fp8")
     assert entry is not None and option.throughput_source == "measured"  # type: ignore[union-attr]
-    from tco.sizing import carried_figures
+    from tco.capacity.sizing import carried_figures
 
     model, gpu = CATALOG.get("models", "llama-3.1-70b"), CATALOG.get("gpus", "h100-sxm")
     assert model is not None and gpu is not None
@@ -226,7 +226,7 @@ def test_trtllm_estimates_at_no_target_are_the_capacity_models(tmp_path: Path) -
                                  .replace("llama-3.1-70b", "qwen2.5-72b")))
     option = loaded.inputs.options[1]
     size = size_replica(*spec("qwen2.5-72b", "h100-sxm"), "fp8", 2000, 400)  # type: ignore[arg-type]
-    from tco.capacity import significant
+    from tco.capacity.model import significant
 
     assert option.throughput_source == "estimated"  # type: ignore[union-attr]
     assert option.input_tokens_per_second == significant(size.input_tokens_per_second_per_gpu)  # type: ignore

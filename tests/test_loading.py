@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from tco.catalog import Catalog
 from tco.errors import TcoError
-from tco.overrides import apply_overrides
-from tco.quantities import parse_number
-from tco.scenario import load_scenario
-from tco.yamlsource import read_yaml, read_yaml_file
+from tco.load.overrides import apply_overrides
+from tco.load.quantities import parse_number
+from tco.load.yamlsource import read_yaml, read_yaml_file
+from tco.pricing.catalog import Catalog
+from tco.scenario.loader import load_scenario
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -441,7 +441,7 @@ def test_tags_in_a_user_pricing_table_exit_1_located(value: str, table: str, ent
 
 
 def test_a_timestamp_with_a_time_dates_a_price_by_its_day() -> None:
-    from tco.catalog import check_user_table
+    from tco.pricing.catalog import check_user_table
 
     checked = check_user_table("api", b"openai/gpt-4.1:\n  input: 1\n  as_of: 2026-01-05 10:30:00\n", "api.yaml")
     assert checked["openai/gpt-4.1"]["as_of"] == dt.date(2026, 1, 5)

@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tco.compare import compare_inputs
-from tco.engine import project_option
-from tco.inputs import (
+from tco.engine.inputs import (
     ApiInputs,
     HybridInputs,
     OptionInputs,
@@ -24,11 +22,13 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.mixed import hourly_shape, overflow_share
-from tco.optimize import optimize_hybrid
-from tco.profiles import NAMED_PROFILES, percentile, single_peak
-from tco.results import OptionResult
-from tco.scenario import load_scenario
+from tco.engine.mixed import hourly_shape, overflow_share
+from tco.engine.optimize import optimize_hybrid
+from tco.engine.profiles import NAMED_PROFILES, percentile, single_peak
+from tco.engine.projection import project_option
+from tco.engine.results import OptionResult
+from tco.scenario.compare import compare_inputs
+from tco.scenario.loader import load_scenario
 from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parent.parent
@@ -346,7 +346,7 @@ def test_shipped_hybrid_scenario() -> None:
 def test_searched_volume_of_a_p75_hybrid_holds_when_sampled() -> None:
     """Below the searched "stays cheaper from" volume the hybrid is dearer somewhere just under it;
     at 400 volumes above it (up to 64×) it is never dearer than the API."""
-    from tco.breakeven import _api_line, _within, steady_cost
+    from tco.engine.breakeven import _api_line, _within, steady_cost
 
     hosted = replace(HOSTED, hourly_rate_per_gpu=0.5, gpus_per_replica=2)
     hybrid = HybridInputs("H", hosted, API, "percentile", percentile=75)
@@ -471,7 +471,7 @@ def test_optimize_of_a_huge_fleet_zooms_in_instead_of_projecting_every_size(monk
     between the neighbours of the cheapest. Those are scanned again (1,000 at a time) until at most
     2,000 remain, so the time does not grow with the volume; the answer is still no dearer than the
     sizes next to it."""
-    import tco.optimize
+    import tco.engine.optimize
 
     calls = 0
 
@@ -481,7 +481,7 @@ def test_optimize_of_a_huge_fleet_zooms_in_instead_of_projecting_every_size(monk
         assert calls <= 6_000, "optimize projects a number of fleets that grows with the volume"
         return project_option(option, inputs)
 
-    monkeypatch.setattr(tco.optimize, "project_option", counted)
+    monkeypatch.setattr(tco.engine.optimize, "project_option", counted)
     small = scenario([API, HOSTED])
     inputs = replace(small, workload=replace(small.workload, input_tokens_month1=IN_TOKENS * 1e6,
                                              output_tokens_month1=OUT_TOKENS * 1e6))

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from tco.breakeven import break_even_volumes
 from tco.cli import app
-from tco.inputs import ApiInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
+from tco.engine.breakeven import break_even_volumes
+from tco.engine.inputs import ApiInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "bad_scenarios"
@@ -158,10 +158,10 @@ def test_volume_chart_costs_beyond_the_limit_are_the_located_error() -> None:
     there beyond 1e300 is the error compare gives for its own figures, at that option."""
     from dataclasses import replace
 
-    from tco.compare import compare_inputs
+    from tco.engine.inputs import ScenarioInputs
     from tco.errors import TcoError
-    from tco.inputs import ScenarioInputs
     from tco.render.series import volume_chart
+    from tco.scenario.compare import compare_inputs
 
     api = ApiInputs("A", price_per_million_input_tokens=1e10, price_per_million_output_tokens=1e10,
                     price_per_million_cached_input_tokens=1e10)

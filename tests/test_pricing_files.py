@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tco.errors import TcoError
-from tco.pricing_files import (
+from tco.pricing.files import (
     TableText,
     apply_assignments,
     edit_table,
@@ -205,7 +205,7 @@ def test_failure_between_temporary_write_and_rename_keeps_the_old_file(tmp_path:
 KILLER = """\
 import os, signal, sys
 from pathlib import Path
-import tco.pricing_files as files
+import tco.pricing.files as files
 real_replace = os.replace
 def die_before(*args):  # killed after the temporary file is complete, before the rename
     os.kill(os.getpid(), signal.SIGKILL)
@@ -251,7 +251,7 @@ def test_a_writer_waits_for_the_lock_and_reads_the_file_inside_it(tmp_path: Path
 
 
 def test_template_is_a_valid_empty_table() -> None:
-    from tco.catalog import TABLE_KINDS, check_user_table
+    from tco.pricing.catalog import TABLE_KINDS, check_user_table
 
     for kind in TABLE_KINDS:
         text = table_template(kind)

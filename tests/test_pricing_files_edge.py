@@ -126,7 +126,7 @@ def test_a_field_given_twice_is_refused(tmp_path: Path) -> None:
 
 SLOW_SET = """\
 import sys, time
-import tco.pricing_files as files
+import tco.pricing.files as files
 render = files.TableText.render
 def slow(self):  # widen the window between reading the file and writing it
     time.sleep(0.3)
@@ -183,7 +183,7 @@ def test_anchors_elsewhere_do_not_make_an_edit_rewrite_the_whole_file(tmp_path: 
 def test_removing_an_anchored_entry_keeps_its_alias_whole(tmp_path: Path) -> None:
     path = write(tmp_path, ANCHORED)
     assert run("pricing", "remove", "api", "acme/x", "--pricing", tmp_path).exit_code == 0
-    from tco.catalog import check_user_table
+    from tco.pricing.catalog import check_user_table
 
     table = check_user_table("api", path.read_bytes(), "api.yaml")
     assert "acme/x" not in table and table["acme/alias"] == {"input": 3, "output": 4}

@@ -22,10 +22,8 @@ from typing import Literal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tco.breakeven import _api_line, _Fleet, _fleet, break_even_volumes, fleet_cost_at
-from tco.compare import compare_inputs
-from tco.engine import project_option
-from tco.inputs import (
+from tco.engine.breakeven import _api_line, _Fleet, _fleet, break_even_volumes, fleet_cost_at
+from tco.engine.inputs import (
     ApiInputs,
     FineTuningInputs,
     HybridInputs,
@@ -37,7 +35,9 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.results import Comparison, OptionResult
+from tco.engine.projection import project_option
+from tco.engine.results import Comparison, OptionResult
+from tco.scenario.compare import compare_inputs
 from tests.conftest import examples
 
 REL = 1e-9

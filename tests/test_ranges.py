@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tco.cli import app
-from tco.compare import compare_file
 from tco.errors import TcoError
-from tco.ranges import Z90, Choices, LogNormal, Triangular, Uniform
-from tco.scenario import load_scenario
+from tco.load.ranges import Z90, Choices, LogNormal, Triangular, Uniform
+from tco.scenario.compare import compare_file
+from tco.scenario.loader import load_scenario
 
 BASE = """\
 name: Ranged

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tco.errors import TcoError
-from tco.scenario import load_scenario
+from tco.scenario.loader import load_scenario
 
 SCENARIO = """\
 name: t
@@ -145,7 +145,7 @@ def test_the_json_schema_bounds_a_plain_rate_at_1() -> None:
     import json
     import re
 
-    from tco.jsonschema import scenario_json_schema
+    from tco.load.jsonschema import scenario_json_schema
 
     defs = json.loads(scenario_json_schema())["$defs"]
     for model, field in (("Workload", "monthly_growth"), ("Workload", "annual_growth"), ("Finance", "discount_rate"),

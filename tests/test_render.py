@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from tco.compare import compare_inputs
-from tco.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, WorkloadInputs
+from tco.amounts import money, money_precise, money_short, month_count, months_text, quantity_short
+from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, WorkloadInputs
 from tco.render import OutputFormat, renderer
 from tco.render.csv import csv_cell
-from tco.render.text import money, money_precise, money_short, month_count, months_text, quantity_short
+from tco.scenario.compare import compare_inputs
 
 COMPARISON = compare_inputs(ScenarioInputs(
     "r", WorkloadInputs(3.6e9, 3.6e8), (

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tco.cli import app
-from tco.compare import compare_loaded
 from tco.render.html import (
     SensitivitySection,
     SimulationSection,
@@ -23,7 +22,8 @@ from tco.render.html import (
     build_report,
 )
 from tco.render.text import headlines
-from tco.scenario import load_scenario
+from tco.scenario.compare import compare_loaded
+from tco.scenario.loader import load_scenario
 from tests.conftest import TODAY
 from tests.test_chart import THREE
 
@@ -209,7 +209,7 @@ def test_headline_assumptions_warnings_and_scenario(made: tuple[Path, str, Any])
 
 def test_the_page_says_when_and_with_which_version_it_was_made(tmp_path: Path) -> None:
     """The date is $TCO_TODAY (pinned by the tests, as for price ages), else today."""
-    from tco import __version__
+    from tco.version import __version__
 
     scenario = tmp_path / "three.yaml"
     scenario.write_text(THREE, encoding="utf-8")

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 import tco
 from tco.cli import app
-from tco.inputs import ApiInputs, SelfHostedInputs
-from tco.results import BreakEven, Comparison
-from tco.scenario import LoadedScenario, load_scenario
+from tco.engine.inputs import ApiInputs, SelfHostedInputs
+from tco.engine.results import BreakEven, Comparison
+from tco.scenario.loader import LoadedScenario, load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))

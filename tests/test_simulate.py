@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from tco.analyses.batch import open_scenario
 from tco.analyses.simulate import simulate
 from tco.cli import app
-from tco.compare import compare_file
+from tco.scenario.compare import compare_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT = ROOT / "scenarios" / "support-assistant.yaml"

@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from tco.capacity import GpuSpec, ModelSpec, gpu_spec, model_spec, size_replica
-from tco.catalog import Catalog
+from tco.capacity.model import GpuSpec, ModelSpec, gpu_spec, model_spec, size_replica
 from tco.cli import app
-from tco.compare import compare_file
+from tco.pricing.catalog import Catalog
+from tco.scenario.compare import compare_file
 from tests.conftest import examples
 
 REQUIRED_KEYS = {"model", "gpu", "precision", "gpus_per_replica", "memory_gb", "max_concurrency",
@@ -221,7 +221,7 @@ def test_compare_runs_with_only_model_gpu_and_precision(tmp_path: Path) -> None:
     comparison = compare_file(str(path))
     sources = {a.field: a.source for a in comparison.assumptions}
     served = sources["options.Qwen on H100.throughput.output_tokens_per_second"]
-    assert served.startswith("latency model (tco/latency.py) for vllm, tp="), served
+    assert served.startswith("latency model (tco/capacity/latency.py) for vllm, tp="), served
     assert "at the operating point of chat (TTFT <= 800 ms, TPOT <= 30 ms)" in served
     assert sources["options.Qwen on H100.gpus_per_replica"].startswith(
         "cheapest per token of 1, 2, 4 and 8 h100-sxm GPUs that meet chat")
@@ -232,7 +232,7 @@ def test_compare_runs_with_only_model_gpu_and_precision(tmp_path: Path) -> None:
     offline = compare_file(str(path), overrides=["options.Qwen on H100.engine=trtllm", "options.Qwen on H100.slo=none"])
     sources = {a.field: a.source for a in offline.assumptions}
     estimated = sources["options.Qwen on H100.throughput.output_tokens_per_second"]
-    assert estimated.startswith("estimated by the capacity model (tco/capacity.py) for 1,800 in / 350 out tokens "
+    assert estimated.startswith("estimated by the capacity model (tco/capacity/model.py) for 1,800 in / 350 out tokens "
                                 "per request, tp=2, fp8: no measured entry qwen2.5-72b/h100-sxm/fp8")
     assert "within a factor of 1.5 for" in estimated
     assert sources["options.Qwen on H100.gpus_per_replica"].startswith("capacity model memory fit")
@@ -308,7 +308,7 @@ def test_the_engine_carries_a_measured_entry_to_the_workloads_request_shape(tmp_
         assumption = assumptions[f"options.Llama measured.throughput.{name}"]
         assert assumption.value == size[f"{name}_per_gpu"]
         assert assumption.source.endswith("; measured at 1,000 in / 1,000 out tokens per request, carried to "
-                                          "1,800 in / 350 out by the capacity model (tco/capacity.py, same tp=2 "
+                                          "1,800 in / 350 out by the capacity model (tco/capacity/model.py, same tp=2 "
                                           "replica)")
         assert assumption.short_source.endswith(", carried from 1,000/1,000 to 1,800/350 tokens")
 
@@ -608,7 +608,7 @@ def meets(row: dict[str, Any], target: dict[str, Any]) -> bool:
 def test_the_slo_point_meets_the_target_and_one_more_request_does_not() -> None:
     """The operating point is the most requests in flight that meet the target: one more misses it, unless
     the point is already all the KV cache holds (then more requests only queue)."""
-    from tco.latency import Replica, kv_limit
+    from tco.capacity.latency import Replica, kv_limit
 
     cases = [(*LLAMA_70B, "--engine", "vllm"), (*LLAMA_70B, "--engine", "sglang", "--slo", "rag"),
              (*LLAMA_70B, "--engine", "trtllm", "--slo", "agentic"),
@@ -688,8 +688,8 @@ def test_trtllm_at_slo_none_reproduces_the_offline_figures_of_a_measured_entry()
 def test_vllm_and_sglang_offline_figures_are_the_latency_model_at_the_kv_limit() -> None:
     """X and Y of vLLM and SGLang at slo none: the latency point at the most requests the KV cache holds,
     to 3 significant figures, on the smallest replica holding a useful cache, as the resolver takes them."""
-    from tco.capacity import significant
-    from tco.latency import Replica, kv_limit, latency_point
+    from tco.capacity.latency import Replica, kv_limit, latency_point
+    from tco.capacity.model import significant
 
     spec, card = specs("llama-3.1-70b", "h100-sxm")
     for engine in ("vllm", "sglang"):
@@ -784,8 +784,8 @@ def test_every_configuration_that_fits_answers() -> None:
     """What the acceptance check asks of every bundled model x GPU x precision x engine x replica x layout: a
     curve at the concurrencies given when the replica holds a request, else a clear error (the model does not
     fit, or tep/dep of a dense model), never a crash; finite, positive figures."""
+    from tco.capacity.sizing import size_from_tables
     from tco.errors import TcoError
-    from tco.sizing import size_from_tables
 
     catalog = Catalog()
     answered = 0
@@ -824,8 +824,8 @@ def test_a_tighter_target_never_serves_more_per_gpu(case: tuple[str, str, str, s
     the cheapest one serves no more output tokens per GPU; on a given replica, the point never moves to more
     requests in flight. (The replica size itself may shrink: a smaller replica can be the cheaper one that
     meets the tighter target.)"""
-    from tco.latency import Slo
-    from tco.sizing import size_from_tables
+    from tco.capacity.latency import Slo
+    from tco.capacity.sizing import size_from_tables
 
     catalog = Catalog()
     model_key, gpu_key, precision, layout = case

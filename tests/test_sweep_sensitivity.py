@@ -12,8 +12,8 @@ from tco.analyses.batch import open_scenario
 from tco.analyses.sensitivity import sensitivity
 from tco.analyses.sweep import sweep
 from tco.cli import app
-from tco.compare import compare_file
 from tco.errors import TcoError
+from tco.scenario.compare import compare_file
 from tests.test_simulate import CLOSED_FORM  # one uniform range on the API input price
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,15 @@ from typing import Any
 import pytest
 import yaml
 
-from tco.catalog import TABLE_FIELDS, TABLE_KINDS, Catalog, _checked_user_table, bundled_pricing_dir, index_table
-from tco.yamlsource import read_yaml
+from tco.load.yamlsource import read_yaml
+from tco.pricing.catalog import (
+    TABLE_FIELDS,
+    TABLE_KINDS,
+    Catalog,
+    _checked_user_table,
+    bundled_pricing_dir,
+    index_table,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PRICING = REPO / "pricing"
@@ -73,7 +80,7 @@ def test_every_entry_has_source_and_date(tables: dict[str, Any], kind: str) -> N
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_field_is_known_and_valid(tables: dict[str, Any], kind: str) -> None:
-    """The same checks a user's table gets (tco.catalog._checked_user_table), plus the DESIGN fields."""
+    """The same checks a user's table gets (tco.pricing.catalog._checked_user_table), plus the DESIGN fields."""
     path = PRICING / f"{kind}.yaml"
     checked = _checked_user_table(kind, read_yaml(path.read_bytes(), str(path)))
     assert list(checked) == list(tables[kind])
@@ -215,7 +222,7 @@ def test_wheel_ships_the_tables(tmp_path: Path) -> None:
             assert member in names
             assert archive.read(member) == (PRICING / f"{kind}.yaml").read_bytes()
         archive.extractall(tmp_path / "installed")
-    probe = subprocess.run([sys.executable, "-c", "from tco.catalog import bundled_pricing_dir; "
+    probe = subprocess.run([sys.executable, "-c", "from tco.pricing.catalog import bundled_pricing_dir; "
                             "print(bundled_pricing_dir())"], capture_output=True, text=True, timeout=60,
                            cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "installed"), "PATH": "/usr/bin:/bin"})
     assert probe.returncode == 0, probe.stderr

@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tco.breakeven import break_even_month, break_even_months
 from tco.cli import app
-from tco.compare import compare_inputs
-from tco.engine import book_values_at_end, project_option
-from tco.errors import TcoError
-from tco.inputs import (
+from tco.engine.breakeven import break_even_month, break_even_months
+from tco.engine.inputs import (
     ApiInputs,
     HybridInputs,
     Route,
@@ -25,7 +22,11 @@ from tco.inputs import (
     SelfHostedInputs,
     WorkloadInputs,
 )
-from tco.scenario import load_scenario
+from tco.engine.line_items import book_values_at_end
+from tco.engine.projection import project_option
+from tco.errors import TcoError
+from tco.scenario.compare import compare_inputs
+from tco.scenario.loader import load_scenario
 
 # c = 20,000 · 1.25 = 25,000 per GPU; 10% residual; depreciation 25,000 · 0.9 / L per GPU-month.
 OWNED = SelfHostedInputs("Owned", input_tokens_per_second=1e9, output_tokens_per_second=1e9, min_replicas=2,

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tco.amounts import money
 from tco.cli import app
-from tco.render.text import money
 from tests.terminal import run_on_terminal
 
 ROOT = Path(__file__).resolve().parent.parent

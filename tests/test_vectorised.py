@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tco.analyses.batch import leaves_of, open_scenario, with_leaves
-from tco.breakeven import break_even_month, break_even_months
-from tco.engine import project
-from tco.inputs import (
+from tco.engine.breakeven import break_even_month, break_even_months
+from tco.engine.inputs import (
     ApiInputs,
     FineTuningInputs,
     ScenarioInputs,
@@ -22,8 +21,9 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.ranges import ranged_fields
-from tco.vectorised import break_even_batch, project_batch, tolerant_ceil
+from tco.engine.projection import project
+from tco.engine.vectorised import break_even_batch, project_batch, tolerant_ceil
+from tco.load.ranges import ranged_fields
 from tests.conftest import examples
 
 RUNS = 4
@@ -134,7 +134,7 @@ def test_vectorised_equals_scalar_run_for_run(runs: list[ScenarioInputs]) -> Non
 @given(st.floats(0, 1e12, allow_nan=False) | st.integers(0, 10**6).map(float)
        | st.integers(0, 10**6).map(lambda n: n * (1 + 1e-10)))
 def test_tolerant_ceil_matches_the_scalar_one(x: float) -> None:
-    from tco.engine import tolerant_ceil as scalar_ceil
+    from tco.engine.line_items import tolerant_ceil as scalar_ceil
 
     assert tolerant_ceil(np.array([x]))[0] == scalar_ceil(x)
 

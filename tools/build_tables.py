@@ -16,7 +16,7 @@ maintained by hand (architecture facts, one citation per row) and is not touched
 tools/model_params.py derives its parameter counts and KV bytes from config.json copies.
 
 It runs in the project's virtualenv as is (the standard library and tco itself: the throughput
-entries use the capacity model, tco.capacity, with the repository's pricing/models.yaml and gpus.yaml).
+entries use the capacity model, tco.capacity.model, with the repository's pricing/models.yaml and gpus.yaml).
 
 What is curated here rather than read from the data files, and why:
 - API_MODELS: which LiteLLM keys become table entries (current models of the main providers
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, tco not installed
-from tco.importers.litellm import API_MODELS, api_fields, provider_page  # one mapping, shared
+from tco.pricing.importers.litellm import API_MODELS, api_fields, provider_page  # one mapping, shared
 
 LITELLM_VERSION = "1.110.2"
 LITELLM_AS_OF = "2026-11-20"
@@ -389,8 +389,8 @@ def fit_to_capacity_model(model: str, gpu: str, precision: str, n: int, layout: 
     mean of measured / estimated effective output tokens/s over the rows (the least-squares fit in
     log space). Returns (X, Y, factor, worst factor between the scaled model and a measurement).
     """
-    from tco.capacity import gpu_spec, model_spec, size_replica
-    from tco.catalog import Catalog
+    from tco.capacity.model import gpu_spec, model_spec, size_replica
+    from tco.pricing.catalog import Catalog
 
     catalog = Catalog()
     model_entry, gpu_entry = catalog.get("models", model), catalog.get("gpus", gpu)
@@ -442,7 +442,7 @@ def tp_scores(by_tp: dict[int, list[tuple[int, int, float]]]) -> str:
 def fmt_tok(x: float) -> float | int:
     """A throughput to 3 significant figures (the fit is not more precise than that), as tco rounds
     the figures it carries; a whole number is written without a decimal point."""
-    from tco.capacity import significant
+    from tco.capacity.model import significant
 
     r = significant(x)
     return int(r) if float(r).is_integer() else float(r)
@@ -668,7 +668,7 @@ THROUGHPUT_HEADER = f"""
 # the stated shape with the capacity model, on the same replica; an entry without
 # input_tokens/output_tokens is used as is for every shape. They are best-case batch
 # throughput on NVIDIA's stack, an offline maximum: tco uses an entry only for its engine at
-# `slo: none`; serving at a latency target is the latency model's (tco/latency.py), which
+# `slo: none`; serving at a latency target is the latency model's (tco/capacity/latency.py), which
 # keeps fewer requests in flight. Where several TP sizes were measured, the
 # table uses the smallest unless a larger one serves clearly more tokens per GPU (see
 # tools/build_tables.py).

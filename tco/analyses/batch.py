@@ -2,7 +2,7 @@
 
 Validating and resolving a scenario runs pydantic and the pricing lookups: far too slow to do for
 each of 100,000 runs. A `BatchPlan` resolves the scenario once at its central values, then once
-more per varied field at two probe values, and compares the resolved inputs (`tco.inputs`) leaf
+more per varied field at two probe values, and compares the resolved inputs (`tco.engine.inputs`) leaf
 by leaf. A leaf that takes the probe value each time is fed by the field one to one (a price,
 and the fallback API's copy of it, and the cached price that defaults to it); the workload's
 month-1 volumes and monthly growth are recomputed from the workload fields with the resolver's
@@ -25,15 +25,15 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from tco import schema
-from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
-from tco.inputs import ScenarioInputs
-from tco.quantities import ReadNumber
-from tco.resolve import month1_tokens, monthly_from_annual
-from tco.results import MAX_FIGURE, too_large
-from tco.scenario import LoadedScenario, field_label, resolve_data
-from tco.vectorised import BatchOption, project_batch
-from tco.yamlsource import Path, YamlDocument
+from tco.engine.inputs import ScenarioInputs
+from tco.engine.results import MAX_FIGURE, too_large
+from tco.engine.vectorised import BatchOption, project_batch
+from tco.load import schema
+from tco.load.quantities import ReadNumber
+from tco.load.yamlsource import Path, YamlDocument
+from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
+from tco.scenario.loader import LoadedScenario, field_label, resolve_data
+from tco.scenario.resolve import month1_tokens, monthly_from_annual
 
 Leaf = tuple[str | int, ...]  # attribute names and tuple indices from ScenarioInputs down to a number
 Array = NDArray[np.float64]
@@ -330,9 +330,9 @@ class OpenedScenario:
 def open_scenario(path: str, *, overrides: list[str] | tuple[str, ...] = (), catalog: Catalog | None = None,
                   basis: str | None = None, max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS) -> OpenedScenario:
     """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem)."""
-    from tco.overrides import apply_overrides
-    from tco.scenario import require_mapping
-    from tco.yamlsource import read_yaml_file
+    from tco.load.overrides import apply_overrides
+    from tco.load.yamlsource import read_yaml_file
+    from tco.scenario.loader import require_mapping
 
     doc = read_yaml_file(path)
     require_mapping(doc)

@@ -18,14 +18,14 @@ from typing import Any, get_args
 import numpy as np
 from pydantic import BaseModel
 
-from tco import schema
 from tco.analyses.batch import OpenedScenario
+from tco.engine.results import Assumption
+from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
-from tco.overrides import override_path
-from tco.ranges import RangedFloat, RangedInt, ranged_fields
-from tco.results import Assumption
-from tco.vectorised import break_even_batch
-from tco.yamlsource import Path
+from tco.load import schema
+from tco.load.overrides import override_path
+from tco.load.ranges import RangedFloat, RangedInt, ranged_fields
+from tco.load.yamlsource import Path
 
 ALL_SHARE = 0.2  # --all moves each input by ±20%
 

@@ -15,14 +15,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tco.analyses.batch import OpenedScenario
-from tco.breakeven import MONEY_TOLERANCE
 from tco.docs import RANGES
+from tco.engine.breakeven import MONEY_TOLERANCE
+from tco.engine.results import Assumption
+from tco.engine.vectorised import BatchOption, break_even_batch, within_reference
 from tco.errors import TcoError
-from tco.ranges import Distribution, ranged_fields
-from tco.results import Assumption
-from tco.scenario import field_label
-from tco.vectorised import BatchOption, break_even_batch, within_reference
-from tco.yamlsource import Path
+from tco.load.ranges import Distribution, ranged_fields
+from tco.load.yamlsource import Path
+from tco.scenario.loader import field_label
 
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 0

@@ -13,15 +13,15 @@ from typing import Any
 import numpy as np
 
 from tco.analyses.batch import OpenedScenario
-from tco.breakeven import break_even_volumes, searched_volumes
-from tco.compare import self_hosts
+from tco.engine.breakeven import break_even_volumes, searched_volumes
+from tco.engine.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
+from tco.engine.results import Assumption, BreakEven, computable, too_large
+from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
-from tco.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
-from tco.overrides import checked_override_path
-from tco.quantities import parse_number
-from tco.results import Assumption, BreakEven, computable, too_large
-from tco.vectorised import break_even_batch
-from tco.yamlsource import Path
+from tco.load.overrides import checked_override_path
+from tco.load.quantities import parse_number
+from tco.load.yamlsource import Path
+from tco.scenario.compare import self_hosts
 
 DEFAULT_STEPS = 11
 MAX_POINTS = 100_000
@@ -160,7 +160,7 @@ def sweep(opened: OpenedScenario, vary: list[str], *, steps: int = DEFAULT_STEPS
 
 
 def _per_day(tokens: float | None, workload: WorkloadInputs) -> float | None:
-    """A monthly token volume in requests per day, as `tco.breakeven.compare_pair` gives it."""
+    """A monthly token volume in requests per day, as `tco.engine.breakeven.compare_pair` gives it."""
     per_request = workload.tokens_per_request
     if tokens is None or workload.requests_per_day is None or not per_request:
         return None

@@ -44,7 +44,7 @@ PROGRESS_AFTER_RUNS = 1_000
 def _open(scenario: Path, set_: list[str] | None, pricing: Path | None, basis: Any,
           max_price_age: int) -> OpenedScenario:
     from tco.analyses.batch import open_scenario
-    from tco.catalog import Catalog, user_pricing_dir
+    from tco.pricing.catalog import Catalog, user_pricing_dir
 
     return open_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
                          basis=basis.value if basis else None, max_price_age_days=max_price_age)

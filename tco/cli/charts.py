@@ -29,9 +29,9 @@ from tco.cli.shared import (
 from tco.errors import TcoError
 
 if TYPE_CHECKING:
+    from tco.engine.results import Comparison
     from tco.render.html import SensitivitySection, SimulationSection, SizingSection
-    from tco.results import Comparison
-    from tco.scenario import LoadedScenario
+    from tco.scenario.loader import LoadedScenario
 
 DEFAULT_CHART_WIDTH = 80  # columns, when stdout is not a terminal and COLUMNS is not set
 # Image (and page) formats a user may reach for that `tco chart` does not write: refused by suffix.
@@ -58,9 +58,9 @@ class ReportFormat(StrEnum):
 
 def _load(scenario: Path, overrides: list[str] | None, pricing: Path | None,
           basis: Basis | None, max_price_age: int) -> tuple[LoadedScenario, Comparison]:
-    from tco.catalog import Catalog, user_pricing_dir
-    from tco.compare import compare_loaded
-    from tco.scenario import load_scenario
+    from tco.pricing.catalog import Catalog, user_pricing_dir
+    from tco.scenario.compare import compare_loaded
+    from tco.scenario.loader import load_scenario
 
     loaded = load_scenario(str(scenario), overrides=overrides or [], catalog=Catalog(user_pricing_dir(pricing)),
                            basis=basis.value if basis else None, max_price_age_days=max_price_age)
@@ -176,9 +176,9 @@ def chart(
 def _latency(loaded: LoadedScenario, pricing: Path | None, option: str | None, fmt: ChartFormat,
              output: Path | None) -> None:
     """`tco chart --kind latency`: the latency curves of the self-hosted options (or of `option`)."""
-    from tco.catalog import Catalog, user_pricing_dir
+    from tco.analyses.size import size_scenario
+    from tco.pricing.catalog import Catalog, user_pricing_dir
     from tco.render.series import latency_chart
-    from tco.sizing import size_scenario
 
     reports = size_scenario(loaded, Catalog(user_pricing_dir(pricing)))
     if option is not None:
@@ -238,7 +238,7 @@ def report(
     except (OSError, UnicodeDecodeError) as error:  # it was readable a moment ago; say so plainly
         raise TcoError.single(str(scenario), f"cannot read the file again: {error}") from None
     simulation, sensitivity = _uncertainty(scenario, set_, pricing, basis, loaded, runs, seed)
-    from tco.catalog import today
+    from tco.pricing.catalog import today
 
     try:
         page = build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
@@ -254,14 +254,14 @@ def _uncertainty(scenario: Path, set_: list[str] | None, pricing: Path | None, b
                                                                           SensitivitySection | None]:
     """The simulation percentiles and the tornado (`tco simulate`, `tco sensitivity`), when the scenario
     has ranges and a baseline to measure against; (None, None) otherwise."""
-    from tco.ranges import ranged_fields
+    from tco.load.ranges import ranged_fields
 
     if loaded.scenario is None or loaded.inputs.baseline is None or not any(ranged_fields(loaded.scenario)):
         return None, None
     from tco.analyses.batch import open_scenario
     from tco.analyses.sensitivity import sensitivity as run_sensitivity
     from tco.analyses.simulate import simulate as run_simulation
-    from tco.catalog import Catalog, user_pricing_dir
+    from tco.pricing.catalog import Catalog, user_pricing_dir
     from tco.render.html import sensitivity_section, simulation_section
 
     opened = open_scenario(str(scenario), overrides=set_ or [], catalog=Catalog(user_pricing_dir(pricing)),
@@ -272,10 +272,10 @@ def _uncertainty(scenario: Path, set_: list[str] | None, pricing: Path | None, b
 
 def _sizing(loaded: LoadedScenario, pricing: Path | None, currency: str) -> SizingSection | None:
     """The capacity sizing section, when the scenario has self-hosted options."""
-    from tco.catalog import Catalog, user_pricing_dir
-    from tco.inputs import SelfHostedInputs
+    from tco.analyses.size import size_scenario
+    from tco.engine.inputs import SelfHostedInputs
+    from tco.pricing.catalog import Catalog, user_pricing_dir
     from tco.render.html import sizing_section
-    from tco.sizing import size_scenario
 
     if not any(isinstance(o, SelfHostedInputs) for o in loaded.inputs.options):
         return None

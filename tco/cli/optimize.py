@@ -23,7 +23,7 @@ from tco.cli.shared import (
 )
 
 if TYPE_CHECKING:
-    from tco.optimize import FleetCost, Optimization
+    from tco.engine.optimize import FleetCost, Optimization
     from tco.render.layout import Screen
 
 
@@ -55,11 +55,11 @@ def optimize(
 
     Every fleet size from 0 to the peak-sized fleet (in whole replicas), and size_for p50..p100 and
     average; prints the cost curve and the cheapest."""
-    from tco.catalog import Catalog, user_pricing_dir
+    from tco.engine.inputs import SelfHostedInputs
+    from tco.engine.optimize import optimize_hybrid
     from tco.errors import TcoError
-    from tco.inputs import SelfHostedInputs
-    from tco.optimize import optimize_hybrid
-    from tco.scenario import load_scenario
+    from tco.pricing.catalog import Catalog, user_pricing_dir
+    from tco.scenario.loader import load_scenario
 
     if overflow is not None and overflow_to is not None and overflow != overflow_to:
         raise typer.BadParameter("--overflow is the old spelling of --overflow-to; give one of them",
@@ -115,8 +115,9 @@ def _csv(result: Optimization) -> str:
 
 
 def _table(result: Optimization, screen: Screen | None) -> str:
+    from tco.amounts import money
     from tco.render.layout import BOLD, paragraph, table_text
-    from tco.render.text import money, share_text
+    from tco.render.text import share_text
 
     cur = result.currency
 

@@ -1,7 +1,7 @@
 """`tco pricing`: browse, overlay, edit and import the pricing tables (README: Pricing tables).
 
-Reads go through `tco.catalog.Catalog` (the same overlay `tco compare` uses); writes go to the
-user pricing folder only, through `tco.pricing_files` (locked, validated, atomic, comments kept).
+Reads go through `tco.pricing.catalog.Catalog` (the same overlay `tco compare` uses); writes go to the
+user pricing folder only, through `tco.pricing.files` (locked, validated, atomic, comments kept).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from tco.errors import TcoError
 from tco.render.layout import paragraph
 
 if TYPE_CHECKING:
-    from tco.catalog import Catalog
-    from tco.importers import ImportPlan
+    from tco.pricing.catalog import Catalog
+    from tco.pricing.importers import ImportPlan
 
 pricing_app = typer.Typer(
     cls=Group,
@@ -81,14 +81,14 @@ PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Outpu
 
 
 def _catalog(pricing: Path | None) -> Catalog:
-    from tco.catalog import Catalog, user_pricing_dir
+    from tco.pricing.catalog import Catalog, user_pricing_dir
 
     return Catalog(user_pricing_dir(pricing))
 
 
 def _catalog_to_update(pricing: Path | None) -> Catalog:
     """The catalog an import compares against; the folder it writes to may not exist yet."""
-    from tco.catalog import Catalog
+    from tco.pricing.catalog import Catalog
 
     folder = _write_folder(pricing)
     return Catalog(folder if folder.is_dir() else None)
@@ -96,13 +96,13 @@ def _catalog_to_update(pricing: Path | None) -> Catalog:
 
 def _write_folder(pricing: Path | None) -> Path:
     """The folder edits go to: --pricing, $TCO_PRICING, else the user configuration folder."""
-    from tco.catalog import default_user_pricing_dir, user_pricing_dir
+    from tco.pricing.catalog import default_user_pricing_dir, user_pricing_dir
 
     return user_pricing_dir(pricing) or default_user_pricing_dir()
 
 
 def _today() -> dt.date:
-    from tco.catalog import today
+    from tco.pricing.catalog import today
 
     return today()
 
@@ -185,8 +185,8 @@ def list_(
     debug: DebugOpt = False,
 ) -> None:
     """List the entries of the pricing tables after your overlay, with where each came from."""
-    from tco.catalog import TABLE_KINDS
-    from tco.pricing_browse import SUMMARY_FIELDS, list_rows
+    from tco.pricing.browse import SUMMARY_FIELDS, list_rows
+    from tco.pricing.catalog import TABLE_KINDS
 
     kinds = (kind.value,) if kind else TABLE_KINDS
     rows = list_rows(_catalog(pricing), kinds, search)
@@ -243,7 +243,7 @@ def show(
     debug: DebugOpt = False,
 ) -> None:
     """Show every field of one entry with where it came from (bundled or your file, file:line) and as_of."""
-    from tco.pricing_browse import entry_fields
+    from tco.pricing.browse import entry_fields
 
     rows = entry_fields(_catalog(pricing), kind.value, name)
     if format is PlanFormat.json:
@@ -289,8 +289,8 @@ def init(
     debug: DebugOpt = False,
 ) -> None:
     """Write a user pricing folder: one commented, empty file per table, explaining the overlay rule."""
-    from tco.catalog import ENV_PRICING, TABLE_KINDS, default_user_pricing_dir
-    from tco.pricing_files import atomic_write_text, table_template
+    from tco.pricing.catalog import ENV_PRICING, TABLE_KINDS, default_user_pricing_dir
+    from tco.pricing.files import atomic_write_text, table_template
 
     # DIR, else --pricing, else $TCO_PRICING, else the configuration folder: where every other
     # command would look.
@@ -325,7 +325,7 @@ def set_(
     debug: DebugOpt = False,
 ) -> None:
     """Set fields of an entry in your pricing folder (adds the entry when NAME is new); stamps as_of today."""
-    from tco.pricing_files import apply_assignments, edit_table, parse_assignments, table_file
+    from tco.pricing.files import apply_assignments, edit_table, parse_assignments, table_file
 
     parsed = parse_assignments(kind.value, name, assignments)
     today = _today()
@@ -350,7 +350,7 @@ def remove(
     debug: DebugOpt = False,
 ) -> None:
     """Remove an entry from your pricing folder (the bundled entry, if any, applies again)."""
-    from tco.pricing_files import edit_table, remove_entry, table_file
+    from tco.pricing.files import edit_table, remove_entry, table_file
 
     folder = _write_folder(pricing)
     path = table_file(folder, kind.value)
@@ -386,8 +386,8 @@ def edit(
     import subprocess
     import tempfile
 
-    from tco.catalog import check_user_table
-    from tco.pricing_files import atomic_write_text, read_table_bytes, table_file, table_lock, table_template
+    from tco.pricing.catalog import check_user_table
+    from tco.pricing.files import atomic_write_text, read_table_bytes, table_file, table_lock, table_template
 
     path = table_file(_write_folder(pricing), kind.value)
     editor = _editor()
@@ -446,7 +446,7 @@ def edit(
 
 def _report(plan: ImportPlan, path: Path, dry_run: bool, format: PlanFormat, output: Path | None) -> None:
     """Print the plan (data, to stdout or -o) and write it to the user's table unless dry-run."""
-    from tco.importers import apply_plan
+    from tco.pricing.importers import apply_plan
 
     counts = plan.counts()
     if format is PlanFormat.json:
@@ -503,14 +503,14 @@ def import_litellm(
     debug: DebugOpt = False,
 ) -> None:
     """Import API prices from LiteLLM's price map (per-token prices x 1e6) into your api.yaml."""
-    from tco.importers import Selection
-    from tco.importers.litellm import plan_litellm, read_litellm
-    from tco.pricing_files import table_file
+    from tco.pricing.files import table_file
+    from tco.pricing.importers import Selection
+    from tco.pricing.importers.litellm import plan_litellm, read_litellm
 
     data = read_litellm(file)
     if provider is not None:
         from tco.errors import did_you_mean
-        from tco.importers.litellm import skip_reason, table_key
+        from tco.pricing.importers.litellm import skip_reason, table_key
 
         providers = {table_key(k, r)[1] for k, r in data.items() if skip_reason(k, r) is None}
         if provider.lower() not in providers:
@@ -541,9 +541,9 @@ def import_skypilot(
     debug: DebugOpt = False,
 ) -> None:
     """Import GPU rent prices (instance price / GPU count) from a SkyPilot catalog into your gpus.yaml."""
-    from tco.importers import Selection
-    from tco.importers.skypilot import cloud_of, plan_skypilot
-    from tco.pricing_files import table_file
+    from tco.pricing.files import table_file
+    from tco.pricing.importers import Selection
+    from tco.pricing.importers.skypilot import cloud_of, plan_skypilot
 
     plan = plan_skypilot(file, _catalog_to_update(pricing), cloud=cloud_of(file, cloud), region=region,
                          as_of=_as_of(as_of), selection=Selection(None, model, only_existing))
@@ -563,9 +563,9 @@ def sync_genai_prices(
     debug: DebugOpt = False,
 ) -> None:
     """Import API prices from the installed genai-prices package's snapshot (extra: tco-llm[genai-prices])."""
-    from tco.importers import Selection
-    from tco.importers.genai_prices import load_providers, plan_genai_prices
-    from tco.pricing_files import table_file
+    from tco.pricing.files import table_file
+    from tco.pricing.importers import Selection
+    from tco.pricing.importers.genai_prices import load_providers, plan_genai_prices
 
     providers, version = load_providers()
     plan = plan_genai_prices(providers, version, _catalog_to_update(pricing), Selection(provider, model, only_existing),

@@ -32,9 +32,9 @@ from tco.render import OutputFormat
 def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path | None,
                  basis: Basis | None, max_price_age: int) -> list[Any]:
     """Compare every scenario; report the problems of all files before failing."""
-    from tco.catalog import Catalog, user_pricing_dir
-    from tco.compare import compare_loaded
-    from tco.scenario import load_scenario
+    from tco.pricing.catalog import Catalog, user_pricing_dir
+    from tco.scenario.compare import compare_loaded
+    from tco.scenario.loader import load_scenario
 
     catalog = Catalog(user_pricing_dir(pricing))
     comparisons = []
@@ -128,9 +128,9 @@ def validate(
     debug: DebugOpt = False,
 ) -> None:
     """Check scenarios: exit 0 when every one would compare cleanly, 1 otherwise (prints no figures)."""
-    from tco.catalog import Catalog, user_pricing_dir
-    from tco.compare import compare_loaded
-    from tco.scenario import load_scenario
+    from tco.pricing.catalog import Catalog, user_pricing_dir
+    from tco.scenario.compare import compare_loaded
+    from tco.scenario.loader import load_scenario
 
     catalog = Catalog(user_pricing_dir(pricing))
     problems = []
@@ -160,7 +160,7 @@ def init(
     debug: DebugOpt = False,
 ) -> None:
     """Write a commented starter scenario that validates as it is."""
-    from tco.starter import starter_scenario
+    from tco.scenario.starter import starter_scenario
 
     text = starter_scenario()
     if str(file) == "-":
@@ -176,6 +176,6 @@ def init(
 @reports_errors
 def schema(output: OutputOpt = None, debug: DebugOpt = False) -> None:
     """Print the scenario file's JSON Schema, for editors with a YAML language server."""
-    from tco.jsonschema import scenario_json_schema
+    from tco.load.jsonschema import scenario_json_schema
 
     write_output(scenario_json_schema(), output)

@@ -14,9 +14,9 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from tco import __version__
 from tco.errors import TcoError
 from tco.render.layout import Screen
+from tco.version import __version__
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -125,9 +125,10 @@ def size(
     debug: DebugOpt = False,
 ) -> None:
     """Memory fit, per-GPU throughput and latency curve of a model on a GPU, and its cost per 1M tokens."""
-    from tco.catalog import Catalog, user_pricing_dir
+    from tco.analyses.size import size_scenario
+    from tco.capacity.sizing import size_from_tables
+    from tco.pricing.catalog import Catalog, user_pricing_dir
     from tco.render.size import render_size_json, render_size_table
-    from tco.sizing import size_from_tables, size_scenario
 
     def usage(message: str) -> NoReturn:
         typer.echo(f"Usage: tco size [SCENARIO] [--model KEY --gpu KEY] [OPTIONS]\nError: {message}", err=True)
@@ -153,7 +154,7 @@ def size(
         if given:
             usage(f"{', '.join(given)}: a scenario's options state their own engine and slo (change them with "
                   "--set options.NAME.engine=... or options.NAME.slo=...)")
-        from tco.scenario import load_scenario
+        from tco.scenario.loader import load_scenario
 
         loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=catalog)
         reports = size_scenario(loaded, catalog, concurrencies)
@@ -167,7 +168,7 @@ def size(
         if gpus_per_replica is not None and gpus_per_replica not in (1, 2, 4, 8):
             usage(f"--gpus-per-replica {gpus_per_replica}: the capacity model sizes replicas of 1, 2, 4 or 8 GPUs")
         assert model is not None and gpu is not None
-        from tco.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
+        from tco.capacity.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
 
         target: Slo | None
         if ttft_ms is not None or tpot_ms is not None:

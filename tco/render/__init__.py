@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from tco.results import Comparison
+from tco.engine.results import Comparison
 
 
 class OutputFormat(StrEnum):

@@ -16,8 +16,8 @@ import math
 import textwrap
 from collections.abc import Callable
 
+from tco.amounts import money_precise, money_short, month_count, quantity_short
 from tco.render.series import LatencyChart, LineChart, StackedChart
-from tco.render.text import money_precise, money_short, month_count, quantity_short
 
 LINE_SYMBOLS = "*o+x#@%&=~"
 STACK_SYMBOLS = "#=+o%@:x~&$^"

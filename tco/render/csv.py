@@ -13,8 +13,8 @@ import json
 import numbers
 from collections.abc import Iterable
 
+from tco.engine.results import CATEGORIES, Comparison
 from tco.render.numbers import number_for, tidy
-from tco.results import CATEGORIES, Comparison
 
 MONTHLY_COLUMNS = ["scenario", "option", "kind", "month", "date", "input_tokens", "output_tokens", "gpus",
                    *CATEGORIES, "total", "cumulative"]

@@ -19,13 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tco import __version__
-from tco.inputs import ScenarioInputs
+from tco.amounts import money, money_precise, month_count
+from tco.capacity.sizing import SizeReport
+from tco.engine.inputs import ScenarioInputs
+from tco.engine.results import Comparison
 from tco.render import views
 from tco.render.series import LatencyChart, cumulative_chart, latency_chart, monthly_chart, volume_chart
-from tco.render.text import headlines, money, money_precise, month_count, title
-from tco.results import Comparison
-from tco.sizing import SizeReport
+from tco.render.text import headlines, title
+from tco.version import __version__
 
 if TYPE_CHECKING:
     from tco.analyses.sensitivity import Sensitivity
@@ -277,7 +278,7 @@ def build_report(
     `scenario_text` is shown verbatim (escaped), with the `--set` `overrides` applied to it listed.
     The page says it was made on `made_on` (default: today, or $TCO_TODAY) with this tco version.
     Needs matplotlib (the `[report]` extra)."""
-    from tco.catalog import today
+    from tco.pricing.catalog import today
     from tco.render.images import inline_svg, latency_figure, line_figure, stacked_figure, tornado_figure
 
     c = comparison

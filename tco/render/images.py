@@ -17,10 +17,10 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tco import DISTRIBUTION
+from tco.amounts import money_short, quantity_short
 from tco.errors import TcoError
 from tco.render.series import LatencyChart, LineChart, StackedChart
-from tco.render.text import money_short, quantity_short
+from tco.version import DISTRIBUTION
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tco.engine.results import BreakEven, Comparison, MonthCost, OptionResult
 from tco.render.numbers import tidy
-from tco.results import BreakEven, Comparison, MonthCost, OptionResult
 
 SCHEMA_VERSION = 1
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tco import docs
+from tco.engine.results import Comparison
 from tco.render import views
 from tco.render.text import headlines, title
-from tco.results import Comparison
 
 
 def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from tco.results import CATEGORIES
+from tco.engine.results import CATEGORIES
 
 Kind = Literal["money", "tokens", "figure"]
 

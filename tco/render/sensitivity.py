@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tco.amounts import money_short
 from tco.analyses.sensitivity import Sensitivity, Tornado
 from tco.render.csv import write_csv
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import tidy
-from tco.render.text import money_short
 
 BAR_HALF = 20  # characters each side of the central value
 

@@ -2,10 +2,10 @@
 report all plot these series, so they never disagree on where a line or a mark is.
 
 The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
-scenario's inputs (a cost at a volume no month had), through `tco.breakeven.steady_monthly_cost`,
+scenario's inputs (a cost at a volume no month had), through `tco.engine.breakeven.steady_monthly_cost`,
 on the same basis as the break-even volume (README: How the numbers are computed). The latency
-curves come from the sizing of each self-hosted option (`tco.sizing`, what `tco size SCENARIO`
-prints), through `tco.latency`.
+curves come from the sizing of each self-hosted option (`tco.capacity.sizing`, what `tco size SCENARIO`
+prints), through `tco.capacity.latency`.
 """
 
 from __future__ import annotations
@@ -14,18 +14,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tco.breakeven import (
+from tco.amounts import money_short, month_count, months_text
+from tco.capacity.latency import latency_curve
+from tco.capacity.sizing import SizeReport
+from tco.engine.breakeven import (
     live_from_month_one,
     replica_boundaries,
     replica_step_volumes,
     steady_cost,
     steady_monthly_cost,
 )
-from tco.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
-from tco.latency import latency_curve
-from tco.render.text import money_short, month_count, months_text, volume_text
-from tco.results import BreakEven, Comparison, OptionResult, computable, too_large
-from tco.sizing import SizeReport
+from tco.engine.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
+from tco.engine.results import BreakEven, Comparison, OptionResult, computable, too_large
+from tco.render.text import volume_text
 
 POINTS_ALONG_VOLUME = 240  # samples of a cost-against-volume curve, besides the exact replica steps
 POINTS_ALONG_CURVE = 48  # concurrencies of a latency curve, evenly on a log scale from 1 to the KV cache's limit

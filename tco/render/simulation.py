@@ -6,11 +6,11 @@ import json
 import math
 from typing import Any
 
+from tco.amounts import money_short
 from tco.analyses.simulate import Percentiles, Simulation
 from tco.render.csv import csv_cell, write_csv
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import money_number, number_for, tidy
-from tco.render.text import money_short
 
 BAR_WIDTH = 40
 MIN_BAR_WIDTH = 10  # the shortest bars a narrow terminal gets

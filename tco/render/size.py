@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tco.latency import LatencyPoint, Slo
+from tco.capacity.latency import LatencyPoint, Slo
+from tco.capacity.sizing import SizeReport
 from tco.render.layout import Screen, paragraph, stacked, table_text
 from tco.render.numbers import figure_number, money_number, tidy
-from tco.sizing import SizeReport
 
 LATENCY_KEYS = ("concurrency", "ttft_ms", "tpot_ms", "output_tokens_per_second_per_gpu",
                 "tokens_per_second_per_user", "cost_per_million_tokens")

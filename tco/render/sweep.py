@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tco.amounts import money, money_precise
 from tco.analyses.sweep import Sweep, SweepPoint
 from tco.render.csv import write_csv
 from tco.render.json import break_even_to_dict
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import tidy
-from tco.render.text import money, money_precise
 
 
 def render_sweep_json(result: Sweep) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import textwrap
 
 from tco import docs
+from tco.engine.results import Comparison
 from tco.render import views
 from tco.render.layout import BOLD, DIM, Screen, paragraph, plain_table, styled, table_text
 from tco.render.text import headlines, title
-from tco.results import Comparison
 
 __all__ = ["MIXED_TITLE", "plain_table", "render_comparison", "render_table"]
 

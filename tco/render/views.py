@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from tco.render.text import (
-    break_even_cell,
-    gpus_at_end,
-    money,
-    money_precise,
-    quantity_short,
-    share_text,
-    volume_text,
-)
-from tco.results import CATEGORIES, DEFAULT_SOURCE, Assumption, Comparison, OptionResult
+from tco.amounts import money, money_precise, quantity_short
+from tco.engine.results import CATEGORIES, DEFAULT_SOURCE, Assumption, Comparison, OptionResult
+from tco.render.text import break_even_cell, gpus_at_end, share_text, volume_text
 
 SUMMARY_HEADER = ["Option", "Kind", "Total", "NPV", "Per 1M tokens", "Month 1", "Last month", "GPUs at end"]
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from tco.errors import TcoError
-from tco.yamlsource import Path, format_path, read_yaml
+from tco.load.yamlsource import Path, format_path, read_yaml
 
 
 def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str], source: str = "") -> dict[Path, str]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tco.engine import gpus_needed, project_option
+from tco.engine.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs, SharedCosts
+from tco.engine.line_items import gpus_needed
+from tco.engine.projection import project_option
+from tco.engine.results import OptionResult, computable
+from tco.engine.results import too_large as figures_too_large
 from tco.errors import TcoError, did_you_mean
-from tco.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs, SharedCosts
-from tco.results import OptionResult, computable
-from tco.results import too_large as figures_too_large
 
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
 # between the two scanned neighbours of the cheapest is projected, so the scan stays quick.

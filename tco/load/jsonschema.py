@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tco.docs import SCENARIO_FILE
-from tco.schema import Scenario
+from tco.load.schema import Scenario
 
 SCHEMA_ID = "https://github.com/tco-developers/tco/schema/scenario.json"
 

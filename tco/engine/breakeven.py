@@ -12,8 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from tco.engine import month_plans, tolerant_ceil
-from tco.inputs import (
+from tco.engine.inputs import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
     TOKENS_PER_PRICE_UNIT,
@@ -26,9 +25,11 @@ from tco.inputs import (
     SelfHostedInputs,
     WorkloadInputs,
 )
-from tco.mixed import hourly_shape
-from tco.profiles import percentile
-from tco.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
+from tco.engine.line_items import tolerant_ceil
+from tco.engine.mixed import hourly_shape
+from tco.engine.profiles import percentile
+from tco.engine.projection import month_plans
+from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
 
 MONEY_TOLERANCE = 1e-9
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from tco.breakeven import compare_pair
-from tco.catalog import Catalog
-from tco.engine import project, project_option
+from tco.engine.breakeven import compare_pair
+from tco.engine.inputs import ApiInputs, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, SelfHostedInputs
+from tco.engine.projection import project, project_option
+from tco.engine.results import Assumption, BreakEven, Comparison, OptionResult, computable, too_large
 from tco.errors import TcoError
-from tco.inputs import ApiInputs, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, SelfHostedInputs
-from tco.results import Assumption, BreakEven, Comparison, OptionResult, computable, too_large
-from tco.scenario import LoadedScenario, load_scenario
-from tco.yamlsource import format_path
+from tco.load.yamlsource import format_path
+from tco.pricing.catalog import Catalog
+from tco.scenario.loader import LoadedScenario, load_scenario
 
 
 def compare_inputs(
@@ -134,7 +134,7 @@ BOOK_VALUE_WARNING_SHARE = 0.05
 def book_value_warnings(inputs: ScenarioInputs, results: Sequence[OptionResult]) -> list[str]:
     """One warning per option whose owned GPUs are still worth more than 5% of its total at book value
     after the last month, when the cash basis does not credit it (`finance.terminal_value: none`)."""
-    from tco.render.text import money_short
+    from tco.amounts import money_short
 
     if inputs.basis != "cash" or inputs.terminal_value == "book":
         return []
@@ -164,7 +164,7 @@ def self_hosts(option: OptionInputs) -> bool:
 
 
 def compare_loaded(loaded: LoadedScenario) -> Comparison:
-    """A `Comparison` of a scenario already read by `tco.scenario.load_scenario`; figures too large
+    """A `Comparison` of a scenario already read by `tco.scenario.loader.load_scenario`; figures too large
     to compute are an error at the line of the option (or the workload) they come from."""
     try:
         return compare_inputs(loaded.inputs, source=loaded.source, warnings=loaded.warnings,
@@ -182,7 +182,7 @@ def compare_file(
     today: dt.date | None = None,
 ) -> Comparison:
     """Read the scenario at `path`, apply `--set`-style overrides, and compare its options."""
-    from tco.catalog import user_pricing_dir
+    from tco.pricing.catalog import user_pricing_dir
 
     catalog = Catalog(user_pricing_dir(pricing_dir))
     loaded = load_scenario(path, overrides=list(overrides), catalog=catalog, basis=basis, today=today)

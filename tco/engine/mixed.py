@@ -9,7 +9,7 @@ Hybrid, in month m, with the day's 24 relative hourly loads `r_h = w_h / mean(w)
 
     busy(m)       average GPUs busy (README: How the numbers are computed), from the self-hosted option's throughput
     L_h(m)        = busy(m) · r_h                         GPUs busy in hour h for the whole load
-    size          p-th percentile of the L_h (linear interpolation, `tco.profiles.percentile`),
+    size          p-th percentile of the L_h (linear interpolation, `tco.engine.profiles.percentile`),
                   `average` = busy(m), or a fixed {gpus: N}
     gpus(m)       = max(min_replicas, ceil(size / (u·k))) · k   (N for {gpus: N}); owned fleets
                   never shrink, as the README says
@@ -20,9 +20,11 @@ Hybrid, in month m, with the day's 24 relative hourly loads `r_h = w_h / mean(w)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
-from tco.engine import (
+from tco.engine.inputs import HOURS_PER_MONTH, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, WorkloadInputs
+from tco.engine.line_items import (
     CEIL_TOLERANCE,
     MonthPlan,
     api_items_for_tokens,
@@ -30,16 +32,14 @@ from tco.engine import (
     fleet_by_month,
     gpus_busy,
     gpus_needed,
-    month_plans,
     paid_gpu_hours,
     self_hosted_month_items,
     shared_month_items,
     terminal_value_items,
     tolerant_ceil,
 )
-from tco.inputs import HOURS_PER_MONTH, HybridInputs, RoutedInputs, ScenarioInputs, WorkloadInputs
-from tco.profiles import percentile, relative_loads, single_peak
-from tco.results import LineItem
+from tco.engine.profiles import percentile, relative_loads, single_peak
+from tco.engine.results import LineItem
 
 
 def relabel(item: LineItem, owner: str) -> LineItem:
@@ -149,15 +149,17 @@ def scaled_workload(workload: WorkloadInputs, share: float) -> WorkloadInputs:
     )
 
 
-def routed_plans(option: RoutedInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
+def routed_plans(option: RoutedInputs, scenario: ScenarioInputs,
+                 plans_of: Callable[[OptionInputs, ScenarioInputs], list[MonthPlan]]) -> list[MonthPlan]:
     """Every month of a routed option: each route's option projected on its share of the tokens
     (fleets sized for that share only), with that option's own fixed, staff, setup and other costs
-    counted once."""
+    counted once. `plans_of` projects each route's option: the engine's own `month_plans`, passed in so
+    that a route can be a mixed option without this module importing the projection."""
     plans = [MonthPlan([]) for _ in range(scenario.horizon_months)]
     for route in option.routes:
         part = replace(scenario, workload=scaled_workload(scenario.workload, route.share))
         label = f"{route.option.name} ({route.share:.4g} of tokens)"
-        for plan, routed in zip(plans, month_plans(route.option, part), strict=True):
+        for plan, routed in zip(plans, plans_of(route.option, part), strict=True):
             plan.items.extend(relabel(i, label) for i in routed.items)
             if routed.gpus is not None:
                 plan.gpus = (plan.gpus or 0) + routed.gpus

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from tco.yamlsource import Path
+    from tco.load.yamlsource import Path
 
 # z of the standard normal's 90th percentile: ln(p90) = ln(median) + Z90·σ.
 Z90 = 1.2815515655446004
@@ -306,7 +306,7 @@ def parse_range(
 
 
 def _choices(given: dict[Any, Any], check: Callable[[Any], float | int], whole: bool) -> Choices:
-    from tco.quantities import parse_number
+    from tco.load.quantities import parse_number
 
     choices = given["choices"]
     if not isinstance(choices, list) or not choices:

@@ -1,6 +1,6 @@
 """Serving at a latency target: TTFT, TPOT and throughput of one replica at c requests in flight.
 
-Pure functions over the capacity model's specs (`tco.capacity`). A replica serves a closed loop of
+Pure functions over the capacity model's specs (`tco.capacity.model`). A replica serves a closed loop of
 c requests (a finished request is replaced at once) of I input and O output tokens, with chunked
 prefill: arriving prompts are computed inside the decode steps. Over one request's life (its cycle)
 the replica computes its own prompt and, once each, the prompts of the c - 1 others, and runs the
@@ -25,7 +25,7 @@ wait for a place, which adds to TTFT and not to throughput.
 Each serving engine (vLLM, SGLang, TensorRT-LLM) has its own efficiencies, fitted to measured serving
 runs (benchmarks/calibrate_capacity.py). An engine's offline maximum is the limit of large c: its
 point at the most requests the KV cache holds. TensorRT-LLM's is its published offline tables instead
-(throughput.yaml, or the capacity model fitted to them, `tco.capacity.size_replica`).
+(throughput.yaml, or the capacity model fitted to them, `tco.capacity.model.size_replica`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tco.capacity import (
+from tco.capacity.model import (
     CALIBRATION,
     TP_SIZES,
     Calibration,
@@ -49,8 +49,8 @@ from tco.capacity import (
     kv_precision,
     memory_fit,
 )
+from tco.engine.results import computable
 from tco.errors import TcoError
-from tco.results import computable
 
 Engine = Literal["vllm", "sglang", "trtllm"]
 ENGINES: tuple[Engine, ...] = ("vllm", "sglang", "trtllm")
@@ -60,7 +60,7 @@ CHUNK_TOKENS = 8192  # prompt tokens one step takes (vLLM max_num_batched_tokens
 
 @dataclass(frozen=True)
 class EngineEfficiency:
-    """How one serving engine serves, next to the offline calibration (`tco.capacity.CALIBRATION`)."""
+    """How one serving engine serves, next to the offline calibration (`tco.capacity.model.CALIBRATION`)."""
 
     bandwidth_share: float  # of the calibrated memory-bandwidth efficiency its decode steps reach
     prefill_share: float  # of the calibrated prefill compute efficiency its prompts reach
@@ -179,7 +179,7 @@ def latency_point(replica: Replica, input_tokens: float, output_tokens: float, r
 
 
 def _too_large(replica: Replica) -> TcoError:
-    """The guard every figure of tco passes (`tco.results.MAX_FIGURE`), on the latency model's: GPU or
+    """The guard every figure of tco passes (`tco.engine.results.MAX_FIGURE`), on the latency model's: GPU or
     model specs so far out (1e-300 TFLOPS, 1e305 TB/s) that a throughput or a latency is beyond 1e300,
     or a rate is 0."""
     return TcoError.single("capacity", f"the latency model's throughput and latency for {replica.model.key} on "

@@ -6,7 +6,7 @@ Every write goes through `edit_table`, which
 2. reads the file *inside* the lock with ruamel.yaml's round-trip mode, which keeps comments,
    key order, quoting and flow style, and applies the change to that tree;
 3. checks the whole resulting table with the very function `tco compare` reads it with
-   (`tco.catalog.check_user_table`), so nothing `compare` would reject is ever written;
+   (`tco.pricing.catalog.check_user_table`), so nothing `compare` would reject is ever written;
 4. writes a temporary file in the same folder, flushes it to disk and renames it over the old
    one, so a crash at any moment leaves either the old file or the new one, never half of one.
 
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tco.catalog import TABLE_FIELDS, TABLE_KINDS, check_field, check_user_table
 from tco.errors import Problem, TcoError, did_you_mean
-from tco.quantities import parse_number
-from tco.yamlsource import read_bounded
+from tco.load.quantities import parse_number
+from tco.load.yamlsource import read_bounded
+from tco.pricing.catalog import TABLE_FIELDS, TABLE_KINDS, check_field, check_user_table
 
 LOCK_TIMEOUT_SECONDS = 60.0
 # Fields that describe an entry rather than state a figure: setting only these does not

@@ -3,8 +3,8 @@ scenario file, Pricing tables).
 
 Every problem in a file is collected before anything is reported, each with its line, column
 and field path. Every value that did not come from the file (a default, a table price) is
-recorded as an `Assumption` with its source and date. The steps live in `tco.overrides`,
-`tco.validation` and `tco.resolve`; this module runs them in order.
+recorded as an `Assumption` with its source and date. The steps live in `tco.load.overrides`,
+`tco.load.validation` and `tco.scenario.resolve`; this module runs them in order.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
-from tco.catalog import today as current_date
+from tco.engine.inputs import ScenarioInputs
+from tco.engine.results import Assumption
 from tco.errors import TcoError
-from tco.inputs import ScenarioInputs
-from tco.overrides import apply_overrides
-from tco.ranges import describe_central, ranged_fields
-from tco.resolve import Resolver
-from tco.results import Assumption
-from tco.schema import Scenario
-from tco.validation import Problems, validate
-from tco.yamlsource import Path, YamlDocument, read_yaml_file
+from tco.load.overrides import apply_overrides
+from tco.load.ranges import describe_central, ranged_fields
+from tco.load.schema import Scenario
+from tco.load.validation import Problems, validate
+from tco.load.yamlsource import Path, YamlDocument, read_yaml_file
+from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
+from tco.pricing.catalog import today as current_date
+from tco.scenario.resolve import Resolver
 
 
 @dataclass
@@ -65,7 +65,7 @@ def load_scenario(
 ) -> LoadedScenario:
     """Read, check and resolve the scenario at `path`; raise TcoError with every problem found.
 
-    `today` (default: `tco.catalog.today()`) and `max_price_age_days` decide which table prices
+    `today` (default: `tco.pricing.catalog.today()`) and `max_price_age_days` decide which table prices
     are reported as stale.
     """
     doc = read_yaml_file(os.fspath(path))  # a Path works as well as its text

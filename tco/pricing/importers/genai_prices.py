@@ -16,10 +16,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from tco import DISTRIBUTION
-from tco.catalog import Catalog
 from tco.errors import TcoError
-from tco.importers import ImportPlan, PlannedEntry, Selection, plan_entry
+from tco.pricing.catalog import Catalog
+from tco.pricing.importers import ImportPlan, PlannedEntry, Selection, plan_entry
+from tco.version import DISTRIBUTION
 
 EXTRA = "genai-prices"
 PROVIDER_NAMES = {"google": "gemini", "together": "together_ai", "fireworks": "fireworks_ai", "x-ai": "xai",

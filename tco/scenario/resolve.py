@@ -10,11 +10,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from tco import schema
-from tco.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
 from tco.docs import CAPACITY_CALIBRATION, LOAD_PROFILE
-from tco.errors import TcoError, did_you_mean
-from tco.inputs import (
+from tco.engine.inputs import (
     DAYS_PER_MONTH,
     ApiInputs,
     FineTuningInputs,
@@ -28,13 +25,16 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.profiles import HOURS_PER_DAY, NAMED_PROFILES, peak_to_average, single_peak
-from tco.results import DEFAULT_SOURCE, Assumption
-from tco.validation import Problems
-from tco.yamlsource import Path
+from tco.engine.profiles import HOURS_PER_DAY, NAMED_PROFILES, peak_to_average, single_peak
+from tco.engine.results import DEFAULT_SOURCE, Assumption
+from tco.errors import TcoError, did_you_mean
+from tco.load import schema
+from tco.load.validation import Problems
+from tco.load.yamlsource import Path
+from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
 
 if TYPE_CHECKING:
-    from tco.capacity import ReplicaSize
+    from tco.capacity.model import ReplicaSize
 
 DEFAULT_OUTPUT_TOKENS_PER_REQUEST = 500  # request shape for the capacity model when the workload is in tokens/month
 
@@ -230,8 +230,8 @@ class Resolver:
         request's tokens), requests_per_day = spend / (b · 365/12); the tokens follow as in form A.
         The derived requests and tokens are recorded as assumptions.
         """
-        from tco.engine import api_items_for_tokens
-        from tco.render.text import money, money_small
+        from tco.amounts import money, money_small
+        from tco.engine.line_items import api_items_for_tokens
 
         where: Path = ("workload", "monthly_spend")
         api = apis.get(baseline) if baseline is not None else None
@@ -467,7 +467,7 @@ class Resolver:
         """Per-GPU input and output tokens/s, GPUs per replica, layout and where the throughput came from.
 
         Field by field: the scenario's value; else, serving at a latency target (the default, `chat`),
-        the operating point of the latency model (tco/latency.py) for the option's engine; else, at
+        the operating point of the latency model (tco/capacity/latency.py) for the option's engine; else, at
         `slo: none`, the engine's offline maximum: for TensorRT-LLM the measured entry of throughput.yaml
         for the exact model x gpu x precision, else the capacity model's estimate for the workload's
         request shape; each default is recorded as an assumption saying which and why.
@@ -533,7 +533,7 @@ class Resolver:
         if estimate is None:
             return None
         size, brief, source = estimate
-        from tco.capacity import CALIBRATION
+        from tco.capacity.model import CALIBRATION
 
         if gpus_per_replica is None:
             gpus_per_replica = size.gpus_per_replica
@@ -548,7 +548,7 @@ class Resolver:
                                                f"capacity model memory fit: {holds} ({brief})",
                                                "capacity model memory fit"))
         # To 3 significant figures, as the tables' figures are: the engine uses what the list shows.
-        from tco.capacity import significant
+        from tco.capacity.model import significant
 
         if x is None:
             x = significant(size.input_tokens_per_second_per_gpu)
@@ -575,7 +575,7 @@ class Resolver:
     def _serving_target(self, o: schema.SelfHostedOption, label: str) -> tuple[str, Any]:
         """The option's serving engine and latency target (None: `slo: none`, the offline maximum), with
         their defaults recorded."""
-        from tco.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, SLO_SOURCE, Slo
+        from tco.capacity.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, SLO_SOURCE, Slo
 
         engine = self.default(f"{label}.engine", o.engine, DEFAULT_ENGINE,
                               "tco default: vLLM, the most used open serving engine")
@@ -596,8 +596,8 @@ class Resolver:
                  given: schema.Throughput) -> tuple[float, float, int, str, str] | None:
         """Throughput where the option serves: at its latency target's operating point, or (slo none) at the
         most requests the KV cache holds, by the latency model for its engine."""
-        from tco.capacity import TP_SIZES, gpu_spec, model_spec, significant, smallest_replica
-        from tco.latency import Replica, kv_limit, latency_point, plan_serving
+        from tco.capacity.latency import Replica, kv_limit, latency_point, plan_serving
+        from tco.capacity.model import TP_SIZES, gpu_spec, model_spec, significant, smallest_replica
 
         request = self._request_shape(label)
         gpus_per_replica: int | None = o.gpus_per_replica
@@ -625,7 +625,7 @@ class Resolver:
         except TcoError as error:
             self._capacity_problem(o, where, error)
             return None
-        from tco.capacity import context_note
+        from tco.capacity.model import context_note
 
         if (too_long := context_note(m, *request)) is not None:
             self.warnings.append(f"{o.name}: {too_long}")
@@ -636,7 +636,7 @@ class Resolver:
                    "offline maximum)")
         else:
             how = f"at the operating point of {slo.describe()}: {point.concurrency:,} requests in flight a replica"
-        source = (f"latency model (tco/latency.py) for {where_text}, {how}; predicted mean TTFT "
+        source = (f"latency model (tco/capacity/latency.py) for {where_text}, {how}; predicted mean TTFT "
                   f"{point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms; calibrated on measured serving runs "
                   f"({CAPACITY_CALIBRATION})")
         brief = f"latency model, {engine} {parallelism}={n} at {point.concurrency:,} in flight"
@@ -671,7 +671,7 @@ class Resolver:
         """A measured entry's X and Y carried from the request shape they were measured at to this
         workload's, by the capacity model (throughput.yaml `input_tokens`, `output_tokens`); recorded in
         the two assumptions. Unchanged when the entry states no shape or the tables cannot size the model."""
-        from tco.sizing import measured_shape
+        from tco.capacity.sizing import measured_shape
 
         try:
             measured_at = measured_shape(measured)
@@ -683,8 +683,8 @@ class Resolver:
         request = self._request_shape(label)
         if request == measured_at:
             return x, y
-        from tco.capacity import context_note, model_spec
-        from tco.sizing import carried_figures
+        from tco.capacity.model import context_note, model_spec
+        from tco.capacity.sizing import carried_figures
 
         n = int(measured.get("gpus_per_replica") or 1)
         layout = str(measured.get("parallelism") or "tp")
@@ -698,7 +698,7 @@ class Resolver:
                                  f"{error.problems[0].message}; using them as measured")
             return x, y
         note = (f"; measured at {measured_at[0]:,.0f} in / {measured_at[1]:,.0f} out tokens per request, carried to "
-                f"{request[0]:,.0f} in / {request[1]:,.0f} out by the capacity model (tco/capacity.py, same "
+                f"{request[0]:,.0f} in / {request[1]:,.0f} out by the capacity model (tco/capacity/model.py, same "
                 f"{layout}={n} replica)")
         short = (f"carried from {measured_at[0]:,.0f}/{measured_at[1]:,.0f} to {request[0]:,.0f}/{request[1]:,.0f} "
                  "tokens")
@@ -714,7 +714,7 @@ class Resolver:
                   gpus_per_replica: int | None) -> tuple[ReplicaSize, str, str] | None:
         """The capacity model's sizing of this option, a short description of the case, and the full source."""
         # Imported here: only options without measured figures pay for it (tco compare start-up).
-        from tco.capacity import CALIBRATION_TYPICAL_ERROR, gpu_spec, model_spec, size_replica
+        from tco.capacity.model import CALIBRATION_TYPICAL_ERROR, gpu_spec, model_spec, size_replica
 
         request_in, request_out = self._request_shape(label)
         try:
@@ -726,8 +726,8 @@ class Resolver:
         brief = (f"{request_in:,.0f} in / {request_out:,.0f} out tokens per request, {parallelism}="
                  f"{size.gpus_per_replica}, {precision}")
         measured_note = f"no measured entry {o.model}/{o.gpu}/{precision} in pricing/throughput.yaml"
-        source = (f"estimated by the capacity model (tco/capacity.py) for {brief}: {measured_note}; calibrated on "
-                  f"published measurements: within {CALIBRATION_TYPICAL_ERROR} "
+        source = (f"estimated by the capacity model (tco/capacity/model.py) for {brief}: {measured_note}; "
+                  f"calibrated on published measurements: within {CALIBRATION_TYPICAL_ERROR} "
                   f"({CAPACITY_CALIBRATION}); give measured figures in throughput: when you have them")
         return size, brief, source
 
@@ -822,7 +822,7 @@ class Resolver:
 
 def _has_capacity_fields(model: Entry, gpu: Entry) -> bool:
     """Whether the capacity model can size this model on this GPU (a user's own entries may lack fields)."""
-    from tco.capacity import GPU_FIELDS, MODEL_FIELDS
+    from tco.capacity.model import GPU_FIELDS, MODEL_FIELDS
 
     return all(model.get(name) is not None for name in MODEL_FIELDS) and \
         all(gpu.get(name) is not None for name in GPU_FIELDS)

@@ -1,8 +1,8 @@
-"""The cost engine over many scenarios at once: the formulas of `tco.engine`, on numpy arrays.
+"""The cost engine over many scenarios at once: the formulas of `tco.engine.projection`, on numpy arrays.
 
 Input is a `ScenarioInputs` whose numeric fields may be arrays of shape (runs, 1) instead of
 numbers (one value per run); months run along the second axis, so every cost is a (runs, months)
-array. The arithmetic follows `tco.engine` operation for operation (same order of additions, the
+array. The arithmetic follows `tco.engine.projection` operation for operation (same order of additions, the
 same tolerant ceiling), so a run gives what the scalar engine gives for the same inputs, up to
 the last bit of `x ** y` (numpy's pow may differ from the C library's by one ulp).
 
@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tco.breakeven import MONEY_TOLERANCE
-from tco.engine import CEIL_TOLERANCE, project_option
-from tco.inputs import (
+from tco.engine.breakeven import MONEY_TOLERANCE
+from tco.engine.inputs import (
     HOURS_PER_MONTH,
     TOKENS_PER_PRICE_UNIT,
     ApiInputs,
@@ -32,6 +31,8 @@ from tco.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
+from tco.engine.line_items import CEIL_TOLERANCE
+from tco.engine.projection import project_option
 
 Array = NDArray[np.float64]
 
@@ -91,7 +92,7 @@ class _TokensTotal:
 
 
 def tolerant_ceil(x: Any) -> Any:
-    """`tco.engine.tolerant_ceil` element-wise, for x ≥ 0: ceil, ignoring an excess of 1e-9·max(1, x)."""
+    """`tco.engine.line_items.tolerant_ceil` element-wise, for x ≥ 0: ceil, ignoring an excess of 1e-9·max(1, x)."""
     below = np.floor(x)
     # ceil(x) is below + 1 wherever the excess is above zero, which it is wherever it beats the tolerance
     limit = _then(np.maximum(x, 1.0), np.multiply, CEIL_TOLERANCE)
@@ -306,7 +307,7 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
 
 
 def _terminal_value(option: SelfHostedInputs, purchases: Array, months: _Months) -> Array:
-    """The credit of `tco.engine.terminal_value_items` in the last month: every purchase (first or
+    """The credit of `tco.engine.projection.terminal_value_items` in the last month: every purchase (first or
     again) within `lifetime_months` of the end, at `c − months_used · c·(1 − residual)/lifetime`."""
     horizon = months.horizon
     used = horizon - months.number + 1  # months of use to the end, the purchase month counted
@@ -401,7 +402,7 @@ def break_even_batch(option: BatchOption, versus: BatchOption,
     """Break-even month (0: never) and fractional months (NaN: never) of every run
     (README: How the numbers are computed).
 
-    As `tco.breakeven.break_even_month` / `break_even_months`: the first month from which the
+    As `tco.engine.breakeven.break_even_month` / `break_even_months`: the first month from which the
     option's cumulative cost stays within 1e-9·max(1, |C_A|) of the reference's or below it.
     `limit` is `within_reference(versus)`, when several options are measured against it.
     """

@@ -1,6 +1,6 @@
 """The capacity model: how many GPUs a model needs and how fast they serve it.
 
-Pure functions over plain dataclasses: no files, no tables. `tco.resolve` and `tco size` build a
+Pure functions over plain dataclasses: no files, no tables. `tco.scenario.resolve` and `tco size` build a
 `ModelSpec` and a `GpuSpec` from the pricing tables and call `size_replica`.
 
 Memory (per replica of N GPUs): weights (parameters x bytes per weight of the precision, fp4 and
@@ -44,8 +44,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tco.engine.results import computable
 from tco.errors import Problem, TcoError
-from tco.results import computable
 
 Precision = Literal["bf16", "fp8", "fp4", "int4"]
 Parallelism = Literal["tp", "tep", "dep"]

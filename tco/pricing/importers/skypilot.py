@@ -21,9 +21,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from tco.catalog import Catalog
 from tco.errors import TcoError
-from tco.importers import ImportPlan, PlannedEntry, Selection, plan_entry
+from tco.pricing.catalog import Catalog
+from tco.pricing.importers import ImportPlan, PlannedEntry, Selection, plan_entry
 
 # SkyPilot accelerator name -> gpus.yaml key. H100 PCIe instances are not h100-sxm: skipped.
 GPU_KEYS = {

@@ -11,12 +11,12 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from tco import schema
+from tco.engine.inputs import HOURS_PER_MONTH
 from tco.errors import Problem, TcoError, did_you_mean
-from tco.inputs import HOURS_PER_MONTH
-from tco.quantities import parse_number
-from tco.ranges import RangeError
-from tco.yamlsource import Path, YamlDocument, format_path
+from tco.load import schema
+from tco.load.quantities import parse_number
+from tco.load.ranges import RangeError
+from tco.load.yamlsource import Path, YamlDocument, format_path
 
 _FORM_A = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request")
 _FORM_B = ("input_tokens_per_month", "output_tokens_per_month")
@@ -262,7 +262,7 @@ def _check_bill_form(given_a: list[str], given_b: list[str], problems: Problems)
 def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:
     """A load profile decides the hours and the peak: `active_hours_per_month` must be the whole
     month, and a given `peak_to_average` must agree with the profile's max/mean."""
-    from tco.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
+    from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
 
     given = workload.get("load_profile")
     if given is None:

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from tco.errors import Problem, TcoError, did_you_mean
-from tco.quantities import parse_number
-from tco.yamlsource import YamlDocument, format_path, read_yaml, read_yaml_file
+from tco.load.quantities import parse_number
+from tco.load.yamlsource import YamlDocument, format_path, read_yaml, read_yaml_file
 
 TABLE_KINDS = ("api", "gpus", "models", "throughput")
 ENV_PRICING = "TCO_PRICING"
@@ -67,9 +67,9 @@ TABLE_FIELDS: dict[str, dict[str, str]] = {
 
 def bundled_pricing_dir() -> Path:
     """The tables shipped with tco: inside the wheel, or the repository's `pricing/` in a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_bundled_pricing"
-    return packaged if packaged.is_dir() else here.parent / "pricing"
+    package = Path(__file__).resolve().parent.parent  # tco/
+    packaged = package / "_bundled_pricing"
+    return packaged if packaged.is_dir() else package.parent / "pricing"
 
 
 def default_user_pricing_dir() -> Path:

@@ -1,7 +1,7 @@
 """The scenario file's schema (README: The scenario file): pydantic models, every field with its rule and default.
 
 Only types and single-field rules live here; rules that relate fields or options to each other
-(one workload form, unique names, references) are in `tco.scenario`, so that every problem in a
+(one workload form, unique names, references) are in `tco.scenario.loader`, so that every problem in a
 file can be reported at once with the path of the field at fault.
 """
 
@@ -26,8 +26,8 @@ from pydantic_core import CoreSchema, core_schema
 
 from tco.docs import RANGES
 from tco.errors import did_you_mean
-from tco.quantities import parse_number, plain_rate_problem
-from tco.ranges import parse_range
+from tco.load.quantities import parse_number, plain_rate_problem
+from tco.load.ranges import parse_range
 
 _NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s*$"
 _PERCENT_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt%]?\s*$"
@@ -467,7 +467,7 @@ Option = Annotated[ApiOption | SelfHostedOption | HybridOption | RoutedOption, F
 
 
 class Scenario(_Strict):
-    """A whole scenario file. Fields left out are None here; `tco.scenario` applies defaults."""
+    """A whole scenario file. Fields left out are None here; `tco.scenario.loader` applies defaults."""
 
     name: Name
     horizon_months: Horizon | None = None

@@ -4,7 +4,7 @@ Each importer (`litellm`, `skypilot`, `genai_prices`) maps external records onto
 fields and returns an `ImportPlan`: every record is added, changed, unchanged or skipped (with
 the reason). The plan compares against the prices in force (bundled overlaid by the user's
 folder), so "unchanged" means tco already uses that figure. `apply_plan` writes the added and
-changed entries to the user's table through `tco.pricing_files.edit_table`; bundled tables are
+changed entries to the user's table through `tco.pricing.files.edit_table`; bundled tables are
 never written.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tco.catalog import Catalog
-from tco.pricing_files import TableText, TableWrite, edit_table, put
+from tco.pricing.catalog import Catalog
+from tco.pricing.files import TableText, TableWrite, edit_table, put
 
 Status = Literal["added", "changed", "unchanged", "skipped"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "skipped")

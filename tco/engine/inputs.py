@@ -1,6 +1,6 @@
 """Fully resolved engine inputs: every number known, every default applied, nothing left to look up.
 
-`tco.scenario` (through `tco.resolve`) builds these from a scenario file and the pricing tables; the engine reads only
+`tco.scenario.resolve` builds these from a scenario file and the pricing tables; the engine reads only
 these, so it can be called directly from Python with no files at all.
 """
 

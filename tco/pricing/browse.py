@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tco.catalog import TABLE_KINDS, Catalog, Entry
 from tco.errors import TcoError
+from tco.pricing.catalog import TABLE_KINDS, Catalog, Entry
 
 # The columns a listing shows per table (every field is in `show` and in JSON).
 SUMMARY_FIELDS = {

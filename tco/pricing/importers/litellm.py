@@ -25,9 +25,9 @@ import math
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from tco.catalog import Catalog
 from tco.errors import TcoError
-from tco.importers import ImportPlan, PlannedEntry, Selection, plan_entry
+from tco.pricing.catalog import Catalog
+from tco.pricing.importers import ImportPlan, PlannedEntry, Selection, plan_entry
 
 PROVIDER_PAGES = {
     "openai": "https://openai.com/api/pricing/",

@@ -1,6 +1,6 @@
 """`tco size`: the capacity and latency models applied to table entries or to a scenario's self-hosted options.
 
-`tco.capacity` and `tco.latency` are pure arithmetic; this module looks the model and the GPU up in the
+`tco.capacity.model` and `tco.capacity.latency` are pure arithmetic; this module looks the model and the GPU up in the
 pricing tables, chooses the replica as the engine does (at a latency target: the size cheapest per token
 that meets it; at `slo: none`: the measured entry's, else the smallest that holds a useful KV cache),
 gives the engine's offline maximum (a measured throughput.yaml entry where one applies) and the latency
@@ -12,26 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from tco.capacity import (
-    GpuSpec,
-    MemoryBreakdown,
-    ModelSpec,
-    ReplicaSize,
-    carry_measured,
-    concurrency,
-    context_note,
-    effective_output_rate,
-    gpu_spec,
-    kv_precision,
-    memory_fit,
-    model_spec,
-    significant,
-    size_replica,
-)
-from tco.catalog import Catalog, Entry
-from tco.errors import TcoError
-from tco.inputs import SelfHostedInputs
-from tco.latency import (
+from tco.capacity.latency import (
     DEFAULT_ENGINE,
     DEFAULT_SLO,
     SLO_PRESETS,
@@ -43,8 +24,21 @@ from tco.latency import (
     latency_point,
     plan_serving,
 )
-from tco.scenario import LoadedScenario
-from tco.schema import SelfHostedOption
+from tco.capacity.model import (
+    GpuSpec,
+    MemoryBreakdown,
+    ModelSpec,
+    ReplicaSize,
+    carry_measured,
+    context_note,
+    effective_output_rate,
+    gpu_spec,
+    model_spec,
+    significant,
+    size_replica,
+)
+from tco.errors import TcoError
+from tco.pricing.catalog import Catalog, Entry
 
 DEFAULT_INPUT_TOKENS = 1000  # request shape of `tco size --model --gpu` when none is given
 DEFAULT_OUTPUT_TOKENS = 1000
@@ -128,7 +122,7 @@ def _entry(catalog: Catalog, kind: str, key: str, option: str) -> Entry:
     return entry
 
 
-def _rent(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
+def rent_of(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
     rents: dict[str, float] = gpu.get("rent_per_hour") or {}
     if cloud is not None:
         if cloud not in rents:
@@ -198,7 +192,7 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
     """Size `model_key` on `gpu_key` for `engine` serving at `target` (None: `slo: none`).
 
     The replica: `gpus_per_replica` when given; else at a target the size cheapest per token that meets
-    it (`tco.latency.plan_serving`), at none the measured entry's, else the smallest holding a useful KV
+    it (`tco.capacity.latency.plan_serving`), at none the measured entry's, else the smallest holding a useful KV
     cache. Its X and Y are the engine's offline maximum on that replica: a throughput.yaml entry measured
     on it with this engine (or with none named), else for TensorRT-LLM the capacity model's estimate, else
     the latency model's point at the most requests the KV cache holds. The latency curve is taken at
@@ -217,7 +211,7 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
     gpu_entry = _entry(catalog, "gpus", gpu_key, "--gpu")
     model = model_spec(model_key, model_entry.values)
     gpu = gpu_spec(gpu_key, gpu_entry.values)
-    hourly, chosen_cloud = _rent(gpu_entry, cloud)
+    hourly, chosen_cloud = rent_of(gpu_entry, cloud)
     request = (input_tokens, output_tokens)
     measured = catalog.get("throughput", f"{model_key}/{gpu_key}/{precision}")
     if measured is not None and not (measured.get("input_tokens_per_second") and
@@ -347,93 +341,3 @@ def with_latency(report: SizeReport, concurrencies: Sequence[int] | None) -> Siz
         notes.append(f"at {shown} requests in flight a replica, more than the {report.kv_limit:,} {held} at once, "
                      "the others queue for a place: their wait adds to TTFT, not to throughput")
     return replace(report, latency=tuple(curve), latency_notes=tuple(notes))
-
-
-def size_scenario(loaded: LoadedScenario, catalog: Catalog,
-                  concurrencies: Sequence[int] | None = None) -> list[SizeReport]:
-    """One report per self-hosted option of a resolved scenario, with the figures the engine uses and the
-    latency curve of its replica at its engine and target (at `concurrencies`, default the ladder)."""
-    workload = loaded.inputs.workload
-    options = loaded.scenario.options if loaded.scenario is not None else []
-    engines = {o.name: o.engine for o in options if isinstance(o, SelfHostedOption)}
-    reports = []
-    for index, option in enumerate(loaded.inputs.options):
-        if not isinstance(option, SelfHostedInputs):
-            continue
-        report = _option_report(option, workload.input_tokens_per_request, workload.output_tokens_per_request,
-                                workload.input_tokens_month1, workload.output_tokens_month1, catalog,
-                                engines.get(option.name))
-        try:
-            reports.append(with_latency(report, concurrencies))
-        except TcoError as error:  # a point of the curve beyond 1e300, at the option's GPU
-            raise loaded.locate(TcoError.single(loaded.source, error.problems[0].message,
-                                                field=f"options[{index}].gpu")) from None
-    if not reports:
-        raise TcoError.single(loaded.source, "the scenario has no self_hosted option to size", field="options")
-    return reports
-
-
-def _option_target(option: SelfHostedInputs) -> Slo | None:
-    """The latency target the resolver sized the option at (None: `slo: none` or no latency model)."""
-    serving = option.serving
-    if serving is None or (serving.ttft_target_ms is None and serving.tpot_target_ms is None):
-        return None
-    name = serving.slo.split(" (", 1)[0]
-    return Slo(name if name in SLO_PRESETS else "custom", serving.ttft_target_ms, serving.tpot_target_ms)
-
-
-def _option_report(option: SelfHostedInputs, request_in: float | None, request_out: float | None,
-                   month_in: float, month_out: float, catalog: Catalog, engine: str | None) -> SizeReport:
-    """The figures the engine uses for `option`; with a latency model (not for inline throughput), its
-    replica, engine, target and operating point (`option.serving`; a measured or estimated option at
-    `slo: none` serves at the KV cache's limit, on `engine`, the scenario's, by default TensorRT-LLM's)."""
-    from tco.resolve import DEFAULT_OUTPUT_TOKENS_PER_REQUEST
-
-    if request_in is None or request_out is None:
-        request_out = float(DEFAULT_OUTPUT_TOKENS_PER_REQUEST)
-        request_in = request_out * (month_in / month_out if month_out else 1.0)
-    notes: list[str] = []
-    memory = MemoryBreakdown(0.0, 0.0, 0.0, 0.0)
-    fits = 0
-    replica: Replica | None = None
-    limit = 0
-    point: LatencyPoint | None = None
-    model_entry = catalog.get("models", option.model) if option.model else None
-    gpu_entry = catalog.get("gpus", option.gpu) if option.gpu else None
-    if model_entry is not None and gpu_entry is not None:
-        try:
-            model = model_spec(model_entry.key, model_entry.values)
-            gpu = gpu_spec(gpu_entry.key, gpu_entry.values)
-            memory, kv_tokens = memory_fit(model, gpu, option.precision, option.gpus_per_replica, option.parallelism)
-            fits = concurrency(model, kv_precision(model, gpu, option.precision), kv_tokens, request_in,
-                               request_out)
-            if fits < 1:
-                notes.append(f"the weights do not leave room for one request's KV cache on {option.gpus_per_replica} "
-                             "GPU(s): the throughput given cannot be reached")
-            elif option.serving is not None or option.throughput_source != "given":
-                serving_engine = option.serving.engine if option.serving is not None else engine or "trtllm"
-                candidate = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
-                                    serving_engine)
-                limit = kv_limit(candidate, request_in, request_out)
-                at = option.serving.concurrency if option.serving is not None else max(1, limit)
-                point = latency_point(candidate, request_in, request_out, at)
-                replica = candidate  # only a replica the latency model can size gets a curve
-            else:
-                notes.append("no latency curve: the option gives its own throughput, which is what it serves at")
-        except TcoError as error:
-            notes.extend(problem.message for problem in error.problems)
-    else:
-        notes.append("no model and gpu table entries: memory not sized")
-    hourly: float | None = option.hourly_rate_per_gpu or None
-    cloud = None
-    if option.acquisition == "buy" and gpu_entry is not None:
-        hourly, cloud = _rent(gpu_entry, None)  # owned GPUs: what renting them would cost, for comparison
-    return SizeReport(
-        model=option.model or "", gpu=option.gpu or "", precision=option.precision,
-        parallelism=option.parallelism, gpus_per_replica=option.gpus_per_replica, memory=memory,
-        max_concurrency=fits, input_tokens_per_request=request_in, output_tokens_per_request=request_out,
-        input_tokens_per_second_per_gpu=option.input_tokens_per_second,
-        output_tokens_per_second_per_gpu=option.output_tokens_per_second, source=option.throughput_source,
-        hourly_rate_per_gpu=hourly, cloud=cloud, option=option.name, notes=tuple(notes),
-        engine=replica.engine if replica is not None else None, target=_option_target(option), replica=replica,
-        kv_limit=limit, operating_point=point)

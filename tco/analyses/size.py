@@ -1,0 +1,105 @@
+"""`tco size` on a scenario: each self-hosted option's replica, memory, throughput and latency curve, with
+the figures the engine uses (the resolved inputs), so that the command and the engine tell the same story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tco.capacity.latency import SLO_PRESETS, LatencyPoint, Replica, Slo, kv_limit, latency_point
+from tco.capacity.model import MemoryBreakdown, concurrency, gpu_spec, kv_precision, memory_fit, model_spec
+from tco.capacity.sizing import SizeReport, rent_of, with_latency
+from tco.engine.inputs import SelfHostedInputs
+from tco.errors import TcoError
+from tco.load.schema import SelfHostedOption
+from tco.pricing.catalog import Catalog
+from tco.scenario.loader import LoadedScenario
+from tco.scenario.resolve import DEFAULT_OUTPUT_TOKENS_PER_REQUEST
+
+
+def size_scenario(loaded: LoadedScenario, catalog: Catalog,
+                  concurrencies: Sequence[int] | None = None) -> list[SizeReport]:
+    """One report per self-hosted option of a resolved scenario, with the figures the engine uses and the
+    latency curve of its replica at its engine and target (at `concurrencies`, default the ladder)."""
+    workload = loaded.inputs.workload
+    options = loaded.scenario.options if loaded.scenario is not None else []
+    engines = {o.name: o.engine for o in options if isinstance(o, SelfHostedOption)}
+    reports = []
+    for index, option in enumerate(loaded.inputs.options):
+        if not isinstance(option, SelfHostedInputs):
+            continue
+        report = _option_report(option, workload.input_tokens_per_request, workload.output_tokens_per_request,
+                                workload.input_tokens_month1, workload.output_tokens_month1, catalog,
+                                engines.get(option.name))
+        try:
+            reports.append(with_latency(report, concurrencies))
+        except TcoError as error:  # a point of the curve beyond 1e300, at the option's GPU
+            raise loaded.locate(TcoError.single(loaded.source, error.problems[0].message,
+                                                field=f"options[{index}].gpu")) from None
+    if not reports:
+        raise TcoError.single(loaded.source, "the scenario has no self_hosted option to size", field="options")
+    return reports
+
+
+def _option_target(option: SelfHostedInputs) -> Slo | None:
+    """The latency target the resolver sized the option at (None: `slo: none` or no latency model)."""
+    serving = option.serving
+    if serving is None or (serving.ttft_target_ms is None and serving.tpot_target_ms is None):
+        return None
+    name = serving.slo.split(" (", 1)[0]
+    return Slo(name if name in SLO_PRESETS else "custom", serving.ttft_target_ms, serving.tpot_target_ms)
+
+
+def _option_report(option: SelfHostedInputs, request_in: float | None, request_out: float | None,
+                   month_in: float, month_out: float, catalog: Catalog, engine: str | None) -> SizeReport:
+    """The figures the engine uses for `option`; with a latency model (not for inline throughput), its
+    replica, engine, target and operating point (`option.serving`; a measured or estimated option at
+    `slo: none` serves at the KV cache's limit, on `engine`, the scenario's, by default TensorRT-LLM's)."""
+    if request_in is None or request_out is None:
+        request_out = float(DEFAULT_OUTPUT_TOKENS_PER_REQUEST)
+        request_in = request_out * (month_in / month_out if month_out else 1.0)
+    notes: list[str] = []
+    memory = MemoryBreakdown(0.0, 0.0, 0.0, 0.0)
+    fits = 0
+    replica: Replica | None = None
+    limit = 0
+    point: LatencyPoint | None = None
+    model_entry = catalog.get("models", option.model) if option.model else None
+    gpu_entry = catalog.get("gpus", option.gpu) if option.gpu else None
+    if model_entry is not None and gpu_entry is not None:
+        try:
+            model = model_spec(model_entry.key, model_entry.values)
+            gpu = gpu_spec(gpu_entry.key, gpu_entry.values)
+            memory, kv_tokens = memory_fit(model, gpu, option.precision, option.gpus_per_replica, option.parallelism)
+            fits = concurrency(model, kv_precision(model, gpu, option.precision), kv_tokens, request_in,
+                               request_out)
+            if fits < 1:
+                notes.append(f"the weights do not leave room for one request's KV cache on {option.gpus_per_replica} "
+                             "GPU(s): the throughput given cannot be reached")
+            elif option.serving is not None or option.throughput_source != "given":
+                serving_engine = option.serving.engine if option.serving is not None else engine or "trtllm"
+                candidate = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
+                                    serving_engine)
+                limit = kv_limit(candidate, request_in, request_out)
+                at = option.serving.concurrency if option.serving is not None else max(1, limit)
+                point = latency_point(candidate, request_in, request_out, at)
+                replica = candidate  # only a replica the latency model can size gets a curve
+            else:
+                notes.append("no latency curve: the option gives its own throughput, which is what it serves at")
+        except TcoError as error:
+            notes.extend(problem.message for problem in error.problems)
+    else:
+        notes.append("no model and gpu table entries: memory not sized")
+    hourly: float | None = option.hourly_rate_per_gpu or None
+    cloud = None
+    if option.acquisition == "buy" and gpu_entry is not None:
+        hourly, cloud = rent_of(gpu_entry, None)  # owned GPUs: what renting them would cost, for comparison
+    return SizeReport(
+        model=option.model or "", gpu=option.gpu or "", precision=option.precision,
+        parallelism=option.parallelism, gpus_per_replica=option.gpus_per_replica, memory=memory,
+        max_concurrency=fits, input_tokens_per_request=request_in, output_tokens_per_request=request_out,
+        input_tokens_per_second_per_gpu=option.input_tokens_per_second,
+        output_tokens_per_second_per_gpu=option.output_tokens_per_second, source=option.throughput_source,
+        hourly_rate_per_gpu=hourly, cloud=cloud, option=option.name, notes=tuple(notes),
+        engine=replica.engine if replica is not None else None, target=_option_target(option), replica=replica,
+        kv_limit=limit, operating_point=point)
