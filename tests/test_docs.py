@@ -68,6 +68,21 @@ def test_every_pointer_names_a_heading_of_a_docs_page(pointer: str) -> None:
     assert anchor in page_anchors(f"{page}.md"), pointer
 
 
+def test_every_site_address_written_anywhere_names_a_page_and_heading() -> None:
+    """The starter scenario, the README and the package's texts link to the site by address too."""
+    files = [*(ROOT / "tco").rglob("*.py"), *(ROOT / "tco").rglob("*.yaml"), ROOT / "README.md"]
+    found = 0
+    for path in files:
+        for address in re.findall(re.escape(docs.SITE) + r"[\w/#.-]*", path.read_text(encoding="utf-8")):
+            found += 1
+            rest = address.removeprefix(docs.SITE)
+            page, _, anchor = rest.partition("#")
+            page = page.rstrip("/") or "index"
+            assert (DOCS / f"{page}.md").is_file(), (path.name, address)
+            assert not anchor or anchor in page_anchors(f"{page}.md"), (path.name, address)
+    assert found >= 15
+
+
 def test_the_site_url_is_the_one_mkdocs_publishes() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert f"site_url: {docs.SITE}\n" in config

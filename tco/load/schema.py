@@ -1,4 +1,4 @@
-"""The scenario file's schema (README: The scenario file): pydantic models, every field with its rule and default.
+"""The scenario file's schema (docs/scenario.md): pydantic models, every field with its rule and default.
 
 Only types and single-field rules live here; rules that relate fields or options to each other
 (one workload form, unique names, references) are in `tco.scenario.loader`, so that every problem in a

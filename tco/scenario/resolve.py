@@ -1,7 +1,7 @@
 """Resolving a validated scenario: defaults and pricing-table values applied, each one recorded.
 
 Every value that did not come from the file becomes an `Assumption` naming its source and date
-(README: The scenario file, Pricing tables); table lookups that fail become problems naming the table and the key.
+(docs/scenario.md, docs/pricing.md); table lookups that fail become problems naming the table and the key.
 """
 
 from __future__ import annotations
@@ -44,13 +44,13 @@ _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "
 
 
 def month1_tokens(requests_per_day: Any, tokens_per_request: Any) -> Any:
-    """Month-1 tokens of form A (README: How the numbers are computed): requests/day × 365/12 × tokens/request
+    """Month-1 tokens of form A (docs/formulas.md): requests/day × 365/12 × tokens/request
     (numbers or arrays)."""
     return requests_per_day * DAYS_PER_MONTH * tokens_per_request
 
 
 def monthly_from_annual(annual_growth: Any) -> Any:
-    """Monthly growth g of an annual growth G (README: How the numbers are computed): (1 + G)^(1/12) − 1 (numbers
+    """Monthly growth g of an annual growth G (docs/formulas.md): (1 + G)^(1/12) − 1 (numbers
     or arrays)."""
     return (1 + annual_growth) ** (1 / 12) - 1
 
