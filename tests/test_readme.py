@@ -104,3 +104,15 @@ def test_the_readme_is_short() -> None:
     assert README.count("\n") <= 200 and len(README.encode()) < 25_000
     for page in sorted((ROOT / "docs").glob("*.md")):
         assert f"docs/{page.name}" in README or page.stem in ("index", "cli"), page.name
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if "```python" in p.read_text(encoding="utf-8")],
+                         ids=lambda p: p.name)
+def test_the_python_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The Python examples (docs/python-api.md) run as written, from the repository's root."""
+    monkeypatch.chdir(ROOT)
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    for block in blocks:
+        exec(compile(block, f"{page.name} example", "exec"), {})
+    assert "vs GPT-4.1" in capsys.readouterr().out
