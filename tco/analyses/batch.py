@@ -38,7 +38,7 @@ from tco.scenario.resolve import month1_tokens, monthly_from_annual
 Leaf = tuple[str | int, ...]  # attribute names and tuple indices from ScenarioInputs down to a number
 Array = NDArray[np.float64]
 
-# Resolved workload inputs derived from several fields (README: How the numbers are computed, volume).
+# Resolved workload inputs derived from several fields (docs/formulas.md, volume).
 _DERIVED: frozenset[Leaf] = frozenset({("workload", "input_tokens_month1"), ("workload", "output_tokens_month1"),
                                         ("workload", "monthly_growth")})
 _WORKLOAD_FIELDS = ("requests_per_day", "input_tokens_per_request", "output_tokens_per_request",

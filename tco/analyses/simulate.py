@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tco.analyses.batch import OpenedScenario
+from tco.docs import RANGES
 from tco.engine.breakeven import MONEY_TOLERANCE
 from tco.engine.results import Assumption
 from tco.engine.vectorised import BatchOption, break_even_batch, within_reference
@@ -162,7 +163,7 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
     warnings = list(opened.loaded.warnings)
     if not ranged:
         warnings.append("no field is a range, so every run is the same; give a field a range such as "
-                        "{low: 2, high: 3} (see README, Ranges)")
+                        f"{{low: 2, high: 3}} (see {RANGES})")
     if plan.generic:
         warnings.append("some ranged field changes which defaults apply, or feeds the volumes through a rule "
                         "the fast path does not repeat (monthly_spend, the baseline's prices with it), so every "

@@ -74,7 +74,7 @@ class EngineEfficiency:
 # Fitted by `python benchmarks/calibrate_capacity.py --latency --fit` to measured serving runs of each
 # engine (aiconfigurator's silicon sample: NVIDIA's benchmark database and SemiAnalysis InferenceX),
 # within physical limits (no compute above ~80% of peak, no fixed TTFT above 150 ms: SGLang's few runs,
-# mostly DeepSeek on B200, pull its unbounded fit past them); residuals: README "Capacity model".
+# mostly DeepSeek on B200, pull its unbounded fit past them); residuals: docs/capacity.md.
 ENGINE_EFFICIENCY: dict[str, EngineEfficiency] = {
     "vllm": EngineEfficiency(bandwidth_share=1.51, prefill_share=0.85, compute_share=0.45, step_overhead_ms=3.2,
                              collective_latency_us=16.0, ttft_overhead_ms=59.0, wait_share=0.079),

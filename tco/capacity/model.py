@@ -33,7 +33,7 @@ and KV cache) and spreads the experts across the N GPUs (expert parallel); a tok
 to each other GPU that holds one of its experts.
 
 Effective output tokens per second per GPU for the mix: O / (I/X + O/Y), the busy formula of
-README: How the numbers are computed.
+docs/formulas.md.
 The efficiency factors live in `CALIBRATION`; benchmarks/calibrate_capacity.py fits and prints them.
 """
 
@@ -72,7 +72,7 @@ ACTIVATION_BYTES = 2.0  # activations exchanged between GPUs travel in bf16
 class Calibration:
     """The few efficiency factors of the model, fitted to published measurements.
 
-    See benchmarks/calibrate_capacity.py for the method and the residuals; README "Capacity model".
+    See benchmarks/calibrate_capacity.py for the method and the residuals; docs/capacity.md.
     """
 
     prefill_compute_efficiency: float
@@ -102,7 +102,7 @@ class Calibration:
 # max-throughput measurements (18 revisions of NVIDIA's performance overview, v0.6.1 to 1.2: H100,
 # H200, B200, A100, L40S; dense Llama, Mixtral, Qwen3, DeepSeek-R1, gpt-oss; every measured
 # configuration weighs the same), minimising the squared log error, then rounded. Residuals and
-# the held-out checks: README "Capacity model". The prefill efficiency is an effective figure above
+# the held-out checks: docs/capacity.md. The prefill efficiency is an effective figure above
 # what a compute-bound prefill reaches alone, because I/X + O/Y bills prefill separately though
 # servers overlap it with memory-bound decode steps.
 CALIBRATION = Calibration(

@@ -7,7 +7,7 @@ the library (and any heavy dependency) inside the command, so `tco compare` stay
 Exit codes: 0 success, 1 bad input or data (one line per problem on stderr), 2 usage error.
 """
 
-# One line per command family, in the order `tco --help` lists them (README: Commands), hence unsorted.
+# One line per command family, in the order `tco --help` lists them (docs/commands.md), hence unsorted.
 from tco.cli import scenario  # noqa: F401, I001  compare, export, validate, init, schema
 from tco.cli import pricing  # noqa: F401  pricing list/show/init/set/remove/edit/import/sync
 from tco.cli import size  # noqa: F401  size

@@ -1,4 +1,4 @@
-"""`tco pricing`: browse, overlay, edit and import the pricing tables (README: Pricing tables).
+"""`tco pricing`: browse, overlay, edit and import the pricing tables (docs/pricing.md).
 
 Reads go through `tco.pricing.catalog.Catalog` (the same overlay `tco compare` uses); writes go to the
 user pricing folder only, through `tco.pricing.files` (locked, validated, atomic, comments kept).

@@ -89,7 +89,7 @@ def compare(
         from tco.cli.charts import cumulative_text
 
         text += cumulative_text(comparisons, fenced=format is OutputFormat.markdown, colour=colour)
-    # Warnings go to stderr (README: Commands), except when the table that lists them is on this terminal:
+    # Warnings go to stderr (docs/commands.md), except when the table that lists them is on this terminal:
     # saying them twice there helps nobody, while JSON or a file would otherwise hide them.
     if format is not OutputFormat.table or screen is None:
         _print_warnings(comparisons)

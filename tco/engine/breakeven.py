@@ -1,4 +1,4 @@
-"""Break-even of a self-hosted option against an API option (README: How the numbers are computed, break-even).
+"""Break-even of a self-hosted option against an API option (docs/formulas.md, break-even).
 
 Three answers: the month from which self-hosting stays cheaper (and where inside that month
 the cumulative curves cross), and the monthly volume from which it stays cheaper (and the
@@ -284,9 +284,9 @@ REPLICA_BOUNDARIES = 64
 
 
 def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> float:
-    """The steady monthly cost of any option at monthly volume `volume` (tokens) (README: How the
-    numbers are computed): month-1 prices and mix, amortized capital, one-time costs left out. Pass
-    the option through `live_from_month_one` first for its state after go-live."""
+    """The steady monthly cost of any option at monthly volume `volume` (tokens) (docs/formulas.md):
+    month-1 prices and mix, amortized capital, one-time costs left out. Pass the option through
+    `live_from_month_one` first for its state after go-live."""
     workload = scenario.workload
     month1 = workload.input_tokens_month1 + workload.output_tokens_month1
     alpha = _mix(workload)
@@ -434,7 +434,7 @@ def compare_pair(
 
 def steady_monthly_cost(option: ApiInputs | SelfHostedInputs, workload: WorkloadInputs, volume: float) -> float:
     """Monthly cost of `option` at `volume` tokens a month, on the basis of the break-even volume
-    (README: How the numbers are computed): month-1 input/output mix, cached share and prices, amortized capex,
+    (docs/formulas.md): month-1 input/output mix, cached share and prices, amortized capex,
     one-time costs (setup, capex, fine-tuning) excluded. In the scenario's currency."""
     if isinstance(option, ApiInputs):
         line = _api_line(option, workload)

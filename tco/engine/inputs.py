@@ -11,12 +11,12 @@ from typing import Literal
 
 HOURS_PER_MONTH = 730.0
 DAYS_PER_MONTH = 365 / 12
-TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (README: The scenario file)
+TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (docs/scenario.md)
 
 
 @dataclass(frozen=True)
 class WorkloadInputs:
-    """Month-1 token volumes and the traffic's shape (README: How the numbers are computed, volume)."""
+    """Month-1 token volumes and the traffic's shape (docs/formulas.md, volume)."""
 
     input_tokens_month1: float
     output_tokens_month1: float
@@ -76,7 +76,7 @@ class SharedCosts:
 
 @dataclass(frozen=True)
 class ApiInputs:
-    """An API option: prices per 1M tokens and the adjustments of README: How the numbers are computed."""
+    """An API option: prices per 1M tokens and the adjustments of docs/formulas.md."""
 
     name: str
     price_per_million_input_tokens: float
@@ -151,7 +151,7 @@ class SelfHostedInputs:
 
     @property
     def capital_cost_per_gpu(self) -> float:
-        """`c` (README: How the numbers are computed): GPU price plus its share of servers, network and storage."""
+        """`c` (docs/formulas.md): GPU price plus its share of servers, network and storage."""
         return self.purchase_price_per_gpu * (1 + self.server_cost_share)
 
     @property

@@ -26,7 +26,7 @@ CEIL_TOLERANCE = 1e-9
 
 def tolerant_ceil(x: float) -> int:
     """`ceil(x)`, ignoring an excess of at most 1e-9·max(1, x) over a whole number
-    (README: How the numbers are computed)."""
+    (docs/formulas.md)."""
     below = math.floor(x)
     if x - below <= CEIL_TOLERANCE * max(1.0, abs(x)):
         return below
@@ -57,7 +57,7 @@ def api_items_for_tokens(
     option: ApiInputs, tokens_in: float, tokens_out: float, cached: float, month: int, category: str,
     what: str = "",
 ) -> list[LineItem]:
-    """What `option` bills for these tokens in `month`: the token cost (README: How the numbers are computed)
+    """What `option` bills for these tokens in `month`: the token cost (docs/formulas.md)
     with caching, batch, discount and drift, as line items (uncached input, cached input, output). `what` qualifies the
     description ("overflow ")."""
     factor = option.price_factor(month)
@@ -75,7 +75,7 @@ def api_items_for_tokens(
 
 
 def api_month_items(option: ApiInputs, workload: WorkloadInputs, month: int) -> list[LineItem]:
-    """`api(m)` (README: How the numbers are computed): token cost with caching, batch, discount and drift, plus
+    """`api(m)` (docs/formulas.md): token cost with caching, batch, discount and drift, plus
     the fixed fee."""
     items = api_token_items(option, workload, month, "api")
     if option.fixed_monthly:
@@ -102,7 +102,7 @@ def gpus_needed(option: SelfHostedInputs, workload: WorkloadInputs, month: int) 
 
 
 def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: int, gpus: int) -> float:
-    """GPU-hours billed in `month` for the rent scaling modes (README: How the numbers are computed)."""
+    """GPU-hours billed in `month` for the rent scaling modes (docs/formulas.md)."""
     hours = workload.active_hours_per_month
     if option.scaling == "fixed":
         return gpus * HOURS_PER_MONTH
@@ -135,7 +135,7 @@ def self_hosted_month_items(
     basis: str,
     rent_hours: float | None = None,
 ) -> list[LineItem]:
-    """The GPU costs for one month (README: How the numbers are computed), once the option is live.
+    """The GPU costs for one month (docs/formulas.md), once the option is live.
 
     `rent_hours` replaces the GPU-hours billed that the formulas give for the full load (a hybrid's
     fleet serves only part of it)."""
@@ -251,7 +251,7 @@ def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
                    needed: Callable[[int], int]) -> tuple[list[int], list[int]]:
     """GPUs each month (0 before go-live) and GPUs bought again each month, from the GPUs `needed`
     in a month: rented fleets follow it, owned fleets keep their running maximum
-    (README: How the numbers are computed)."""
+    (docs/formulas.md)."""
     horizon = scenario.horizon_months
     if option.acquisition == "buy":
         fleet: list[int] = []
@@ -272,7 +272,7 @@ def paid_gpu_hours(option: SelfHostedInputs, items: list[LineItem], gpus: int) -
 
 
 def self_hosted_plans(option: SelfHostedInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
-    """Every month of a self-hosted option (README: How the numbers are computed), its fallback before go-live."""
+    """Every month of a self-hosted option (docs/formulas.md), its fallback before go-live."""
     workload = scenario.workload
     fleet, again = fleet_by_month(option, scenario, lambda m: gpus_needed(option, workload, m))
     plans: list[MonthPlan] = []

@@ -1,18 +1,18 @@
 """Mixed strategies: a hybrid self-hosts the base load and overflows the rest to an API;
 a routed option splits the traffic across other options by share.
 
-Both are built from the pure options' own formulas (README: How the numbers are computed), so their line items read like
+Both are built from the pure options' own formulas (docs/formulas.md), so their line items read like
 theirs: a hybrid's fleet costs what its self-hosted option's fleet of that size costs, and its
 overflow tokens cost what its API option bills for them.
 
 Hybrid, in month m, with the day's 24 relative hourly loads `r_h = w_h / mean(w)` (Σ r_h = 24):
 
-    busy(m)       average GPUs busy (README: How the numbers are computed), from the self-hosted option's throughput
+    busy(m)       average GPUs busy (docs/formulas.md), from the self-hosted option's throughput
     L_h(m)        = busy(m) · r_h                         GPUs busy in hour h for the whole load
     size          p-th percentile of the L_h (linear interpolation, `tco.engine.profiles.percentile`),
                   `average` = busy(m), or a fixed {gpus: N}
     gpus(m)       = max(min_replicas, ceil(size / (u·k))) · k   (N for {gpus: N}); owned fleets
-                  never shrink, as the README says
+                  never shrink, as docs/formulas.md says
     C(m)          = gpus(m) · u                           load the fleet carries at max_utilization
     overflow(m)   = Σ_h max(0, L_h − C) / Σ_h L_h         share of the tokens sent to the API
 """
@@ -57,7 +57,7 @@ def overflow_share(loads: tuple[float, ...], capacity: float) -> float:
     """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity.
 
     An hour's excess of at most 1e-9·max(1, L_h) is floating-point noise, ignored as the fleet's
-    tolerant ceiling ignores it (README: How the numbers are computed): a fleet sized exactly for an hour's load
+    tolerant ceiling ignores it (docs/formulas.md): a fleet sized exactly for an hour's load
     carries it."""
     total = math.fsum(loads)
     if total <= 0:
@@ -127,7 +127,7 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
 
 def _rent_hours(option: HybridInputs, gpus: int, served_busy: float, hours: float) -> float:
     """GPU-hours billed for a rented hybrid fleet of `gpus` (the scaling modes of
-    README: How the numbers are computed): fixed bills 730 h, scheduled the active hours; autoscale
+    docs/formulas.md): fixed bills 730 h, scheduled the active hours; autoscale
     follows the served load, at least the floor."""
     hosted = option.self_hosted
     if hosted.scaling == "fixed":

@@ -14,7 +14,7 @@ import math
 
 HOURS_PER_DAY = 24
 
-# Relative load by hour of the day, 00:00 first. Each is documented in the README.
+# Relative load by hour of the day, 00:00 first. Each is documented in docs/mixed.md (The load profile).
 NAMED_PROFILES: dict[str, tuple[float, ...]] = {
     # The same load every hour: nothing ever overflows below the average.
     "flat": (1.0,) * 24,

@@ -142,7 +142,7 @@ class OptionResult:
 
 @dataclass(frozen=True)
 class BreakEven:
-    """A self-hosted option against an API option (README: How the numbers are computed, break-even)."""
+    """A self-hosted option against an API option (docs/formulas.md, break-even)."""
 
     option: str
     versus: str

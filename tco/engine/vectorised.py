@@ -197,7 +197,7 @@ def _then(fresh: Any, ufunc: Any, other: Any) -> Any:
 
 
 def _api_tokens(option: ApiInputs, workload: WorkloadInputs, months: _Months, total: _Sum) -> None:
-    """Add the token cost (README: How the numbers are computed) with cache, batch, discount and drift:
+    """Add the token cost (docs/formulas.md) with cache, batch, discount and drift:
     (input + cached) + output."""
     factor = (1 - option.batch_share * option.batch_discount) * (1 - option.discount) * \
         months.drift(option.price_change_per_year)
@@ -254,7 +254,7 @@ def _replacements(bought: Array, lifetime: Any) -> Array:
 def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Months,
                  shape: tuple[int, int]) -> tuple[Array, Any, Any]:
     """Monthly cost, its one-time part and its end-of-month part (the terminal value's credit) of a
-    self-hosted option (README: How the numbers are computed)."""
+    self-hosted option (docs/formulas.md)."""
     workload = scenario.workload
     go_live = option.go_live_month
     always_live = not isinstance(go_live, np.ndarray) and go_live <= 1
@@ -321,8 +321,7 @@ def _terminal_value(option: SelfHostedInputs, purchases: Array, months: _Months)
 
 def _api(option: ApiInputs, scenario: ScenarioInputs, months: _Months,
          shape: tuple[int, int]) -> tuple[Array, Any, Any]:
-    """Monthly cost, its one-time part and its end-of-month part (none) of an API option (README: How the
-    numbers are computed)."""
+    """Monthly cost, its one-time part and its end-of-month part (none) of an API option (docs/formulas.md)."""
     total = _Sum(shape)
     one_time = _Sum(shape)
     _api_tokens(option, scenario.workload, months, total)
@@ -400,7 +399,7 @@ def within_reference(versus: BatchOption) -> Array:
 def break_even_batch(option: BatchOption, versus: BatchOption,
                      limit: Array | None = None) -> tuple[NDArray[np.int64], Array]:
     """Break-even month (0: never) and fractional months (NaN: never) of every run
-    (README: How the numbers are computed).
+    (docs/formulas.md).
 
     As `tco.engine.breakeven.break_even_month` / `break_even_months`: the first month from which the
     option's cumulative cost stays within 1e-9·max(1, |C_A|) of the reference's or below it.

@@ -16,5 +16,5 @@ def scenario_json_schema() -> str:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
               "title": "tco scenario", **schema}
     schema["description"] = ("A tco scenario: the workload, the API and self-hosted options, and the finance "
-                             f"settings. Every field and its default: {SCENARIO_FILE} in the tco repository.")
+                             f"settings. Every field and its default: {SCENARIO_FILE}")
     return json.dumps(schema, indent=2) + "\n"

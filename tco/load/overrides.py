@@ -1,4 +1,4 @@
-"""`--set PATH=VALUE`: what-ifs applied to a scenario's data before it is validated (README: Commands)."""
+"""`--set PATH=VALUE`: what-ifs applied to a scenario's data before it is validated (docs/commands.md)."""
 
 from __future__ import annotations
 

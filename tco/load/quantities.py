@@ -1,4 +1,4 @@
-"""Numbers as people write them in YAML: `1e9`, `"2.5M"`, `"750K"`, `"1_000_000"`, `"15%"` (README: The scenario file).
+"""Numbers as people write them in YAML: `1e9`, `"2.5M"`, `"750K"`, `"1_000_000"`, `"15%"` (docs/scenario.md).
 
 PyYAML reads `1e9` (no dot) as text, so every numeric field goes through `parse_number`.
 """

@@ -1,4 +1,4 @@
-"""The scenario file's schema (README: The scenario file): pydantic models, every field with its rule and default.
+"""The scenario file's schema (docs/scenario.md): pydantic models, every field with its rule and default.
 
 Only types and single-field rules live here; rules that relate fields or options to each other
 (one workload form, unique names, references) are in `tco.scenario.loader`, so that every problem in a
@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from tco.docs import RANGES
 from tco.errors import did_you_mean
 from tco.load.quantities import parse_number, plain_rate_problem
 from tco.load.ranges import parse_range
@@ -102,7 +103,7 @@ class Number:
         ranges = _range_json_schemas(one, self.whole, lognormal=self.maximum is None
                                      and (self.minimum or 0) <= 0 and (self.exclusive_minimum or 0) <= 0)
         return {"anyOf": [number, text, *ranges],
-                "description": f"{self.description}; or a range (see README, Ranges)"}
+                "description": f"{self.description}; or a range (see {RANGES})"}
 
 
 def _range_json_schemas(one: dict[str, Any], whole: bool, lognormal: bool) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""The pricing tables (README: Pricing tables): bundled ones, overlaid field by field by a user pricing folder.
+"""The pricing tables (docs/pricing.md): bundled ones, overlaid field by field by a user pricing folder.
 
 Bundled tables are read with libyaml and trusted (the test suite validates them); a user's
 tables are read with positions and checked, so a mistake there names its file, line and key.
@@ -322,7 +322,7 @@ def check_field(rule: str, value: Any) -> Any:
     return _check_field(rule, value)
 
 
-# models.yaml `attention`: the layouts the capacity model knows, joined by "+" (README, Capacity model).
+# models.yaml `attention`: the layouts the capacity model knows, joined by "+" (docs/capacity.md).
 ATTENTION_LAYOUTS = ("gqa", "mla")
 ATTENTION_PARTS = ("sliding_window", "sinks")
 

@@ -1,4 +1,4 @@
-"""Safe edits of a user's pricing tables (README: Pricing tables): comments kept, validated, atomic, locked.
+"""Safe edits of a user's pricing tables (docs/pricing.md): comments kept, validated, atomic, locked.
 
 Every write goes through `edit_table`, which
 1. takes a lock beside the file (`.api.yaml.lock`), so two `tco pricing` processes editing the

@@ -1,4 +1,4 @@
-"""CSV output: one row per option and month (README: Commands), or one row per option for a summary.
+"""CSV output: one row per option and month (docs/commands.md), or one row per option for a summary.
 
 Every CSV tco writes goes through `csv_cell`, so no spreadsheet can misread one: a text cell that
 begins with `= + - @`, a tab, a carriage return or a line feed, or holds a carriage return or a

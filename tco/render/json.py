@@ -1,4 +1,4 @@
-"""JSON output (README: Commands): stable keys, `schema_version` 1, numbers without float noise
+"""JSON output (docs/commands.md): stable keys, `schema_version` 1, numbers without float noise
 (`tco.render.numbers`)."""
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def option_to_dict(option: OptionResult) -> dict[str, Any]:
 
 
 def break_even_to_dict(p: BreakEven) -> dict[str, Any]:
-    """One break-even pair in the documented JSON shape (README: Output formats) (also each point of `tco sweep`)."""
+    """One break-even pair in the documented JSON shape (docs/commands.md, Output formats), also each
+    point of `tco sweep`."""
     return {
         "option": p.option,
         "versus": p.versus,
@@ -62,7 +63,7 @@ def break_even_to_dict(p: BreakEven) -> dict[str, Any]:
 
 
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
-    """The JSON object of one scenario, in the documented JSON shape (README: Output formats)."""
+    """The JSON object of one scenario, in the documented JSON shape (docs/commands.md, Output formats)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "scenario": comparison.scenario,

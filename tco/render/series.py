@@ -3,7 +3,7 @@ report all plot these series, so they never disagree on where a line or a mark i
 
 The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
 scenario's inputs (a cost at a volume no month had), through `tco.engine.breakeven.steady_monthly_cost`,
-on the same basis as the break-even volume (README: How the numbers are computed). The latency
+on the same basis as the break-even volume (docs/formulas.md). The latency
 curves come from the sizing of each self-hosted option (`tco.capacity.sizing`, what `tco size SCENARIO`
 prints), through `tco.capacity.latency`.
 """

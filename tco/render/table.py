@@ -59,7 +59,10 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
                            paths=(0, 2), keep=(0, 1, 2), more=MORE)
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            text += "\n" + styled(f"Defaults used (see {docs.SCENARIO_FILE})", BOLD, screen) + "\n"
+            heading = f"Defaults used (see {docs.SCENARIO_FILE})"
+            if screen is not None and len(heading) > screen.width:  # the address on a line of its own
+                heading = f"Defaults used, see\n  {docs.SCENARIO_FILE}"
+            text += "\n" + styled(heading, BOLD, screen) + "\n"
             if screen is None:
                 text += "".join(textwrap.fill(line, width=DEFAULTS_WIDTH, initial_indent="  ",
                                               subsequent_indent="      ") + "\n" for line in defaults)

@@ -1,5 +1,5 @@
-"""From a scenario file to engine inputs: read, apply `--set`, validate, resolve (README: The
-scenario file, Pricing tables).
+"""From a scenario file to engine inputs: read, apply `--set`, validate, resolve (docs/scenario.md,
+docs/pricing.md).
 
 Every problem in a file is collected before anything is reported, each with its line, column
 and field path. Every value that did not come from the file (a default, a table price) is

@@ -1,7 +1,7 @@
 """Resolving a validated scenario: defaults and pricing-table values applied, each one recorded.
 
 Every value that did not come from the file becomes an `Assumption` naming its source and date
-(README: The scenario file, Pricing tables); table lookups that fail become problems naming the table and the key.
+(docs/scenario.md, docs/pricing.md); table lookups that fail become problems naming the table and the key.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from tco.docs import CAPACITY_CALIBRATION, LOAD_PROFILE
 from tco.engine.inputs import (
     DAYS_PER_MONTH,
     ApiInputs,
@@ -43,13 +44,13 @@ _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "
 
 
 def month1_tokens(requests_per_day: Any, tokens_per_request: Any) -> Any:
-    """Month-1 tokens of form A (README: How the numbers are computed): requests/day × 365/12 × tokens/request
+    """Month-1 tokens of form A (docs/formulas.md): requests/day × 365/12 × tokens/request
     (numbers or arrays)."""
     return requests_per_day * DAYS_PER_MONTH * tokens_per_request
 
 
 def monthly_from_annual(annual_growth: Any) -> Any:
-    """Monthly growth g of an annual growth G (README: How the numbers are computed): (1 + G)^(1/12) − 1 (numbers
+    """Monthly growth g of an annual growth G (docs/formulas.md): (1 + G)^(1/12) − 1 (numbers
     or arrays)."""
     return (1 + annual_growth) ** (1 / 12) - 1
 
@@ -183,8 +184,8 @@ class Resolver:
             return None, self.default("workload.peak_to_average", w.peak_to_average, 2.0)
         weights = NAMED_PROFILES[w.load_profile] if isinstance(w.load_profile, str) else tuple(w.load_profile)
         if isinstance(w.load_profile, str):
-            self.assumptions.append(Assumption("workload.load_profile.weights", list(weights),
-                                               f"tco named profile {w.load_profile!r} (illustrative, see README)"))
+            source = f"tco named profile {w.load_profile!r} (illustrative, see {LOAD_PROFILE})"
+            self.assumptions.append(Assumption("workload.load_profile.weights", list(weights), source))
         peak = peak_to_average(weights)
         if w.peak_to_average is None:
             self.assumptions.append(Assumption("workload.peak_to_average", peak,
@@ -637,7 +638,7 @@ class Resolver:
             how = f"at the operating point of {slo.describe()}: {point.concurrency:,} requests in flight a replica"
         source = (f"latency model (tco/capacity/latency.py) for {where_text}, {how}; predicted mean TTFT "
                   f"{point.ttft_ms:,.0f} ms, TPOT {point.tpot_ms:,.1f} ms; calibrated on measured serving runs "
-                  "(README, Capacity model)")
+                  f"({CAPACITY_CALIBRATION})")
         brief = f"latency model, {engine} {parallelism}={n} at {point.concurrency:,} in flight"
         if gpus_per_replica is None:
             why = (f"cheapest per token of 1, 2, 4 and 8 {o.gpu} GPUs that meet {slo.describe()}"
@@ -727,7 +728,7 @@ class Resolver:
         measured_note = f"no measured entry {o.model}/{o.gpu}/{precision} in pricing/throughput.yaml"
         source = (f"estimated by the capacity model (tco/capacity/model.py) for {brief}: {measured_note}; "
                   f"calibrated on published measurements: within {CALIBRATION_TYPICAL_ERROR} "
-                  "(README, Capacity model); give measured figures in throughput: when you have them")
+                  f"({CAPACITY_CALIBRATION}); give measured figures in throughput: when you have them")
         return size, brief, source
 
     def _request_shape(self, label: str) -> tuple[float, float]:
@@ -895,7 +896,7 @@ class MixedResolver:
         self.resolver.assumptions.append(Assumption(
             "workload.load_profile", "single_peak",
             "tco default for hybrid options without a load_profile: one hour at peak_to_average times the "
-            "average, the other 23 level (see README)"))
+            f"average, the other 23 level (see {LOAD_PROFILE})"))
         self.resolver.warnings.append("no workload.load_profile: the hybrid options assume one peak hour at "
                                       f"{peak:g}x the average and 23 level hours; give the real shape of your "
                                       "load (24 hourly weights or a named profile) for a sound overflow share")

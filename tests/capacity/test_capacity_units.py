@@ -30,7 +30,7 @@ def test_gddr_cards_are_quoted_in_decimal_gb_so_usable_memory_stays_below_what_t
 
 @pytest.mark.parametrize("key", ["h100-sxm", "h200", "b200", "a100-80gb", "mi300x"])
 def test_hbm_cards_keep_binary_gb(key: str) -> None:
-    """An 80 GB H100 shows 81,559 MiB: HBM parts' GB are GiB (README, Capacity model)."""
+    """An 80 GB H100 shows 81,559 MiB: HBM parts' GB are GiB (docs/capacity.md)."""
     breakdown, _ = memory_fit(spec("models", "llama-3.1-8b"), spec("gpus", key), "fp8", 1, "tp")
     assert breakdown.total_available_gb == pytest.approx(spec("gpus", key).memory_gb * GIB * 0.95 / GB)
 

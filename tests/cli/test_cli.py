@@ -236,7 +236,7 @@ Assumptions (values not given in the scenario)
 | baseline | API   | tco default: the first api option |
 +----------+-------+-----------------------------------+
 
-Defaults used (see README.md#the-scenario-file)
+Defaults used (see https://tco-llm.readthedocs.io/scenario/#field-reference)
   scenario: workload.monthly_growth 0, workload.cached_input_share 0, workload.peak_to_average 2,
       workload.active_hours_per_month 730, finance.basis cash, finance.discount_rate 0, currency USD
   options.API: batch_share 0, discount 0, price_change_per_year 0, fixed_monthly 0, setup_cost 0,
@@ -286,7 +286,7 @@ def test_compare_table_sections(tmp_path: Path) -> None:
     summary = "Summary, at a month-1 volume of 1.1B tokens/month"
     for heading in (summary, "Break-even month (months)", "Break-even volume against API", "Warnings",
                     "Assumptions (values not given in the scenario)",
-                    "Defaults used (see README.md#the-scenario-file)"):
+                    "Defaults used (see https://tco-llm.readthedocs.io/scenario/#field-reference)"):
         assert heading in lines, heading
     assert lines.index(summary) < lines.index("Break-even month (months)") < lines.index("Warnings") \
         < lines.index("Assumptions (values not given in the scenario)")

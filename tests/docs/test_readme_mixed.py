@@ -1,4 +1,4 @@
-"""The README's worked example of a hybrid is real output, and its hand arithmetic holds."""
+"""The worked example of a hybrid (docs/mixed.md) is real output, and its hand arithmetic holds."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from clirun import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README.split("## Mixed strategies: hybrid and routed options", 1)[1].split("\n## ", 1)[0]
+PAGE = (ROOT / "docs" / "mixed.md").read_text(encoding="utf-8")
+SECTION = PAGE.split("## Worked example", 1)[1].split("\n## ", 1)[0]
 OPTIMIZE = ('$ tco optimize scenarios/hybrid-overflow.yaml --hybrid "Llama 3.1 70B on rented H100" '
             "--overflow-to GPT-4.1\n")
 ITEMS = "$ tco compare scenarios/hybrid-overflow.yaml --format json   # the hybrid's month-1 line_items\n"
@@ -46,7 +46,7 @@ def test_line_items_block_is_the_real_output(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_hand_arithmetic_matches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's steps 1-4, recomputed here from the numbers the text states."""
+    """The page's steps 1-4, recomputed here from the numbers the text states."""
     busy = (36.5e9 / 5440 + 9.125e9 / 1090) / (730 * 3600)
     assert f"{busy:.4f}" in SECTION
     weights = [0.5, 0.35, 0.25, 0.2, 0.2, 0.25, 0.4, 0.6, 0.8, 0.9, 1.0, 1.05, 1.1, 1.05, 1.0, 1.0, 1.05, 1.2,

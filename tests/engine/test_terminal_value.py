@@ -212,9 +212,9 @@ def test_validate_prints_the_book_value_warning(tmp_path: Path) -> None:
     assert "finance.terminal_value: book would credit it" in result.stderr
 
 
-def test_readme_documents_the_field() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert "terminal_value: none" in readme
+def test_the_scenario_page_documents_the_field() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "scenario.md").read_text(encoding="utf-8")
+    assert "terminal_value: none" in page
 
 
 def test_book_on_the_amortized_basis_is_said_to_have_no_effect(tmp_path: Path) -> None:

@@ -25,8 +25,9 @@ def test_the_installed_distribution_carries_the_package_version() -> None:
 
 
 def test_every_install_hint_names_the_distribution() -> None:
-    """No `pip install tco` or `tco[extra]` in the package or the README; the extras exist."""
-    texts = {path: path.read_text(encoding="utf-8") for path in [*(ROOT / "tco").rglob("*.py"), ROOT / "README.md"]}
+    """No `pip install tco` or `tco[extra]` in the package, the README or the docs; the extras exist."""
+    files = [*(ROOT / "tco").rglob("*.py"), ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
     wrong = [f"{path.relative_to(ROOT)}: {match.group(0)}" for path, text in texts.items()
              for match in re.finditer(r"pip install '?tco\b(?!-llm)|(?<![\w-])tco\[", text)]
     assert wrong == []
