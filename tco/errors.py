@@ -7,6 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+def inert(text: str) -> str:
+    """`text` as a terminal cannot act on it: every character Python's `repr` would escape (control
+    characters such as ESC and BEL, C1 codes, bidi overrides like U+202E and other invisible format
+    characters, line and paragraph separators) written as that escape (`\\x1b`, `\\u202e`), the rest as it is.
+
+    Error messages show a user's text through `repr`; tables, Markdown and terminal charts show it
+    through this, so a name in a shared scenario or pricing table can neither restyle nor retitle
+    the reader's terminal nor reorder what it shows. Printable text comes back unchanged, so
+    escaping twice is escaping once. CSV and JSON keep the exact text.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, and where it is.
@@ -27,7 +42,7 @@ class Problem:
         if self.line:
             where += f":{self.line}:{self.column or 1}"
         parts = [where, self.field, self.message] if self.field else [where, self.message]
-        return ": ".join(parts)
+        return inert(": ".join(parts))
 
 
 class TcoError(Exception):

@@ -27,6 +27,7 @@ from tco.cli.shared import (
     choice,
     reports_errors,
     terminal_screen,
+    warn,
     whole_number,
     write_output,
 )
@@ -58,7 +59,7 @@ def _rendered(format: DataFormat, as_json: Callable[[], str], as_csv: Callable[[
 
 def _warn(source: str, warnings: list[str]) -> None:
     for warning in warnings:
-        typer.echo(f"warning: {source}: {warning}", err=True)
+        warn(source, warning)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from tco.cli.shared import (
     reports_errors,
     terminal_width,
     use_colour,
+    warn,
     whole_number,
     write_output,
 )
@@ -69,7 +70,7 @@ def _load(scenario: Path, overrides: list[str] | None, pricing: Path | None,
 
 def _print_warnings(comparison: Comparison) -> None:
     for warning in comparison.warnings:
-        typer.echo(f"warning: {comparison.source}: {warning}", err=True)
+        warn(comparison.source, warning)
 
 
 def chart_width() -> int:

@@ -19,6 +19,7 @@ from tco.cli.shared import (
     choice,
     reports_errors,
     terminal_screen,
+    warn,
     write_output,
 )
 
@@ -76,7 +77,7 @@ def optimize(
     except TcoError as error:
         raise loaded.locate(error) from None
     for warning in loaded.warnings:
-        typer.echo(f"warning: {loaded.source}: {warning}", err=True)
+        warn(loaded.source, warning)
     if format is DataFormat.json:
         text = _json(result)
     elif format is DataFormat.csv:

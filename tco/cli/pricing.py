@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.text import Text
 
 from tco.cli.shared import (
     DataFormat,
@@ -28,7 +29,7 @@ from tco.cli.shared import (
     use_colour,
     write_output,
 )
-from tco.errors import TcoError
+from tco.errors import TcoError, inert
 from tco.render.layout import paragraph
 
 if TYPE_CHECKING:
@@ -151,8 +152,8 @@ def _render_table(headers: list[str], rows: list[list[str]], colour: bool) -> st
     table = Table(box=box.SIMPLE_HEAD if colour else box.ASCII2, show_edge=False, pad_edge=False)
     for header in headers:
         table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # as Text, so a `[red]` in a name is shown, not taken for rich's markup
+        table.add_row(*(Text(inert(cell)) for cell in row))
     stream = io.StringIO()
     console = Console(file=stream, width=terminal_width() or 200, color_system="auto" if colour else None,
                       force_terminal=colour, no_color=not colour, highlight=False)
@@ -162,6 +163,7 @@ def _render_table(headers: list[str], rows: list[list[str]], colour: bool) -> st
 
 def _aligned(headers: list[str], rows: list[list[str]]) -> str:
     """Columns padded to their widest cell and never wrapped, so a file:line stays whole."""
+    rows = [[inert(cell) for cell in row] for row in rows]
     widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
     lines = [headers, ["-" * w for w in widths], *rows]
     return "".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in lines)

@@ -23,6 +23,7 @@ from tco.cli.shared import (
     reports_errors,
     terminal_screen,
     use_colour,
+    warn,
     write_output,
 )
 from tco.errors import TcoError
@@ -54,7 +55,7 @@ def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path |
 def _print_warnings(comparisons: list[Any]) -> None:
     for c in comparisons:
         for warning in c.warnings:
-            typer.echo(f"warning: {c.source}: {warning}", err=True)
+            warn(c.source, warning)
 
 
 @app.command()
@@ -146,7 +147,7 @@ def validate(
         typer.echo(f"{path}: valid ({count} option{'s' if count != 1 else ''}, "
                    f"{loaded.inputs.horizon_months} months)")
         for warning in comparison.warnings:
-            typer.echo(f"warning: {path}: {warning}", err=True)
+            warn(path, warning)
     if problems:
         raise TcoError(problems)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from tco.errors import TcoError
+from tco.errors import TcoError, inert
 from tco.render.layout import Screen
 from tco.version import __version__
 
@@ -162,6 +162,11 @@ MaxPriceAgeOpt = Annotated[int, typer.Option("--max-price-age", help="Warn about
                                              "DAYS (by their as_of date).", **whole_number(0, metavar="DAYS"))]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def warn(source: object, warning: str) -> None:
+    """`warning: SOURCE: WARNING` on stderr, made inert (`tco.errors.inert`) like every message."""
+    typer.echo(inert(f"warning: {source}: {warning}"), err=True)
 
 
 def fail(error: TcoError) -> NoReturn:

@@ -18,6 +18,7 @@ from tco.cli.shared import (
     choice,
     reports_errors,
     terminal_screen,
+    warn,
     whole_number,
     write_output,
 )
@@ -159,7 +160,7 @@ def size(
         loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=catalog)
         reports = size_scenario(loaded, catalog, concurrencies)
         for warning in loaded.warnings:
-            typer.echo(f"warning: {loaded.source}: {warning}", err=True)
+            warn(loaded.source, warning)
     else:
         if model is None or gpu is None:
             usage("give --model and --gpu (or a SCENARIO)")

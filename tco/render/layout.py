@@ -17,6 +17,10 @@ Any header and rows work: callers say which columns are text (`wrap`) or paths (
 may also break after a `.` or `/`), which must stay (`keep`) and in which order the others may go
 (`drop`). `paragraph` wraps the sentences around the tables the same way; `stacked` is the block
 layout on its own, for label/value sheets such as `tco size`.
+
+Every text these lay out, a user's names included, goes through `tco.errors.inert` first, so a
+control character or a bidi override in a name is shown as an escape and never reaches the
+terminal; the only escape sequences in the output are the styles `styled` adds.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from tco.errors import inert
 
 BOLD = "1"
 DIM = "2"
@@ -51,8 +57,15 @@ def cell_width(text: str) -> int:
 
 
 def styled(text: str, style: str, screen: Screen | None) -> str:
-    """`text` in an ANSI `style` (e.g. BOLD, "1;32") when the screen has colour."""
+    """`text` in an ANSI `style` (e.g. BOLD, "1;32") when the screen has colour: tco's own text, or a
+    user's once made inert (as `paragraph` and the tables do)."""
     return f"\x1b[{style}m{text}\x1b[0m" if screen is not None and screen.colour and text else text
+
+
+def _inert_table(header: list[str], rows: Sequence[Sequence[str]],
+                 title_text: str | None) -> tuple[list[str], list[list[str]], str | None]:
+    return ([inert(h) for h in header], [[inert(cell) for cell in row] for row in rows],
+            None if title_text is None else inert(title_text))
 
 
 def _ljust(text: str, width: int) -> str:
@@ -122,6 +135,7 @@ def paragraph(text: str, screen: Screen | None, *, indent: str = "", hang: str |
               style: str | None = None) -> str:
     """One paragraph and its newline: as it is when piped, wrapped on words to the screen's width
     (continuation lines indented by `hang`, default `indent`) on a terminal."""
+    text = inert(text)
     if screen is None:
         return f"{indent}{text}\n"
     hang = indent if hang is None else hang
@@ -134,6 +148,7 @@ def paragraph(text: str, screen: Screen | None, *, indent: str = "", hang: str |
 def plain_table(header: list[str], rows: list[list[str]], *, title_text: str | None = None,
                 right_from: int = 1) -> str:
     """An ASCII table: `+---+` rules, `|` columns, numbers right-aligned from column `right_from`."""
+    header, rows, title_text = _inert_table(header, rows, title_text)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
 
     def line(cells: list[str]) -> str:
@@ -230,6 +245,7 @@ def stacked(header: Sequence[str], rows: Sequence[Sequence[str]], screen: Screen
     every other column, values wrapped to the width (text on words; a figure that
     does not fit beside its label goes on the next line, indented, whole). Empty cells are left
     out with `skip_empty`; without it an empty value leaves its label as a sub-heading."""
+    header, rows, _ = _inert_table(list(header), [list(r) for r in rows], None)
     labels = [(i, h) for i, h in enumerate(header) if i != name]
     label_width = max((cell_width(h) for _, h in labels), default=0)
     out: list[str] = []
@@ -281,6 +297,7 @@ def table_text(header: list[str], rows: list[list[str]], screen: Screen | None, 
     out; the first names a row in the stacked layout. `drop`: the columns to leave out first, in
     order; the others follow from the last column back. `more`: how to see a left-out column, for
     the note (`--format json`)."""
+    header, rows, title_text = _inert_table(header, rows, title_text)
     if screen is None:
         return plain_table(header, rows, title_text=title_text, right_from=right_from)
     out = [styled(line, BOLD, screen) for line in wrap_words(title_text, screen.width)] if title_text else []

@@ -1,9 +1,14 @@
-"""Markdown output: the table view as GitHub-flavoured Markdown, for issues, wikis and slides."""
+"""Markdown output: the table view as GitHub-flavoured Markdown, for issues, wikis and slides.
+
+Every line goes through `tco.errors.inert`, so a name's control characters and bidi overrides are
+shown as escapes, as in the table view.
+"""
 
 from __future__ import annotations
 
 from tco import docs
 from tco.engine.results import Comparison
+from tco.errors import inert
 from tco.render import views
 from tco.render.text import headlines, title
 
@@ -44,7 +49,7 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
         defaults = views.default_lines(c.assumptions)
         if defaults:
             lines += ["", f"Defaults used (see {docs.SCENARIO_FILE}):", "", *[f"- {line}" for line in defaults]]
-    return "\n".join(lines) + "\n"
+    return "\n".join(inert(line) for line in lines) + "\n"
 
 
 def render_markdown(comparisons: list[Comparison], *, monthly: bool = False) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from tco.capacity.latency import LatencyPoint, Slo
 from tco.capacity.sizing import SizeReport
+from tco.errors import inert
 from tco.render.layout import Screen, paragraph, stacked, table_text
 from tco.render.numbers import figure_number, money_number, tidy
 
@@ -197,5 +198,5 @@ def render_size_table(reports: list[SizeReport], screen: Screen | None = None) -
         lines += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in rows]
         lines += render_latency_table(r)
         lines += [f"  note: {note}" for note in (*r.notes, *r.latency_notes)]
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join(inert(line) for line in lines))
     return "\n\n".join(blocks) + "\n"

@@ -11,6 +11,7 @@ import textwrap
 
 from tco import docs
 from tco.engine.results import Comparison
+from tco.errors import inert
 from tco.render import views
 from tco.render.layout import BOLD, DIM, Screen, paragraph, plain_table, styled, table_text
 from tco.render.text import headlines, title
@@ -64,7 +65,7 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
                 heading = f"Defaults used, see\n  {docs.SCENARIO_FILE}"
             text += "\n" + styled(heading, BOLD, screen) + "\n"
             if screen is None:
-                text += "".join(textwrap.fill(line, width=DEFAULTS_WIDTH, initial_indent="  ",
+                text += "".join(textwrap.fill(inert(line), width=DEFAULTS_WIDTH, initial_indent="  ",
                                               subsequent_indent="      ") + "\n" for line in defaults)
             else:
                 text += "".join(paragraph(line, screen, indent="  ", hang="      ", style=DIM) for line in defaults)
