@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tco.engine.breakeven import MONEY_TOLERANCE
+from tco.engine.formulas import CEIL_TOLERANCE, power_kwh_per_gpu_month
 from tco.engine.inputs import (
     HOURS_PER_MONTH,
     TOKENS_PER_PRICE_UNIT,
@@ -31,7 +32,6 @@ from tco.engine.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.engine.line_items import CEIL_TOLERANCE
 from tco.engine.projection import project_option
 
 Array = NDArray[np.float64]
@@ -296,7 +296,9 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
             one_time.add(capex)
         else:
             total.add(gpus * (c * (1 - option.residual_value) / option.lifetime_months))
-        total.add(gpus * option.power_kwh_per_gpu_month * option.price_per_kwh)
+        kwh = power_kwh_per_gpu_month(option.watts_per_gpu, option.load_factor, option.pue,
+                                      option.power_hours_per_month)
+        total.add(gpus * kwh * option.price_per_kwh)
         total.add(gpus * option.hosting_per_gpu_month)
         total.add(gpus * (c * option.maintenance_per_year / 12))
         if scenario.basis == "cash" and scenario.terminal_value == "book":
