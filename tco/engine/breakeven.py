@@ -29,12 +29,11 @@ from tco.engine.mixed import hourly_shape, sizing_load
 from tco.engine.projection import month_plans
 from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
 
-MONEY_TOLERANCE = 1e-9
-
 
 def _within(cost: float, reference: float) -> bool:
-    """`cost ≤ reference`, allowing 1e-9·max(1, |reference|) so rounding never decides."""
-    return cost <= reference + MONEY_TOLERANCE * max(1.0, abs(reference))
+    """`cost ≤ reference`, allowing 1e-9·max(1, |reference|) so rounding never decides (`formulas.at_most`)."""
+    within: bool = formulas.at_most(cost, reference)
+    return within
 
 
 def break_even_month(option: OptionResult, versus: OptionResult) -> int | None:
@@ -56,16 +55,8 @@ def break_even_months(option: OptionResult, versus: OptionResult, month: int | N
     """
     if month is None:
         return None
-    s_month, a_month = option.months[month - 1], versus.months[month - 1]
-    before = (s_month.cumulative - s_month.total) - (a_month.cumulative - a_month.total)
-    at_start = before + s_month.one_time - a_month.one_time
-    before_end = s_month.cumulative - a_month.cumulative - (s_month.at_end - a_month.at_end)
-    tolerance = MONEY_TOLERANCE * max(1.0, abs(a_month.cumulative))
-    if at_start <= tolerance:
-        return float(month - 1)
-    if before_end >= at_start:
-        return float(month)
-    return month - 1 + min(1.0, at_start / (at_start - before_end))
+    months: float = formulas.crossing_months(month, option.months[month - 1], versus.months[month - 1])
+    return months
 
 
 # --- volume -----------------------------------------------------------------------------------
@@ -268,7 +259,7 @@ def _autoscale_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, floa
     a = api.per_token
     base = fleet.fixed + fleet.floor_cost - api.fixed  # S − A at V = 0 (fleet at its floor)
     # Left end of the interval where S − A ≤ 0.
-    if base <= MONEY_TOLERANCE * max(1.0, abs(api.fixed)):
+    if base <= formulas.money_tolerance(api.fixed):
         start: float | None = 0.0
     elif a > 0 and base - a * fleet.floor_volume <= 0:
         start = base / a  # crosses while the fleet is still at its floor

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 HOURS_PER_MONTH = 730.0
 DAYS_PER_MONTH = 365 / 12
 TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (README: The scenario file)
 SECONDS_PER_HOUR = 3600
 CEIL_TOLERANCE = 1e-9  # an excess over a whole number the ceiling ignores, relative to max(1, |x|)
+MONEY_TOLERANCE = 1e-9  # a difference of money that counts as none, relative to max(1, |amount|)
 
 # A plain number (int or float) or a numpy array of them: every argument and result below.
 Value = Any
@@ -331,3 +332,49 @@ def fine_tuning_lines(gpu_hours: Value, hourly_rate_per_gpu: Value, training_tok
     return (Priced(gpu_hours, hourly_rate_per_gpu),
             Priced(training_tokens / TOKENS_PER_PRICE_UNIT, price_per_million_training_tokens),
             once(data_cost))
+
+
+# --- comparing costs -------------------------------------------------------------------------
+
+
+def money_tolerance(reference: Value) -> Value:
+    """`1e-9·max(1, |reference|)`: a difference from `reference` that rounding alone can make."""
+    return MONEY_TOLERANCE * maximum(1.0, abs(reference))
+
+
+def at_most(cost: Value, reference: Value) -> Value:
+    """`cost ≤ reference`, allowing `money_tolerance(reference)` so that rounding never decides."""
+    return cost <= reference + money_tolerance(reference)
+
+
+class MonthFigures(Protocol):
+    """One option's figures in one month: what a break-even crossing is placed with."""
+
+    @property
+    def cumulative(self) -> Value: ...
+    @property
+    def total(self) -> Value: ...
+    @property
+    def one_time(self) -> Value: ...
+    @property
+    def at_end(self) -> Value: ...
+
+
+def crossing_months(month: Value, option: MonthFigures, versus: MonthFigures) -> Value:
+    """Where inside the break-even month `month` the cumulative curves of `option` and `versus` cross,
+    in months (e.g. 17.8).
+
+    One-time costs land at the month's start, the end-of-month ones (the terminal value's credit) at
+    its very end, every other cost accrues evenly. With the gap `before = (S − s) − (A − a)` before
+    the month (S, A cumulative, s, a the month's costs), `at_start = before + (s₁ − a₁)` after the
+    one-time costs, `at_end = S − A − (s_e − a_e)` before the end-of-month ones: `month − 1` when the
+    gap at the start is within the money tolerance, `month` when it does not close during the month
+    (the end-of-month credit alone closes it), else `month − 1 + min(1, at_start / (at_start − at_end))`.
+    """
+    before = (option.cumulative - option.total) - (versus.cumulative - versus.total)
+    at_start = before + option.one_time - versus.one_time
+    before_end = option.cumulative - versus.cumulative - (option.at_end - versus.at_end)
+    closes_later = before_end >= at_start
+    inside = month - 1 + minimum(1.0, at_start / where(closes_later, 1.0, at_start - before_end))
+    return where(at_start <= money_tolerance(versus.cumulative), month - 1.0,
+                 where(closes_later, month * 1.0, inside))

@@ -19,13 +19,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from tco.engine import formulas
-from tco.engine.breakeven import MONEY_TOLERANCE
 from tco.engine.formulas import TOKENS_PER_PRICE_UNIT, Priced
 from tco.engine.formulas import tolerant_ceil as tolerant_ceil  # the array form, for callers of this module
 from tco.engine.inputs import (
@@ -472,12 +471,24 @@ def _scalar_rows(index: int, runs: int, horizon: int,
 
 
 def within_reference(versus: BatchOption) -> Array:
-    """The most a cumulative cost may be and still count as at or below `versus`'s: C_A + 1e-9·max(1, |C_A|)."""
-    limit = np.abs(versus.cumulative)
-    np.maximum(limit, 1.0, out=limit)
-    limit *= MONEY_TOLERANCE
-    limit += versus.cumulative
+    """The most a cumulative cost may be and still count as at or below `versus`'s (`formulas.at_most`):
+    C_A + 1e-9·max(1, |C_A|)."""
+    limit: Array = versus.cumulative + formulas.money_tolerance(versus.cumulative)
     return limit
+
+
+class _AtMonth(NamedTuple):
+    """Each run's figures in its own month of an option (`formulas.MonthFigures`)."""
+
+    cumulative: Array
+    total: Array
+    one_time: Array
+    at_end: Array
+
+
+def _at(option: BatchOption, rows: NDArray[np.int64], at: NDArray[np.int64]) -> _AtMonth:
+    return _AtMonth(option.cumulative[rows, at], option.monthly[rows, at], option.one_time[rows, at],
+                    option.at_end[rows, at])
 
 
 def break_even_batch(option: BatchOption, versus: BatchOption,
@@ -489,7 +500,7 @@ def break_even_batch(option: BatchOption, versus: BatchOption,
     option's cumulative cost stays within 1e-9·max(1, |C_A|) of the reference's or below it.
     `limit` is `within_reference(versus)`, when several options are measured against it.
     """
-    s, a = option.cumulative, versus.cumulative
+    s = option.cumulative
     within = s <= (within_reference(versus) if limit is None else limit)
     horizon = s.shape[1]
     rows = np.arange(s.shape[0])
@@ -498,13 +509,5 @@ def break_even_batch(option: BatchOption, versus: BatchOption,
     all_within = backwards[rows, first_bad_back]
     month = np.where(all_within, 1, np.where(within[:, -1], horizon - first_bad_back + 1, 0)).astype(np.int64)
     at = np.clip(month - 1, 0, horizon - 1)
-    s_cum, a_cum = s[rows, at], a[rows, at]
-    s_tot, a_tot = option.monthly[rows, at], versus.monthly[rows, at]
-    before = (s_cum - s_tot) - (a_cum - a_tot)
-    at_start = before + option.one_time[rows, at] - versus.one_time[rows, at]
-    before_end = s_cum - a_cum - (option.at_end[rows, at] - versus.at_end[rows, at])
-    tolerance = MONEY_TOLERANCE * np.maximum(1.0, np.abs(a_cum))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = month - 1 + np.minimum(1.0, at_start / (at_start - before_end))
-    months = np.where(at_start <= tolerance, month - 1.0, np.where(before_end >= at_start, month * 1.0, inside))
+    months = formulas.crossing_months(month, _at(option, rows, at), _at(versus, rows, at))
     return month, np.where(month == 0, np.nan, months)
