@@ -60,8 +60,14 @@ def tolerant_ceil(x: Value) -> Value:
         return math.ceil(x)
     np = _numpy()
     below = np.floor(x)
-    limit = np.maximum(np.abs(x), 1.0) * CEIL_TOLERANCE
-    return below + ((x - below) > limit)  # ceil(x) is below + 1 wherever the excess beats the tolerance
+    if not isinstance(below, np.ndarray):  # a 0-d array
+        return tolerant_ceil(float(x))
+    limit = np.abs(x)
+    np.maximum(limit, 1.0, out=limit)
+    limit *= CEIL_TOLERANCE
+    excess = x - below
+    # ceil(x) is below + 1 wherever the excess beats the tolerance
+    return np.add(below, np.greater(excess, limit, out=excess), out=below)
 
 
 def maximum(a: Value, b: Value) -> Value:
@@ -181,17 +187,18 @@ def fleet_size(load: Value, max_utilization: Value, gpus_per_replica: Value, min
     return replicas_needed(load, max_utilization * gpus_per_replica, min_replicas) * gpus_per_replica
 
 
-def fleet_by_month(needed: ByMonth, live: ByMonth, owned: bool) -> list[Value]:
-    """GPUs each month from the GPUs `needed` in it: none before go-live (`live` false); a rented
-    fleet follows the need, an owned fleet is its running maximum (it never shrinks)."""
+def live_fleet(needed: Value, live: Value) -> Value:
+    """The GPUs a fleet needs once live (`live`: the month is at or after go-live), none before."""
+    return where(live, needed, 0)
+
+
+def owned_fleet(fleet_needed: ByMonth) -> list[Value]:
+    """An owned fleet month by month: the running maximum of the fleet needed (it never shrinks)."""
     fleet: list[Value] = []
     held: Value = 0
-    for need, is_live in zip(needed, live, strict=True):
-        gpus = where(is_live, need, 0)
-        if owned:
-            held = maximum(held, gpus)
-            gpus = held
-        fleet.append(gpus)
+    for gpus in fleet_needed:
+        held = maximum(held, gpus)
+        fleet.append(held)
     return fleet
 
 
@@ -207,11 +214,13 @@ def billed_hours_per_gpu(scaling: str, active_hours: Value) -> Value:
 
 
 def rent_gpu_hours(scaling: str, gpus: Value, active_hours: Value, busy: Value, max_utilization: Value,
-                   floor_gpus: Value) -> Value:
+                   min_replicas: Value, gpus_per_replica: Value) -> Value:
     """GPU-hours billed in a month for a rented fleet of `gpus`: `gpus · 730` (fixed), `gpus · h`
-    (scheduled); autoscale follows the load, `h · max(floor, busy / u) + (730 − h) · floor`."""
+    (scheduled); autoscale follows the load, `h · max(floor, busy / u) + (730 − h) · floor` with
+    `floor = fleet_floor(gpus, min_replicas, k)`."""
     if scaling != "autoscale":
         return gpus * billed_hours_per_gpu(scaling, active_hours)
+    floor_gpus = fleet_floor(gpus, min_replicas, gpus_per_replica)
     in_use = maximum(floor_gpus, busy / max_utilization)
     return active_hours * in_use + (HOURS_PER_MONTH - active_hours) * floor_gpus
 

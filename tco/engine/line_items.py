@@ -93,9 +93,8 @@ def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: in
     autoscaled one following `busy` GPUs (the whole load's when None)."""
     if busy is None:
         busy = gpus_busy(option, workload, month)
-    hours: float = formulas.rent_gpu_hours(
-        option.scaling, gpus, workload.active_hours_per_month, busy, option.max_utilization,
-        formulas.fleet_floor(gpus, option.min_replicas, option.gpus_per_replica))
+    hours: float = formulas.rent_gpu_hours(option.scaling, gpus, workload.active_hours_per_month, busy,
+                                           option.max_utilization, option.min_replicas, option.gpus_per_replica)
     return hours
 
 
@@ -229,11 +228,12 @@ def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
     """GPUs each month (0 before go-live) and GPUs bought again each month, from the GPUs `needed`
     in a month: rented fleets follow it, owned fleets keep their running maximum
     (README: How the numbers are computed)."""
-    months = range(1, scenario.horizon_months + 1)
-    owned = option.acquisition == "buy"
-    fleet: list[int] = formulas.fleet_by_month([needed(m) if m >= option.go_live_month else 0 for m in months],
-                                               [m >= option.go_live_month for m in months], owned)
-    return fleet, replacements(fleet, option.lifetime_months) if owned else []
+    fleet: list[int] = [formulas.live_fleet(needed(m), m >= option.go_live_month)
+                        for m in range(1, scenario.horizon_months + 1)]
+    if option.acquisition != "buy":
+        return fleet, []
+    fleet = formulas.owned_fleet(fleet)
+    return fleet, replacements(fleet, option.lifetime_months)
 
 
 def paid_gpu_hours(option: SelfHostedInputs, items: list[LineItem], gpus: int) -> float:

@@ -157,12 +157,6 @@ class _Months:
             self._drifts[id(change_per_year)] = known
         return known[1]
 
-    def by_month(self, values: Any, shape: tuple[int, int]) -> Any:
-        """`values` as a sequence over the months (for the formulas that go month by month)."""
-        if isinstance(values, bool):
-            return [values] * self.horizon
-        return np.broadcast_to(values, shape).T
-
 
 class _Sum:
     """A running sum of amounts, added in the order they come (x + 0 is x, so zeros are skipped)."""
@@ -290,13 +284,13 @@ class _Fleet:
     again: Any = 0.0
 
 
-def _fleet(option: SelfHostedInputs, needed: Any, live: Any, months: _Months, shape: tuple[int, int]) -> _Fleet:
-    """`formulas.fleet_by_month` of the GPUs `needed`, with (owned) the purchases and replacements."""
-    owned = option.acquisition == "buy"
-    gpus = _stack(formulas.fleet_by_month(months.by_month(needed, shape), months.by_month(live, shape), owned),
-                  shape)
-    if not owned:
+def _fleet(option: SelfHostedInputs, needed: Any, live: Any, shape: tuple[int, int]) -> _Fleet:
+    """The fleet each month for the GPUs `needed` (`formulas.live_fleet`, `formulas.owned_fleet`), with
+    (owned) its purchases and replacements."""
+    gpus = np.broadcast_to(formulas.live_fleet(needed, live), shape)
+    if option.acquisition != "buy":
         return _Fleet(gpus)
+    gpus = _stack(formulas.owned_fleet(gpus.T), shape)
     bought = _stack(formulas.purchases(gpus.T), shape)
     again = np.zeros(shape)
     for lifetime, rows in _lifetimes(option.lifetime_months, shape[0]):
@@ -317,8 +311,7 @@ def _fleet_costs(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
     gpus = fleet.gpus
     if option.acquisition == "rent":
         hours = formulas.rent_gpu_hours(option.scaling, gpus, months.workload.active_hours_per_month, busy,
-                                        option.max_utilization,
-                                        formulas.fleet_floor(gpus, option.min_replicas, option.gpus_per_replica))
+                                        option.max_utilization, option.min_replicas, option.gpus_per_replica)
         ledger.add("gpu_rent", formulas.rent(hours, option.hourly_rate_per_gpu,
                                              months.drift(option.rent_change_per_year)), live)
         return
@@ -367,7 +360,7 @@ def _self_hosted(option: SelfHostedInputs, scenario: ScenarioInputs, months: _Mo
     busy = _gpus_busy(option, months)
     needed = formulas.fleet_size(busy * months.workload.peak_to_average, option.max_utilization,
                                  option.gpus_per_replica, option.min_replicas)
-    fleet = _fleet(option, needed, live, months, ledger.shape)
+    fleet = _fleet(option, needed, live, ledger.shape)
     _fleet_costs(option, scenario, months, ledger, fleet, busy, live)
     _terminal_value(option, scenario, ledger, fleet)
 
@@ -382,7 +375,7 @@ def _hybrid(option: HybridInputs, scenario: ScenarioInputs, months: _Months, led
     busy = _gpus_busy(hosted, months)
     shape = hourly_shape(workload)
     needed = hybrid_fleet(option, busy, workload.peak_to_average, shape)
-    fleet = _fleet(hosted, needed, _live(hosted.go_live_month, months), months, ledger.shape)
+    fleet = _fleet(hosted, needed, _live(hosted.go_live_month, months), ledger.shape)
     share = overflow_share(tuple(busy * r for r in shape), fleet.gpus * hosted.max_utilization)
     _fleet_costs(hosted, scenario, months, ledger, fleet, served_busy(busy, share), live)
     overflow = formulas.api_token_quantities(months.tokens_in * share, months.tokens_out * share,
