@@ -155,13 +155,18 @@ def api_token_quantities(tokens_in: Value, tokens_out: Value, cached_share: Valu
     return tokens_in * (1 - cached_share) / per, tokens_in * cached_share / per, tokens_out / per
 
 
+def api_token_line(quantity: Value, price_per_million: Value, factor: Value) -> Priced:
+    """Millions of tokens at an API's list price per 1M times its `price_factor`."""
+    return Priced(quantity, price_per_million * factor)
+
+
 def api_token_lines(quantities: tuple[Value, Value, Value], price_in: Value, price_cached: Value,
                     price_out: Value, factor: Value) -> tuple[Priced, Priced, Priced]:
     """An API's token cost `[in·((1−c)·p_in + c·p_cached) + out·p_out]/1e6 · factor` as three lines
     (uncached input, cached input, output), from `api_token_quantities`; `factor` is `price_factor`."""
     uncached, cached, output = quantities
-    return (Priced(uncached, price_in * factor), Priced(cached, price_cached * factor),
-            Priced(output, price_out * factor))
+    return (api_token_line(uncached, price_in, factor), api_token_line(cached, price_cached, factor),
+            api_token_line(output, price_out, factor))
 
 
 # --- the fleet -------------------------------------------------------------------------------

@@ -218,13 +218,13 @@ def _api_tokens(option: ApiInputs, months: _Months, ledger: _Ledger, category: s
     the whole workload's), in the months `when` holds; no cached line when no share is cached."""
     factor = formulas.price_factor(option.batch_share, option.batch_discount, option.discount,
                                    months.drift(option.price_change_per_year))
-    uncached, cached, output = formulas.api_token_lines(
-        months.quantities() if quantities is None else quantities, option.price_per_million_input_tokens,
-        option.price_per_million_cached_input_tokens, option.price_per_million_output_tokens, factor)
-    ledger.add(category, uncached, when)
+    uncached, cached, output = months.quantities() if quantities is None else quantities
+    # `formulas.api_token_lines`, a line at a time so that each temporary array is freed at once
+    ledger.add(category, formulas.api_token_line(uncached, option.price_per_million_input_tokens, factor), when)
     if not _is_zero(months.workload.cached_input_share):
-        ledger.add(category, cached, when)
-    ledger.add(category, output, when)
+        ledger.add(category, formulas.api_token_line(cached, option.price_per_million_cached_input_tokens, factor),
+                   when)
+    ledger.add(category, formulas.api_token_line(output, option.price_per_million_output_tokens, factor), when)
 
 
 def _shared(shared: SharedCosts, months: _Months, ledger: _Ledger, rows: Any = True) -> None:
