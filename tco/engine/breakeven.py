@@ -110,7 +110,7 @@ def steady_gpu_month_cost(option: SelfHostedInputs, hours: float) -> float:
     """Month-1 cost of one GPU kept for a month, the engine's lines for one GPU: rent for the hours a
     fixed or scheduled fleet is billed, or amortized capital plus power, hosting and maintenance."""
     if option.acquisition == "rent":
-        month1 = formulas.compound(option.rent_change_per_year, 0)
+        month1 = formulas.yearly_compound(option.rent_change_per_year, 1)
         rent: float = formulas.rent(formulas.billed_hours_per_gpu(option.scaling, hours), option.hourly_rate_per_gpu,
                                     month1).amount
         return rent
@@ -149,7 +149,7 @@ def _fleet(option: SelfHostedInputs, workload: WorkloadInputs) -> _Fleet:
     if option.acquisition == "rent" and option.scaling == "autoscale":
         # `tco.engine.formulas.rent_gpu_hours` for autoscale, `h·max(floor, busy/u) + (730 − h)·floor`
         # GPU-hours at the month-1 rate, as a floor cost plus a slope above the volume the floor carries.
-        month1 = formulas.compound(option.rent_change_per_year, 0)
+        month1 = formulas.yearly_compound(option.rent_change_per_year, 1)
         rate: float = formulas.hourly_rate(option.hourly_rate_per_gpu, month1)
         floor_gpus = option.min_replicas * k
         return _Fleet(fixed, 0.0, k, option.min_replicas, per_replica, True,

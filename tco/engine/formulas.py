@@ -138,9 +138,19 @@ def once(cost: Value) -> Priced:
 
 
 def compound(rate: Value, periods: Value) -> Value:
-    """`(1 + rate)^periods`: growth of the volume in month m at `rate` a month (`periods = m − 1`);
-    price or rent drift at `rate` a year, and the NPV's discount factor (`periods = (m − 1)/12`)."""
+    """`(1 + rate)^periods`: `rate` compounded over `periods` periods."""
     return (1 + rate) ** periods
+
+
+def monthly_compound(rate_per_month: Value, month: Value) -> Value:
+    """`(1 + g)^(m − 1)`: the volume's growth by month m (1-based) at `g` a month."""
+    return compound(rate_per_month, month - 1)
+
+
+def yearly_compound(rate_per_year: Value, month: Value) -> Value:
+    """`(1 + k)^((m − 1)/12)`: a yearly rate compounded by month m (1-based): the drift of API prices
+    (`price_change_per_year`) and of rent (`rent_change_per_year`), and the NPV's discount factor."""
+    return compound(rate_per_year, (month - 1) / 12)
 
 
 def price_factor(batch_share: Value, batch_discount: Value, discount: Value, drift: Value) -> Value:

@@ -33,7 +33,7 @@ class WorkloadInputs:
 
     def tokens(self, month: int) -> tuple[float, float]:
         """Input and output tokens in `month` (1-based), with compound growth."""
-        factor = formulas.compound(self.monthly_growth, month - 1)
+        factor = formulas.monthly_compound(self.monthly_growth, month)
         return self.input_tokens_month1 * factor, self.output_tokens_month1 * factor
 
     @property
@@ -94,7 +94,7 @@ class ApiInputs:
 
     def price_factor(self, month: int) -> float:
         """Batch, negotiated discount and price drift, multiplied: the share of list price paid."""
-        drift = formulas.compound(self.price_change_per_year, (month - 1) / 12)
+        drift = formulas.yearly_compound(self.price_change_per_year, month)
         factor: float = formulas.price_factor(self.batch_share, self.batch_discount, self.discount, drift)
         return factor
 

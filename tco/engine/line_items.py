@@ -115,7 +115,7 @@ def self_hosted_month_items(
     items: list[LineItem] = []
     if option.acquisition == "rent":
         hours = rent_gpu_hours(option, workload, month, gpus) if rent_hours is None else rent_hours
-        drift = formulas.compound(option.rent_change_per_year, (month - 1) / 12)
+        drift = formulas.yearly_compound(option.rent_change_per_year, month)
         items.append(item("gpu_rent", f"GPU rent ({option.scaling})",
                           formulas.rent(hours, option.hourly_rate_per_gpu, drift), "GPU-hours"))
         return items

@@ -99,18 +99,18 @@ class _TokensTotal:
 
 
 def _power(rate: Any, horizon: int, per_year: bool) -> Any:
-    """`formulas.compound(rate, m − 1)` (or `(m − 1)/12` when `per_year`) for each month m; a
-    plain-number rate is raised with Python's pow, month by month, as the scalar engine does."""
+    """`formulas.monthly_compound` (or `formulas.yearly_compound` when `per_year`) of `rate` for each
+    month; a plain-number rate is raised with Python's pow, month by month, as the scalar engine does."""
+    compound = formulas.yearly_compound if per_year else formulas.monthly_compound
     if isinstance(rate, np.ndarray):
-        elapsed = np.arange(horizon, dtype=np.float64)
-        return formulas.compound(rate, elapsed / 12 if per_year else elapsed)
+        return compound(rate, np.arange(1, horizon + 1, dtype=np.float64))
     return _scalar_powers(float(rate), horizon, per_year)
 
 
 @functools.lru_cache(maxsize=256)
 def _scalar_powers(rate: float, horizon: int, per_year: bool) -> Array:
-    powers = np.array([formulas.compound(rate, (m - 1) / 12 if per_year else m - 1) for m in range(1, horizon + 1)],
-                      dtype=np.float64)
+    compound = formulas.yearly_compound if per_year else formulas.monthly_compound
+    powers = np.array([compound(rate, m) for m in range(1, horizon + 1)], dtype=np.float64)
     powers.flags.writeable = False
     return powers
 
@@ -147,7 +147,7 @@ class _Months:
         return self._quantities
 
     def drift(self, change_per_year: Any) -> Any:
-        """`formulas.compound(k, (m − 1)/12)` per month; an array's is computed once for every option
+        """`formulas.yearly_compound(k, m)` per month; an array's is computed once for every option
         that shares it (an API and its fallback copies)."""
         if not isinstance(change_per_year, np.ndarray):
             return _power(change_per_year, self.horizon, True)
