@@ -25,7 +25,7 @@ from tco.engine.inputs import (
     SelfHostedInputs,
     WorkloadInputs,
 )
-from tco.engine.mixed import hourly_shape, sizing_load
+from tco.engine.mixed import hourly_shape, sizing_ratio
 from tco.engine.projection import month_plans
 from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
 
@@ -340,7 +340,7 @@ def replica_boundaries(option: OptionInputs, workload: WorkloadInputs, share: fl
         if option.size_for == "gpus":
             return []
         hosted = option.self_hosted
-        relative: float = sizing_load(option, 1.0, workload.peak_to_average, hourly_shape(workload))
+        relative: float = sizing_ratio(option, workload.peak_to_average, hourly_shape(workload))
     elif isinstance(option, SelfHostedInputs):
         hosted, relative = option, workload.peak_to_average
     else:

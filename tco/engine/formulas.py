@@ -6,9 +6,9 @@ state (`tco.engine.breakeven`) all call these functions, so the three cannot dri
 
 Each function takes plain numbers or numpy arrays alike (one value per run, months along the last
 axis): the arithmetic is written with Python's operators, and the few operations that are not
-operators (ceil, max, min, a choice, an exact sum, a sort) go through the helpers below, which use
-Python's own on plain numbers and numpy's on arrays. numpy is imported only when an array is
-passed, so `tco compare` never loads it.
+operators (ceil, max, min, a choice, an exact sum, a sort) come from `operations(...)`, Python's own
+for plain numbers and numpy's for arrays. numpy is imported only when an array is passed, so
+`tco compare` never loads it.
 
 A cost line is a `Priced(quantity, unit_price)`, its amount `quantity × unit_price`: the scalar
 engine turns it into a line item, the vectorised engine multiplies it out, the break-even model
@@ -18,8 +18,9 @@ to the last bit.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol
 
 HOURS_PER_MONTH = 730.0
@@ -31,6 +32,7 @@ MONEY_TOLERANCE = 1e-9  # a difference of money that counts as none, relative to
 
 # A plain number (int or float) or a numpy array of them: every argument and result below.
 Value = Any
+_PLAIN = (int, float)
 # Values month by month: a list, or an array with the months along its first axis.
 ByMonth = Any
 
@@ -40,78 +42,104 @@ ByMonth = Any
 
 def is_plain(value: Value) -> bool:
     """Whether `value` is a plain Python number rather than an array."""
-    return isinstance(value, int | float)
+    return isinstance(value, _PLAIN)
 
 
-def _numpy() -> Any:
-    """numpy, only once an array is in hand (so it is already loaded)."""
-    import numpy
+def _plain_ceil(x: float) -> int:
+    below = math.floor(x)
+    if x - below <= CEIL_TOLERANCE * max(1.0, abs(x)):
+        return below
+    return math.ceil(x)
 
-    return numpy
+
+def _plain_where(condition: Value, if_true: Value, if_false: Value) -> Value:
+    return if_true if condition else if_false
+
+
+class Operations(NamedTuple):
+    """The operations the formulas need that are not operators, for one kind of value."""
+
+    tolerant_ceil: Callable[[Value], Value]
+    maximum: Callable[[Value, Value], Value]  # the larger; the first when they are equal, as `max` gives
+    minimum: Callable[[Value, Value], Value]  # the smaller; the first when they are equal, as `min` gives
+    where: Callable[[Value, Value, Value], Value]  # the second where the first holds, else the third
+    exact_sum: Callable[[Sequence[Value]], Value]
+    sorted_values: Callable[[Sequence[Value]], list[Value]]
+
+
+PLAIN = Operations(_plain_ceil, max, min, _plain_where, math.fsum, sorted)
+
+
+@functools.cache
+def _array_operations() -> Operations:
+    """numpy's operations, made once an array is in hand (so numpy is already loaded)."""
+    import numpy as np
+
+    def ceil(x: Any) -> Any:
+        below = np.floor(x)
+        if not isinstance(below, np.ndarray):  # a 0-d array
+            return _plain_ceil(float(x))
+        limit = np.abs(x)
+        np.maximum(limit, 1.0, out=limit)
+        limit *= CEIL_TOLERANCE
+        excess = x - below
+        # ceil(x) is below + 1 wherever the excess beats the tolerance
+        return np.add(below, np.greater(excess, limit, out=excess), out=below)
+
+    def compensated_sum(values: Sequence[Any]) -> Any:
+        # Neumaier's summation, element-wise: exact but for the last bit at most
+        total: Any = 0.0
+        error: Any = 0.0
+        for value in values:
+            step = total + value
+            error = error + np.where(np.abs(total) >= np.abs(value), (total - step) + value, (value - step) + total)
+            total = step
+        return total + error
+
+    def sort(values: Sequence[Any]) -> list[Any]:
+        return list(np.sort(np.stack(np.broadcast_arrays(*values)), axis=0))
+
+    return Operations(ceil, np.maximum, np.minimum, np.where, compensated_sum, sort)
+
+
+def operations(*values: Value) -> Operations:
+    """Python's operations when every one of `values` is a plain number, else numpy's."""
+    for value in values:
+        if not isinstance(value, _PLAIN):
+            return _array_operations()
+    return PLAIN
 
 
 def tolerant_ceil(x: Value) -> Value:
     """`ceil(x)`, ignoring an excess of at most 1e-9·max(1, |x|) over a whole number, so that
     floating-point noise never buys a GPU. An int for a plain number, floats for an array."""
-    if is_plain(x):
-        below = math.floor(x)
-        if x - below <= CEIL_TOLERANCE * max(1.0, abs(x)):
-            return below
-        return math.ceil(x)
-    np = _numpy()
-    below = np.floor(x)
-    if not isinstance(below, np.ndarray):  # a 0-d array
-        return tolerant_ceil(float(x))
-    limit = np.abs(x)
-    np.maximum(limit, 1.0, out=limit)
-    limit *= CEIL_TOLERANCE
-    excess = x - below
-    # ceil(x) is below + 1 wherever the excess beats the tolerance
-    return np.add(below, np.greater(excess, limit, out=excess), out=below)
+    return operations(x).tolerant_ceil(x)
 
 
 def maximum(a: Value, b: Value) -> Value:
     """The larger of `a` and `b` (element-wise); `a` when they are equal, as `max` gives."""
-    if is_plain(a) and is_plain(b):
-        return b if b > a else a
-    return _numpy().maximum(a, b)
+    return operations(a, b).maximum(a, b)
 
 
 def minimum(a: Value, b: Value) -> Value:
     """The smaller of `a` and `b` (element-wise); `a` when they are equal, as `min` gives."""
-    if is_plain(a) and is_plain(b):
-        return b if b < a else a
-    return _numpy().minimum(a, b)
+    return operations(a, b).minimum(a, b)
 
 
 def where(condition: Value, if_true: Value, if_false: Value) -> Value:
     """`if_true` where `condition` holds, else `if_false` (element-wise for an array condition)."""
-    if isinstance(condition, bool):
-        return if_true if condition else if_false
-    return _numpy().where(condition, if_true, if_false)
+    return operations(condition).where(condition, if_true, if_false)
 
 
 def exact_sum(values: Sequence[Value]) -> Value:
     """The sum of `values`: exactly rounded (`math.fsum`) for plain numbers; for arrays,
-    element-wise compensated (Neumaier) summation, which is exact but for the last bit at most."""
-    if all(is_plain(v) for v in values):
-        return math.fsum(values)
-    np = _numpy()
-    total: Any = 0.0
-    error: Any = 0.0
-    for value in values:
-        step = total + value
-        error = error + np.where(np.abs(total) >= np.abs(value), (total - step) + value, (value - step) + total)
-        total = step
-    return total + error
+    element-wise compensated (Neumaier) summation, exact but for the last bit at most."""
+    return operations(*values).exact_sum(values)
 
 
 def sorted_values(values: Sequence[Value]) -> list[Value]:
     """`values` in ascending order (per run, for arrays: the k-th is every run's k-th smallest)."""
-    if all(is_plain(v) for v in values):
-        return sorted(values)
-    np = _numpy()
-    return list(np.sort(np.stack(np.broadcast_arrays(*values)), axis=0))
+    return operations(*values).sorted_values(values)
 
 
 # --- cost lines --------------------------------------------------------------------------------

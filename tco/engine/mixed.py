@@ -63,12 +63,12 @@ def overflow_share(loads: tuple[Any, ...], capacity: Any) -> Any:
     An hour's excess of at most 1e-9·max(1, L_h) is floating-point noise, ignored as the fleet's
     tolerant ceiling ignores it (README: How the numbers are computed): a fleet sized exactly for an hour's load
     carries it."""
-    total = formulas.exact_sum(loads)
-    excess = formulas.exact_sum([formulas.where(load - capacity > CEIL_TOLERANCE * formulas.maximum(1.0, load),
-                                                load - capacity, 0.0) for load in loads])
+    op = formulas.operations(capacity, *loads)
+    total = op.exact_sum(loads)
+    excess = op.exact_sum([op.where(load - capacity > CEIL_TOLERANCE * op.maximum(1.0, load), load - capacity, 0.0)
+                           for load in loads])
     nothing = total <= 0
-    share = excess / formulas.where(nothing, 1.0, total)
-    return formulas.where(nothing, 0.0, formulas.where(capacity <= 0, 1.0, share))
+    return op.where(nothing, 0.0, op.where(capacity <= 0, 1.0, excess / op.where(nothing, 1.0, total)))
 
 
 def served_busy(busy: Any, overflow: Any) -> Any:
@@ -76,23 +76,22 @@ def served_busy(busy: Any, overflow: Any) -> Any:
     return busy * (1 - overflow)
 
 
-def sizing_load(option: HybridInputs, busy: Any, peak_to_average: Any, shape: tuple[Any, ...]) -> Any:
-    """The load (busy GPUs) a hybrid's fleet is sized for: `busy·peak_to_average` for p100 (the
-    self-hosted option's own sizing, exactly), the P-th percentile of `L_h = busy·r_h` for pP,
-    `busy` for average."""
+def sizing_ratio(option: HybridInputs, peak_to_average: Any, shape: tuple[Any, ...]) -> Any:
+    """The load a hybrid's fleet is sized for, over the average load: `peak_to_average` for p100 (the
+    self-hosted option's own sizing, exactly), the P-th percentile of the `r_h` for pP, 1 for average.
+    (1 for {gpus: N}, which is not sized.)"""
     if option.size_for == "percentile" and option.percentile == 100:
-        return busy * peak_to_average
-    return busy * (1.0 if option.size_for == "average" else percentile(shape, option.percentile))
+        return peak_to_average
+    return percentile(shape, option.percentile) if option.size_for == "percentile" else 1.0
 
 
-def hybrid_fleet(option: HybridInputs, busy: Any, peak_to_average: Any, shape: tuple[Any, ...]) -> Any:
+def hybrid_fleet(option: HybridInputs, busy: Any, ratio: Any) -> Any:
     """GPUs the hybrid's fleet needs for `busy` average busy GPUs (before owned fleets' running max):
-    `max(min_replicas, ceil(size / (u·k)))·k`, or N for {gpus: N}."""
+    `max(min_replicas, ceil(busy·ratio / (u·k)))·k` with `ratio = sizing_ratio(...)`, or N for {gpus: N}."""
     if option.size_for == "gpus":
         return option.fleet_gpus
     hosted = option.self_hosted
-    return formulas.fleet_size(sizing_load(option, busy, peak_to_average, shape), hosted.max_utilization,
-                               hosted.gpus_per_replica, hosted.min_replicas)
+    return formulas.fleet_size(busy * ratio, hosted.max_utilization, hosted.gpus_per_replica, hosted.min_replicas)
 
 
 def hybrid_go_live(option: HybridInputs) -> Any:
@@ -107,8 +106,9 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
     runs a fleet at all) the self-hosted option's staff, setup, other and fine-tuning costs."""
     hosted, api, workload = option.self_hosted, option.overflow, scenario.workload
     shape = hourly_shape(workload)
-    fleet, again = fleet_by_month(hosted, scenario, lambda m: hybrid_fleet(
-        option, gpus_busy(hosted, workload, m), workload.peak_to_average, shape))
+    ratio = sizing_ratio(option, workload.peak_to_average, shape)
+    fleet, again = fleet_by_month(hosted, scenario, lambda m: hybrid_fleet(option, gpus_busy(hosted, workload, m),
+                                                                          ratio))
     hours = workload.active_hours_per_month
     go_live = hybrid_go_live(option)
     plans: list[MonthPlan] = []

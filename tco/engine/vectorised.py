@@ -37,7 +37,15 @@ from tco.engine.inputs import (
     SharedCosts,
     WorkloadInputs,
 )
-from tco.engine.mixed import hourly_shape, hybrid_fleet, hybrid_go_live, overflow_share, scaled_workload, served_busy
+from tco.engine.mixed import (
+    hourly_shape,
+    hybrid_fleet,
+    hybrid_go_live,
+    overflow_share,
+    scaled_workload,
+    served_busy,
+    sizing_ratio,
+)
 from tco.engine.projection import project_option
 from tco.engine.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES
 
@@ -374,7 +382,7 @@ def _hybrid(option: HybridInputs, scenario: ScenarioInputs, months: _Months, led
         _api_tokens(hosted.fallback, months, ledger, "fallback_api", when=~live)
     busy = _gpus_busy(hosted, months)
     shape = hourly_shape(workload)
-    needed = hybrid_fleet(option, busy, workload.peak_to_average, shape)
+    needed = hybrid_fleet(option, busy, sizing_ratio(option, workload.peak_to_average, shape))
     fleet = _fleet(hosted, needed, _live(hosted.go_live_month, months), ledger.shape)
     share = overflow_share(tuple(busy * r for r in shape), fleet.gpus * hosted.max_utilization)
     _fleet_costs(hosted, scenario, months, ledger, fleet, served_busy(busy, share), live)
