@@ -4,16 +4,17 @@ The scalar engine (`tco.engine.line_items`, `tco.engine.mixed`), the vectorised 
 (`tco.engine.vectorised`, the same month for thousands of runs at once) and the break-even steady
 state (`tco.engine.breakeven`) all call these functions, so the three cannot drift apart.
 
-Each function takes plain numbers or numpy arrays alike (one value per run, months along the last
+Each function takes plain numbers or numpy arrays alike (a row per run, the months along the last
 axis): the arithmetic is written with Python's operators, and the few operations that are not
 operators (ceil, max, min, a choice, an exact sum, a sort) come from `operations(...)`, Python's own
 for plain numbers and numpy's for arrays. numpy is imported only when an array is passed, so
-`tco compare` never loads it.
+`tco compare` never loads it. The few formulas that go month by month (an owned fleet, its
+purchases and replacements) take a list of months, or an array with the months along its first axis.
 
 A cost line is a `Priced(quantity, unit_price)`, its amount `quantity × unit_price`: the scalar
 engine turns it into a line item, the vectorised engine multiplies it out, the break-even model
 prices one GPU with it. Every caller evaluates the same expression in the same order, so they agree
-to the last bit.
+to the last bit (but for `exact_sum`, which is `math.fsum` only on plain numbers).
 """
 
 from __future__ import annotations
@@ -419,9 +420,10 @@ def crossing_months(month: Value, option: MonthFigures, versus: MonthFigures) ->
     One-time costs land at the month's start, the end-of-month ones (the terminal value's credit) at
     its very end, every other cost accrues evenly. With the gap `before = (S − s) − (A − a)` before
     the month (S, A cumulative, s, a the month's costs), `at_start = before + (s₁ − a₁)` after the
-    one-time costs, `at_end = S − A − (s_e − a_e)` before the end-of-month ones: `month − 1` when the
-    gap at the start is within the money tolerance, `month` when it does not close during the month
-    (the end-of-month credit alone closes it), else `month − 1 + min(1, at_start / (at_start − at_end))`.
+    one-time costs (s₁, a₁), `before_end = S − A − (s_e − a_e)` before the end-of-month ones (s_e, a_e):
+    `month − 1` when the gap at the start is within the money tolerance, `month` when it does not
+    close during the month (the end-of-month credit alone closes it), else
+    `month − 1 + min(1, at_start / (at_start − before_end))`.
     """
     before = (option.cumulative - option.total) - (versus.cumulative - versus.total)
     at_start = before + option.one_time - versus.one_time
