@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from tco.analyses.batch import OpenedScenario
 from tco.docs import RANGES
-from tco.engine.breakeven import MONEY_TOLERANCE
+from tco.engine import formulas
 from tco.engine.results import Assumption
 from tco.engine.vectorised import BatchOption, break_even_batch, within_reference
 from tco.errors import TcoError
@@ -156,7 +156,7 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
     results = []
     for i in compared:
         savings = base_total - totals[i]
-        cheaper = savings > MONEY_TOLERANCE * np.maximum(1.0, np.abs(base_total))
+        cheaper = savings > formulas.money_tolerance(base_total)
         results.append(PairOutcome(names[i], baseline, float(cheaper.mean()), percentiles(totals[i]),
                                    percentiles(savings), month_percentiles(months[i]), float((months[i] == 0).mean()),
                                    months[i], savings))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-HOURS_PER_MONTH = 730.0
-DAYS_PER_MONTH = 365 / 12
-TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (docs/scenario.md)
+from tco.engine import formulas
+from tco.engine.formulas import DAYS_PER_MONTH as DAYS_PER_MONTH
+from tco.engine.formulas import HOURS_PER_MONTH as HOURS_PER_MONTH
+from tco.engine.formulas import TOKENS_PER_PRICE_UNIT as TOKENS_PER_PRICE_UNIT
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class WorkloadInputs:
 
     def tokens(self, month: int) -> tuple[float, float]:
         """Input and output tokens in `month` (1-based), with compound growth."""
-        factor = (1 + self.monthly_growth) ** (month - 1)
+        factor = formulas.monthly_compound(self.monthly_growth, month)
         return self.input_tokens_month1 * factor, self.output_tokens_month1 * factor
 
     @property
@@ -54,9 +55,8 @@ class FineTuningInputs:
     every_months: int | None = None
 
     def runs_in(self, month: int) -> bool:
-        if month == 1:
-            return True
-        return self.every_months is not None and (month - 1) % self.every_months == 0
+        due: bool = formulas.fine_tuning_due(month, self.every_months)
+        return due
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ class SharedCosts:
 
     @property
     def staff_monthly(self) -> float:
-        return self.staff_fte * self.cost_per_fte_year / 12
+        monthly: float = formulas.staff(self.staff_fte, self.cost_per_fte_year).amount
+        return monthly
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,9 @@ class ApiInputs:
 
     def price_factor(self, month: int) -> float:
         """Batch, negotiated discount and price drift, multiplied: the share of list price paid."""
-        drift: float = (1 + self.price_change_per_year) ** ((month - 1) / 12)
-        return (1 - self.batch_share * self.batch_discount) * (1 - self.discount) * drift
+        drift = formulas.yearly_compound(self.price_change_per_year, month)
+        factor: float = formulas.price_factor(self.batch_share, self.batch_discount, self.discount, drift)
+        return factor
 
 
 @dataclass(frozen=True)
@@ -152,16 +154,8 @@ class SelfHostedInputs:
     @property
     def capital_cost_per_gpu(self) -> float:
         """`c` (docs/formulas.md): GPU price plus its share of servers, network and storage."""
-        return self.purchase_price_per_gpu * (1 + self.server_cost_share)
-
-    @property
-    def power_kwh_per_gpu_month(self) -> float:
-        return self.watts_per_gpu * self.load_factor * self.pue * self.power_hours_per_month / 1000
-
-    def hourly_rate(self, month: int) -> float:
-        """Rent per GPU-hour in `month`, with drift."""
-        drift: float = (1 + self.rent_change_per_year) ** ((month - 1) / 12)
-        return self.hourly_rate_per_gpu * drift
+        c: float = formulas.capital_cost_per_gpu(self.purchase_price_per_gpu, self.server_cost_share)
+        return c
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tco.engine import formulas
 from tco.engine.inputs import (
     TOKENS_PER_PRICE_UNIT,
     ApiInputs,
@@ -62,7 +63,7 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         cost.total = sum(cost.costs.values())
         cumulative += cost.total
         cost.cumulative = cumulative
-        npv += cost.total / (1 + scenario.discount_rate) ** ((month - 1) / 12)
+        npv += cost.total / formulas.yearly_compound(scenario.discount_rate, month)
         months.append(cost)
     per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
     go_live, fallback = months_on_fallback(option)
