@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from clirun import run
 
-from tco.cli import app
 from tco.defaults import DEFAULTS
 from tco.engine import inputs
 from tco.engine.results import DEFAULT_SOURCE
@@ -162,9 +161,9 @@ def test_the_defaults_used_list_shows_the_tables_values() -> None:
     """Each `name value` of compare's "Defaults used" list (markdown: one line per scenario part) is DEFAULTS'."""
     path = ROOT / "scenarios" / "support-assistant.yaml"
     names = [o.name for o in load_scenario(path).inputs.options]
-    result = CliRunner().invoke(app, ["compare", str(path), "--format", "markdown"])
-    assert result.exit_code == 0, result.stderr
-    lines = result.stdout.split("Defaults used", 1)[1].splitlines()
+    code, stdout, stderr = run("compare", path, "--format", "markdown")
+    assert code == 0, stderr
+    lines = stdout.split("Defaults used", 1)[1].splitlines()
     listed = [line.removeprefix("- ") for line in lines if line.startswith("- ")]
     assert listed
     for line in listed:

@@ -8,9 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from clirun import run
 
-from tco.cli import app
 from tco.errors import TcoError
 from tco.pricing.catalog import Catalog
 from tco.scenario.loader import LoadedScenario, load_scenario
@@ -155,11 +154,6 @@ def test_a_price_overlaid_on_a_bundled_entry_cites_the_users_file_and_the_rest_t
     sources = {a.field: a.source for a in result.assumptions}
     assert sources["options.API.price.input"].startswith(f"{folder / 'api.yaml'}:1 openai/gpt-4.1 input")
     assert sources["options.API.price.output"].startswith("pricing/api.yaml openai/gpt-4.1 output")
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_size_names_the_users_file_for_a_missing_cloud(tmp_path: Path) -> None:
