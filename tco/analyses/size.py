@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from tco.capacity.latency import SLO_PRESETS, LatencyPoint, Replica, Slo, kv_limit, latency_point
 from tco.capacity.model import MemoryBreakdown, concurrency, gpu_spec, kv_precision, memory_fit, model_spec
 from tco.capacity.sizing import SizeReport, rent_of, with_latency
+from tco.defaults import DEFAULTS
 from tco.engine.inputs import SelfHostedInputs
 from tco.errors import TcoError
 from tco.load.schema import SelfHostedOption
 from tco.pricing.catalog import Catalog
 from tco.scenario.loader import LoadedScenario
-from tco.scenario.resolve import DEFAULT_OUTPUT_TOKENS_PER_REQUEST
 
 
 def size_scenario(loaded: LoadedScenario, catalog: Catalog,
@@ -56,7 +56,7 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     replica, engine, target and operating point (`option.serving`; a measured or estimated option at
     `slo: none` serves at the KV cache's limit, on `engine`, the scenario's, by default TensorRT-LLM's)."""
     if request_in is None or request_out is None:
-        request_out = float(DEFAULT_OUTPUT_TOKENS_PER_REQUEST)
+        request_out = float(DEFAULTS.output_tokens_per_request.value)
         request_in = request_out * (month_in / month_out if month_out else 1.0)
     notes: list[str] = []
     memory = MemoryBreakdown(0.0, 0.0, 0.0, 0.0)

@@ -24,7 +24,9 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol
 
-HOURS_PER_MONTH = 730.0
+from tco.defaults import HOURS_IN_A_MONTH
+
+HOURS_PER_MONTH = HOURS_IN_A_MONTH  # 730.0: 365 days × 24 hours / 12, the default active hours too
 DAYS_PER_MONTH = 365 / 12
 TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (docs/scenario.md)
 SECONDS_PER_HOUR = 3600
