@@ -45,7 +45,9 @@ class Number:
     minimum: float | None = None
     exclusive_minimum: float | None = None
     maximum: float | None = None
-    what: str = "value"
+    what: str | None = "value"  # what the number is, to say why it cannot be negative; None: the bound alone
+    # The bounds in words (`a share from 0 to 1`), said instead of the one bound a value breaks.
+    bounds: str | None = None
     ranged: bool = True  # may be a range: {low, high}, {low, mode, high}, {median, p90}, {choices}
     # A rate (growth, discount rate, drift, maintenance): its field name and period ("a month"); a plain
     # number above 1 is then refused as a likely slip for a percentage.
@@ -66,10 +68,13 @@ class Number:
         if self.rate is not None and (problem := plain_rate_problem(value, number, *self.rate)) is not None:
             raise ValueError(problem)
         shown = _show(value)
+        if self.bounds is not None and not self._within(number):
+            raise ValueError(f"must be {self.bounds} (got {shown})")
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
-                article = "an" if self.what[:1] in "aeiou" else "a"
-                raise ValueError(f"must not be negative (got {shown}): {article} {self.what} cannot be below 0")
+                article = "an" if (self.what or "")[:1] in "aeiou" else "a"
+                why = f": {article} {self.what} cannot be below 0" if self.what is not None else ""
+                raise ValueError(f"must not be negative (got {shown}){why}")
             raise ValueError(f"must be at least {self.minimum:g} (got {shown})")
         if self.exclusive_minimum is not None and number <= self.exclusive_minimum:
             bound = f"{self.exclusive_minimum:.0%}" if self.percent and self.exclusive_minimum else \
@@ -83,6 +88,11 @@ class Number:
                 raise ValueError(f"must be a whole number (got {shown})")
             return int(number)
         return number
+
+    def _within(self, number: float) -> bool:
+        return not ((self.minimum is not None and number < self.minimum)
+                    or (self.exclusive_minimum is not None and number <= self.exclusive_minimum)
+                    or (self.maximum is not None and number > self.maximum))
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_plain_validator_function(self.check)
