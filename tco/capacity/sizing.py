@@ -168,7 +168,7 @@ def measured_on(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry) -> 
         source = catalog.bundled_only()
     model = source.get("models", model.key) or model
     gpu = source.get("gpus", gpu.key) or gpu
-    return model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values)
+    return model_spec(model), gpu_spec(gpu)
 
 
 def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry, precision: str,
@@ -209,8 +209,8 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         raise TcoError(problems)
     model_entry = _entry(catalog, "models", model_key, "--model")
     gpu_entry = _entry(catalog, "gpus", gpu_key, "--gpu")
-    model = model_spec(model_key, model_entry.values)
-    gpu = gpu_spec(gpu_key, gpu_entry.values)
+    model = model_spec(model_entry)
+    gpu = gpu_spec(gpu_entry)
     hourly, chosen_cloud = rent_of(gpu_entry, cloud)
     request = (input_tokens, output_tokens)
     measured = catalog.get("throughput", f"{model_key}/{gpu_key}/{precision}")

@@ -601,7 +601,7 @@ class Resolver:
         request = self._request_shape(label)
         gpus_per_replica: int | None = o.gpus_per_replica
         try:
-            m, g = model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values)
+            m, g = model_spec(model), gpu_spec(gpu)
             if slo is None:
                 n = gpus_per_replica or smallest_replica(m, g, precision, *request, parallelism)
                 replica = Replica(m, g, precision, n, parallelism, engine)
@@ -688,7 +688,7 @@ class Resolver:
         n = int(measured.get("gpus_per_replica") or 1)
         layout = str(measured.get("parallelism") or "tp")
         try:
-            if (too_long := context_note(model_spec(model.key, model.values), *request)) is not None:
+            if (too_long := context_note(model_spec(model), *request)) is not None:
                 self.warnings.append(f"{o.name}: {too_long}")
             carried = carried_figures(self.catalog, measured, model, gpu, precision, measured_at, request)
         except TcoError as error:
@@ -717,7 +717,7 @@ class Resolver:
 
         request_in, request_out = self._request_shape(label)
         try:
-            size = size_replica(model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values), precision,
+            size = size_replica(model_spec(model), gpu_spec(gpu), precision,
                                 request_in, request_out, gpus_per_replica, parallelism)
         except TcoError as error:
             self._capacity_problem(o, where, error)
