@@ -14,11 +14,12 @@ import jsonschema
 import pytest
 import yaml
 
-from tco.capacity.model import gpu_spec, model_spec
+from tco.capacity.model import GPU_FIELDS, MODEL_FIELDS, gpu_spec, model_spec
 from tco.errors import TcoError
 from tco.load.schema import Number
-from tco.pricing.catalog import TABLE_KINDS, Catalog, check_user_table
-from tco.pricing.files import apply_assignments, edit_table, parse_assignments
+from tco.pricing.browse import SUMMARY_FIELDS
+from tco.pricing.catalog import PRICE_FIELDS, TABLE_KINDS, Catalog, check_user_table
+from tco.pricing.files import DESCRIPTIVE_FIELDS, apply_assignments, edit_table, parse_assignments
 from tco.pricing.importers import Selection
 from tco.pricing.importers.genai_prices import plan_genai_prices
 from tco.pricing.schema import TABLE_MODELS, GpuFields, InvalidEntry, ModelFields, entry_fields
@@ -29,6 +30,17 @@ TODAY = dt.date(2026, 11, 27)
 
 def test_there_is_a_model_per_table() -> None:
     assert tuple(TABLE_MODELS) == TABLE_KINDS
+
+
+def test_every_list_of_field_names_names_fields_of_the_models() -> None:
+    """Prices that go stale, listing columns, the capacity model's needs, fields that do not restamp as_of."""
+    named = [(kind, name) for kind, names in PRICE_FIELDS.items() for name in names]
+    named += [(kind, name) for kind, names in SUMMARY_FIELDS.items() for name in names]
+    named += [("models", name) for name in MODEL_FIELDS] + [("gpus", name) for name in GPU_FIELDS]
+    named += [(kind, name) for name in DESCRIPTIVE_FIELDS for kind in TABLE_KINDS
+              if name not in ("name", "license", "benchmark")]
+    assert [(kind, name) for kind, name in named if name not in TABLE_MODELS[kind].model_fields] == []
+    assert all(any(name in model.model_fields for model in TABLE_MODELS.values()) for name in DESCRIPTIVE_FIELDS)
 
 
 @pytest.mark.parametrize("kind", TABLE_KINDS)
