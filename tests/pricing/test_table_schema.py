@@ -24,7 +24,7 @@ from tco.pricing.importers import Selection
 from tco.pricing.importers.genai_prices import plan_genai_prices
 from tco.pricing.schema import TABLE_MODELS, GpuFields, InvalidEntry, ModelFields, entry_fields
 
-PRICING = Path(__file__).resolve().parent.parent.parent / "pricing"
+PRICING = Path(__file__).resolve().parents[2] / "pricing"
 TODAY = dt.date(2026, 11, 27)
 
 
