@@ -1,8 +1,8 @@
 """The capacity model: how many GPUs a model needs and how fast they serve it.
 
-Pure functions over plain dataclasses: no files, no tables. `tco.scenario.resolve` and `tco size` build a
-`ModelSpec` and a `GpuSpec` from validated pricing-table entries (`model_spec`, `gpu_spec`) and call
-`size_replica`.
+Pure functions over plain dataclasses, no files. `model_spec` and `gpu_spec` make a `ModelSpec` and a
+`GpuSpec` of a pricing-table entry's validated fields (`tco.pricing.schema`); `tco.scenario.resolve` and
+`tco size` call them, then `size_replica`.
 
 Memory (per replica of N GPUs): weights (parameters x bytes per weight of the precision, fp4 and
 int4 with their scale overhead; routed experts a checkpoint ships in MXFP4, as gpt-oss does, stay

@@ -320,4 +320,5 @@ def entry_fields(kind: str, values: Mapping[str, Any]) -> TableFields:
                 found[name] = FieldProblem(name, f"unknown field in {kind}.yaml{hint}", unknown=True)
             else:
                 found[name] = FieldProblem(name, str(error["msg"]).removeprefix("Value error, "))
-        raise InvalidEntry([found[str(name)] for name in values if str(name) in found]) from None
+        in_order = [found.pop(str(name)) for name in values if str(name) in found]
+        raise InvalidEntry(in_order + list(found.values())) from None
