@@ -21,7 +21,7 @@ import yaml
 
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.load.yamlsource import YamlDocument, format_path, read_yaml, read_yaml_file
-from tco.pricing.schema import InvalidEntry, TableFields, entry_fields
+from tco.pricing.schema import InvalidEntry, TableFields, validate_entry
 
 TABLE_KINDS = ("api", "gpus", "models", "throughput")
 ENV_PRICING = "TCO_PRICING"
@@ -261,7 +261,7 @@ def _entry(kind: str, key: str, values: dict[str, Any], label: str, *, bundled: 
 def _bundled_fields(kind: str, key: str, values: dict[str, Any]) -> TableFields:
     """A bundled entry validated by its table's model (the test suite keeps every one valid)."""
     try:
-        return entry_fields(kind, values)
+        return validate_entry(kind, values)
     except InvalidEntry as exc:
         raise TcoError([Problem(f"pricing/{kind}.yaml", p.message, f"{key}.{p.field}")
                         for p in exc.problems]) from None
@@ -324,7 +324,7 @@ def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, TableFields]:
             problem((key,), "an entry must be a mapping of fields")
             continue
         try:
-            checked[key] = entry_fields(kind, values)
+            checked[key] = validate_entry(kind, values)
         except InvalidEntry as exc:
             for found in exc.problems:
                 problem((key, found.field), found.message, key=found.unknown)

@@ -6,7 +6,7 @@ the bundled one field by field: which fields an entry needs is for the code that
 capacity model's, `tco.capacity.model`). A field written as null is an error, except where the table
 allows it (a GPU without FP8 or FP4 units).
 
-`entry_fields` validates one entry and, when it is wrong, says what is wrong with each field, so that
+`validate_entry` validates one entry and, when it is wrong, says what is wrong with each field, so that
 `tco.pricing.catalog` can point at the line of each in the file, `tco pricing set` at the argument
 that set it, and an import at the record it came from.
 
@@ -306,7 +306,7 @@ class InvalidEntry(ValueError):
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
 
 
-def entry_fields(kind: str, values: Mapping[str, Any]) -> TableFields:
+def validate_entry(kind: str, values: Mapping[str, Any]) -> TableFields:
     """One entry of table `kind` validated by the table's model; InvalidEntry when any field is wrong."""
     model = TABLE_MODELS[kind]
     try:

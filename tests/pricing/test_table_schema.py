@@ -22,7 +22,7 @@ from tco.pricing.catalog import PRICE_FIELDS, TABLE_KINDS, Catalog, check_user_t
 from tco.pricing.files import DESCRIPTIVE_FIELDS, apply_assignments, edit_table, parse_assignments
 from tco.pricing.importers import Selection
 from tco.pricing.importers.genai_prices import plan_genai_prices
-from tco.pricing.schema import TABLE_MODELS, GpuFields, InvalidEntry, ModelFields, entry_fields
+from tco.pricing.schema import TABLE_MODELS, GpuFields, InvalidEntry, ModelFields, validate_entry
 
 PRICING = Path(__file__).resolve().parents[2] / "pricing"
 TODAY = dt.date(2026, 11, 27)
@@ -75,17 +75,17 @@ def test_the_bundled_tables_fit_the_models_json_schema(kind: str) -> None:
 def test_a_bad_value_says_what_is_wrong_in_the_scenarios_words(kind: str, field: str, value: Any,
                                                                  message: str) -> None:
     with pytest.raises(InvalidEntry) as caught:
-        entry_fields(kind, {field: value})
+        validate_entry(kind, {field: value})
     ((found, said, unknown),) = caught.value.problems
     assert (found, unknown) == (field, False) and said.startswith(message), said
 
 
 def test_spellings_are_the_scenarios() -> None:
-    fields = entry_fields("models", {"params_b": "1e3", "context": "128K", "layers": "1_0", "hidden": 4096.0})
+    fields = validate_entry("models", {"params_b": "1e3", "context": "128K", "layers": "1_0", "hidden": 4096.0})
     assert isinstance(fields, ModelFields)
     assert (fields.params_b, fields.context, fields.layers, fields.hidden) == (1000.0, 128_000, 10, 4096)
     assert type(fields.context) is int and type(fields.hidden) is int
-    gpu = entry_fields("gpus", {"achieved_compute_share": "85%", "fp8_tflops": None,
+    gpu = validate_entry("gpus", {"achieved_compute_share": "85%", "fp8_tflops": None,
                                 "as_of": dt.datetime(2026, 1, 5, 9)})
     assert isinstance(gpu, GpuFields)
     assert (gpu.achieved_compute_share, gpu.fp8_tflops, gpu.as_of) == (0.85, None, dt.date(2026, 1, 5))

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from tco.pricing.catalog import Catalog
 from tco.pricing.files import TableText, TableWrite, edit_table, put
-from tco.pricing.schema import InvalidEntry, entry_fields
+from tco.pricing.schema import InvalidEntry, validate_entry
 
 Status = Literal["added", "changed", "unchanged", "skipped"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "skipped")
@@ -87,7 +87,7 @@ def plan_entry(catalog: Catalog, kind: str, key: str, record: str, fields: dict[
     when it is written.
     """
     try:
-        entry_fields(kind, fields)
+        validate_entry(kind, fields)
     except InvalidEntry as invalid:
         return PlannedEntry(key, "skipped", record, reason=str(invalid))
     current = catalog.get(kind, key)
