@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tco.errors import Problem, TcoError, did_you_mean
+from tco.load.numbers import Number
 from tco.load.quantities import parse_number
-from tco.load.schema import Number
 from tco.load.yamlsource import read_bounded
 from tco.pricing.catalog import TABLE_KINDS, check_user_table
 from tco.pricing.schema import TABLE_MODELS, Citations, Day, Nullable, Rents, field_rule

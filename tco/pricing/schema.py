@@ -23,7 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from tco.errors import did_you_mean
-from tco.load.schema import Number
+from tco.load.numbers import Number
 
 
 class _Rule:

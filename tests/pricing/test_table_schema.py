@@ -16,7 +16,7 @@ import yaml
 
 from tco.capacity.model import GPU_FIELDS, MODEL_FIELDS, gpu_spec, model_spec
 from tco.errors import TcoError
-from tco.load.schema import Number
+from tco.load.numbers import Number
 from tco.pricing.browse import SUMMARY_FIELDS
 from tco.pricing.catalog import PRICE_FIELDS, TABLE_KINDS, Catalog, check_user_table
 from tco.pricing.files import DESCRIPTIVE_FIELDS, apply_assignments, edit_table, parse_assignments
