@@ -30,7 +30,7 @@ from tco.load.numbers import Number
 from tco.load.quantities import parse_number
 from tco.load.yamlsource import read_bounded
 from tco.pricing.catalog import TABLE_KINDS, check_user_table
-from tco.pricing.schema import TABLE_MODELS, Citations, Day, Nullable, Rents, field_rule
+from tco.pricing.schema import TABLE_MODELS, Citations, Day, Nullable, Rents, Rule, field_rule
 
 LOCK_TIMEOUT_SECONDS = 60.0
 # Fields that describe an entry rather than state a figure: setting only these does not
@@ -554,7 +554,7 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
     return assignments
 
 
-def _convert(rule: Any, field: str, subkey: str, text: str) -> Any:
+def _convert(rule: Number | Rule, field: str, subkey: str, text: str) -> Any:
     """The value to write for `FIELD[.SUBKEY]=TEXT`, checked by the field's rule: a number as written (80
     stays 80, 2.5M becomes 2500000), a share as a plain fraction, a date, text; ValueError when invalid."""
     if isinstance(rule, Rents | Citations):

@@ -26,7 +26,7 @@ from tco.errors import did_you_mean
 from tco.load.numbers import Number
 
 
-class _Rule:
+class Rule:
     """A table field's rule other than a number's: `check` converts a value as the tables read it or raises
     ValueError with a message for the person editing the file. (Plain classes, not dataclasses: those
     cost more to make than everything else here.)"""
@@ -44,7 +44,7 @@ class _Rule:
         return self.json_schema(handler)
 
 
-class Nullable(_Rule):
+class Nullable(Rule):
     """A number that may also be written as null (a GPU's fp8_tflops where it has no FP8 units)."""
 
     def __init__(self, rule: Number) -> None:
@@ -58,7 +58,7 @@ class Nullable(_Rule):
         return {"anyOf": [*number["anyOf"], {"type": "null"}], "description": f"{self.rule.description}, or null"}
 
 
-class Text(_Rule):
+class Text(Rule):
     """Text; a number or a date written where text belongs is read as its text."""
 
     def check(self, value: Any) -> str:
@@ -70,7 +70,7 @@ class Text(_Rule):
         return {"type": ["string", "number", "boolean", "null"]}
 
 
-class Day(_Rule):
+class Day(Rule):
     """A date, YYYY-MM-DD; a timestamp counts by its day (the day is what ages a price)."""
 
     def check(self, value: Any) -> dt.date:
@@ -87,7 +87,7 @@ class Day(_Rule):
         return {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
 
 
-class Choice(_Rule):
+class Choice(Rule):
     """One of a few words."""
 
     def __init__(self, choices: tuple[str, ...]) -> None:
@@ -108,7 +108,7 @@ ATTENTION_LAYOUTS = ("gqa", "mla")
 ATTENTION_PARTS = ("sliding_window", "sinks")
 
 
-class AttentionLayout(_Rule):
+class AttentionLayout(Rule):
     """An attention layout the capacity model knows: gqa or mla, then any of +sliding_window, +sinks."""
 
     def check(self, value: Any) -> str:
@@ -123,7 +123,7 @@ class AttentionLayout(_Rule):
         return {"type": "string", "pattern": rf"^({'|'.join(ATTENTION_LAYOUTS)})(\+({'|'.join(ATTENTION_PARTS)}))*$"}
 
 
-class Rents(_Rule):
+class Rents(Rule):
     """Cloud name -> price per GPU-hour, each above 0."""
 
     def __init__(self, price: Number) -> None:
@@ -145,7 +145,7 @@ class Rents(_Rule):
         return {"type": "object", "additionalProperties": price, "description": "cloud -> USD per GPU-hour"}
 
 
-class Citations(_Rule):
+class Citations(Rule):
     """Field name -> the citation of that field's figure, where it differs from the entry's `source`."""
 
     def check(self, value: Any) -> dict[str, str]:
@@ -283,10 +283,10 @@ TABLE_MODELS: dict[str, type[TableFields]] = {
 }
 
 
-def field_rule(kind: str, name: str) -> Number | _Rule:
+def field_rule(kind: str, name: str) -> Number | Rule:
     """The rule of field `name` of table `kind` (KeyError when the table has no such field)."""
     rule = TABLE_MODELS[kind].model_fields[name].metadata[0]
-    assert isinstance(rule, Number | _Rule)
+    assert isinstance(rule, Number | Rule)
     return rule
 
 
