@@ -3,9 +3,10 @@
 Only types and single-field rules live here; rules that relate fields or options to each other
 (one workload form, unique names, references) are in `tco.scenario.loader`, so that every problem in a
 file can be reported at once with the path of the field at fault.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated as the classes are made, not postponed: pydantic would otherwise compile
+each one from its text, which costs every command that reads a scenario about 2 ms more to start.
+"""
 
 import datetime as dt
 import re
