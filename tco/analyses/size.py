@@ -68,8 +68,8 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     gpu_entry = catalog.get("gpus", option.gpu) if option.gpu else None
     if model_entry is not None and gpu_entry is not None:
         try:
-            model = model_spec(model_entry.key, model_entry.values)
-            gpu = gpu_spec(gpu_entry.key, gpu_entry.values)
+            model = model_spec(model_entry)
+            gpu = gpu_spec(gpu_entry)
             memory, kv_tokens = memory_fit(model, gpu, option.precision, option.gpus_per_replica, option.parallelism)
             fits = concurrency(model, kv_precision(model, gpu, option.precision), kv_tokens, request_in,
                                request_out)

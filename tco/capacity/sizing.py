@@ -126,7 +126,7 @@ def _entry(catalog: Catalog, kind: str, key: str, option: str) -> Entry:
 def model_spec_of(entry: Entry) -> ModelSpec:
     """The `ModelSpec` of a models.yaml entry; its problems name the file each field came from."""
     try:
-        return model_spec(entry.key, entry.values)
+        return model_spec(entry)
     except TcoError as error:
         raise in_its_file(error, entry) from None
 
@@ -134,7 +134,7 @@ def model_spec_of(entry: Entry) -> ModelSpec:
 def gpu_spec_of(entry: Entry) -> GpuSpec:
     """The `GpuSpec` of a gpus.yaml entry; its problems name the file each field came from."""
     try:
-        return gpu_spec(entry.key, entry.values)
+        return gpu_spec(entry)
     except TcoError as error:
         raise in_its_file(error, entry) from None
 
