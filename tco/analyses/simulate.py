@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from tco.analyses.batch import OpenedScenario
 from tco.engine.breakeven import MONEY_TOLERANCE
-from tco.engine.results import Assumption
+from tco.engine.results import Assumption, ScenarioWarning
 from tco.engine.vectorised import BatchOption, break_even_batch, within_reference
 from tco.errors import TcoError
 from tco.load.ranges import Distribution, ranged_fields
@@ -86,7 +86,7 @@ class Simulation:
     results: list[PairOutcome]
     options: list[OptionTotals]
     scalar_fallback: list[str] = field(default_factory=list)  # options projected run by run
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ScenarioWarning] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
 
 

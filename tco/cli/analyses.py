@@ -25,6 +25,7 @@ from tco.cli.shared import (
     SetOpt,
     app,
     choice,
+    print_warnings,
     reports_errors,
     terminal_screen,
     whole_number,
@@ -56,9 +57,8 @@ def _rendered(format: DataFormat, as_json: Callable[[], str], as_csv: Callable[[
     return {DataFormat.json: as_json, DataFormat.csv: as_csv, DataFormat.table: as_table}[format]()
 
 
-def _warn(source: str, warnings: list[str]) -> None:
-    for warning in warnings:
-        typer.echo(f"warning: {source}: {warning}", err=True)
+def _warn(source: str, warnings: list[Any]) -> None:
+    print_warnings(source, warnings)
 
 
 @contextmanager

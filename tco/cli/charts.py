@@ -20,6 +20,7 @@ from tco.cli.shared import (
     SetOpt,
     app,
     choice,
+    print_warnings,
     reports_errors,
     terminal_width,
     use_colour,
@@ -68,8 +69,7 @@ def _load(scenario: Path, overrides: list[str] | None, pricing: Path | None,
 
 
 def _print_warnings(comparison: Comparison) -> None:
-    for warning in comparison.warnings:
-        typer.echo(f"warning: {comparison.source}: {warning}", err=True)
+    print_warnings(comparison.source, comparison.warnings)
 
 
 def chart_width() -> int:

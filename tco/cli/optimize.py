@@ -17,6 +17,7 @@ from tco.cli.shared import (
     SetOpt,
     app,
     choice,
+    print_warnings,
     reports_errors,
     terminal_screen,
     write_output,
@@ -75,8 +76,7 @@ def optimize(
         result = optimize_hybrid(loaded.inputs, hybrid, api, source=loaded.source)
     except TcoError as error:
         raise loaded.locate(error) from None
-    for warning in loaded.warnings:
-        typer.echo(f"warning: {loaded.source}: {warning}", err=True)
+    print_warnings(loaded.source, loaded.warnings)
     if format is DataFormat.json:
         text = _json(result)
     elif format is DataFormat.csv:

@@ -20,6 +20,7 @@ from tco.cli.shared import (
     SetOpt,
     app,
     choice,
+    print_warnings,
     reports_errors,
     terminal_screen,
     use_colour,
@@ -53,8 +54,7 @@ def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path |
 
 def _print_warnings(comparisons: list[Any]) -> None:
     for c in comparisons:
-        for warning in c.warnings:
-            typer.echo(f"warning: {c.source}: {warning}", err=True)
+        print_warnings(c.source, c.warnings)
 
 
 @app.command()
@@ -145,8 +145,7 @@ def validate(
         count = len(loaded.inputs.options)
         typer.echo(f"{path}: valid ({count} option{'s' if count != 1 else ''}, "
                    f"{loaded.inputs.horizon_months} months)")
-        for warning in comparison.warnings:
-            typer.echo(f"warning: {path}: {warning}", err=True)
+        print_warnings(str(path), comparison.warnings)
     if problems:
         raise TcoError(problems)
 

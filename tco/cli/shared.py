@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -14,8 +14,10 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from tco.engine.results import ScenarioWarning
 from tco.errors import TcoError
 from tco.render.layout import Screen
+from tco.render.text import warning_text
 from tco.version import __version__
 
 E = TypeVar("E", bound=StrEnum)
@@ -193,6 +195,12 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def print_warnings(source: str, warnings: Sequence[ScenarioWarning]) -> None:
+    """Each warning on stderr, one line each: `warning: SOURCE: TEXT`."""
+    for warning in warnings:
+        typer.echo(f"warning: {source}: {warning_text(warning)}", err=True)
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:

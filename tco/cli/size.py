@@ -16,6 +16,7 @@ from tco.cli.shared import (
     SetOpt,
     app,
     choice,
+    print_warnings,
     reports_errors,
     terminal_screen,
     whole_number,
@@ -158,8 +159,7 @@ def size(
 
         loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=catalog)
         reports = size_scenario(loaded, catalog, concurrencies)
-        for warning in loaded.warnings:
-            typer.echo(f"warning: {loaded.source}: {warning}", err=True)
+        print_warnings(loaded.source, loaded.warnings)
     else:
         if model is None or gpu is None:
             usage("give --model and --gpu (or a SCENARIO)")

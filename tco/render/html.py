@@ -25,7 +25,7 @@ from tco.engine.inputs import ScenarioInputs
 from tco.engine.results import Comparison
 from tco.render import views
 from tco.render.series import LatencyChart, cumulative_chart, latency_chart, monthly_chart, volume_chart
-from tco.render.text import headlines, title
+from tco.render.text import headlines, title, warning_text
 from tco.version import __version__
 
 if TYPE_CHECKING:
@@ -362,7 +362,7 @@ def build_report(
                          numeric_from=3, section="sensitivity"))
         parts.append(_section("sensitivity", "Sensitivity", body))
 
-    warnings = ("<ul>\n" + "".join(f"<li>{escape(w)}</li>\n" for w in c.warnings) + "</ul>\n"
+    warnings = ("<ul>\n" + "".join(f"<li>{escape(warning_text(w))}</li>\n" for w in c.warnings) + "</ul>\n"
                 if c.warnings else "<p>None.</p>\n")
     parts.append(_section("warnings", "Warnings", warnings))
 

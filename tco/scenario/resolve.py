@@ -25,7 +25,7 @@ from tco.engine.inputs import (
     WorkloadInputs,
 )
 from tco.engine.profiles import HOURS_PER_DAY, NAMED_PROFILES, peak_to_average, single_peak
-from tco.engine.results import DEFAULT_SOURCE, Assumption
+from tco.engine.results import DEFAULT_SOURCE, Assumption, ScenarioWarning, StalePrice
 from tco.errors import TcoError, did_you_mean
 from tco.load import schema
 from tco.load.validation import Problems
@@ -65,7 +65,7 @@ class Resolver:
         self.problems = problems
         self.today = today
         self.assumptions: list[Assumption] = []
-        self.warnings: list[str] = []
+        self.warnings: list[ScenarioWarning] = []
         self.serving: dict[str, tuple[str, Any, int, float, float]] = {}
         self._stale_warned: set[tuple[str, str, str]] = set()
         self.cached_share = 0.0
@@ -105,9 +105,7 @@ class Resolver:
             return
         if age > self.max_price_age_days:
             self._stale_warned.add(key)
-            self.warnings.append(f"the {entry.table} price of {entry.key} in {origin.file} is {age} days old "
-                                 f"(as of {as_of}, over {self.max_price_age_days}); refresh it with "
-                                 f"{refresh_command(entry.table, entry.key)}, or set the current one inline")
+            self.warnings.append(StalePrice(entry.table, entry.key, origin.file, age, as_of, self.max_price_age_days))
 
     def lookup(self, kind: str, key: str | None, path: Path) -> Entry | None:
         if key is None:
@@ -859,15 +857,6 @@ def _short_gpu_name(gpu: Entry | None) -> str | None:
     for vendor in ("NVIDIA ", "AMD "):
         name = name.removeprefix(vendor)
     return name
-
-
-def refresh_command(table: str, key: str) -> str:
-    """The `tco pricing` command that refreshes one stale price (named in the warning)."""
-    if table == "api":
-        return (f"`tco pricing import litellm model_prices_and_context_window.json --model {key} --only-existing` "
-                f"or `tco pricing set api {key} input=... output=...`")
-    return (f"`tco pricing import skypilot vms.csv --cloud CLOUD` "
-            f"or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`")
 
 
 class MixedResolver:
