@@ -135,6 +135,7 @@ def chart(
         if fmt is ChartFormat.png and output is None and sys.stdout.isatty():
             raise typer.BadParameter("a PNG is not for the terminal: give -o FILE.png or redirect stdout",
                                      param_hint="'--format'")
+    from tco.analyses.volume import cost_by_volume
     from tco.render import series
 
     loaded, comparison = _load(scenario, set_, pricing, basis, max_price_age)
@@ -155,7 +156,8 @@ def chart(
         raise typer.BadParameter("--option goes with --kind monthly or latency", param_hint="'--option'")
     try:
         line = (series.cumulative_chart(comparison) if kind is ChartKind.cumulative
-                else series.volume_chart(comparison, loaded.inputs) if kind is ChartKind.volume else None)
+                else series.volume_chart(comparison, cost_by_volume(comparison, loaded.inputs))
+                if kind is ChartKind.volume else None)
     except TcoError as error:  # costs at volumes no month had, too large to draw: say at which option
         raise loaded.locate(error) from None
 
@@ -229,6 +231,7 @@ def report(
     if output is None and sys.stdout.isatty():
         raise typer.BadParameter("give -o FILE.html (or redirect stdout): the report is a file to open in a "
                                  "browser", param_hint="'--output'")
+    from tco.analyses.volume import cost_by_volume
     from tco.render.html import build_report
 
     loaded, comparison = _load(scenario, set_, pricing, basis, max_price_age)
@@ -241,7 +244,7 @@ def report(
     from tco.pricing.catalog import today
 
     try:
-        page = build_report(comparison, scenario_text, loaded.inputs, overrides=set_ or [],
+        page = build_report(comparison, scenario_text, cost_by_volume(comparison, loaded.inputs), overrides=set_ or [],
                             sizing=_sizing(loaded, pricing, comparison.currency), simulation=simulation,
                             sensitivity=sensitivity, made_on=today())
     except TcoError as error:  # as for `tco chart --kind volume`

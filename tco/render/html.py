@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tco.amounts import money, money_precise, month_count
+from tco.analyses.volume import CostByVolume
 from tco.capacity.sizing import SizeReport
-from tco.engine.inputs import ScenarioInputs
 from tco.engine.results import Comparison
 from tco.render import views
 from tco.render.series import LatencyChart, cumulative_chart, latency_chart, monthly_chart, volume_chart
@@ -266,7 +266,7 @@ def _section(section_id: str, heading: str, body: str) -> str:
 def build_report(
     comparison: Comparison,
     scenario_text: str,
-    inputs: ScenarioInputs,
+    volume: CostByVolume,
     *,
     overrides: Sequence[str] = (),
     sizing: SizingSection | None = None,
@@ -274,7 +274,7 @@ def build_report(
     sensitivity: SensitivitySection | None = None,
     made_on: dt.date | None = None,
 ) -> str:
-    """The report as one HTML document (str). `inputs` gives the cost-against-volume chart;
+    """The report as one HTML document (str). `volume` is the cost-against-volume chart's data;
     `scenario_text` is shown verbatim (escaped), with the `--set` `overrides` applied to it listed.
     The page says it was made on `made_on` (default: today, or $TCO_TODAY) with this tco version.
     Needs matplotlib (the `[report]` extra)."""
@@ -328,10 +328,10 @@ def build_report(
                     + "</details>\n")
     parts.append(_section("monthly", "Monthly cost by category", monthly))
 
-    volume = volume_chart(c, inputs)
-    svg = inline_svg(line_figure(volume), "volume", volume.title)
+    by_volume = volume_chart(c, volume)
+    svg = inline_svg(line_figure(by_volume), "volume", by_volume.title)
     parts.append(_section("volume", "Cost against monthly volume",
-                          _figure(svg, [m.label + "." for m in volume.marks] + volume.notes
+                          _figure(svg, [m.label + "." for m in by_volume.marks] + by_volume.notes
                                   + ["Steady monthly cost at month-1 prices and input/output mix, capital "
                                      "amortized, one-time costs left out (the basis of the break-even volume)."],
                                   "volume")))
