@@ -210,7 +210,7 @@ SET_NAMES = {"throughput_refs_trtllm.csv": "TensorRT-LLM v0.17 + v1.x tables (tc
 
 
 def calibration_rows() -> list[Measurement]:
-    """Every measurement the factors are fitted to (tests/test_capacity.py checks their residuals)."""
+    """Every measurement the factors are fitted to (tests/capacity/test_capacity.py checks their residuals)."""
     return [m for name in CALIBRATION_FILES for m in read(DATA / name)]
 
 

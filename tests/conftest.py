@@ -11,11 +11,12 @@ A test that needs more or fewer examples than others says so relative to the pro
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from clirun import Ran, run
 from hypothesis import settings
 
 TODAY = "2026-11-27"
@@ -46,3 +47,9 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("TCO_TODAY", TODAY)
     yield home
+
+
+@pytest.fixture
+def cli() -> Callable[..., Ran]:
+    """Run `tco` in-process: `code, out, err = cli("compare", path)`."""
+    return run

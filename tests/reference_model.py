@@ -1,15 +1,15 @@
-"""An independent, deliberately plain re-implementation of DESIGN.md §4, to cross-check the engine.
+"""An independent, deliberately plain re-implementation of the formulas, to cross-check the engine.
 
-It reads a scenario as a Python dict shaped exactly like the YAML file (DESIGN §3) in which every
+It reads a scenario as a Python dict shaped exactly like the YAML file in which every
 value is inline and already a number (no pricing-table lookups, no "2.5M"/"15%" strings): API
 options give `price: {input, output, cached_input?, batch_discount?}`; self-hosted options give
 `throughput`, and `hourly_rate_per_gpu` (rent) or `purchase_price_per_gpu` + `power` (buy). It
-returns per-option monthly costs, totals, NPV and the break-even figures of DESIGN §6.
+returns per-option monthly costs, totals, NPV and the break-even figures of the output reference.
 
 It is written to be read, not to be fast: one loop per month, one branch per rule, and the
 break-even volume solved analytically step by step (never by sampling).
 
-How this reference reads the places where DESIGN §4 is silent or ambiguous
+How this reference reads the places where the formulas is silent or ambiguous
 -------------------------------------------------------------------------
  1. Calendar drift. `f(m)` (API prices) and `r(m)` (rent) use the scenario month m, also for an
     option that goes live late and for the fallback API's token cost: drift is calendar time,
@@ -36,7 +36,7 @@ How this reference reads the places where DESIGN §4 is silent or ambiguous
     depreciation(m) = fleet(m)·c·(1 − residual)/L.
  7. Power, hosting and maintenance are charged on the owned fleet (the running maximum), not on
     the GPUs needed that month. Power uses `power.hours_per_month`, not the active hours.
- 8. Fine-tuning schema (DESIGN names the terms but not the keys): `fine_tuning: {gpu_hours,
+ 8. Fine-tuning schema (the formulas name the terms but not the keys): `fine_tuning: {gpu_hours,
     hourly_rate_per_gpu, training_tokens, price_per_million_training_tokens, data_cost,
     every_months}`, each cost term defaulting to 0 (`hourly_rate_per_gpu` defaults to the
     option's own rent rate when it has one). Without `every_months` it runs once, in month 1;
@@ -88,8 +88,8 @@ from typing import Any
 HOURS_PER_MONTH = 730.0
 DAYS_PER_MONTH = 365.0 / 12.0
 SECONDS_PER_HOUR = 3600.0
-MONEY_TOLERANCE = 1e-9  # relative, DESIGN §4 "Comparisons of money"
-CEIL_TOLERANCE = 1e-9  # relative, DESIGN §4 ceil()
+MONEY_TOLERANCE = 1e-9  # relative, the formulas "Comparisons of money"
+CEIL_TOLERANCE = 1e-9  # relative, the formulas ceil()
 
 DEFAULTS: dict[str, float] = {
     "peak_to_average": 2.0,
@@ -151,7 +151,7 @@ class OptionCost:
 
 @dataclass(frozen=True)
 class BreakEven:
-    """A self-hosted option against an API option (DESIGN §4 break-even, §6 JSON)."""
+    """A self-hosted option against an API option (the formulas break-even, §6 JSON)."""
 
     option: str
     versus: str
@@ -181,7 +181,7 @@ class ScenarioCost:
 
 
 def ceil_with_tolerance(x: float) -> int:
-    """ceil(x), ignoring an excess of at most 1e-9·max(1, x) over a whole number (DESIGN §4)."""
+    """ceil(x), ignoring an excess of at most 1e-9·max(1, x) over a whole number."""
     whole = math.floor(x)
     if x - whole <= CEIL_TOLERANCE * max(1.0, x):
         return int(whole)
@@ -189,12 +189,12 @@ def ceil_with_tolerance(x: float) -> int:
 
 
 def money_at_most(cost: float, other: float) -> bool:
-    """`cost ≤ other` with DESIGN §4's money tolerance 1e-9·max(1, |other|)."""
+    """`cost ≤ other` with the formulas' money tolerance 1e-9·max(1, |other|)."""
     return cost <= other + MONEY_TOLERANCE * max(1.0, abs(other))
 
 
 def _get(mapping: Mapping[str, Any] | None, key: str, default: float | None = None) -> float:
-    """A numeric field as float, its DESIGN §3 default when absent."""
+    """A numeric field as float, its the scenario reference default when absent."""
     if mapping is not None and key in mapping and mapping[key] is not None:
         return float(mapping[key])
     if default is None:
@@ -207,7 +207,7 @@ def _is_api(option: Mapping[str, Any]) -> bool:
 
 
 def baseline_name(scenario: Scenario) -> str:
-    """The baseline option: `baseline`, else the first API option (DESIGN §3)."""
+    """The baseline option: `baseline`, else the first API option."""
     if scenario.get("baseline"):
         return str(scenario["baseline"])
     return str(next(o["name"] for o in scenario["options"] if _is_api(o)))
@@ -226,7 +226,7 @@ def _credits_book_value(scenario: Scenario) -> bool:
 
 
 def month_one_volume(workload: Mapping[str, Any]) -> tuple[float, float]:
-    """(input, output) tokens in month 1 (DESIGN §4, form A or form B)."""
+    """(input, output) tokens in month 1 (the formulas, form A or form B)."""
     if "requests_per_day" in workload:
         requests_per_month = _get(workload, "requests_per_day") * DAYS_PER_MONTH
         return (
@@ -333,7 +333,7 @@ def _common_costs(option: Mapping[str, Any], month: int) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Fleet:
-    """The sizing inputs of a self-hosted option (DESIGN §4), defaults applied."""
+    """The sizing inputs of a self-hosted option, defaults applied."""
 
     input_tokens_per_second: float  # X, per GPU
     output_tokens_per_second: float  # Y, per GPU
@@ -504,7 +504,7 @@ def book_value_at_end(option: Mapping[str, Any], cohorts: list[tuple[int, int]],
 
 
 def project_option(option: Mapping[str, Any], scenario: Scenario) -> OptionCost:
-    """Month-by-month costs, total, NPV and cost per 1M tokens of one option (DESIGN §4)."""
+    """Month-by-month costs, total, NPV and cost per 1M tokens of one option."""
     horizon = int(scenario.get("horizon_months", DEFAULTS["horizon_months"]))
     workload = scenario["workload"]
     vols = volumes(workload, horizon)

@@ -7,7 +7,7 @@ Run by hand, from the repository root, to derive the computed figures of a prici
     python tools/model_params.py tools/data/model_configs/*.json
 
 pricing/models.yaml is maintained by hand; this script only does its arithmetic, so a reader can
-check it. tests/test_model_params.py runs it over the trimmed config copies in
+check it. tests/capacity/test_model_params.py runs it over the trimmed config copies in
 tools/data/model_configs/ (their origin and licence: the README there) and checks the table's
 figures against it. Standard library only.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import typer.main
-from typer.testing import CliRunner, Result
+from clirun import run
 
 from tco.cli import app
 from tco.cli.shared import COMMAND_MODULES
@@ -24,10 +24,6 @@ SHARED = {"--basis", "--pricing", "--set", "--max-price-age", "--debug"}
 # The bundled prices are as of 2026-11-20: on this date they are 193 days old, more than the 180 allowed.
 STALE_TODAY = "2027-06-01"
 ROOT = typer.main.get_command(app)
-
-
-def run(*args: object, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args], env=env)
 
 
 def every_command() -> list[tuple[str, Any]]:

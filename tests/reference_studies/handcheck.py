@@ -1,6 +1,6 @@
 """Hand check of the reference cases, independent of the `tco` package.
 
-Reads every scenario in this folder and recomputes, month by month, what DESIGN §4 says for the
+Reads every scenario in this folder and recomputes, month by month, what the formulas says for the
 subset of features these cases use (form B volumes without growth, API options with inline
 prices, one bought self-hosted option on the cash basis), then the break-even month and the
 fractional break-even in months against every API option. Prints it next to the published figure.
