@@ -86,12 +86,12 @@ class Group(TyperGroup):
 # (`tco --help` looks up every one). In the order `tco --help` lists them (README: Commands).
 COMMAND_MODULES = {
     "compare": "scenario", "export": "scenario", "validate": "scenario", "init": "scenario", "schema": "scenario",
-    "pricing": "pricing",
     "size": "size",
     "simulate": "analyses", "sensitivity": "analyses", "sweep": "analyses",
     "chart": "charts",
     "report": "report",
     "optimize": "optimize",
+    "pricing": "pricing",  # a group of commands: listed after the commands
 }
 
 
