@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tco.amounts import money_short, month_count, months_text
-from tco.analyses.volume import CostByVolume
-from tco.capacity.sizing import SizeReport
 from tco.engine.results import BreakEven, Comparison, OptionResult
 from tco.render.text import volume_text
+
+if TYPE_CHECKING:  # types only: `tco compare --chart` draws neither, and loads neither
+    from tco.analyses.volume import CostByVolume
+    from tco.capacity.sizing import SizeReport
 
 
 @dataclass(frozen=True)
