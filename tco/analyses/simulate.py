@@ -60,6 +60,7 @@ class OptionTotals:
     name: str
     kind: str
     total: NDArray[np.float64]
+    spread: Percentiles  # P10/P50/P90 of `total`
 
 
 @dataclass
@@ -173,8 +174,8 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
         horizon_months=inputs.horizon_months, runs=runs, seed=seed, baseline=baseline,
         inputs=[RangedInput(labels[path], d, values[path] if path in values else np.full(runs, d.central))
                 for path, d in ranged],
-        results=results, options=[OptionTotals(name, kind, totals[i]) for i, (name, kind) in enumerate(zip(names, kinds,
-                                                                                                      strict=True))],
+        results=results, options=[OptionTotals(name, kind, totals[i], percentiles(totals[i]))
+                                  for i, (name, kind) in enumerate(zip(names, kinds, strict=True))],
         scalar_fallback=[] if plan.generic else [name for name in names if name in fallback],
         warnings=warnings, assumptions=opened.loaded.assumptions,
     )

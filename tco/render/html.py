@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from tco.amounts import money, money_precise, month_count
 from tco.analyses.report import Report
 from tco.analyses.sensitivity import Sensitivity
-from tco.analyses.simulate import PERCENTILES, Simulation, percentiles
+from tco.analyses.simulate import PERCENTILES, Simulation
 from tco.analyses.volume import CostByVolume
 from tco.capacity.sizing import SizeReport
 from tco.engine.results import Comparison
@@ -128,8 +128,8 @@ def sizing_section(reports: Sequence[SizeReport], currency: str, title: str = ""
 
 def simulation_section(result: Simulation) -> SimulationSection:
     """`tco simulate`'s percentiles as report cells: each option's total, each pair's break-even month."""
-    totals = {o.name: [v for v in (p.p10, p.p50, p.p90) if v is not None]
-              for o in result.options for p in [percentiles(o.total)]}
+    totals = {o.name: [v for v in (o.spread.p10, o.spread.p50, o.spread.p90) if v is not None]
+              for o in result.options}
     months = {r.option: [r.break_even_month.p10, r.break_even_month.p50, r.break_even_month.p90]
               for r in result.results if r.versus == result.baseline}
     notes = [f"{r.option} is cheaper than {r.versus} over {month_count(result.horizon_months)} in "
