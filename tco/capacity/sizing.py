@@ -83,6 +83,8 @@ class SizeReport:
     latency: tuple[LatencyPoint, ...] = ()  # the replica at each concurrency asked for
     latency_notes: tuple[str, ...] = ()  # about those rows (requests that would queue); with `notes` in the JSON
     operating_point: LatencyPoint | None = None  # where it serves: the target's point, or the KV limit at none
+    # The replica from one request in flight to the KV cache's limit, evenly on a log scale: what a chart draws.
+    chart_curve: tuple[LatencyPoint, ...] = ()
 
     @property
     def effective_output_tokens_per_second_per_gpu(self) -> float:

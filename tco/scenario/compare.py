@@ -12,7 +12,7 @@ from tco.amounts import money_short
 from tco.engine.breakeven import compare_pair
 from tco.engine.inputs import ApiInputs, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, SelfHostedInputs
 from tco.engine.projection import project, project_option
-from tco.engine.results import Assumption, BreakEven, Comparison, OptionResult, computable, too_large
+from tco.engine.results import Assumption, BreakEven, Comparison, OptionResult, ScenarioWarning, computable, too_large
 from tco.errors import TcoError
 from tco.load.yamlsource import format_path
 from tco.pricing.catalog import Catalog, user_pricing_dir
@@ -23,7 +23,7 @@ def compare_inputs(
     inputs: ScenarioInputs,
     *,
     source: str = "",
-    warnings: Sequence[str] = (),
+    warnings: Sequence[ScenarioWarning] = (),
     assumptions: Sequence[Assumption] = (),
 ) -> Comparison:
     """Project every option of `inputs` and measure every self-hosted option against every API option.

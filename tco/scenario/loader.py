@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tco.engine.inputs import ScenarioInputs
-from tco.engine.results import Assumption
+from tco.engine.results import Assumption, ScenarioWarning
 from tco.errors import TcoError
 from tco.load.overrides import apply_overrides
 from tco.load.ranges import describe_central, ranged_fields
@@ -35,7 +35,7 @@ class LoadedScenario:
     source: str
     inputs: ScenarioInputs
     assumptions: list[Assumption] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ScenarioWarning] = field(default_factory=list)
     scenario: Scenario | None = None  # the validated file; its ranged fields carry their distributions
     document: YamlDocument | None = None  # the file as read, to locate a problem found later
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tco.defaults import Default
-from tco.engine.results import DEFAULT_SOURCE, Assumption
+from tco.engine.results import DEFAULT_SOURCE, Assumption, ScenarioWarning, StalePrice
 from tco.load.validation import Problems
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
@@ -47,7 +47,7 @@ class Notice:
     """A warning. One about a stale price names it in `stale` (table, entry, file), and is given once
     however many fields and steps use that price."""
 
-    text: str
+    text: ScenarioWarning
     stale: tuple[str, str, str] | None = None
 
 
@@ -62,10 +62,10 @@ class Recorded:
         return Recorded(self.assumptions + other.assumptions, self.notices + other.notices)
 
 
-def warnings_of(notices: tuple[Notice, ...]) -> list[str]:
+def warnings_of(notices: tuple[Notice, ...]) -> list[ScenarioWarning]:
     """The warnings to print, in order, each stale price once."""
     said: set[tuple[str, str, str]] = set()
-    warnings: list[str] = []
+    warnings: list[ScenarioWarning] = []
     for notice in notices:
         if notice.stale is not None:
             if notice.stale in said:
@@ -130,11 +130,8 @@ class Record:
             return
         limit = self.context.max_price_age_days
         if age > limit:
-            self.notices.append(Notice(
-                f"the {entry.table} price of {entry.key} in {origin.file} is {age} days old "
-                f"(as of {as_of}, over {limit}); refresh it with "
-                f"{refresh_command(entry.table, entry.key)}, or set the current one inline",
-                stale=(entry.table, entry.key, origin.file.rsplit(":", 1)[0])))
+            self.notices.append(Notice(StalePrice(entry.table, entry.key, origin.file, age, as_of, limit),
+                                       stale=(entry.table, entry.key, origin.file.rsplit(":", 1)[0])))
 
 
 def table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:
@@ -149,12 +146,3 @@ def table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str
 def shown(value: float) -> float | int:
     """A figure as the assumptions list shows it: 9,610.0 -> 9610, 18.5 stays 18.5."""
     return int(value) if float(value).is_integer() else value
-
-
-def refresh_command(table: str, key: str) -> str:
-    """The `tco pricing` command that refreshes one stale price (named in the warning)."""
-    if table == "api":
-        return (f"`tco pricing import litellm model_prices_and_context_window.json --model {key} --only-existing` "
-                f"or `tco pricing set api {key} input=... output=...`")
-    return (f"`tco pricing import skypilot vms.csv --cloud CLOUD` "
-            f"or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`")

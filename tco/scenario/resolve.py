@@ -15,7 +15,7 @@ from typing import cast
 
 from tco.defaults import DEFAULTS, Basis, TerminalValue
 from tco.engine.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
-from tco.engine.results import Assumption
+from tco.engine.results import Assumption, ScenarioWarning
 from tco.load import schema
 from tco.scenario.api import resolve_api
 from tco.scenario.costs import TuningRate
@@ -33,7 +33,7 @@ class Resolution:
 
     inputs: ScenarioInputs
     assumptions: tuple[Assumption, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[ScenarioWarning, ...]
 
 
 def resolve_scenario(scenario: schema.Scenario, context: Context, basis: str | None = None) -> Resolution:
