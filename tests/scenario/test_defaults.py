@@ -62,9 +62,9 @@ def same(documented: str, value: Any) -> bool:
     return documented == value
 
 
-def test_the_readme_documents_defaults() -> None:
-    """The parser finds the README's annotated scenario (so the test below checks something)."""
-    fields = {field for block in yaml_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+def test_the_scenario_page_documents_defaults() -> None:
+    """The parser finds the annotated scenario of docs/scenario.md (so the test below checks something)."""
+    fields = {field for block in yaml_blocks((ROOT / "docs" / "scenario.md").read_text(encoding="utf-8"))
               for field, _ in documented_defaults(block)}
     assert {"horizon_months", "workload.peak_to_average", "finance.basis", "options.max_utilization",
             "options.server_cost_share", "options.staff"} <= fields

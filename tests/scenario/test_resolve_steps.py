@@ -11,6 +11,7 @@ from tco.load import schema
 from tco.load.validation import Problems, validate
 from tco.load.yamlsource import read_yaml
 from tco.pricing.catalog import Catalog
+from tco.render.text import warning_text
 from tco.scenario.api import resolve_api
 from tco.scenario.record import Context
 from tco.scenario.resolve import resolve_scenario
@@ -80,7 +81,7 @@ def test_the_capacity_step_returns_a_named_result() -> None:
 def test_a_stale_price_used_by_two_steps_is_warned_once() -> None:
     scenario, context = validated(SCENARIO, today=dt.date(2027, 12, 1))
     resolution = resolve_scenario(scenario, context)
-    stale = [w for w in resolution.warnings if "openai/gpt-4.1" in w and "days old" in w]
+    stale = [w for w in map(warning_text, resolution.warnings) if "openai/gpt-4.1" in w and "days old" in w]
     assert len(stale) == 1
 
 
