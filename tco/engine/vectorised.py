@@ -438,37 +438,42 @@ def project_batch(
     horizon = scenario.horizon_months
     shape = (runs, horizon)
     months = _Months(scenario.workload, horizon)
-    tokens = _TokensTotal(months, shape)
+    tokens: Any = _TokensTotal(months, shape)
     discount = _power(scenario.discount_rate, horizon, True)
-    results: list[BatchOption] = []
+    rows: list[tuple[OptionInputs, bool, Array, Any, Any]] = []
     for index, option in enumerate(scenario.options):
         fallback = scalar_only or not vectorised_kind(option)
         if fallback:
-            monthly, one_time, at_end = _scalar_rows(index, runs, horizon, scalar_scenario)
+            monthly, one_time, at_end, run_tokens = _scalar_rows(index, runs, horizon, scalar_scenario)
+            if scalar_only:  # `scenario` is only the central one: each run's own volumes
+                tokens = run_tokens
         else:
             ledger = _Ledger(shape)
             _option(option, scenario, months, ledger)
             monthly, one_time, at_end = ledger.monthly(), ledger.one_time.result(), ledger.at_end.result()
-        results.append(BatchOption(option.name, option.kind, monthly, np.cumsum(monthly, axis=1),
-                                   np.broadcast_to(np.asarray(one_time, dtype=np.float64), shape),
-                                   discount, tokens, fallback,
-                                   np.broadcast_to(np.asarray(at_end, dtype=np.float64), shape)))
-    return results
+        rows.append((option, fallback, monthly, one_time, at_end))
+    return [BatchOption(option.name, option.kind, monthly, np.cumsum(monthly, axis=1),
+                        np.broadcast_to(np.asarray(one_time, dtype=np.float64), shape), discount, tokens, fallback,
+                        np.broadcast_to(np.asarray(at_end, dtype=np.float64), shape))
+            for option, fallback, monthly, one_time, at_end in rows]
 
 
 def _scalar_rows(index: int, runs: int, horizon: int,
-                 scalar_scenario: Callable[[int], ScenarioInputs]) -> tuple[Array, Array, Array]:
-    """Monthly cost, one-time and end-of-month parts of option `index`, run by run with the scalar engine."""
+                 scalar_scenario: Callable[[int], ScenarioInputs]) -> tuple[Array, Array, Array, Array]:
+    """Monthly cost, one-time and end-of-month parts of option `index`, run by run with the scalar engine,
+    and each run's tokens over the horizon."""
     monthly = np.empty((runs, horizon))
     one_time = np.empty((runs, horizon))
     at_end = np.empty((runs, horizon))
+    tokens = np.empty(runs)
     for run in range(runs):
         scenario = scalar_scenario(run)
         result = project_option(scenario.options[index], scenario)
         monthly[run] = [m.total for m in result.months]
         one_time[run] = [m.one_time for m in result.months]
         at_end[run] = [m.at_end for m in result.months]
-    return monthly, one_time, at_end
+        tokens[run] = np.cumsum([m.input_tokens + m.output_tokens for m in result.months])[-1]
+    return monthly, one_time, at_end, tokens
 
 
 def within_reference(versus: BatchOption) -> Array:

@@ -61,6 +61,18 @@ def test_two_axis_log_sweep_with_a_share_and_a_whole_number_agrees_with_compare(
     assert [p.values["workload.requests_per_day"] for p in logged.points] == pytest.approx([1e4, 1e5, 1e6])
 
 
+def test_a_sweep_resolved_run_by_run_agrees_with_compare_on_the_cost_per_token() -> None:
+    """Varying the cached share with the volume makes every point resolve in full; each point's cost per
+    1M tokens is over its own volume, not the scenario's central one."""
+    vary = ["workload.cached_input_share=0..0.5", "workload.requests_per_day=1..1000"]
+    opened = open_scenario(str(SUPPORT))
+    assert opened.plan([(("workload", "cached_input_share"), [0.0, 0.5, 0.25]),
+                        (("workload", "requests_per_day"), [1.0, 1000.0, 500.0])]).generic
+    for point in sweep(opened, vary, steps=2).points:
+        sets = [f"{name}={value!r}" for name, value in point.values.items()]
+        assert_point_matches_compare(SUPPORT, point, sets)
+
+
 def test_sweep_json_shape_and_grid_table() -> None:
     result = invoke(["sweep", str(SUPPORT), "--vary", "workload.requests_per_day=10K..2M", "--steps",
                                  "3", "--format", "json"])
