@@ -28,11 +28,14 @@ from numpy.typing import NDArray
 from tco.engine.inputs import ScenarioInputs
 from tco.engine.results import MAX_FIGURE, too_large
 from tco.engine.vectorised import BatchOption, project_batch
+from tco.errors import TcoError
 from tco.load import schema
 from tco.load.quantities import ReadNumber
+from tco.load.validation import Problems
 from tco.load.yamlsource import Path, YamlDocument
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
 from tco.pricing.catalog import today as current_date
+from tco.scenario.compare import compare_loaded
 from tco.scenario.loader import LoadedScenario, field_label, resolve_data
 from tco.scenario.resolve import month1_tokens, monthly_from_annual
 
@@ -207,10 +210,13 @@ class BatchPlan:
         return found
 
     def inputs_with(self, values: dict[Path, Any]) -> ScenarioInputs:
-        """The central inputs with each varied field set to `values[path]` (numbers, or arrays of shape (runs, 1))."""
+        """The central inputs with each varied field set to `values[path]` (numbers, or arrays of shape (runs, 1));
+        a field `values` leaves out stays at its central value."""
         new: dict[Leaf, Any] = {}
         workload_values: dict[str, Any] = {}
         for field in self.fields:
+            if field.path not in values:  # at its central value
+                continue
             value = values[field.path]
             for leaf in field.leaves:
                 new[leaf] = value
@@ -222,8 +228,8 @@ class BatchPlan:
         return result
 
     def run_inputs(self, values: dict[Path, Array], run: int) -> ScenarioInputs:
-        """Plain inputs of one run (`values` hold every run's value of each field)."""
-        picked = {f.path: _plain(values[f.path][run], f.whole) for f in self.fields}
+        """Plain inputs of one run (`values` hold every run's value of each field; one left out stays central)."""
+        picked = {f.path: _plain(values[f.path][run], f.whole) for f in self.fields if f.path in values}
         if self.generic:
             return self.resolve(picked).inputs
         return self.inputs_with(picked)
@@ -242,7 +248,7 @@ class BatchPlan:
         workers = 1 if self.generic or len(bounds) == 1 else min(THREADS, os.cpu_count() or 1)
         if workers == 1:
             for start, stop in bounds:
-                yield slice(start, stop), reduce(self._project_chunk(values, start, stop))
+                yield slice(start, stop), self._reduce_chunk(values, reduce, start, stop)
                 if progress is not None:
                     progress(stop - start)
             return
@@ -255,35 +261,66 @@ class BatchPlan:
                     progress(where.stop - where.start)
                 return where, done
             for start, stop in bounds:
-                pending.append((slice(start, stop), pool.submit(
-                    lambda a, b: reduce(self._project_chunk(values, a, b)), start, stop)))
+                pending.append((slice(start, stop), pool.submit(self._reduce_chunk, values, reduce, start, stop)))
                 if len(pending) > workers:
                     yield finish()
             while pending:
                 yield finish()
 
+    def _reduce_chunk(self, values: dict[Path, Array], reduce: Callable[[list[BatchOption]], T], start: int,
+                      stop: int) -> T:
+        with quiet_numpy():  # errstate is per thread: set where the chunk is computed
+            return reduce(self._project_chunk(values, start, stop))
+
     def _project_chunk(self, values: dict[Path, Array], start: int, stop: int) -> list[BatchOption]:
         chunk = {path: array[start:stop] for path, array in values.items()}
-        if self.generic:
-            scenario = self.central.inputs
-        else:
-            scenario = self.inputs_with({path: array[:, None] for path, array in chunk.items()})
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
-                options = project_batch(scenario, stop - start, functools.partial(self.run_inputs, chunk),
-                                        scalar_only=self.generic)
-        except OverflowError:
-            raise too_large(self.central.source, runs=True) from None
-        # The guard `compare` applies to its figures (NaN fails it too), on every month of every run.
-        if not all((np.abs(o.monthly) <= MAX_FIGURE).all() and (np.abs(o.cumulative) <= MAX_FIGURE).all()
-                   for o in options):
-            raise too_large(self.central.source, runs=True)
+        options = self._projected(chunk, stop - start)
+        if options is None:
+            raise self._too_large_runs(chunk, stop - start)
         return options
+
+    def _projected(self, chunk: dict[Path, Array], runs: int) -> list[BatchOption] | None:
+        """Every option for the `runs` of `chunk` (each varied field's values; one left out stays central), or
+        None when a figure of some run is beyond MAX_FIGURE or a float (NaN too): `compare`'s guard on the
+        costs of every month and the tokens over the horizon, for every run."""
+        with quiet_numpy():  # an overflow is reported as an error, not as numpy's warning
+            try:
+                scenario = self.central.inputs if self.generic else \
+                    self.inputs_with({path: array[:, None] for path, array in chunk.items()})
+                options = project_batch(scenario, runs, functools.partial(self.run_inputs, chunk),
+                                        scalar_only=self.generic)
+            except OverflowError:
+                return None
+            fine = all((np.abs(o.monthly) <= MAX_FIGURE).all() and (np.abs(o.cumulative) <= MAX_FIGURE).all()
+                       and (np.abs(o.tokens) <= MAX_FIGURE).all() for o in options)
+        return options if fine else None
+
+    def _too_large_runs(self, chunk: dict[Path, Array], runs: int) -> TcoError:
+        """The error for runs whose figures go beyond the limit, at the varied field whose values alone take
+        them there (its line in the file, or the --set or --vary that gave it); at the file when only the
+        fields together do."""
+        source = self.central.source
+        for field in self.fields:
+            if len(self.fields) > 1 and self._projected({field.path: chunk[field.path]}, runs) is not None:
+                continue
+            labels = {**self.overridden, **{path: f"{source}: {label}" for path, label in self.labels.items()
+                                            if path == field.path}}  # a --vary, after the file as a --set is
+            problems = Problems(self.doc, labels)
+            problems.add(field.path, too_large(source, runs=True, ranged=True).problems[0].message)
+            return TcoError(problems.items)
+        together = ", ".join(f.label for f in self.fields)
+        return too_large(source, runs=True, ranged=len(self.fields) > 1, fields=together)
 
     def evaluate(self, values: dict[Path, Array]) -> list[BatchOption]:
         """Every option for every run, month by month (for a modest number of runs: a sweep's points)."""
         parts = [options for _, options in self.chunks(values, lambda options: options)]
         return [_join([part[i] for part in parts]) for i in range(len(parts[0]))]
+
+
+def quiet_numpy() -> Any:
+    """numpy's floating-point warnings off (overflow, invalid, divide): figures beyond the limit are found by
+    the guard and reported as the located error, never as a RuntimeWarning with a source line."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _plain(value: Any, whole: bool) -> float | int:
@@ -351,4 +388,5 @@ def open_scenario(path: str | os.PathLike[str], *, overrides: list[str] | tuple[
     catalog = catalog or Catalog()
     loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis, today=today,
                           max_price_age_days=max_price_age_days)
+    compare_loaded(loaded)  # compare's one guard: a scenario beyond 1e300 at its central values is its located error
     return OpenedScenario(doc, overridden, catalog, basis, loaded, today, max_price_age_days, tuple(overrides))

@@ -21,6 +21,7 @@ from tco.engine.inputs import SelfHostedInputs
 from tco.engine.optimize import optimize_hybrid
 from tco.errors import TcoError
 from tco.render.optimize import OPTIMIZATION_FORMATS
+from tco.scenario.compare import compare_loaded
 
 commands = command_app()
 
@@ -50,6 +51,7 @@ def optimize(
                                  param_hint="'--overflow-to'")
     api = overflow_to if overflow_to is not None else overflow
     loaded = options.load(scenario)
+    compare_loaded(loaded)  # compare's one guard: a scenario beyond 1e300 is its located error here too
     named = next((o for o in loaded.inputs.options if o.name == hybrid), None)
     if api is None and isinstance(named, SelfHostedInputs):
         raise typer.BadParameter(f"{hybrid!r} is a self_hosted option: name the api option that takes the load "

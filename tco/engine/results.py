@@ -39,12 +39,25 @@ def computable(value: float | None) -> bool:
     return value is None or abs(value) <= MAX_FIGURE
 
 
-def too_large(source: str, field: str = "", *, volumes: bool = False, runs: bool = False) -> TcoError:
+def too_large(source: str, field: str = "", *, volumes: bool = False, runs: bool = False, npv: bool = False,
+              ranged: bool = False, fields: str = "") -> TcoError:
     """The error for figures beyond MAX_FIGURE (or a float), at `field` (`options[1]`, `workload`, or
-    "" when it is not known which); `runs` for some runs of a simulation or sweep."""
+    "" when it is not known which); `runs` for some runs of a simulation, sweep or sensitivity, with
+    `ranged` when the field is the one whose range takes them there, or `fields` naming the ranged
+    fields whose values together do; `npv` when only an option's NPV is beyond it (a discount rate
+    below 0 weighs the later months up)."""
+    if npv:
+        return TcoError.single(source, "its NPV is too large to compute (beyond 1e300): finance.discount_rate is "
+                               "below 0, which weighs each later month's costs up, past the limit here; check the "
+                               "discount rate and the option's costs", field=field)
     what = ("the volumes" if volumes else "the costs") + (" of some runs" if runs else "")
-    return TcoError.single(source, f"{what} are too large to compute (beyond 1e300): check the "
-                           "workload's volumes and growth, the throughputs and the prices", field=field)
+    if fields:
+        advice = f"the ranges of {fields} take them there together; narrow them"
+    elif ranged:
+        advice = "this field's range takes them there; narrow it"
+    else:
+        advice = "check the workload's volumes and growth, the throughputs and the prices"
+    return TcoError.single(source, f"{what} are too large to compute (beyond 1e300): {advice}", field=field)
 
 
 @dataclass(frozen=True)

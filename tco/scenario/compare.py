@@ -74,6 +74,8 @@ def compare_inputs(
 
 
 def _too_large(source: str, path: tuple[str | int, ...]) -> TcoError:
+    if path[-1:] == ("npv",):
+        return too_large(source, format_path(path[:-1]), npv=True)
     return too_large(source, format_path(path), volumes=path == ("workload",))
 
 
@@ -96,8 +98,8 @@ def _overflowing(inputs: ScenarioInputs) -> tuple[str | int, ...]:
 
 def uncomputable_figure(comparison: Comparison) -> tuple[str | int, ...] | None:
     """Where the first figure that is not finite, or is beyond MAX_FIGURE, is: `("workload",)` for a
-    volume, `("options", i)` for option i's costs, counts or break-even figures; None when every figure
-    is computable.
+    volume, `("options", i)` for option i's costs, counts or break-even figures, `("options", i, "npv")`
+    when only option i's NPV is; None when every figure is computable.
 
     This is the one guard on the figures every output shows, so no output says inf or nan."""
     def fine(*values: float | None) -> bool:
@@ -113,7 +115,7 @@ def uncomputable_figure(comparison: Comparison) -> tuple[str | int, ...] | None:
             return ("workload",)
     for index, option in enumerate(comparison.options):
         pairs = [p for p in comparison.break_even if p.option == option.name]
-        if not (fine(option.total, option.npv, option.cost_per_million_tokens, option.self_hosted_share,
+        if not (fine(option.total, option.cost_per_million_tokens, option.self_hosted_share,
                      option.fleet_utilization, option.book_value_at_end, option.first_purchase_cash)
                 # The terminal value is a line item (category `terminal_value`) of the last month, in `costs`.
                 # A line item that is not finite makes its month's total inf or nan, so totals stand for them.
@@ -124,6 +126,9 @@ def uncomputable_figure(comparison: Comparison) -> tuple[str | int, ...] | None:
                              p.volume_requests_per_day, p.first_volume_requests_per_day, p.savings_at_horizon)
                         for p in pairs)):
             return ("options", index)
+    for index, option in enumerate(comparison.options):
+        if not fine(option.npv):  # every other figure is computable: a discount rate below 0 weighs it up
+            return ("options", index, "npv")
     return None
 
 
