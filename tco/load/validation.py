@@ -7,11 +7,12 @@ the file, or attributed to the `--set` argument that introduced it.
 from __future__ import annotations
 
 import re
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from tco.engine.inputs import HOURS_PER_MONTH
+from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.load import schema
 from tco.load.quantities import parse_number
@@ -144,7 +145,7 @@ def _known_fields(parent: Path, data: dict[str, Any]) -> list[str]:
                 model = _OPTION_MODELS.get(str(kind), schema.ApiOption)
             continue
         annotation = model.model_fields[str(part)].annotation if str(part) in model.model_fields else None
-        found = _model_in(annotation)
+        found = model_in(annotation)
         if found is None:
             return []
         model = found
@@ -155,15 +156,14 @@ def _has(node: dict[str, Any] | list[Any], part: str | int) -> bool:
     return part in node if isinstance(node, dict) else isinstance(part, int) and part < len(node)
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field's annotation holds (itself, or inside a union or a list), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
-    if get_origin(annotation) is not None:
-        return None
     return None
 
 
@@ -262,7 +262,6 @@ def _check_bill_form(given_a: list[str], given_b: list[str], problems: Problems)
 def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:
     """A load profile decides the hours and the peak: `active_hours_per_month` must be the whole
     month, and a given `peak_to_average` must agree with the profile's max/mean."""
-    from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
 
     given = workload.get("load_profile")
     if given is None:
