@@ -196,3 +196,16 @@ def test_compare_output_points_to_the_site_for_defaults() -> None:
     assert f"Defaults used (see {docs.SCENARIO_FILE})" in table.splitlines()
     schema = invoke(["schema"]).stdout
     assert docs.SCENARIO_FILE in schema and docs.RANGES in schema and "README" not in schema
+
+
+def test_a_single_process_run_is_written_as_the_configured_options_allow() -> None:
+    """pyproject's addopts pass `-n auto`, which `-p no:xdist` turns into a usage error (`unrecognized
+    arguments: -n`): every page, docstring and script tells `-n 0` instead."""
+    addopts = re.search(r'^addopts = "(.*)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert addopts is not None and "-n auto" in addopts.group(1)
+    texts = [ROOT / "README.md", *DOCS.rglob("*.md"), *(ROOT / "tests").rglob("*.py"), *(ROOT / "tco").rglob("*.py"),
+             *(ROOT / ".ci").rglob("*")]
+    written = [path for path in texts if path.is_file() and path.name != "test_docs.py"
+               and "no:xdist" in path.read_text(encoding="utf-8", errors="replace")]
+    assert written == []
+    assert "-n0" in (DOCS / "development.md").read_text(encoding="utf-8")
