@@ -123,8 +123,19 @@ def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> Ya
         if tab is not None:
             raise TcoError.single(source, TAB_MESSAGE, line=line, column=tab) from None
         raise TcoError.single(source, f"invalid YAML: {message}", line=line, column=column) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: PyYAML gives only its offset
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+        raise TcoError.single(source, f"invalid YAML: the control character {_character(exc.character)!r} is not allowed "
+                              "(write it as an escape inside double quotes, e.g. \"\\x1b\")", line=line,
+                              column=column) from None
     except yaml.YAMLError as exc:
         raise TcoError.single(source, f"invalid YAML: {exc}") from None
+
+
+def _character(found: int | str) -> str:
+    """The character a ReaderError found (PyYAML gives a code point for text, a byte for bytes)."""
+    return chr(found) if isinstance(found, int) else found
 
 
 TAB_MESSAGE = "tabs are not allowed for indentation in YAML; use spaces"

@@ -123,6 +123,30 @@ def test_binary_and_non_utf8_files() -> None:
         read_yaml(b"name: \xff\xfe\n", "f")
 
 
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("name: a\x1bb\n", 1, 8),
+    ("name: x\nworkload:\n  requests_per_day: 1K\x07\n", 3, 23),
+    ("a: 1\n\x9b31m: 2\n", 2, 1),
+])
+def test_a_control_character_is_an_error_at_its_line_and_column(text: str, line: int, column: int) -> None:
+    with pytest.raises(TcoError) as caught:
+        read_yaml(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (line, column), problem
+    assert "\n" not in str(problem) and "<unicode string>" not in str(problem)
+    assert "control character" in problem.message
+
+
+def test_a_str_tag_on_a_key_means_what_it_says_and_other_key_tags_are_errors() -> None:
+    """As docs/scenario.md says: a key is text, so `!!str` on it is accepted; any other tag is not."""
+    assert read_yaml("!!str requests_per_day: 150K\n", "f").data == {"requests_per_day": "150K"}
+    for tag in ("!!int", "!!binary", "!!bool"):
+        with pytest.raises(TcoError, match="not allowed on a key"):
+            read_yaml(f"{tag} 1: x\n", "f")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "scenario.md").read_text(encoding="utf-8")
+    assert "a tag on a key other than `!!str`" in " ".join(page.split())
+
+
 def write(tmp_path: Path, text: str) -> str:
     path = tmp_path / "s.yaml"
     path.write_text(textwrap.dedent(text))
