@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import copy
+import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,14 +105,14 @@ def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> Ya
     bom = ""
     if isinstance(text, bytes):
         if b"\x00" in text:
-            raise TcoError.single(source, "this is a binary file, not a YAML scenario")
+            raise TcoError.single(source, f"this is a binary file, not a YAML {what.removeprefix('a ')}")
         bom = "\ufeff" if text.startswith(codecs.BOM_UTF8) else ""
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise TcoError.single(source, f"not UTF-8 text (byte {exc.start})") from None
     if "\x00" in text:
-        raise TcoError.single(source, "this is a binary file, not a YAML scenario")
+        raise TcoError.single(source, f"this is a binary file, not a YAML {what.removeprefix('a ')}")
     try:
         doc = _build(text, source)
         doc.text = bom + text
@@ -126,9 +128,9 @@ def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> Ya
     except yaml.reader.ReaderError as exc:  # a character YAML refuses: PyYAML gives only its offset
         before = text[:exc.position]
         line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
-        raise TcoError.single(source, f"invalid YAML: the control character {_character(exc.character)!r} is not allowed "
-                              "(write it as an escape inside double quotes, e.g. \"\\x1b\")", line=line,
-                              column=column) from None
+        found = _character(exc.character)
+        raise TcoError.single(source, f"invalid YAML: the control character {found!r} is not allowed (write it as "
+                              "an escape inside double quotes, e.g. \"\\x1b\")", line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise TcoError.single(source, f"invalid YAML: {exc}") from None
 
@@ -315,6 +317,19 @@ def _scalar(event: Any, source: str, path: Path) -> Any:
         raise misfit() from None
 
 
+def _require_regular(path: str, label: str) -> None:
+    if os.path.isdir(path):
+        raise TcoError.single(label, "is a folder, not a file")
+    if os.path.islink(path) and not os.path.exists(path):
+        raise TcoError.single(label, "is a link to a file that does not exist")
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as exc:
+        raise TcoError.single(label, f"cannot read: {exc.strerror}") from None
+    if not regular:
+        raise TcoError.single(label, "not a regular file (a device, a pipe or a socket)")
+
+
 def too_large_file(source: str, what: str) -> TcoError:
     return TcoError.single(source, f"too large for {what} (over {MAX_BYTES // 1024 // 1024} MiB)")
 
@@ -328,10 +343,14 @@ def read_bounded(path: str, source: str, what: str) -> bytes:
     return raw
 
 
-def read_yaml_file(path: str, source: str | None = None, *, what: str = "a scenario") -> YamlDocument:
+def read_yaml_file(path: str, source: str | None = None, *, what: str = "a scenario",
+                   regular: bool = False) -> YamlDocument:
     """Read and parse `path` (a scenario, or `what` it is); a missing, unreadable or huge file is a
-    TcoError too."""
+    TcoError too, and with `regular` anything but a regular file (a folder, a link to nothing, a
+    device, a pipe): a pricing table is read from where it lies, never from a stream."""
     label = source or path
+    if regular:
+        _require_regular(path, label)
     try:
         raw = read_bounded(path, label, what)
     except FileNotFoundError:

@@ -203,10 +203,10 @@ class Catalog:
     def _user_table(self, kind: str) -> tuple[dict[str, TableFields], YamlDocument | None]:
         if kind not in self._user:
             user_file = self.user_dir / f"{kind}.yaml" if self.user_dir is not None else None
-            if user_file is None or not user_file.is_file():
+            if user_file is None or not os.path.lexists(user_file):
                 self._user[kind] = ({}, None)
-            else:
-                doc = read_yaml_file(str(user_file), what="a pricing table")
+            else:  # a folder, a dangling link or a device there is an error, not a table silently left out
+                doc = read_yaml_file(str(user_file), what="a pricing table", regular=True)
                 self._user[kind] = (_checked_user_table(kind, doc), doc)
         return self._user[kind]
 

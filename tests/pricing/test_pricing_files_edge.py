@@ -105,6 +105,35 @@ def test_a_folder_in_place_of_the_table_is_an_error(tmp_path: Path) -> None:
     assert "internal error" not in result.stderr and "api.yaml" in result.stderr and "not a file" in result.stderr
 
 
+SUPPORT = Path(__file__).resolve().parents[2] / "scenarios" / "support-assistant.yaml"
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda table: table.mkdir(), "is a folder, not a file"),
+    (lambda table: table.symlink_to(table.parent / "gone.yaml"), "is a link to a file that does not exist"),
+    (lambda table: table.symlink_to("/dev/zero"), "not a regular file (a device, a pipe or a socket)"),
+    (lambda table: os.mkfifo(table), "not a regular file (a device, a pipe or a socket)"),
+], ids=["folder", "dangling-link", "dev-zero", "fifo"])
+@pytest.mark.parametrize("command", [["compare", str(SUPPORT)], ["validate", str(SUPPORT)], ["pricing", "list"],
+                                     ["pricing", "show", "api", "openai/gpt-4.1"]], ids=lambda c: " ".join(c[:2]))
+def test_a_table_that_is_not_a_regular_file_is_a_one_line_error(tmp_path: Path, make: object, message: str,
+                                                                 command: list[str]) -> None:
+    """Not silently skipped: the overlay the user meant would not apply."""
+    table = tmp_path / "api.yaml"
+    make(table)  # type: ignore[operator]
+    result = run(*command, "--pricing", tmp_path)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"{table}: {message}\n", result.stderr
+    assert result.stdout == ""
+
+
+def test_a_binary_pricing_table_is_called_a_pricing_table(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_bytes(b"\x00\x01binary")
+    result = run("pricing", "list", "--pricing", tmp_path)
+    assert result.exit_code == 1
+    assert "pricing table" in result.stderr and "scenario" not in result.stderr, result.stderr
+
+
 def test_an_unreadable_editor_command_is_an_error(tmp_path: Path) -> None:
     result = run("pricing", "edit", "api", "--pricing", tmp_path, env={"VISUAL": '"unclosed'})
     assert result.exit_code == 1
