@@ -22,6 +22,39 @@ def inert(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+# The most of a user's value a message quotes: a 10,000-character name or number is shown by its start.
+LONGEST_QUOTE = 60
+
+
+def shortened(text: str, longest: int = LONGEST_QUOTE) -> str:
+    """`text`, or its first `longest` - 1 characters and `…` when it is longer than `longest`."""
+    return text if len(text) <= longest else text[:longest - 1] + "…"
+
+
+def quoted(value: object) -> str:
+    """A user's value as a message quotes it: the `repr` of its text, shortened; every message that
+    echoes what a user wrote goes through this, so a huge input gives a one-line error."""
+    return repr(shortened(value)) if isinstance(value, str) else shortened(repr(value))
+
+
+def described(value: object) -> str:
+    """What a value is, for "expected text, got ...": `true`, `nothing`, `a list`, `the number 3`, `'text'`."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        try:
+            return f"the number {shortened(str(value))}"
+        except ValueError:  # an integer of more digits than Python turns into text
+            return "a number of thousands of digits"
+    return quoted(value) if isinstance(value, str) else type(value).__name__
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, and where it is.

@@ -18,7 +18,7 @@ from tco.engine.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, Workl
 from tco.engine.results import Assumption, BreakEven, ScenarioWarning, computable, too_large
 from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
-from tco.load.overrides import checked_override_path
+from tco.load.overrides import checked_override_path, setting_text
 from tco.load.quantities import parse_number
 from tco.load.yamlsource import Path
 from tco.scenario.compare import self_hosts
@@ -71,7 +71,7 @@ class Sweep:
 def parse_vary(argument: str, data: dict[str, Any], steps: int,
                log: bool) -> tuple[str, Path, str, str, list[float]]:
     """(path text, path, FROM text, TO text, values) of one `--vary PATH=FROM..TO`."""
-    label = f"--vary {argument}"
+    label = f"--vary {setting_text(argument)}"
     text, equals, span = argument.partition("=")
     low_text, dots, high_text = span.partition("..")
     if not equals or not dots or not text.strip() or not low_text.strip() or not high_text.strip():
@@ -102,8 +102,8 @@ def sweep(opened: OpenedScenario, vary: list[str], *, steps: int = DEFAULT_STEPS
         raise TcoError.single("--steps", f"must be at least 2 (got {steps})")
     parsed = [parse_vary(v, opened.doc.data, steps, log) for v in vary]
     if len(parsed) == 2 and parsed[0][1] == parsed[1][1]:
-        raise TcoError.single(f"--vary {vary[1]}", "varies the same field as the first --vary")
-    labels = {path: f"--vary {argument}" for (_, path, *_), argument in zip(parsed, vary, strict=True)}
+        raise TcoError.single(f"--vary {setting_text(vary[1])}", "varies the same field as the first --vary")
+    labels = {path: f"--vary {setting_text(argument)}" for (_, path, *_), argument in zip(parsed, vary, strict=True)}
     plan = opened.plan([], labels=labels)
     # The ends as written go through the field's own rule, so "15%" on a price is refused as --set would.
     for _, path, low_text, high_text, _ in parsed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tco.errors import TcoError
+from tco.errors import TcoError, quoted, shortened
 from tco.load.yamlsource import Path, format_path, read_yaml
 
 
@@ -17,7 +17,7 @@ def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]
     """
     overridden: dict[Path, str] = {}
     for argument in overrides:
-        label = f"{source}: --set {argument}" if source else f"--set {argument}"
+        label = f"{source}: --set {setting_text(argument)}" if source else f"--set {setting_text(argument)}"
         if "=" not in argument:
             raise TcoError.single(label, "expected PATH=VALUE, e.g. workload.requests_per_day=1M")
         text_path, _, text_value = argument.partition("=")
@@ -46,6 +46,16 @@ def apply_overrides(data: dict[str, Any], overrides: tuple[str, ...] | list[str]
     return overridden
 
 
+# A path may name an option (up to 200 characters): it is shown whole up to this; a value up to LONGEST_QUOTE.
+LONGEST_PATH = 250
+
+
+def setting_text(argument: str) -> str:
+    """A `PATH=VALUE` (of --set or --vary) as a message shows it: a very long path or value shortened."""
+    path, equals, value = argument.partition("=")
+    return shortened(path, LONGEST_PATH) + equals + shortened(value)
+
+
 def override_path(data: dict[str, Any], text: str, label: str) -> Path:
     """The path in `data` that a `--set` path names (`options.NAME.field`, `options[2].field`, `a.b`)."""
     if not text:
@@ -72,8 +82,9 @@ def override_path(data: dict[str, Any], text: str, label: str) -> Path:
                 if head.isdigit():
                     index, rest = int(head), rest[len(head):]
         if index is None or index >= len(options):
-            known = ", ".join(repr(name) for _, name in names) if not text.startswith("options[") else ""
-            raise TcoError.single(label, f"no option matches {text!r}" + (f"; options are {known}" if known else ""))
+            known = ", ".join(quoted(name) for _, name in names) if not text.startswith("options[") else ""
+            raise TcoError.single(label, f"no option matches {quoted(text)}"
+                                  + (f"; options are {known}" if known else ""))
         keys = _keys(rest.lstrip("."))
         if not keys:
             raise TcoError.single(label, "name a field of the option, e.g. options.NAME.discount=15%")

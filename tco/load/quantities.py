@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import re
 
+from tco.errors import quoted
+
 _SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _NUMBER = re.compile(
     r"""^\s*(?P<num>[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?)\s*(?P<suffix>[KkMmBbTt%]?)\s*$"""
@@ -57,19 +59,19 @@ def parse_number(value: object, *, percent: bool = False) -> float:
         match = _NUMBER.match(value)
         if match is None:
             hint = " such as 2.5M, 750K or 15%" if percent else " such as 2.5M or 750K"
-            raise ValueError(f"{value!r} is not a number{hint}")
+            raise ValueError(f"{quoted(value)} is not a number{hint}")
         number = float(match["num"].replace("_", ""))  # float() of text overflows to inf, never raises
         suffix = match["suffix"]
         if suffix == "%":
             if not percent:
-                raise ValueError(f"{value!r}: a percentage is only allowed for shares and rates")
+                raise ValueError(f"{quoted(value)}: a percentage is only allowed for shares and rates")
             number /= 100
         elif suffix:
             number *= _SUFFIXES[suffix.upper()]
     else:
         raise ValueError(f"expected a number, got {_kind(value)}")
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(f"{quoted(value)} is not a finite number")
     return number
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco.engine.inputs import HOURS_PER_MONTH
 from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
-from tco.errors import Problem, TcoError, did_you_mean
+from tco.errors import Problem, TcoError, described, did_you_mean, quoted
 from tco.load import schema
 from tco.load.quantities import parse_number
 from tco.load.ranges import RangeError
@@ -84,18 +84,18 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
         return
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         if kind == "union_tag_invalid":
-            problems.add((*path, "kind"), f"must be {_KINDS_TEXT} (got {error['ctx']['tag']!r})")
+            problems.add((*path, "kind"), f"must be {_KINDS_TEXT} (got {quoted(error['ctx']['tag'])})")
         else:
             problems.add(path, f"missing kind: {_KINDS_TEXT}")
         return
     if kind == "literal_error":
-        problems.add(path, f"must be {error['ctx']['expected']} (got {given!r})")
+        problems.add(path, f"must be {error['ctx']['expected']} (got {quoted(given)})")
         return
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        problems.add(path, f"expected a mapping of fields, got {_describe(given)}")
+        problems.add(path, f"expected a mapping of fields, got {described(given)}")
         return
     if kind == "list_type":
-        problems.add(path, f"expected a list, got {_describe(given)}")
+        problems.add(path, f"expected a list, got {described(given)}")
         return
     if kind == "too_short":
         problems.add(path, "must not be empty" if path != ("options",) else "at least one option is needed")
@@ -107,7 +107,7 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
         return
     if kind in ("string_type", "string_too_short"):
         problems.add(path, "must be non-empty text" if kind == "string_too_short" else
-                     f"expected text, got {_describe(given)}")
+                     f"expected text, got {described(given)}")
         return
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, RangeError):  # a problem inside a range: point at its key
@@ -117,20 +117,6 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
     if path == ("workload", "load_profile") and hour:  # point at the weight itself
         path = (*path, int(hour.group(1)))
     problems.add(path, message[0].lower() + message[1:] if message else "invalid value")
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return repr(value) if isinstance(value, str) else type(value).__name__
 
 
 def _known_fields(parent: Path, data: dict[str, Any]) -> list[str]:
@@ -197,25 +183,28 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         return
     kinds: dict[str, str] = {}
     first_index: dict[str, int] = {}
+    # An option whose name is no name (too long, not text) may be the one a reference means: its own
+    # problem is reported, and no second one at each reference (a `--set options.X.name=...` that fails).
+    unnamed = any(isinstance(option, dict) and not _usable_name(option.get("name")) for option in options)
     for index, option in enumerate(options):
-        if not isinstance(option, dict) or not isinstance(option.get("name"), str | int | float):
+        name = _as_name(option.get("name")) if isinstance(option, dict) else None
+        if name is None:
             continue
-        name = str(option["name"])
         if name in first_index:
-            problems.add(("options", index, "name"), f"duplicate option name {name!r} "
+            problems.add(("options", index, "name"), f"duplicate option name {quoted(name)} "
                          f"(also options[{first_index[name]}])")
         else:
             first_index[name] = index
             kinds[name] = str(option.get("kind"))
     baseline = _as_name(data.get("baseline"))
     if baseline is not None:
-        if baseline not in kinds:
-            problems.add(("baseline",), f"no option is named {baseline!r}{did_you_mean(baseline, kinds, most=1)}")
-        elif kinds[baseline] != "api":
-            problems.add(("baseline",), f"{baseline!r} is not an api option; break-even is measured "
+        if _named_nothing(baseline, kinds, unnamed):
+            problems.add(("baseline",), f"no option is named {quoted(baseline)}{did_you_mean(baseline, kinds, most=1)}")
+        elif baseline in kinds and kinds[baseline] != "api":
+            problems.add(("baseline",), f"{quoted(baseline)} is not an api option; break-even is measured "
                          "against an API")
     horizon = _number_or_none(data.get("horizon_months", 36))
-    routes = _check_mixed_options(options, kinds, problems)
+    routes = _check_mixed_options(options, kinds, problems, unnamed)
     _check_route_cycles(routes, first_index, problems)
     for index, option in enumerate(options):
         if not isinstance(option, dict):
@@ -236,11 +225,11 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
                          "(scale to zero)")
         fallback = _as_name(option.get("fallback"))
         if fallback is not None:
-            if fallback not in kinds:
+            if _named_nothing(fallback, kinds, unnamed):
                 problems.add((*where, "fallback"),
-                             f"no option is named {fallback!r}{did_you_mean(fallback, kinds, most=1)}")
-            elif kinds[fallback] != "api":
-                problems.add((*where, "fallback"), f"{fallback!r} is not an api option")
+                             f"no option is named {quoted(fallback)}{did_you_mean(fallback, kinds, most=1)}")
+            elif fallback in kinds and kinds[fallback] != "api":
+                problems.add((*where, "fallback"), f"{quoted(fallback)} is not an api option")
         go_live = max(_possible_values(option.get("go_live_month")), default=None)
         if go_live is not None and horizon is not None and go_live > horizon:
             problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
@@ -284,7 +273,8 @@ def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:
                      "set it to 730")
 
 
-def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Problems) -> dict[str, list[str]]:
+def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Problems,
+                         unnamed: bool = False) -> dict[str, list[str]]:
     """Hybrid and routed options name options of the right kinds; route shares sum to 1.
 
     Returns the routes of each routed option (option name → the names it routes to), for the cycle check.
@@ -296,12 +286,13 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
         if name is None:
             return None
         if name not in kinds:
-            problems.add(path, f"no option is named {name!r}{did_you_mean(name, kinds, most=1)}")
+            if _named_nothing(name, kinds, unnamed):
+                problems.add(path, f"no option is named {quoted(name)}{did_you_mean(name, kinds, most=1)}")
             return None
         if want is not None and kinds[name] != want:
             if kinds[name] not in schema.OPTION_KINDS:  # that option's own kind is reported as wrong
                 return None
-            problems.add(path, f"{name!r} is {_article(kinds[name])} {kinds[name]} option; this must name "
+            problems.add(path, f"{quoted(name)} is {_article(kinds[name])} {kinds[name]} option; this must name "
                                 f"{_article(want)} {want} option")
             return None
         return name
@@ -328,7 +319,7 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
             if name is not None and name == own:
                 problems.add(path, "a routed option cannot route to itself")
             elif name in targets:
-                problems.add(path, f"routes to {name!r} twice; give it one route with the shares added")
+                problems.add(path, f"routes to {quoted(name)} twice; give it one route with the shares added")
             else:
                 target = refer(path, route.get("to"), None)
                 if target is not None:
@@ -380,7 +371,21 @@ def _as_name(value: Any) -> str | None:
     """A name as the schema reads it: text, or a number taken as text (`baseline: 2027`)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # an integer of more digits than Python turns into text: its own error says so
+        return None
+
+
+def _usable_name(value: Any) -> bool:
+    name = _as_name(value)
+    return name is not None and 0 < len(name) <= schema.MAX_NAME_CHARACTERS
+
+
+def _named_nothing(name: str, kinds: dict[str, str], unnamed: bool) -> bool:
+    """Whether a reference to `name` is to be reported as naming no option: not when some option's own
+    name is no name (it may be the one meant), nor when `name` is too long to be one (its field says so)."""
+    return name not in kinds and not unnamed and len(name) <= schema.MAX_NAME_CHARACTERS
 
 
 def _possible_values(value: Any) -> list[float]:
