@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from clirun import run
 
 from tco.load.yamlsource import read_yaml
 from tco.pricing.catalog import (
@@ -228,3 +229,26 @@ def test_wheel_ships_the_tables(tmp_path: Path) -> None:
                            cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "installed"), "PATH": "/usr/bin:/bin"})
     assert probe.returncode == 0, probe.stderr
     assert Path(probe.stdout.strip()) == tmp_path / "installed" / "tco" / "_bundled_pricing"
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("!!bool true", "true"), ("true", "true"), ("!!null", "nothing"), ("~", "nothing"),
+    ("!!timestamp 2027-01-01", "date"), ("[a]", "a list"),
+])
+@pytest.mark.parametrize(("table", "entry", "field"), [
+    ("models.yaml", "llama-3.1-70b", "name"), ("api.yaml", "openai/gpt-4.1", "notes"),
+])
+def test_a_text_field_of_a_pricing_table_takes_text_as_a_scenario_does(
+        tmp_path: Path, value: str, said: str, table: str, entry: str, field: str) -> None:
+    """`name: !!bool true` is an error at its line, as in a scenario, not the text `True` in `pricing show`."""
+    (tmp_path / table).write_text(f"{entry}:\n  {field}: {value}\n", encoding="utf-8")
+    result = run("pricing", "show", table.removesuffix(".yaml"), entry, "--pricing", tmp_path)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"{tmp_path / table}:2:{len(field) + 5}: {entry}.{field}: expected text, got {said}\n"
+
+
+def test_a_number_where_text_belongs_is_read_as_its_text(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text("openai/gpt-4.1:\n  notes: 3.5\n", encoding="utf-8")
+    result = run("pricing", "show", "api", "openai/gpt-4.1", "--pricing", tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"value": "3.5"' in result.stdout
