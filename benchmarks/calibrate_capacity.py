@@ -115,11 +115,11 @@ def predictor(catalog: Catalog) -> Callable[[Measurement, Calibration], float]:
         if m.model not in models:
             entry = catalog.get("models", m.model)
             assert entry is not None, m.model
-            models[m.model] = model_spec(m.model, entry.values)
+            models[m.model] = model_spec(entry)
         if m.gpu not in gpus:
             entry = catalog.get("gpus", m.gpu)
             assert entry is not None, m.gpu
-            gpus[m.gpu] = gpu_spec(m.gpu, entry.values)
+            gpus[m.gpu] = gpu_spec(entry)
         size = size_replica(models[m.model], gpus[m.gpu], m.precision, m.input_tokens,  # type: ignore[arg-type]
                             m.output_tokens, m.gpus, m.parallelism, calibration)
         return size.effective_output_tokens_per_second_per_gpu
@@ -287,7 +287,7 @@ def latency_ratios(runs: list[ServingRun], catalog: Catalog, efficiencies: dict[
         if (run.model, run.gpu) not in specs:
             m, g = catalog.get("models", run.model), catalog.get("gpus", run.gpu)
             assert m is not None and g is not None
-            specs[(run.model, run.gpu)] = (model_spec(run.model, m.values), gpu_spec(run.gpu, g.values))
+            specs[(run.model, run.gpu)] = (model_spec(m), gpu_spec(g))
         model, gpu = specs[(run.model, run.gpu)]
         try:
             point = latency_point(Replica(model, gpu, run.precision, run.gpus, run.layout, run.engine),

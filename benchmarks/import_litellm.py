@@ -1,4 +1,4 @@
-"""How long `tco pricing import litellm` takes on LiteLLM's full price map (issue 3: under 3 s).
+"""How long `tco pricing import litellm` takes on LiteLLM's full price map (the bar: under 3 s).
 
 The full map (about 4,900 keys) is not shipped with tco; pass its path:
 

@@ -1,6 +1,6 @@
 """How long `tco compare` takes against the bare start-up of the stack it is built on.
 
-The acceptance bar (issue: tco compare): `tco compare` on a shipped scenario takes at most 1.5x
+The acceptance bar: `tco compare` on a shipped scenario takes at most 1.5x
 the time of importing typer, rich.table, pydantic and yaml and building one pydantic model, in
 the same environment (median of several runs). Measure an installed copy, as a user runs it:
 

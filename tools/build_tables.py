@@ -395,7 +395,7 @@ def fit_to_capacity_model(model: str, gpu: str, precision: str, n: int, layout: 
     catalog = Catalog()
     model_entry, gpu_entry = catalog.get("models", model), catalog.get("gpus", gpu)
     assert model_entry is not None and gpu_entry is not None, (model, gpu)
-    spec, card = model_spec(model, model_entry.values), gpu_spec(gpu, gpu_entry.values)
+    spec, card = model_spec(model_entry), gpu_spec(gpu_entry)
     logs = [math.log(t / size_replica(spec, card, precision, i, o, n, layout)
                      .effective_output_tokens_per_second_per_gpu) for i, o, t in rows]
     shift = sum(logs) / len(logs)

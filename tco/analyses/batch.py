@@ -32,6 +32,7 @@ from tco.load import schema
 from tco.load.quantities import ReadNumber
 from tco.load.yamlsource import Path, YamlDocument
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
+from tco.pricing.catalog import today as current_date
 from tco.scenario.loader import LoadedScenario, field_label, resolve_data
 from tco.scenario.resolve import month1_tokens, monthly_from_annual
 
@@ -118,10 +119,13 @@ class BatchPlan:
         catalog: Catalog,
         basis: str | None = None,
         today: dt.date | None = None,
+        max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS,
         labels: dict[Path, str] | None = None,
         unset_at_central: bool = False,
     ) -> None:
-        """`varied`: each field's path and two or more probe values (values a run may take).
+        """`varied`: each field's path and two or more probe values (values a run may take). `today`
+        (default: `tco.pricing.catalog.today()`, which $TCO_TODAY pins) and `max_price_age_days` decide
+        which table prices are stale, as for `load_scenario`.
 
         `unset_at_central`: a run whose value of a field is the field's central value leaves the field as
         the scenario has it instead of writing it (what "every other input at its central value" means to
@@ -130,7 +134,8 @@ class BatchPlan:
         """
         self.doc, self.data, self.overridden = doc, data, overridden
         self.unset_at_central = unset_at_central
-        self.catalog, self.basis, self.today = catalog, basis, today or dt.date.today()
+        self.catalog, self.basis, self.today = catalog, basis, today or current_date()
+        self.max_price_age_days = max_price_age_days
         self.labels = labels or {}
         self.central = self.resolve({})
         assert self.central.scenario is not None
@@ -151,7 +156,8 @@ class BatchPlan:
         for path in values:
             if path in self.labels:
                 overridden[path] = self.labels[path]
-        return resolve_data(self.doc, data, overridden, catalog=self.catalog, basis=self.basis, today=self.today)
+        return resolve_data(self.doc, data, overridden, catalog=self.catalog, basis=self.basis, today=self.today,
+                            max_price_age_days=self.max_price_age_days)
 
     def _map_field(self, path: Path, probes: list[float], central: dict[Leaf, Any]) -> VariedField:
         changed: set[Leaf] = set()
@@ -343,6 +349,9 @@ class OpenedScenario:
     catalog: Catalog
     basis: str | None
     loaded: LoadedScenario
+    today: dt.date | None = None  # the date price ages are measured from (None: today, or $TCO_TODAY)
+    max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS
+    overrides: tuple[str, ...] = ()  # the `--set PATH=VALUE` applied, as given
 
     @property
     def model(self) -> schema.Scenario:
@@ -353,20 +362,23 @@ class OpenedScenario:
              unset_at_central: bool = False) -> BatchPlan:
         """A batch plan over `varied` fields (path, probe values); `unset_at_central` as BatchPlan takes it."""
         return BatchPlan(self.doc, self.doc.data, self.overridden, varied, catalog=self.catalog, basis=self.basis,
-                         labels=labels, unset_at_central=unset_at_central)
+                         today=self.today, max_price_age_days=self.max_price_age_days, labels=labels,
+                         unset_at_central=unset_at_central)
 
 
-def open_scenario(path: str, *, overrides: list[str] | tuple[str, ...] = (), catalog: Catalog | None = None,
-                  basis: str | None = None, max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS) -> OpenedScenario:
-    """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem)."""
+def open_scenario(path: str | os.PathLike[str], *, overrides: list[str] | tuple[str, ...] = (),
+                  catalog: Catalog | None = None, basis: str | None = None, today: dt.date | None = None,
+                  max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS) -> OpenedScenario:
+    """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem).
+    `today` and `max_price_age_days` decide which table prices are stale, as for `load_scenario`."""
     from tco.load.overrides import apply_overrides
     from tco.load.yamlsource import read_yaml_file
     from tco.scenario.loader import require_mapping
 
-    doc = read_yaml_file(path)
+    doc = read_yaml_file(os.fspath(path))
     require_mapping(doc)
     overridden = apply_overrides(doc.data, overrides, doc.source)
     catalog = catalog or Catalog()
-    loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis,
+    loaded = resolve_data(doc, copy.deepcopy(doc.data), overridden, catalog=catalog, basis=basis, today=today,
                           max_price_age_days=max_price_age_days)
-    return OpenedScenario(doc, overridden, catalog, basis, loaded)
+    return OpenedScenario(doc, overridden, catalog, basis, loaded, today, max_price_age_days, tuple(overrides))

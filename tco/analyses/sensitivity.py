@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from tco.analyses.batch import OpenedScenario
-from tco.engine.results import Assumption
+from tco.engine.results import Assumption, ScenarioWarning
 from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
 from tco.load import schema
@@ -76,7 +76,7 @@ class Sensitivity:
     baseline: str
     every_input: bool
     tornados: list[Tornado]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ScenarioWarning] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
 
 

@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from tco.analyses.batch import OpenedScenario
 from tco.docs import RANGES
-from tco.engine.breakeven import MONEY_TOLERANCE
-from tco.engine.results import Assumption
+from tco.engine import formulas
+from tco.engine.results import Assumption, ScenarioWarning
 from tco.engine.vectorised import BatchOption, break_even_batch, within_reference
 from tco.errors import TcoError
 from tco.load.ranges import Distribution, ranged_fields
@@ -61,6 +61,7 @@ class OptionTotals:
     name: str
     kind: str
     total: NDArray[np.float64]
+    spread: Percentiles  # P10/P50/P90 of `total`
 
 
 @dataclass
@@ -87,7 +88,7 @@ class Simulation:
     results: list[PairOutcome]
     options: list[OptionTotals]
     scalar_fallback: list[str] = field(default_factory=list)  # options projected run by run
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ScenarioWarning] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
 
 
@@ -156,7 +157,7 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
     results = []
     for i in compared:
         savings = base_total - totals[i]
-        cheaper = savings > MONEY_TOLERANCE * np.maximum(1.0, np.abs(base_total))
+        cheaper = savings > formulas.money_tolerance(base_total)
         results.append(PairOutcome(names[i], baseline, float(cheaper.mean()), percentiles(totals[i]),
                                    percentiles(savings), month_percentiles(months[i]), float((months[i] == 0).mean()),
                                    months[i], savings))
@@ -174,8 +175,8 @@ def simulate(opened: OpenedScenario, *, runs: int = DEFAULT_RUNS, seed: int = DE
         horizon_months=inputs.horizon_months, runs=runs, seed=seed, baseline=baseline,
         inputs=[RangedInput(labels[path], d, values[path] if path in values else np.full(runs, d.central))
                 for path, d in ranged],
-        results=results, options=[OptionTotals(name, kind, totals[i]) for i, (name, kind) in enumerate(zip(names, kinds,
-                                                                                                      strict=True))],
+        results=results, options=[OptionTotals(name, kind, totals[i], percentiles(totals[i]))
+                                  for i, (name, kind) in enumerate(zip(names, kinds, strict=True))],
         scalar_fallback=[] if plan.generic else [name for name in names if name in fallback],
         warnings=warnings, assumptions=opened.loaded.assumptions,
     )

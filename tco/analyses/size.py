@@ -5,16 +5,19 @@ the figures the engine uses (the resolved inputs), so that the command and the e
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from tco.capacity.latency import SLO_PRESETS, LatencyPoint, Replica, Slo, kv_limit, latency_point
+from tco.capacity.latency import SLO_PRESETS, LatencyPoint, Replica, Slo, kv_limit, latency_curve, latency_point
 from tco.capacity.model import MemoryBreakdown, concurrency, gpu_spec, kv_precision, memory_fit, model_spec
 from tco.capacity.sizing import SizeReport, rent_of, with_latency
+from tco.defaults import DEFAULTS
 from tco.engine.inputs import SelfHostedInputs
 from tco.errors import TcoError
 from tco.load.schema import SelfHostedOption
 from tco.pricing.catalog import Catalog
 from tco.scenario.loader import LoadedScenario
-from tco.scenario.resolve import DEFAULT_OUTPUT_TOKENS_PER_REQUEST
+
+POINTS_ALONG_CURVE = 48  # concurrencies of a chart's latency curve, evenly on a log scale from 1 to the KV limit
 
 
 def size_scenario(loaded: LoadedScenario, catalog: Catalog,
@@ -32,13 +35,33 @@ def size_scenario(loaded: LoadedScenario, catalog: Catalog,
                                 workload.input_tokens_month1, workload.output_tokens_month1, catalog,
                                 engines.get(option.name))
         try:
-            reports.append(with_latency(report, concurrencies))
+            reports.append(with_chart_curve(with_latency(report, concurrencies)))
         except TcoError as error:  # a point of the curve beyond 1e300, at the option's GPU
             raise loaded.locate(TcoError.single(loaded.source, error.problems[0].message,
                                                 field=f"options[{index}].gpu")) from None
     if not reports:
         raise TcoError.single(loaded.source, "the scenario has no self_hosted option to size", field="options")
     return reports
+
+
+def _curve_concurrencies(limit: int, at: int | None) -> list[int]:
+    """1 .. `limit` evenly on a log scale, and the operating point `at`."""
+    top = max(1, limit)
+    shown = {max(1, round(top ** (i / POINTS_ALONG_CURVE))) for i in range(POINTS_ALONG_CURVE + 1)} | {top}
+    if at is not None and at <= top:
+        shown.add(at)
+    return sorted(shown)
+
+
+def with_chart_curve(report: SizeReport) -> SizeReport:
+    """`report` with the latency curve a chart draws (`SizeReport.chart_curve`): from one request in flight
+    to all the KV cache holds, and the operating point; none without a latency model."""
+    if report.replica is None:
+        return report
+    point = report.operating_point
+    wanted = _curve_concurrencies(report.kv_limit, point.concurrency if point is not None else None)
+    curve = latency_curve(report.replica, report.input_tokens_per_request, report.output_tokens_per_request, wanted)
+    return replace(report, chart_curve=tuple(curve))
 
 
 def _option_target(option: SelfHostedInputs) -> Slo | None:
@@ -56,7 +79,7 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     replica, engine, target and operating point (`option.serving`; a measured or estimated option at
     `slo: none` serves at the KV cache's limit, on `engine`, the scenario's, by default TensorRT-LLM's)."""
     if request_in is None or request_out is None:
-        request_out = float(DEFAULT_OUTPUT_TOKENS_PER_REQUEST)
+        request_out = float(DEFAULTS.output_tokens_per_request.value)
         request_in = request_out * (month_in / month_out if month_out else 1.0)
     notes: list[str] = []
     memory = MemoryBreakdown(0.0, 0.0, 0.0, 0.0)
@@ -68,8 +91,8 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     gpu_entry = catalog.get("gpus", option.gpu) if option.gpu else None
     if model_entry is not None and gpu_entry is not None:
         try:
-            model = model_spec(model_entry.key, model_entry.values)
-            gpu = gpu_spec(gpu_entry.key, gpu_entry.values)
+            model = model_spec(model_entry)
+            gpu = gpu_spec(gpu_entry)
             memory, kv_tokens = memory_fit(model, gpu, option.precision, option.gpus_per_replica, option.parallelism)
             fits = concurrency(model, kv_precision(model, gpu, option.precision), kv_tokens, request_in,
                                request_out)

@@ -15,7 +15,7 @@ import numpy as np
 from tco.analyses.batch import OpenedScenario
 from tco.engine.breakeven import break_even_volumes, searched_volumes
 from tco.engine.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
-from tco.engine.results import Assumption, BreakEven, computable, too_large
+from tco.engine.results import Assumption, BreakEven, ScenarioWarning, computable, too_large
 from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
 from tco.load.overrides import checked_override_path
@@ -64,7 +64,7 @@ class Sweep:
     baseline: str | None
     axes: list[SweepAxis]
     points: list[SweepPoint]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ScenarioWarning] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
 
 

@@ -49,12 +49,13 @@ from tco.capacity.model import (
     kv_precision,
     memory_fit,
 )
+from tco.defaults import DEFAULTS
 from tco.engine.results import computable
 from tco.errors import TcoError
 
 Engine = Literal["vllm", "sglang", "trtllm"]
 ENGINES: tuple[Engine, ...] = ("vllm", "sglang", "trtllm")
-DEFAULT_ENGINE: Engine = "vllm"  # the most used open serving engine
+DEFAULT_ENGINE: Engine = DEFAULTS.engine.value  # the most used open serving engine
 CHUNK_TOKENS = 8192  # prompt tokens one step takes (vLLM max_num_batched_tokens, SGLang chunked_prefill_size)
 
 
@@ -247,7 +248,7 @@ SLO_PRESETS: dict[str, Slo] = {
     "voice": Slo("voice", 200, 15),
 }
 SLO_SOURCE = "ConfigIQ's latency presets (redhat-performance/configiq, public/config.json), mean TTFT/TPOT in ms"
-DEFAULT_SLO = "chat"
+DEFAULT_SLO = DEFAULTS.slo.value
 
 
 def operating_point(replica: Replica, input_tokens: float, output_tokens: float, slo: Slo,

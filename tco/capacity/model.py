@@ -1,7 +1,8 @@
 """The capacity model: how many GPUs a model needs and how fast they serve it.
 
-Pure functions over plain dataclasses: no files, no tables. `tco.scenario.resolve` and `tco size` build a
-`ModelSpec` and a `GpuSpec` from the pricing tables and call `size_replica`.
+Pure functions over plain dataclasses, no files. `model_spec` and `gpu_spec` make a `ModelSpec` and a
+`GpuSpec` of a pricing-table entry's validated fields (`tco.pricing.schema`); `tco.scenario.resolve` and
+`tco size` call them, then `size_replica`.
 
 Memory (per replica of N GPUs): weights (parameters x bytes per weight of the precision, fp4 and
 int4 with their scale overhead; routed experts a checkpoint ships in MXFP4, as gpt-oss does, stay
@@ -40,12 +41,13 @@ The efficiency factors live in `CALIBRATION`; benchmarks/calibrate_capacity.py f
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from tco.engine.results import computable
 from tco.errors import Problem, TcoError
+from tco.pricing.catalog import Entry
+from tco.pricing.schema import GpuFields, ModelFields, TableFields
 
 Precision = Literal["bf16", "fp8", "fp4", "int4"]
 Parallelism = Literal["tp", "tep", "dep"]
@@ -596,38 +598,53 @@ MODEL_FIELDS = ("params_b", "active_params_b", "layers", "hidden", "attention_he
                  "kv_bytes_per_token_bf16")
 GPU_FIELDS = ("memory_gb", "bandwidth_tb_s", "bf16_tflops")
 
+F = TypeVar("F", bound=TableFields)
+T = TypeVar("T")
 
-def _missing(table: str, key: str, values: Mapping[str, Any], names: tuple[str, ...]) -> None:
-    missing = [name for name in names if values.get(name) is None]
+
+def _fields(entry: Entry, table: str, model: type[F], names: tuple[str, ...]) -> F:
+    """The entry's validated fields, with every one the capacity model needs; TcoError naming those missing."""
+    fields = entry.fields
+    if not isinstance(fields, model):
+        raise TypeError(f"{entry.key} is an entry of {entry.table}.yaml, not of {table}.yaml")
+    missing = [name for name in names if getattr(fields, name) is None]
     if missing:
-        raise TcoError.single(f"pricing/{table}.yaml", f"{key} lacks {', '.join(missing)}, which the capacity "
+        raise TcoError.single(f"pricing/{table}.yaml", f"{entry.key} lacks {', '.join(missing)}, which the capacity "
                               "model needs; add them (tco pricing set) or give throughput and gpus_per_replica",
-                              field=key)
+                              field=entry.key)
+    return fields
 
 
-def model_spec(key: str, values: Mapping[str, Any]) -> ModelSpec:
-    """A `ModelSpec` from a models.yaml entry's fields; TcoError naming what is missing or contradictory."""
-    _missing("models", key, values, MODEL_FIELDS)
-    _consistent(key, values)
+def _given(value: T | None) -> T:
+    """A field `_fields` has found given."""
+    assert value is not None
+    return value
+
+
+def model_spec(entry: Entry) -> ModelSpec:
+    """A `ModelSpec` from a models.yaml entry's validated fields; TcoError naming what is missing or
+    contradictory."""
+    fields = _fields(entry, "models", ModelFields, MODEL_FIELDS)
+    _consistent(entry.key, fields)
     return ModelSpec(
-        key=key, params_b=float(values["params_b"]), active_params_b=float(values["active_params_b"]),
-        layers=int(values["layers"]), hidden=int(values["hidden"]), attention_heads=int(values["attention_heads"]),
-        kv_heads=int(values["kv_heads"]), head_dim=int(values["head_dim"]),
-        kv_bytes_per_token_bf16=float(values["kv_bytes_per_token_bf16"]),
-        attention=str(values.get("attention") or "gqa"), experts=int(values.get("experts") or 0),
-        experts_per_token=int(values.get("experts_per_token") or 0),
-        sliding_window=int(values.get("sliding_window") or 0),
-        sliding_window_layers=int(values.get("sliding_window_layers") or 0),
-        expert_precision=str(values["expert_precision"]) if values.get("expert_precision") else None,
-        context=int(values.get("context") or 0),
+        key=entry.key, params_b=_given(fields.params_b), active_params_b=_given(fields.active_params_b),
+        layers=_given(fields.layers), hidden=_given(fields.hidden), attention_heads=_given(fields.attention_heads),
+        kv_heads=_given(fields.kv_heads), head_dim=_given(fields.head_dim),
+        kv_bytes_per_token_bf16=_given(fields.kv_bytes_per_token_bf16),
+        attention=fields.attention or "gqa", experts=fields.experts or 0,
+        experts_per_token=fields.experts_per_token or 0,
+        sliding_window=fields.sliding_window or 0,
+        sliding_window_layers=fields.sliding_window_layers or 0,
+        expert_precision=fields.expert_precision or None,
+        context=fields.context or 0,
     )
 
 
-def _consistent(key: str, values: Mapping[str, Any]) -> None:
+def _consistent(key: str, fields: ModelFields) -> None:
     """Fields of one models.yaml entry that contradict each other (each may be valid alone, and an
     overlay may take them from two files): the capacity model would divide by zero or size nonsense."""
     def number(name: str) -> float:
-        return float(values.get(name) or 0)
+        return float(getattr(fields, name) or 0)
 
     problems: list[tuple[str, str]] = []
     experts, per_token = number("experts"), number("experts_per_token")
@@ -649,23 +666,18 @@ def _consistent(key: str, values: Mapping[str, Any]) -> None:
                         for name, message in problems])
 
 
-def gpu_spec(key: str, values: Mapping[str, Any]) -> GpuSpec:
-    """A `GpuSpec` from a gpus.yaml entry's fields; TcoError naming what is missing."""
-    _missing("gpus", key, values, GPU_FIELDS)
-    if values.get("memory_unit") not in (None, "GB", "GiB"):
-        raise TcoError.single("pricing/gpus.yaml", f"{key} memory_unit {values.get('memory_unit')!r} is neither GB "
-                              "(decimal, GDDR cards) nor GiB (binary, HBM parts)", field=key)
+def gpu_spec(entry: Entry) -> GpuSpec:
+    """A `GpuSpec` from a gpus.yaml entry's validated fields; TcoError naming what is missing.
 
-    def optional(name: str) -> float | None:
-        value = values.get(name)
-        return float(value) if value else None
-
-    return GpuSpec(key=key, memory_gb=float(values["memory_gb"]), bandwidth_tb_s=float(values["bandwidth_tb_s"]),
-                   bf16_tflops=float(values["bf16_tflops"]), fp8_tflops=optional("fp8_tflops"),
-                   fp4_tflops=optional("fp4_tflops"), interconnect_gb_s=optional("interconnect_gb_s") or 0.0,
-                   memory_unit="GB" if values.get("memory_unit") == "GB" else "GiB",
-                   achieved_compute_share=optional("achieved_compute_share") or 1.0,
-                   achieved_bandwidth_share=optional("achieved_bandwidth_share") or 1.0)
+    A GPU's FP8 or FP4 TFLOPs of 0 mean it has no such units, as null does; shares of 0 mean the default, 1.
+    """
+    fields = _fields(entry, "gpus", GpuFields, GPU_FIELDS)
+    return GpuSpec(key=entry.key, memory_gb=_given(fields.memory_gb), bandwidth_tb_s=_given(fields.bandwidth_tb_s),
+                   bf16_tflops=_given(fields.bf16_tflops), fp8_tflops=fields.fp8_tflops or None,
+                   fp4_tflops=fields.fp4_tflops or None, interconnect_gb_s=fields.interconnect_gb_s or 0.0,
+                   memory_unit=fields.memory_unit or "GiB",
+                   achieved_compute_share=fields.achieved_compute_share or 1.0,
+                   achieved_bandwidth_share=fields.achieved_bandwidth_share or 1.0)
 
 
 def carry_measured(model: ModelSpec, gpu: GpuSpec, precision: str, gpus_per_replica: int, parallelism: str,

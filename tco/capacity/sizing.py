@@ -37,8 +37,9 @@ from tco.capacity.model import (
     significant,
     size_replica,
 )
-from tco.errors import TcoError
+from tco.errors import TcoError, did_you_mean
 from tco.pricing.catalog import Catalog, Entry
+from tco.pricing.origins import files_of, in_its_file
 
 DEFAULT_INPUT_TOKENS = 1000  # request shape of `tco size --model --gpu` when none is given
 DEFAULT_OUTPUT_TOKENS = 1000
@@ -82,6 +83,8 @@ class SizeReport:
     latency: tuple[LatencyPoint, ...] = ()  # the replica at each concurrency asked for
     latency_notes: tuple[str, ...] = ()  # about those rows (requests that would queue); with `notes` in the JSON
     operating_point: LatencyPoint | None = None  # where it serves: the target's point, or the KV limit at none
+    # The replica from one request in flight to the KV cache's limit, evenly on a log scale: what a chart draws.
+    chart_curve: tuple[LatencyPoint, ...] = ()
 
     @property
     def effective_output_tokens_per_second_per_gpu(self) -> float:
@@ -122,13 +125,27 @@ def _entry(catalog: Catalog, kind: str, key: str, option: str) -> Entry:
     return entry
 
 
+def model_spec_of(entry: Entry) -> ModelSpec:
+    """The `ModelSpec` of a models.yaml entry; its problems name the file each field came from."""
+    try:
+        return model_spec(entry)
+    except TcoError as error:
+        raise in_its_file(error, entry) from None
+
+
+def gpu_spec_of(entry: Entry) -> GpuSpec:
+    """The `GpuSpec` of a gpus.yaml entry; its problems name the file each field came from."""
+    try:
+        return gpu_spec(entry)
+    except TcoError as error:
+        raise in_its_file(error, entry) from None
+
+
 def rent_of(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
     rents: dict[str, float] = gpu.get("rent_per_hour") or {}
     if cloud is not None:
         if cloud not in rents:
-            from tco.errors import did_you_mean
-
-            raise TcoError.single("pricing/gpus.yaml", f"{gpu.key} has no rent price for {cloud!r} (listed: "
+            raise TcoError.single(files_of(gpu, "rent_per_hour"), f"{gpu.key} has no rent price for {cloud!r} (listed: "
                                   f"{', '.join(sorted(rents)) or 'none'}){did_you_mean(cloud, rents, most=1)}",
                                   field="--cloud")
         return float(rents[cloud]), cloud
@@ -168,7 +185,7 @@ def measured_on(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry) -> 
         source = catalog.bundled_only()
     model = source.get("models", model.key) or model
     gpu = source.get("gpus", gpu.key) or gpu
-    return model_spec(model.key, model.values), gpu_spec(gpu.key, gpu.values)
+    return model_spec_of(model), gpu_spec_of(gpu)
 
 
 def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry, precision: str,
@@ -209,8 +226,8 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         raise TcoError(problems)
     model_entry = _entry(catalog, "models", model_key, "--model")
     gpu_entry = _entry(catalog, "gpus", gpu_key, "--gpu")
-    model = model_spec(model_key, model_entry.values)
-    gpu = gpu_spec(gpu_key, gpu_entry.values)
+    model = model_spec_of(model_entry)
+    gpu = gpu_spec_of(gpu_entry)
     hourly, chosen_cloud = rent_of(gpu_entry, cloud)
     request = (input_tokens, output_tokens)
     measured = catalog.get("throughput", f"{model_key}/{gpu_key}/{precision}")

@@ -7,34 +7,57 @@ user pricing folder only, through `tco.pricing.files` (locked, validated, atomic
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
+import shlex
+import subprocess
+import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from tco.cli.shared import (
-    DataFormat,
     DebugOpt,
     Group,
     OutputOpt,
     PricingOpt,
-    app,
     choice,
+    command_app,
+    format_option,
     reports_errors,
-    terminal_screen,
-    use_colour,
+    target,
     write_output,
 )
-from tco.errors import TcoError
-from tco.render.layout import paragraph
+from tco.errors import TcoError, did_you_mean
+from tco.pricing.browse import entry_fields, list_rows
+from tco.pricing.catalog import (
+    ENV_PRICING,
+    TABLE_KINDS,
+    Catalog,
+    check_user_table,
+    default_user_pricing_dir,
+    today,
+    user_pricing_dir,
+)
+from tco.pricing.files import (
+    apply_assignments,
+    atomic_write_text,
+    edit_table,
+    parse_assignments,
+    read_table_bytes,
+    remove_entry,
+    table_file,
+    table_lock,
+    table_template,
+)
+from tco.pricing.importers import ImportPlan, Selection, apply_plan
+from tco.pricing.importers.genai_prices import load_providers, plan_genai_prices
+from tco.pricing.importers.litellm import plan_litellm, read_litellm, skip_reason, table_key
+from tco.pricing.importers.skypilot import cloud_of, plan_skypilot
+from tco.render.pricing import ENTRY_FORMATS, IMPORT_FORMATS, LISTING_FORMATS, EntryFields, Listing, PlannedImport
 
-if TYPE_CHECKING:
-    from tco.pricing.catalog import Catalog
-    from tco.pricing.importers import ImportPlan
-
+commands = command_app()
 pricing_app = typer.Typer(
     cls=Group,
     name="pricing",
@@ -48,7 +71,7 @@ sync_app = typer.Typer(cls=Group, name="sync", help="Import prices from an insta
                        no_args_is_help=True)
 pricing_app.add_typer(import_app)
 pricing_app.add_typer(sync_app)
-app.add_typer(pricing_app)
+commands.add_typer(pricing_app)
 
 
 class TableKind(StrEnum):
@@ -56,11 +79,6 @@ class TableKind(StrEnum):
     gpus = "gpus"
     models = "models"
     throughput = "throughput"
-
-
-class PlanFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 KindArg = Annotated[TableKind, typer.Argument(help="Which table: api, gpus, models or throughput.",
@@ -76,95 +94,34 @@ OnlyExistingOpt = Annotated[bool, typer.Option("--only-existing", help="Only ref
                                                "(bundled or yours); add none.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the imported prices (default: today).",
                                              metavar="YYYY-MM-DD")]
-PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format of the report.",
-                                                   **choice(PlanFormat))]
+PlanFormatOpt = Annotated[str, format_option(IMPORT_FORMATS, help="Output format of the report.")]
 
 
 def _catalog(pricing: Path | None) -> Catalog:
-    from tco.pricing.catalog import Catalog, user_pricing_dir
-
     return Catalog(user_pricing_dir(pricing))
 
 
 def _catalog_to_update(pricing: Path | None) -> Catalog:
     """The catalog an import compares against; the folder it writes to may not exist yet."""
-    from tco.pricing.catalog import Catalog
-
     folder = _write_folder(pricing)
     return Catalog(folder if folder.is_dir() else None)
 
 
 def _write_folder(pricing: Path | None) -> Path:
     """The folder edits go to: --pricing, $TCO_PRICING, else the user configuration folder."""
-    from tco.pricing.catalog import default_user_pricing_dir, user_pricing_dir
-
     return user_pricing_dir(pricing) or default_user_pricing_dir()
-
-
-def _today() -> dt.date:
-    from tco.pricing.catalog import today
-
-    return today()
 
 
 def _as_of(text: str | None) -> dt.date:
     if text is None:
-        return _today()
+        return today()
     try:
         date = dt.date.fromisoformat(text)
     except ValueError:
         raise TcoError.single("--as-of", f"{text!r} is not a date; write YYYY-MM-DD") from None
-    if date > _today():  # as in `set`: a future date would keep these prices from ever going stale
-        raise TcoError.single("--as-of", f"{text} is in the future (today is {_today()})")
+    if date > today():  # as in `set`: a future date would keep these prices from ever going stale
+        raise TcoError.single("--as-of", f"{text} is in the future (today is {today()})")
     return date
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_cell(v) or '-'}" for k, v in value.items())
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    return value
-
-
-def _render_table(headers: list[str], rows: list[list[str]], colour: bool) -> str:
-    """The listing as plain aligned columns, for pipes and files (a terminal gets the fitted tables
-    of `tco.render.layout` instead)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    from tco.cli.shared import terminal_width
-
-    table = Table(box=box.SIMPLE_HEAD if colour else box.ASCII2, show_edge=False, pad_edge=False)
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    stream = io.StringIO()
-    console = Console(file=stream, width=terminal_width() or 200, color_system="auto" if colour else None,
-                      force_terminal=colour, no_color=not colour, highlight=False)
-    console.print(table)
-    return "\n".join(line.rstrip() for line in stream.getvalue().splitlines()) + "\n"
-
-
-def _aligned(headers: list[str], rows: list[list[str]]) -> str:
-    """Columns padded to their widest cell and never wrapped, so a file:line stays whole."""
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
-    lines = [headers, ["-" * w for w in widths], *rows]
-    return "".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in lines)
 
 
 # --- browse -------------------------------------------------------------------------------------
@@ -178,57 +135,18 @@ def list_(
                                                      **{**choice(TableKind), "metavar": "KIND"})] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Only entries whose name (or model, gpu, "
                                                "...) contains TEXT, ignoring case.", metavar="TEXT")] = None,
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.", **choice(DataFormat))]
-    = DataFormat.table,
+    format: Annotated[str, format_option(LISTING_FORMATS)] = "table",
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """List the entries of the pricing tables after your overlay, with where each came from."""
-    from tco.pricing.browse import SUMMARY_FIELDS, list_rows
-    from tco.pricing.catalog import TABLE_KINDS
-
     kinds = (kind.value,) if kind else TABLE_KINDS
     rows = list_rows(_catalog(pricing), kinds, search)
-    if format is DataFormat.json:
-        import json
-
-        data = [{"table": r.table, "name": r.name, "origin": r.origin, "as_of": r.as_of,
-                 "fields": _json_value(r.values)} for r in rows]
-        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
-        return
-    columns = list(dict.fromkeys(f for k in kinds for f in SUMMARY_FIELDS[k]))
-    headers = ["table", "name", *columns, "as_of", "origin"] if len(kinds) > 1 else \
-        ["name", *columns, "as_of", "origin"]
-    cells = []
-    for r in rows:
-        line = [r.table] if len(kinds) > 1 else []
-        line += [r.name, *(_cell(r.values.get(c)) for c in columns), r.as_of or "", r.origin]
-        cells.append(line)
-    if format is DataFormat.csv:
-        from tco.render.csv import write_csv
-
-        write_output(write_csv(headers, cells), output)
-        return
-    if not rows:
+    if not rows and format == "table":
         typer.echo("no entries match" + (f" {search!r}" if search else ""), err=True)
         return
-    screen = terminal_screen(output)
-    if screen is not None:  # one table per kind, each with its own columns, fitted to the terminal
-        from tco.render.layout import table_text
-
-        text = ""
-        for k in kinds:
-            own = ["name", *SUMMARY_FIELDS[k], "as_of", "origin"]
-            shown = [[r.name, *(_cell(r.values.get(c)) for c in SUMMARY_FIELDS[k]), r.as_of or "", r.origin]
-                     for r in rows if r.table == k]
-            if shown:
-                text += ("\n" if text else "") + table_text(
-                    own, shown, screen, title_text=k if len(kinds) > 1 else None, right_from=len(own),
-                    wrap=("rent_per_hour", "origin"), paths=("name",), keep=("name",))
-        write_output(text, output)
-        return
-    write_output(_render_table(headers, cells, use_colour(output)), output)
+    write_output(LISTING_FORMATS.render(format, Listing(rows, kinds), target(output)), output)
 
 
 @pricing_app.command()
@@ -236,43 +154,14 @@ def list_(
 def show(
     kind: KindArg,
     name: NameArg,
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.", **choice(PlanFormat))]
-    = PlanFormat.table,
+    format: Annotated[str, format_option(ENTRY_FORMATS)] = "table",
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Show every field of one entry with where it came from (bundled or your file, file:line) and as_of."""
-    from tco.pricing.browse import entry_fields
-
     rows = entry_fields(_catalog(pricing), kind.value, name)
-    if format is PlanFormat.json:
-        import json
-
-        data = {"table": kind.value, "name": name, "fields": [
-            {"field": r.field, "value": _json_value(r.value), "origin": r.origin, "file": r.file,
-             "line": r.line or None, "as_of": r.as_of, "source": r.citation} for r in rows]}
-        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
-        return
-    cells = [[r.field, _cell(r.value), r.origin, r.as_of or "", f"{r.file}:{r.line}" if r.line else r.file]
-             for r in rows if r.field not in ("source", "sources", "as_of")]
-    header = ["field", "value", "from", "as_of", "file"]
-    screen = terminal_screen(output)
-    if screen is None:
-        text = f"{kind.value} {name}\n" + _aligned(header, cells)
-    else:
-        from tco.render.layout import table_text
-
-        text = table_text(header, cells, screen, title_text=f"{kind.value} {name}", right_from=len(header),
-                          wrap=("value", "file"), paths=("field",), keep=("field", "value", "file"),
-                          drop=("from", "as_of"))
-    by_citation: dict[str, list[str]] = {}
-    for r in rows:
-        if r.field not in ("source", "sources", "as_of"):
-            by_citation.setdefault(r.citation or f"{r.file} (your file is the source)", []).append(r.field)
-    text += "\nsources:\n" + "".join(paragraph(f"{', '.join(fields)}: {citation}", screen, indent="  ",
-                                                  hang="    ") for citation, fields in by_citation.items())
-    write_output(text, output)
+    write_output(ENTRY_FORMATS.render(format, EntryFields(kind.value, name, rows), target(output)), output)
 
 
 # --- user folder --------------------------------------------------------------------------------
@@ -289,9 +178,6 @@ def init(
     debug: DebugOpt = False,
 ) -> None:
     """Write a user pricing folder: one commented, empty file per table, explaining the overlay rule."""
-    from tco.pricing.catalog import ENV_PRICING, TABLE_KINDS, default_user_pricing_dir
-    from tco.pricing.files import atomic_write_text, table_template
-
     # DIR, else --pricing, else $TCO_PRICING, else the configuration folder: where every other
     # command would look.
     target = folder or pricing or (Path(os.environ[ENV_PRICING]) if os.environ.get(ENV_PRICING) else None) \
@@ -325,18 +211,16 @@ def set_(
     debug: DebugOpt = False,
 ) -> None:
     """Set fields of an entry in your pricing folder (adds the entry when NAME is new); stamps as_of today."""
-    from tco.pricing.files import apply_assignments, edit_table, parse_assignments, table_file
-
     parsed = parse_assignments(kind.value, name, assignments)
-    today = _today()
+    now = today()
     for assignment in parsed:
         # A date after today (a typo such as 2062) would keep the price from ever going stale.
-        if assignment.field == "as_of" and assignment.value > today:
+        if assignment.field == "as_of" and assignment.value > now:
             raise TcoError.single(assignment.argument, f"as_of {assignment.value} is in the future "
-                                  f"(today is {today}); give the date of the figures")
+                                  f"(today is {now}); give the date of the figures")
     path = table_file(_write_folder(pricing), kind.value)
     created, write = edit_table(path, kind.value,
-                                lambda table: apply_assignments(table, name, parsed, today), only=name)
+                                lambda table: apply_assignments(table, name, parsed, now), only=name)
     what = "added" if created else "updated" if write.changed else "unchanged:"
     typer.echo(f"{what} {kind.value} {name} in {path}", err=True)
 
@@ -350,8 +234,6 @@ def remove(
     debug: DebugOpt = False,
 ) -> None:
     """Remove an entry from your pricing folder (the bundled entry, if any, applies again)."""
-    from tco.pricing.files import edit_table, remove_entry, table_file
-
     folder = _write_folder(pricing)
     path = table_file(folder, kind.value)
     if not path.is_file():
@@ -362,8 +244,6 @@ def remove(
 
 
 def _editor() -> list[str]:
-    import shlex
-
     variable = "$VISUAL" if os.environ.get("VISUAL") else "$EDITOR" if os.environ.get("EDITOR") else None
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
@@ -383,12 +263,6 @@ def edit(
     debug: DebugOpt = False,
 ) -> None:
     """Open your table in $VISUAL/$EDITOR, validated on save: an invalid edit can be re-opened or discarded."""
-    import subprocess
-    import tempfile
-
-    from tco.pricing.catalog import check_user_table
-    from tco.pricing.files import atomic_write_text, read_table_bytes, table_file, table_lock, table_template
-
     path = table_file(_write_folder(pricing), kind.value)
     editor = _editor()
 
@@ -444,38 +318,9 @@ def edit(
 # --- imports ------------------------------------------------------------------------------------
 
 
-def _report(plan: ImportPlan, path: Path, dry_run: bool, format: PlanFormat, output: Path | None) -> None:
+def _report(plan: ImportPlan, path: Path, dry_run: bool, format: str, output: Path | None) -> None:
     """Print the plan (data, to stdout or -o) and write it to the user's table unless dry-run."""
-    from tco.pricing.importers import apply_plan
-
-    counts = plan.counts()
-    if format is PlanFormat.json:
-        import json
-
-        data = {"table": plan.kind, "source": plan.source, "file": str(path), "dry_run": dry_run,
-                "counts": counts, "entries": [
-                    {"name": e.key, "status": e.status, "record": e.record, "reason": e.reason or None,
-                     "fields": _json_value(e.fields), "before": _json_value(e.before)} for e in plan.entries]}
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        lines = []
-        for e in plan.entries:
-            if e.status == "added":
-                shown = {k: v for k, v in e.fields.items() if k not in ("source", "as_of", "notes")}
-                lines.append(f"added      {e.key}: " + "; ".join(f"{k} {_cell(v)}" for k, v in shown.items()))
-            elif e.status == "changed":
-                changes = [f"{k} {_cell(e.before.get(k))} -> {_cell(v)}" for k, v in e.fields.items()
-                           if k in e.before]
-                lines.append(f"changed    {e.key}: " + "; ".join(changes))
-        reasons: dict[str, list[str]] = {}
-        for e in plan.entries:
-            if e.status == "skipped":
-                reasons.setdefault(e.reason, []).append(e.record)
-        for reason, records in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
-            examples = ", ".join(records[:3]) + (", ..." if len(records) > 3 else "")
-            lines.append(f"skipped    {len(records)} x {reason} ({examples})")
-        lines.append(f"{plan.kind}.yaml from {plan.source}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-        text = "\n".join(lines) + "\n"
+    text = IMPORT_FORMATS.render(format, PlannedImport(plan, path, dry_run), target(output))
     # Write first: if the table cannot take the import, nothing claims it was applied.
     write = apply_plan(plan, path, dry_run=dry_run) if plan.to_write() else None
     write_output(text, output)
@@ -497,21 +342,14 @@ def import_litellm(
     only_existing: OnlyExistingOpt = False,
     dry_run: DryRunOpt = False,
     as_of: AsOfOpt = None,
-    format: PlanFormatOpt = PlanFormat.table,
+    format: PlanFormatOpt = "table",
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Import API prices from LiteLLM's price map (per-token prices x 1e6) into your api.yaml."""
-    from tco.pricing.files import table_file
-    from tco.pricing.importers import Selection
-    from tco.pricing.importers.litellm import plan_litellm, read_litellm
-
     data = read_litellm(file)
     if provider is not None:
-        from tco.errors import did_you_mean
-        from tco.pricing.importers.litellm import skip_reason, table_key
-
         providers = {table_key(k, r)[1] for k, r in data.items() if skip_reason(k, r) is None}
         if provider.lower() not in providers:
             raise TcoError.single("--provider", f"no chat model in {file.name} is from {provider!r}"
@@ -535,16 +373,12 @@ def import_skypilot(
     only_existing: OnlyExistingOpt = False,
     dry_run: DryRunOpt = False,
     as_of: AsOfOpt = None,
-    format: PlanFormatOpt = PlanFormat.table,
+    format: PlanFormatOpt = "table",
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Import GPU rent prices (instance price / GPU count) from a SkyPilot catalog into your gpus.yaml."""
-    from tco.pricing.files import table_file
-    from tco.pricing.importers import Selection
-    from tco.pricing.importers.skypilot import cloud_of, plan_skypilot
-
     plan = plan_skypilot(file, _catalog_to_update(pricing), cloud=cloud_of(file, cloud), region=region,
                          as_of=_as_of(as_of), selection=Selection(None, model, only_existing))
     _report(plan, table_file(_write_folder(pricing), "gpus"), dry_run, format, output)
@@ -557,17 +391,13 @@ def sync_genai_prices(
     model: ModelOpt = None,
     only_existing: OnlyExistingOpt = False,
     dry_run: DryRunOpt = False,
-    format: PlanFormatOpt = PlanFormat.table,
+    format: PlanFormatOpt = "table",
     output: OutputOpt = None,
     pricing: PricingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Import API prices from the installed genai-prices package's snapshot (extra: tco-llm[genai-prices])."""
-    from tco.pricing.files import table_file
-    from tco.pricing.importers import Selection
-    from tco.pricing.importers.genai_prices import load_providers, plan_genai_prices
-
     providers, version = load_providers()
     plan = plan_genai_prices(providers, version, _catalog_to_update(pricing), Selection(provider, model, only_existing),
-                             today=_today())
+                             today=today())
     _report(plan, table_file(_write_folder(pricing), "api"), dry_run, format, output)

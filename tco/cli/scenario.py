@@ -3,47 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from tco.cli.options import DEFAULT_OPTIONS, ScenarioOptions, scenario_options
 from tco.cli.shared import (
-    Basis,
-    BasisOpt,
     DebugOpt,
-    ExportFormat,
-    MaxPriceAgeOpt,
     OutputOpt,
-    PricingOpt,
     ScenarioArg,
     ScenarioArgs,
-    SetOpt,
-    app,
-    choice,
+    command_app,
+    format_option,
+    print_warnings,
     reports_errors,
-    terminal_screen,
-    use_colour,
+    target,
     write_output,
 )
+from tco.engine.results import Comparison
 from tco.errors import TcoError
-from tco.render import OutputFormat
+from tco.load.jsonschema import scenario_json_schema
+from tco.render.comparison import CHART_GOES_WITH, COMPARISON_FORMATS, EXPORT_FORMATS, Compared
+from tco.scenario.compare import compare_loaded
+from tco.scenario.starter import starter_scenario
+
+commands = command_app()
 
 
-def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path | None,
-                 basis: Basis | None, max_price_age: int) -> list[Any]:
+def _compare_all(paths: list[Path], options: ScenarioOptions) -> list[Comparison]:
     """Compare every scenario; report the problems of all files before failing."""
-    from tco.pricing.catalog import Catalog, user_pricing_dir
-    from tco.scenario.compare import compare_loaded
-    from tco.scenario.loader import load_scenario
-
-    catalog = Catalog(user_pricing_dir(pricing))
+    options.read_pricing()
     comparisons = []
     problems = []
     for path in paths:
         try:
-            loaded = load_scenario(str(path), overrides=overrides or [], catalog=catalog,
-                                   basis=basis.value if basis else None, max_price_age_days=max_price_age)
-            comparisons.append(compare_loaded(loaded))
+            comparisons.append(compare_loaded(options.load(path)))
         except TcoError as error:
             problems.extend(error.problems)
     if problems:
@@ -51,93 +45,65 @@ def _compare_all(paths: list[Path], overrides: list[str] | None, pricing: Path |
     return comparisons
 
 
-def _print_warnings(comparisons: list[Any]) -> None:
-    for c in comparisons:
-        for warning in c.warnings:
-            typer.echo(f"warning: {c.source}: {warning}", err=True)
-
-
-@app.command()
+@commands.command()
 @reports_errors
+@scenario_options
 def compare(
     scenarios: ScenarioArgs,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", **choice(OutputFormat))]
-    = OutputFormat.table,
+    format: Annotated[str, format_option(COMPARISON_FORMATS)] = "table",
     output: OutputOpt = None,
     monthly: Annotated[bool, typer.Option("--monthly", help="Show every month of every option (CSV: one "
                                           "row per option and month instead of one per option).")] = False,
-    basis: BasisOpt = None,
-    pricing: PricingOpt = None,
-    set_: SetOpt = None,
-    max_price_age: MaxPriceAgeOpt = 180,
+    options: ScenarioOptions = DEFAULT_OPTIONS,
     chart: Annotated[bool, typer.Option("--chart", help="Append the cumulative cost chart of each scenario "
                                         "(table and markdown formats; drawn in plain characters when piped).")]
     = False,
-    debug: DebugOpt = False,
 ) -> None:
     """Compare every option of one or more scenarios: totals, break-even month and volume."""
-    from tco.render import renderer
-
-    if chart and format in (OutputFormat.json, OutputFormat.csv):
+    if chart and format not in CHART_GOES_WITH:
         raise typer.BadParameter("--chart goes with --format table or markdown; json and csv stay pure data",
                                  param_hint="'--chart'")
-    comparisons = _compare_all(scenarios, set_, pricing, basis, max_price_age)
-    colour = use_colour(output)
-    screen = terminal_screen(output)
-    text = renderer(format)(comparisons, monthly, screen.width if screen else None, colour)
-    if chart:
-        from tco.cli.charts import cumulative_text
-
-        text += cumulative_text(comparisons, fenced=format is OutputFormat.markdown, colour=colour)
+    comparisons = _compare_all(scenarios, options)
+    where = target(output)
+    text = COMPARISON_FORMATS.render(format, Compared(comparisons, monthly, chart), where)
     # Warnings go to stderr (docs/commands.md), except when the table that lists them is on this terminal:
     # saying them twice there helps nobody, while JSON or a file would otherwise hide them.
-    if format is not OutputFormat.table or screen is None:
-        _print_warnings(comparisons)
+    if format != "table" or where.screen is None:
+        for c in comparisons:
+            print_warnings(c.source, c.warnings)
     write_output(text, output)
 
 
-@app.command()
+@commands.command()
 @reports_errors
+@scenario_options
 def export(
     scenario: ScenarioArg,
     output: OutputOpt = None,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.", **choice(ExportFormat))]
-    = ExportFormat.csv,
-    basis: BasisOpt = None,
-    pricing: PricingOpt = None,
-    set_: SetOpt = None,
-    max_price_age: MaxPriceAgeOpt = 180,
-    debug: DebugOpt = False,
+    format: Annotated[str, format_option(EXPORT_FORMATS)] = "csv",
+    options: ScenarioOptions = DEFAULT_OPTIONS,
 ) -> None:
     """Export one row per option and month (CSV for spreadsheets, or JSON rows)."""
-    from tco.render.csv import render_csv, render_rows_json
-
-    comparisons = _compare_all([scenario], set_, pricing, basis, max_price_age)
-    text = render_csv(comparisons, monthly=True) if format is ExportFormat.csv else render_rows_json(comparisons)
-    _print_warnings(comparisons)
+    comparisons = _compare_all([scenario], options)
+    text = EXPORT_FORMATS.render(format, comparisons, target(output))
+    for c in comparisons:
+        print_warnings(c.source, c.warnings)
     write_output(text, output)
 
 
-@app.command()
+@commands.command()
 @reports_errors
+@scenario_options
 def validate(
     scenarios: ScenarioArgs,
-    pricing: PricingOpt = None,
-    set_: SetOpt = None,
-    max_price_age: MaxPriceAgeOpt = 180,
-    debug: DebugOpt = False,
+    options: ScenarioOptions = DEFAULT_OPTIONS,
 ) -> None:
     """Check scenarios: exit 0 when every one would compare cleanly, 1 otherwise (prints no figures)."""
-    from tco.pricing.catalog import Catalog, user_pricing_dir
-    from tco.scenario.compare import compare_loaded
-    from tco.scenario.loader import load_scenario
-
-    catalog = Catalog(user_pricing_dir(pricing))
+    options.read_pricing()
     problems = []
     for path in scenarios:
         try:
-            loaded = load_scenario(str(path), overrides=set_ or [], catalog=catalog,
-                                   max_price_age_days=max_price_age)
+            loaded = options.load(path)
             comparison = compare_loaded(loaded)  # valid means `compare` works: the numbers must be computable
         except TcoError as error:
             problems.extend(error.problems)
@@ -145,13 +111,12 @@ def validate(
         count = len(loaded.inputs.options)
         typer.echo(f"{path}: valid ({count} option{'s' if count != 1 else ''}, "
                    f"{loaded.inputs.horizon_months} months)")
-        for warning in comparison.warnings:
-            typer.echo(f"warning: {path}: {warning}", err=True)
+        print_warnings(str(path), comparison.warnings)
     if problems:
         raise TcoError(problems)
 
 
-@app.command()
+@commands.command()
 @reports_errors
 def init(
     file: Annotated[Path, typer.Argument(help="Where to write the starter scenario ('-' for stdout).",
@@ -160,8 +125,6 @@ def init(
     debug: DebugOpt = False,
 ) -> None:
     """Write a commented starter scenario that validates as it is."""
-    from tco.scenario.starter import starter_scenario
-
     text = starter_scenario()
     if str(file) == "-":
         write_output(text, None)
@@ -172,10 +135,8 @@ def init(
     typer.echo(f"next: tco compare {file}", err=True)
 
 
-@app.command()
+@commands.command()
 @reports_errors
 def schema(output: OutputOpt = None, debug: DebugOpt = False) -> None:
     """Print the scenario file's JSON Schema, for editors with a YAML language server."""
-    from tco.load.jsonschema import scenario_json_schema
-
     write_output(scenario_json_schema(), output)

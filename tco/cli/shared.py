@@ -1,21 +1,27 @@
-"""What every command shares: the `app`, option types declared once, error reporting and output writing."""
+"""What every command shares: the `app`, which loads each command's module only when that command runs,
+option types declared once, error reporting and output writing."""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+import typer.main
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from tco.engine.results import ScenarioWarning
 from tco.errors import TcoError
+from tco.render.formats import Formats, Target
 from tco.render.layout import Screen
+from tco.render.text import warning_text
 from tco.version import __version__
 
 E = TypeVar("E", bound=StrEnum)
@@ -74,20 +80,107 @@ class Group(TyperGroup):
         return option
 
 
-def choice(kind: type[E]) -> dict[str, Any]:
-    """The `parser` and `metavar` of an option or argument that takes one of `kind`'s values: the
-    help lists them (`table|json|csv`), and any other value is one usage error (exit 2) naming them."""
-    values = [member.value for member in kind]
+# --- the commands, each loaded when it runs ---------------------------------------------------------
+# `tco compare` imports the command modules it needs and nothing else: each module imports what its
+# commands use at its top, and a command's module is imported only when that command is looked up
+# (`tco --help` looks up every one). In the order `tco --help` lists them (README: Commands).
+COMMAND_MODULES = {
+    "compare": "scenario", "export": "scenario", "validate": "scenario", "init": "scenario", "schema": "scenario",
+    "size": "size",
+    "simulate": "analyses", "sensitivity": "analyses", "sweep": "analyses",
+    "chart": "charts",
+    "report": "report",
+    "optimize": "optimize",
+    "pricing": "pricing",  # a group of commands: listed after the commands
+}
 
-    def parse(text: str | E) -> E:
-        if isinstance(text, kind):
-            return text
+
+def command_app() -> typer.Typer:
+    """The typer app on which the commands of one module of `tco.cli` register (`commands = command_app()`)."""
+    return typer.Typer(cls=Group, add_completion=False)
+
+
+@functools.cache
+def _module_group(module: str) -> Any:
+    loaded = importlib.import_module(f"tco.cli.{module}")
+    group = typer.main.get_group(loaded.commands)
+    _plain_types(group)
+    return group
+
+
+class _Commands(dict[str, Any]):
+    """The root group's commands by name: each loaded from its module on first use."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        super().__init__(dict.fromkeys(modules))
+        self.modules = modules
+
+    def __getitem__(self, name: str) -> Any:
+        command = super().__getitem__(name)
+        if command is None:
+            command = _module_group(self.modules[name]).commands[name]
+            super().__setitem__(name, command)
+        return command
+
+    def get(self, name: str, default: Any = None) -> Any:
         try:
-            return kind(text)
-        except ValueError:
-            raise typer.BadParameter(f"{text!r} is not one of: {', '.join(values)}") from None
+            return self[name]
+        except KeyError:
+            return default
 
-    return {"parser": parse, "metavar": "|".join(values)}
+    def values(self) -> Iterator[Any]:  # type: ignore[override]
+        return (self[name] for name in self)
+
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        return ((name, self[name]) for name in self)
+
+
+class RootGroup(Group):
+    """`tco`: its commands are loaded from their modules when they are looked up (COMMAND_MODULES)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(COMMAND_MODULES)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+
+# --- option values --------------------------------------------------------------------------------
+
+
+def choice(kind: type[E] | Iterable[str]) -> dict[str, Any]:
+    """The `parser` and `metavar` of an option or argument that takes one of `kind`'s values (an enum's,
+    or names): the help lists them (`table|json|csv`), and any other value is one usage error (exit 2)
+    naming them. The value is the enum member, or the name."""
+    if isinstance(kind, type):
+        enum = kind
+        values = [member.value for member in enum]
+
+        def parse_member(text: str | E) -> E:
+            if isinstance(text, enum):
+                return text
+            try:
+                return enum(text)
+            except ValueError:
+                raise typer.BadParameter(f"{text!r} is not one of: {', '.join(values)}") from None
+
+        return {"parser": parse_member, "metavar": "|".join(values)}
+    names = list(kind)
+
+    def parse_name(text: str) -> str:
+        if text not in names:
+            raise typer.BadParameter(f"{text!r} is not one of: {', '.join(names)}")
+        return text
+
+    return {"parser": parse_name, "metavar": "|".join(names)}
+
+
+def format_option(formats: Formats[Any, Any], help: str = "Output format.", **more: Any) -> Any:
+    """`--format`/`-f`, offering exactly the formats of `formats` (the result's registry)."""
+    parsed = choice(formats.names)
+    parsed["parser"].formats = formats  # which registry the option offers (tests check each against it)
+    return typer.Option("--format", "-f", help=help, **parsed, **more)
 
 
 def whole_number(low: int, high: int | None = None, *, metavar: str = "N") -> dict[str, Any]:
@@ -110,7 +203,7 @@ def whole_number(low: int, high: int | None = None, *, metavar: str = "N") -> di
 
 
 app = typer.Typer(
-    cls=Group,
+    cls=RootGroup,
     name="tco",
     help="What an LLM workload costs on a proprietary API versus self-hosted GPUs, month by month, "
     "and when self-hosting breaks even.",
@@ -123,19 +216,6 @@ app = typer.Typer(
 class Basis(StrEnum):
     cash = "cash"
     amortized = "amortized"
-
-
-class DataFormat(StrEnum):
-    """The formats of commands that print a table of data (analyses, optimize, pricing list)."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
 
 
 # Options shared by several commands: declared once, used everywhere.
@@ -193,6 +273,12 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def print_warnings(source: str, warnings: Sequence[ScenarioWarning]) -> None:
+    """Each warning on stderr, one line each: `warning: SOURCE: TEXT`."""
+    for warning in warnings:
+        typer.echo(f"warning: {source}: {warning_text(warning)}", err=True)
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
@@ -259,6 +345,12 @@ def terminal_width() -> int | None:
 def use_colour(output: Path | None) -> bool:
     return output is None and stdout_is_terminal() and not os.environ.get("NO_COLOR") \
         and os.environ.get("TERM") != "dumb"
+
+
+def target(output: Path | None) -> Target:
+    """Where a renderer's output goes: the terminal it is fitted to, unless piped or written to `output`,
+    and the width $COLUMNS or the terminal gives."""
+    return Target(terminal_screen(output), terminal_width())
 
 
 def terminal_screen(output: Path | None) -> Screen | None:

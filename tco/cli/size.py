@@ -9,23 +9,24 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from tco.analyses.size import size_scenario
+from tco.capacity.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
+from tco.capacity.sizing import size_from_tables
+from tco.cli.options import DEFAULT_OPTIONS, ScenarioOptions, scenario_options
 from tco.cli.shared import (
-    DebugOpt,
     OutputOpt,
-    PricingOpt,
-    SetOpt,
-    app,
     choice,
+    command_app,
+    format_option,
+    print_warnings,
     reports_errors,
-    terminal_screen,
+    target,
     whole_number,
     write_output,
 )
+from tco.render.size import SIZE_FORMATS, Sized
 
-
-class SizeFormat(StrEnum):
-    table = "table"
-    json = "json"
+commands = command_app()
 
 
 class PrecisionChoice(StrEnum):
@@ -73,8 +74,9 @@ def parse_concurrencies(text: str) -> list[int]:
     return sorted(values)
 
 
-@app.command()
+@commands.command()
 @reports_errors
+@scenario_options
 def size(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML file: size every self_hosted option "
                                                     "(instead of --model and --gpu).", show_default=False,
@@ -117,19 +119,11 @@ def size(
         metavar="LIST", show_default=False)] = None,
     cloud: Annotated[str | None, typer.Option("--cloud", help="Which rent_per_hour entry of the GPU prices the "
                                               "cost (default: the lowest listed).", metavar="NAME")] = None,
-    format: Annotated[SizeFormat, typer.Option("--format", "-f", help="Output format.", **choice(SizeFormat))]
-    = SizeFormat.table,
+    format: Annotated[str, format_option(SIZE_FORMATS)] = "table",
     output: OutputOpt = None,
-    pricing: PricingOpt = None,
-    set_: SetOpt = None,
-    debug: DebugOpt = False,
+    options: ScenarioOptions = DEFAULT_OPTIONS,
 ) -> None:
     """Memory fit, per-GPU throughput and latency curve of a model on a GPU, and its cost per 1M tokens."""
-    from tco.analyses.size import size_scenario
-    from tco.capacity.sizing import size_from_tables
-    from tco.pricing.catalog import Catalog, user_pricing_dir
-    from tco.render.size import render_size_json, render_size_table
-
     def usage(message: str) -> NoReturn:
         typer.echo(f"Usage: tco size [SCENARIO] [--model KEY --gpu KEY] [OPTIONS]\nError: {message}", err=True)
         raise typer.Exit(2)
@@ -145,7 +139,7 @@ def size(
             usage(f"{flag} {value:g}: a time in ms above 0")
     if slo is not None and (ttft_ms is not None or tpot_ms is not None):
         usage("give --slo or --ttft-ms/--tpot-ms (a custom target), not both")
-    catalog = Catalog(user_pricing_dir(pricing))
+    catalog = options.read_pricing()
     if scenario is not None:
         if model is not None or gpu is not None:
             usage("give either SCENARIO or --model and --gpu, not both")
@@ -154,32 +148,26 @@ def size(
         if given:
             usage(f"{', '.join(given)}: a scenario's options state their own engine and slo (change them with "
                   "--set options.NAME.engine=... or options.NAME.slo=...)")
-        from tco.scenario.loader import load_scenario
-
-        loaded = load_scenario(str(scenario), overrides=set_ or [], catalog=catalog)
+        loaded = options.load(scenario)
         reports = size_scenario(loaded, catalog, concurrencies)
-        for warning in loaded.warnings:
-            typer.echo(f"warning: {loaded.source}: {warning}", err=True)
+        print_warnings(loaded.source, loaded.warnings)
     else:
         if model is None or gpu is None:
             usage("give --model and --gpu (or a SCENARIO)")
-        if set_:
+        if options.overrides:
             usage("--set applies to a SCENARIO")
+        if options.basis is not None:
+            usage("--basis applies to a SCENARIO")
         if gpus_per_replica is not None and gpus_per_replica not in (1, 2, 4, 8):
             usage(f"--gpus-per-replica {gpus_per_replica}: the capacity model sizes replicas of 1, 2, 4 or 8 GPUs")
         assert model is not None and gpu is not None
-        from tco.capacity.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
-
-        target: Slo | None
+        slo_target: Slo | None
         if ttft_ms is not None or tpot_ms is not None:
-            target = Slo("custom", ttft_ms, tpot_ms)
+            slo_target = Slo("custom", ttft_ms, tpot_ms)
         else:
             chosen = (slo or SloChoice(DEFAULT_SLO)).value
-            target = None if chosen == "none" else SLO_PRESETS[chosen]
+            slo_target = None if chosen == "none" else SLO_PRESETS[chosen]
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
                                     gpus_per_replica, parallelism.value if parallelism else None, cloud,
-                                    engine.value if engine else DEFAULT_ENGINE, target, concurrencies)]
-    single = scenario is None
-    text = render_size_json(reports, single) if format is SizeFormat.json \
-        else render_size_table(reports, terminal_screen(output))
-    write_output(text, output)
+                                    engine.value if engine else DEFAULT_ENGINE, slo_target, concurrencies)]
+    write_output(SIZE_FORMATS.render(format, Sized(reports, single=scenario is None), target(output)), output)

@@ -12,10 +12,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from tco.engine import formulas
 from tco.engine.inputs import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
-    TOKENS_PER_PRICE_UNIT,
     ApiInputs,
     HybridInputs,
     OptionInputs,
@@ -25,18 +25,15 @@ from tco.engine.inputs import (
     SelfHostedInputs,
     WorkloadInputs,
 )
-from tco.engine.line_items import tolerant_ceil
-from tco.engine.mixed import hourly_shape
-from tco.engine.profiles import percentile
+from tco.engine.mixed import hourly_shape, sizing_ratio
 from tco.engine.projection import month_plans
 from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
 
-MONEY_TOLERANCE = 1e-9
-
 
 def _within(cost: float, reference: float) -> bool:
-    """`cost ≤ reference`, allowing 1e-9·max(1, |reference|) so rounding never decides."""
-    return cost <= reference + MONEY_TOLERANCE * max(1.0, abs(reference))
+    """`cost ≤ reference`, allowing 1e-9·max(1, |reference|) so rounding never decides (`formulas.at_most`)."""
+    within: bool = formulas.at_most(cost, reference)
+    return within
 
 
 def break_even_month(option: OptionResult, versus: OptionResult) -> int | None:
@@ -58,16 +55,8 @@ def break_even_months(option: OptionResult, versus: OptionResult, month: int | N
     """
     if month is None:
         return None
-    s_month, a_month = option.months[month - 1], versus.months[month - 1]
-    before = (s_month.cumulative - s_month.total) - (a_month.cumulative - a_month.total)
-    at_start = before + s_month.one_time - a_month.one_time
-    before_end = s_month.cumulative - a_month.cumulative - (s_month.at_end - a_month.at_end)
-    tolerance = MONEY_TOLERANCE * max(1.0, abs(a_month.cumulative))
-    if at_start <= tolerance:
-        return float(month - 1)
-    if before_end >= at_start:
-        return float(month)
-    return month - 1 + min(1.0, at_start / (at_start - before_end))
+    months: float = formulas.crossing_months(month, option.months[month - 1], versus.months[month - 1])
+    return months
 
 
 # --- volume -----------------------------------------------------------------------------------
@@ -107,35 +96,61 @@ def _mix(workload: WorkloadInputs) -> float:
 
 
 def _api_line(api: ApiInputs, workload: WorkloadInputs) -> _ApiLine:
+    """The API's month-1 token lines for one token at the month-1 mix, and its fee, staff and other costs."""
     alpha = _mix(workload)
-    c = workload.cached_input_share
-    price = (alpha * ((1 - c) * api.price_per_million_input_tokens + c * api.price_per_million_cached_input_tokens)
-             + (1 - alpha) * api.price_per_million_output_tokens)
-    per_token = price / TOKENS_PER_PRICE_UNIT * api.price_factor(1)
+    uncached, cached, output = formulas.api_token_lines(
+        formulas.api_token_quantities(alpha, 1 - alpha, workload.cached_input_share),
+        api.price_per_million_input_tokens, api.price_per_million_cached_input_tokens,
+        api.price_per_million_output_tokens, api.price_factor(1))
+    per_token: float = uncached.amount + cached.amount + output.amount
     return _ApiLine(per_token, api.fixed_monthly + api.shared.staff_monthly + api.shared.other_monthly)
 
 
 def steady_gpu_month_cost(option: SelfHostedInputs, hours: float) -> float:
-    """Month-1 cost of one GPU kept for a month: rent, or amortized capital plus running costs."""
+    """Month-1 cost of one GPU kept for a month, the engine's lines for one GPU: rent for the hours a
+    fixed or scheduled fleet is billed, or amortized capital plus power, hosting and maintenance."""
     if option.acquisition == "rent":
-        return option.hourly_rate(1) * (HOURS_PER_MONTH if option.scaling == "fixed" else hours)
+        month1 = formulas.yearly_compound(option.rent_change_per_year, 1)
+        rent: float = formulas.rent(formulas.billed_hours_per_gpu(option.scaling, hours), option.hourly_rate_per_gpu,
+                                    month1).amount
+        return rent
     c = option.capital_cost_per_gpu
-    return (c * (1 - option.residual_value) / option.lifetime_months
-            + option.power_kwh_per_gpu_month * option.price_per_kwh
-            + option.hosting_per_gpu_month
-            + c * option.maintenance_per_year / 12)
+    lines = (formulas.depreciation(1, c, option.residual_value, option.lifetime_months),
+             formulas.power(1, option.watts_per_gpu, option.load_factor, option.pue, option.power_hours_per_month,
+                            option.price_per_kwh),
+             formulas.hosting(1, option.hosting_per_gpu_month),
+             formulas.maintenance(1, c, option.maintenance_per_year))
+    owned: float = lines[0].amount + lines[1].amount + lines[2].amount + lines[3].amount
+    return owned
+
+
+def _busy_per_token(option: SelfHostedInputs, workload: WorkloadInputs) -> float:
+    """GPUs busy on average per token a month at the month-1 mix: `busy` (`tco.engine.formulas.gpus_busy`)
+    of α input and 1 − α output tokens."""
+    alpha = _mix(workload)
+    busy: float = formulas.gpus_busy(alpha, 1 - alpha, option.input_tokens_per_second,
+                                     option.output_tokens_per_second, workload.active_hours_per_month)
+    return busy
+
+
+def _replica_volume(option: SelfHostedInputs, busy_per_token: float, relative: float) -> float:
+    """Tokens a month one replica carries, with the fleet sized for `relative` times the average
+    load: a token keeps `relative · busy_per_token` GPUs busy in the sizing hour, and a replica
+    carries `u·k` of that load (`tco.engine.formulas.fleet_size`)."""
+    return option.max_utilization * option.gpus_per_replica / (busy_per_token * relative)
 
 
 def _fleet(option: SelfHostedInputs, workload: WorkloadInputs) -> _Fleet:
-    alpha = _mix(workload)
     hours = workload.active_hours_per_month
-    busy_per_token = (alpha / option.input_tokens_per_second
-                      + (1 - alpha) / option.output_tokens_per_second) / (hours * 3600)
+    busy_per_token = _busy_per_token(option, workload)
     k = option.gpus_per_replica
     fixed = option.shared.staff_monthly + option.shared.other_monthly
-    per_replica = option.max_utilization * k / (busy_per_token * workload.peak_to_average)
+    per_replica = _replica_volume(option, busy_per_token, workload.peak_to_average)
     if option.acquisition == "rent" and option.scaling == "autoscale":
-        rate = option.hourly_rate(1)
+        # `tco.engine.formulas.rent_gpu_hours` for autoscale, `h·max(floor, busy/u) + (730 − h)·floor`
+        # GPU-hours at the month-1 rate, as a floor cost plus a slope above the volume the floor carries.
+        month1 = formulas.yearly_compound(option.rent_change_per_year, 1)
+        rate: float = formulas.hourly_rate(option.hourly_rate_per_gpu, month1)
         floor_gpus = option.min_replicas * k
         return _Fleet(fixed, 0.0, k, option.min_replicas, per_replica, True,
                       floor_cost=HOURS_PER_MONTH * floor_gpus * rate,
@@ -148,8 +163,9 @@ def fleet_cost_at(fleet: _Fleet, volume: float) -> float:
     """Steady monthly cost of the fleet at monthly volume `volume` (tokens)."""
     if fleet.autoscale:
         return fleet.fixed + fleet.floor_cost + max(0.0, fleet.slope * (volume - fleet.floor_volume))
-    replicas = max(fleet.n0, tolerant_ceil(volume / fleet.per_replica))
-    return fleet.fixed + fleet.gpu_month * fleet.k * replicas
+    replicas = formulas.replicas_needed(volume, fleet.per_replica, fleet.n0)
+    cost: float = fleet.fixed + fleet.gpu_month * fleet.k * replicas
+    return cost
 
 
 def _stepped_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, float | None]:
@@ -243,7 +259,7 @@ def _autoscale_volumes(fleet: _Fleet, api: _ApiLine) -> tuple[float | None, floa
     a = api.per_token
     base = fleet.fixed + fleet.floor_cost - api.fixed  # S − A at V = 0 (fleet at its floor)
     # Left end of the interval where S − A ≤ 0.
-    if base <= MONEY_TOLERANCE * max(1.0, abs(api.fixed)):
+    if base <= formulas.money_tolerance(api.fixed):
         start: float | None = 0.0
     elif a > 0 and base - a * fleet.floor_volume <= 0:
         start = base / a  # crosses while the fleet is still at its floor
@@ -317,7 +333,6 @@ def replica_boundaries(option: OptionInputs, workload: WorkloadInputs, share: fl
     """Monthly volumes (month-1 mix) at which a self-hosted part of `option` adds a replica, for the
     first REPLICA_BOUNDARIES replicas: step n of a fleet ends at `V_n = n·u·k / (r·b)` (b: busy GPUs
     per token per month, r: the size rule's load over the average), divided by the route's share."""
-    alpha = _mix(workload)
     if isinstance(option, RoutedInputs):
         return [v for route in option.routes if route.share > 0
                 for v in replica_boundaries(route.option, workload, share * route.share)]
@@ -325,17 +340,15 @@ def replica_boundaries(option: OptionInputs, workload: WorkloadInputs, share: fl
         if option.size_for == "gpus":
             return []
         hosted = option.self_hosted
-        relative = (1.0 if option.size_for == "average" else workload.peak_to_average
-                    if option.percentile == 100 else percentile(hourly_shape(workload), option.percentile))
+        relative: float = sizing_ratio(option, workload.peak_to_average, hourly_shape(workload))
     elif isinstance(option, SelfHostedInputs):
         hosted, relative = option, workload.peak_to_average
     else:
         return []
-    busy_per_token = (alpha / hosted.input_tokens_per_second
-                      + (1 - alpha) / hosted.output_tokens_per_second) / (workload.active_hours_per_month * 3600)
+    busy_per_token = _busy_per_token(hosted, workload)
     if relative <= 0 or busy_per_token <= 0:
         return []
-    unit = hosted.max_utilization * hosted.gpus_per_replica / (relative * busy_per_token)
+    unit = _replica_volume(hosted, busy_per_token, relative)
     return [n * unit / share for n in range(max(1, hosted.min_replicas), REPLICA_BOUNDARIES + 1)]
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-HOURS_PER_MONTH = 730.0
-DAYS_PER_MONTH = 365 / 12
-TOKENS_PER_PRICE_UNIT = 1e6  # API prices are per 1M tokens (docs/scenario.md)
+from tco.defaults import DEFAULTS
+from tco.engine import formulas
+from tco.engine.formulas import DAYS_PER_MONTH as DAYS_PER_MONTH
+from tco.engine.formulas import HOURS_PER_MONTH as HOURS_PER_MONTH
+from tco.engine.formulas import TOKENS_PER_PRICE_UNIT as TOKENS_PER_PRICE_UNIT
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,10 @@ class WorkloadInputs:
 
     input_tokens_month1: float
     output_tokens_month1: float
-    monthly_growth: float = 0.0
-    cached_input_share: float = 0.0
-    peak_to_average: float = 2.0
-    active_hours_per_month: float = HOURS_PER_MONTH
+    monthly_growth: float = DEFAULTS.monthly_growth.value
+    cached_input_share: float = DEFAULTS.cached_input_share.value
+    peak_to_average: float = DEFAULTS.peak_to_average.value
+    active_hours_per_month: float = DEFAULTS.active_hours_per_month.value
     requests_per_day: float | None = None
     input_tokens_per_request: float | None = None
     output_tokens_per_request: float | None = None
@@ -32,7 +34,7 @@ class WorkloadInputs:
 
     def tokens(self, month: int) -> tuple[float, float]:
         """Input and output tokens in `month` (1-based), with compound growth."""
-        factor = (1 + self.monthly_growth) ** (month - 1)
+        factor = formulas.monthly_compound(self.monthly_growth, month)
         return self.input_tokens_month1 * factor, self.output_tokens_month1 * factor
 
     @property
@@ -54,9 +56,8 @@ class FineTuningInputs:
     every_months: int | None = None
 
     def runs_in(self, month: int) -> bool:
-        if month == 1:
-            return True
-        return self.every_months is not None and (month - 1) % self.every_months == 0
+        due: bool = formulas.fine_tuning_due(month, self.every_months)
+        return due
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,14 @@ class SharedCosts:
 
     staff_fte: float = 0.0
     cost_per_fte_year: float = 0.0
-    setup_cost: float = 0.0
-    other_monthly: float = 0.0
+    setup_cost: float = DEFAULTS.setup_cost.value
+    other_monthly: float = DEFAULTS.other_monthly.value
     fine_tuning: FineTuningInputs | None = None
 
     @property
     def staff_monthly(self) -> float:
-        return self.staff_fte * self.cost_per_fte_year / 12
+        monthly: float = formulas.staff(self.staff_fte, self.cost_per_fte_year).amount
+        return monthly
 
 
 @dataclass(frozen=True)
@@ -82,19 +84,20 @@ class ApiInputs:
     price_per_million_input_tokens: float
     price_per_million_output_tokens: float
     price_per_million_cached_input_tokens: float
-    batch_discount: float = 0.0
-    batch_share: float = 0.0
-    discount: float = 0.0
-    price_change_per_year: float = 0.0
-    fixed_monthly: float = 0.0
+    batch_discount: float = DEFAULTS.batch_discount.value
+    batch_share: float = DEFAULTS.batch_share.value
+    discount: float = DEFAULTS.discount.value
+    price_change_per_year: float = DEFAULTS.price_change_per_year.value
+    fixed_monthly: float = DEFAULTS.fixed_monthly.value
     shared: SharedCosts = field(default_factory=SharedCosts)
     model: str | None = None
     kind: Literal["api"] = "api"
 
     def price_factor(self, month: int) -> float:
         """Batch, negotiated discount and price drift, multiplied: the share of list price paid."""
-        drift: float = (1 + self.price_change_per_year) ** ((month - 1) / 12)
-        return (1 - self.batch_share * self.batch_discount) * (1 - self.discount) * drift
+        drift = formulas.yearly_compound(self.price_change_per_year, month)
+        factor: float = formulas.price_factor(self.batch_share, self.batch_discount, self.discount, drift)
+        return factor
 
 
 @dataclass(frozen=True)
@@ -117,26 +120,26 @@ class SelfHostedInputs:
     name: str
     input_tokens_per_second: float
     output_tokens_per_second: float
-    gpus_per_replica: int = 1
-    parallelism: Literal["tp", "tep", "dep"] = "tp"
-    min_replicas: int = 1
-    max_utilization: float = 0.7
-    acquisition: Literal["rent", "buy"] = "rent"
-    scaling: Literal["fixed", "scheduled", "autoscale"] = "fixed"
+    gpus_per_replica: int = DEFAULTS.gpus_per_replica.value
+    parallelism: Literal["tp", "tep", "dep"] = DEFAULTS.parallelism.value
+    min_replicas: int = DEFAULTS.min_replicas.value
+    max_utilization: float = DEFAULTS.max_utilization.value
+    acquisition: Literal["rent", "buy"] = DEFAULTS.acquisition.value
+    scaling: Literal["fixed", "scheduled", "autoscale"] = DEFAULTS.scaling.value
     hourly_rate_per_gpu: float = 0.0
-    rent_change_per_year: float = 0.0
+    rent_change_per_year: float = DEFAULTS.rent_change_per_year.value
     purchase_price_per_gpu: float = 0.0
-    server_cost_share: float = 0.25
-    lifetime_months: int = 36
-    residual_value: float = 0.0
+    server_cost_share: float = DEFAULTS.server_cost_share.value
+    lifetime_months: int = DEFAULTS.lifetime_months.value
+    residual_value: float = DEFAULTS.residual_value.value
     watts_per_gpu: float = 0.0
-    price_per_kwh: float = 0.13
-    pue: float = 1.4
-    load_factor: float = 0.8
-    power_hours_per_month: float = HOURS_PER_MONTH
-    hosting_per_gpu_month: float = 0.0
-    maintenance_per_year: float = 0.0
-    go_live_month: int = 1
+    price_per_kwh: float = DEFAULTS.price_per_kwh.value
+    pue: float = DEFAULTS.pue.value
+    load_factor: float = DEFAULTS.load_factor.value
+    power_hours_per_month: float = DEFAULTS.power_hours_per_month.value
+    hosting_per_gpu_month: float = DEFAULTS.hosting_per_gpu_month.value
+    maintenance_per_year: float = DEFAULTS.maintenance_per_year.value
+    go_live_month: int = DEFAULTS.go_live_month.value
     fallback: ApiInputs | None = None
     shared: SharedCosts = field(default_factory=SharedCosts)
     model: str | None = None
@@ -145,23 +148,15 @@ class SelfHostedInputs:
     gpu_name: str | None = None
     # where the throughput came from: the scenario, throughput.yaml, or the capacity model
     throughput_source: Literal["given", "measured", "estimated"] = "given"
-    precision: str = "bf16"
+    precision: str = DEFAULTS.precision.value
     serving: ServingInputs | None = None
     kind: Literal["self_hosted"] = "self_hosted"
 
     @property
     def capital_cost_per_gpu(self) -> float:
         """`c` (docs/formulas.md): GPU price plus its share of servers, network and storage."""
-        return self.purchase_price_per_gpu * (1 + self.server_cost_share)
-
-    @property
-    def power_kwh_per_gpu_month(self) -> float:
-        return self.watts_per_gpu * self.load_factor * self.pue * self.power_hours_per_month / 1000
-
-    def hourly_rate(self, month: int) -> float:
-        """Rent per GPU-hour in `month`, with drift."""
-        drift: float = (1 + self.rent_change_per_year) ** ((month - 1) / 12)
-        return self.hourly_rate_per_gpu * drift
+        c: float = formulas.capital_cost_per_gpu(self.purchase_price_per_gpu, self.server_cost_share)
+        return c
 
 
 @dataclass(frozen=True)
@@ -217,11 +212,11 @@ class ScenarioInputs:
     name: str
     workload: WorkloadInputs
     options: tuple[OptionInputs, ...]
-    horizon_months: int = 36
-    basis: Literal["cash", "amortized"] = "cash"
-    discount_rate: float = 0.0
+    horizon_months: int = DEFAULTS.horizon_months.value
+    basis: Literal["cash", "amortized"] = DEFAULTS.basis.value
+    discount_rate: float = DEFAULTS.discount_rate.value
     # Cash basis: "book" credits the owned GPUs still held at the end at their book value, in the last month.
-    terminal_value: Literal["none", "book"] = "none"
+    terminal_value: Literal["none", "book"] = DEFAULTS.terminal_value.value
     baseline: str | None = None
     start: str | None = None
-    currency: str = "USD"
+    currency: str = DEFAULTS.currency.value

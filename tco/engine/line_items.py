@@ -6,31 +6,20 @@ Nothing here reads files, prints, or knows about the CLI. Each month's cost is a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tco.engine.inputs import (
-    HOURS_PER_MONTH,
-    TOKENS_PER_PRICE_UNIT,
-    ApiInputs,
-    ScenarioInputs,
-    SelfHostedInputs,
-    SharedCosts,
-    WorkloadInputs,
-)
+from tco.engine import formulas
+from tco.engine.formulas import HOURS_PER_MONTH, Priced
+from tco.engine.formulas import replacements as replacements  # the cohorts, for callers of this module
+from tco.engine.formulas import tolerant_ceil as tolerant_ceil
+from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
 from tco.engine.results import LineItem
 
-CEIL_TOLERANCE = 1e-9
 
-
-def tolerant_ceil(x: float) -> int:
-    """`ceil(x)`, ignoring an excess of at most 1e-9·max(1, x) over a whole number
-    (docs/formulas.md)."""
-    below = math.floor(x)
-    if x - below <= CEIL_TOLERANCE * max(1.0, abs(x)):
-        return below
-    return math.ceil(x)
+def item(category: str, description: str, line: Priced, unit: str) -> LineItem:
+    """The line item of a cost line of `tco.engine.formulas`."""
+    return LineItem(category, description, line.quantity, unit, line.unit_price)
 
 
 def month_label(start: str | None, month: int) -> str | None:
@@ -60,17 +49,14 @@ def api_items_for_tokens(
     """What `option` bills for these tokens in `month`: the token cost (docs/formulas.md)
     with caching, batch, discount and drift, as line items (uncached input, cached input, output). `what` qualifies the
     description ("overflow ")."""
-    factor = option.price_factor(month)
-    per = TOKENS_PER_PRICE_UNIT
-    items = [
-        LineItem(category, f"{option.name}: {what}input tokens", tokens_in * (1 - cached) / per, "1M tokens",
-                 option.price_per_million_input_tokens * factor),
-        LineItem(category, f"{option.name}: {what}output tokens", tokens_out / per, "1M tokens",
-                 option.price_per_million_output_tokens * factor),
-    ]
+    uncached, cached_line, output = formulas.api_token_lines(
+        formulas.api_token_quantities(tokens_in, tokens_out, cached), option.price_per_million_input_tokens,
+        option.price_per_million_cached_input_tokens, option.price_per_million_output_tokens,
+        option.price_factor(month))
+    items = [item(category, f"{option.name}: {what}input tokens", uncached, "1M tokens")]
     if cached:
-        items.insert(1, LineItem(category, f"{option.name}: {what}cached input tokens", tokens_in * cached / per,
-                                 "1M tokens", option.price_per_million_cached_input_tokens * factor))
+        items.append(item(category, f"{option.name}: {what}cached input tokens", cached_line, "1M tokens"))
+    items.append(item(category, f"{option.name}: {what}output tokens", output, "1M tokens"))
     return items
 
 
@@ -79,7 +65,7 @@ def api_month_items(option: ApiInputs, workload: WorkloadInputs, month: int) -> 
     the fixed fee."""
     items = api_token_items(option, workload, month, "api")
     if option.fixed_monthly:
-        items.append(LineItem("api", "platform fee", 1, "month", option.fixed_monthly))
+        items.append(item("api", "platform fee", formulas.once(option.fixed_monthly), "month"))
     return items
 
 
@@ -87,42 +73,29 @@ def api_month_items(option: ApiInputs, workload: WorkloadInputs, month: int) -> 
 
 
 def gpus_busy(option: SelfHostedInputs, workload: WorkloadInputs, month: int) -> float:
-    """`busy(m)`: GPUs busy on average during the active hours."""
+    """`busy(m)`: GPUs busy on average during the active hours (`tco.engine.formulas.gpus_busy`)."""
     tokens_in, tokens_out = workload.tokens(month)
-    gpu_seconds = tokens_in / option.input_tokens_per_second + tokens_out / option.output_tokens_per_second
-    return gpu_seconds / (workload.active_hours_per_month * 3600)
+    busy: float = formulas.gpus_busy(tokens_in, tokens_out, option.input_tokens_per_second,
+                                     option.output_tokens_per_second, workload.active_hours_per_month)
+    return busy
 
 
 def gpus_needed(option: SelfHostedInputs, workload: WorkloadInputs, month: int) -> int:
-    """`gpus(m) = replicas(m)·k`, the fleet sized for the busiest hour."""
-    k = option.gpus_per_replica
-    peak_load = gpus_busy(option, workload, month) * workload.peak_to_average
-    replicas = max(option.min_replicas, tolerant_ceil(peak_load / (option.max_utilization * k)))
-    return replicas * k
+    """`gpus(m) = replicas(m)·k`, the fleet sized for the busiest hour, `busy(m)·peak_to_average`."""
+    gpus: int = formulas.fleet_size(gpus_busy(option, workload, month) * workload.peak_to_average,
+                                    option.max_utilization, option.gpus_per_replica, option.min_replicas)
+    return gpus
 
 
-def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: int, gpus: int) -> float:
-    """GPU-hours billed in `month` for the rent scaling modes (docs/formulas.md)."""
-    hours = workload.active_hours_per_month
-    if option.scaling == "fixed":
-        return gpus * HOURS_PER_MONTH
-    if option.scaling == "scheduled":
-        return gpus * hours
-    floor_gpus = option.min_replicas * option.gpus_per_replica
-    in_use = max(floor_gpus, gpus_busy(option, workload, month) / option.max_utilization)
-    return hours * in_use + (HOURS_PER_MONTH - hours) * floor_gpus
-
-
-def replacements(fleet: list[int], lifetime: int) -> list[int]:
-    """GPUs bought again each month: each cohort every `lifetime` months after its purchase."""
-    bought = [fleet[0]] + [fleet[i] - fleet[i - 1] for i in range(1, len(fleet))]
-    again = [0] * len(fleet)
-    for month_index, count in enumerate(bought):
-        if not count:
-            continue
-        for later in range(month_index + lifetime, len(fleet), lifetime):
-            again[later] += count
-    return again
+def rent_gpu_hours(option: SelfHostedInputs, workload: WorkloadInputs, month: int, gpus: int,
+                   busy: float | None = None) -> float:
+    """GPU-hours billed in `month` for a rented fleet of `gpus` (`tco.engine.formulas.rent_gpu_hours`), an
+    autoscaled one following `busy` GPUs (the whole load's when None)."""
+    if busy is None:
+        busy = gpus_busy(option, workload, month)
+    hours: float = formulas.rent_gpu_hours(option.scaling, gpus, workload.active_hours_per_month, busy,
+                                           option.max_utilization, option.min_replicas, option.gpus_per_replica)
+    return hours
 
 
 def self_hosted_month_items(
@@ -142,30 +115,32 @@ def self_hosted_month_items(
     items: list[LineItem] = []
     if option.acquisition == "rent":
         hours = rent_gpu_hours(option, workload, month, gpus) if rent_hours is None else rent_hours
-        items.append(LineItem("gpu_rent", f"GPU rent ({option.scaling})", hours, "GPU-hours",
-                              option.hourly_rate(month)))
+        drift = formulas.yearly_compound(option.rent_change_per_year, month)
+        items.append(item("gpu_rent", f"GPU rent ({option.scaling})",
+                          formulas.rent(hours, option.hourly_rate_per_gpu, drift), "GPU-hours"))
         return items
     c = option.capital_cost_per_gpu
     if basis == "cash":
         if bought:
-            items.append(LineItem("capex", "GPUs bought (with servers)", bought, "GPUs", c))
+            items.append(item("capex", "GPUs bought (with servers)", formulas.purchase(bought, c), "GPUs"))
         if replaced:
-            items.append(LineItem("capex", "GPUs replaced at end of life", replaced, "GPUs", c))
+            items.append(item("capex", "GPUs replaced at end of life", formulas.purchase(replaced, c), "GPUs"))
             if option.residual_value:
-                items.append(LineItem("capex", "resale of replaced GPUs", replaced, "GPUs",
-                                      -option.residual_value * c))
+                items.append(item("capex", "resale of replaced GPUs",
+                                  formulas.resale(replaced, c, option.residual_value), "GPUs"))
     elif gpus:
-        items.append(LineItem("depreciation", "straight-line depreciation", gpus, "GPU-months",
-                              c * (1 - option.residual_value) / option.lifetime_months))
+        items.append(item("depreciation", "straight-line depreciation",
+                          formulas.depreciation(gpus, c, option.residual_value, option.lifetime_months), "GPU-months"))
     if gpus and option.watts_per_gpu:
-        items.append(LineItem("power", "electricity", gpus * option.power_kwh_per_gpu_month, "kWh",
-                              option.price_per_kwh))
+        items.append(item("power", "electricity", formulas.power(
+            gpus, option.watts_per_gpu, option.load_factor, option.pue, option.power_hours_per_month,
+            option.price_per_kwh), "kWh"))
     if gpus and option.hosting_per_gpu_month:
-        items.append(LineItem("hosting", "hosting and rack space", gpus, "GPU-months",
-                              option.hosting_per_gpu_month))
+        items.append(item("hosting", "hosting and rack space", formulas.hosting(gpus, option.hosting_per_gpu_month),
+                          "GPU-months"))
     if gpus and option.maintenance_per_year:
-        items.append(LineItem("maintenance", "maintenance", gpus, "GPU-months",
-                              c * option.maintenance_per_year / 12))
+        items.append(item("maintenance", "maintenance", formulas.maintenance(gpus, c, option.maintenance_per_year),
+                          "GPU-months"))
     return items
 
 
@@ -181,12 +156,13 @@ def book_values_at_end(fleet: list[int], again: list[int], option: SelfHostedInp
     """
     horizon = len(fleet)
     c = option.capital_cost_per_gpu
-    per_month = c * (1 - option.residual_value) / option.lifetime_months
+    bought = formulas.purchases(fleet)
     held: list[tuple[int, int, float]] = []
-    for index in range(max(0, horizon - option.lifetime_months), horizon):
-        bought = fleet[index] - (fleet[index - 1] if index else 0) + (again[index] if again else 0)
-        if bought:
-            held.append((index + 1, bought, c - (horizon - index) * per_month))
+    for index in formulas.held_at_end(horizon, option.lifetime_months):
+        count = bought[index] + (again[index] if again else 0)
+        if count:
+            held.append((index + 1, count, formulas.book_value(c, option.residual_value, option.lifetime_months,
+                                                               horizon - index)))
     return held
 
 
@@ -202,8 +178,8 @@ def terminal_value_items(option: SelfHostedInputs, scenario: ScenarioInputs, fle
     if scenario.terminal_value != "book":
         return [], value
     last = len(fleet)
-    return [LineItem("terminal_value", f"book value of the GPUs bought in month {month}, kept after month {last}",
-                     count, "GPUs", -per_gpu) for month, count, per_gpu in held], value
+    return [item("terminal_value", f"book value of the GPUs bought in month {month}, kept after month {last}",
+                 formulas.terminal_credit(count, per_gpu), "GPUs") for month, count, per_gpu in held], value
 
 
 # --- costs every option carries ----------------------------------------------------------------
@@ -213,22 +189,22 @@ def shared_month_items(shared: SharedCosts, month: int) -> list[LineItem]:
     """Staff every month, setup in month 1, other costs every month, fine-tuning runs when due."""
     items: list[LineItem] = []
     if shared.staff_fte and shared.cost_per_fte_year:
-        items.append(LineItem("staff", "staff", shared.staff_fte, "FTE-months", shared.cost_per_fte_year / 12))
+        items.append(item("staff", "staff", formulas.staff(shared.staff_fte, shared.cost_per_fte_year), "FTE-months"))
     if month == 1 and shared.setup_cost:
-        items.append(LineItem("setup", "one-time setup", 1, "once", shared.setup_cost))
+        items.append(item("setup", "one-time setup", formulas.once(shared.setup_cost), "once"))
     if shared.other_monthly:
-        items.append(LineItem("other", "other monthly costs", 1, "month", shared.other_monthly))
+        items.append(item("other", "other monthly costs", formulas.once(shared.other_monthly), "month"))
     tuning = shared.fine_tuning
     if tuning is not None and tuning.runs_in(month):
+        gpu, tokens, data = formulas.fine_tuning_lines(
+            tuning.gpu_hours, tuning.hourly_rate_per_gpu, tuning.training_tokens,
+            tuning.price_per_million_training_tokens, tuning.data_cost)
         if tuning.gpu_hours:
-            items.append(LineItem("fine_tuning", "fine-tuning GPU time", tuning.gpu_hours, "GPU-hours",
-                                  tuning.hourly_rate_per_gpu))
+            items.append(item("fine_tuning", "fine-tuning GPU time", gpu, "GPU-hours"))
         if tuning.training_tokens:
-            items.append(LineItem("fine_tuning", "fine-tuning training tokens",
-                                  tuning.training_tokens / TOKENS_PER_PRICE_UNIT, "1M tokens",
-                                  tuning.price_per_million_training_tokens))
+            items.append(item("fine_tuning", "fine-tuning training tokens", tokens, "1M tokens"))
         if tuning.data_cost:
-            items.append(LineItem("fine_tuning", "fine-tuning data work", 1, "run", tuning.data_cost))
+            items.append(item("fine_tuning", "fine-tuning data work", data, "run"))
     return items
 
 
@@ -252,16 +228,12 @@ def fleet_by_month(option: SelfHostedInputs, scenario: ScenarioInputs,
     """GPUs each month (0 before go-live) and GPUs bought again each month, from the GPUs `needed`
     in a month: rented fleets follow it, owned fleets keep their running maximum
     (docs/formulas.md)."""
-    horizon = scenario.horizon_months
-    if option.acquisition == "buy":
-        fleet: list[int] = []
-        owned = 0
-        for month in range(1, horizon + 1):
-            if month >= option.go_live_month:
-                owned = max(owned, needed(month))
-            fleet.append(owned)
-        return fleet, replacements(fleet, option.lifetime_months)
-    return [needed(m) if m >= option.go_live_month else 0 for m in range(1, horizon + 1)], []
+    fleet: list[int] = [formulas.live_fleet(needed(m), m >= option.go_live_month)
+                        for m in range(1, scenario.horizon_months + 1)]
+    if option.acquisition != "buy":
+        return fleet, []
+    fleet = formulas.owned_fleet(fleet)
+    return fleet, replacements(fleet, option.lifetime_months)
 
 
 def paid_gpu_hours(option: SelfHostedInputs, items: list[LineItem], gpus: int) -> float:

@@ -12,31 +12,34 @@ Hybrid, in month m, with the day's 24 relative hourly loads `r_h = w_h / mean(w)
     size          p-th percentile of the L_h (linear interpolation, `tco.engine.profiles.percentile`),
                   `average` = busy(m), or a fixed {gpus: N}
     gpus(m)       = max(min_replicas, ceil(size / (u·k))) · k   (N for {gpus: N}); owned fleets
-                  never shrink, as docs/formulas.md says
+                  never shrink, as docs/mixed.md says
     C(m)          = gpus(m) · u                           load the fleet carries at max_utilization
     overflow(m)   = Σ_h max(0, L_h − C) / Σ_h L_h         share of the tokens sent to the API
+
+The formulas below take plain numbers or numpy arrays alike (`tco.engine.formulas`), so the
+vectorised engine projects hybrids with them too.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
-from tco.engine.inputs import HOURS_PER_MONTH, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, WorkloadInputs
+from tco.engine import formulas
+from tco.engine.formulas import CEIL_TOLERANCE
+from tco.engine.inputs import HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, WorkloadInputs
 from tco.engine.line_items import (
-    CEIL_TOLERANCE,
     MonthPlan,
     api_items_for_tokens,
     api_token_items,
     fleet_by_month,
     gpus_busy,
-    gpus_needed,
     paid_gpu_hours,
+    rent_gpu_hours,
     self_hosted_month_items,
     shared_month_items,
     terminal_value_items,
-    tolerant_ceil,
 )
 from tco.engine.profiles import percentile, relative_loads, single_peak
 from tco.engine.results import LineItem
@@ -47,50 +50,67 @@ def relabel(item: LineItem, owner: str) -> LineItem:
     return LineItem(item.category, f"{owner}: {item.description}", item.quantity, item.unit, item.unit_price)
 
 
-def hourly_shape(workload: WorkloadInputs) -> tuple[float, ...]:
+def hourly_shape(workload: WorkloadInputs) -> tuple[Any, ...]:
     """The relative hourly loads `r_h`; a single peak hour when the workload gives no profile."""
     weights = workload.hourly_weights or single_peak(workload.peak_to_average)
     return relative_loads(weights)
 
 
-def overflow_share(loads: tuple[float, ...], capacity: float) -> float:
-    """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity.
+def overflow_share(loads: tuple[Any, ...], capacity: Any) -> Any:
+    """`Σ_h max(0, L_h − C) / Σ_h L_h`: the share of the day's tokens beyond the fleet's capacity
+    (0 when there is no load, 1 when there is no fleet).
 
     An hour's excess of at most 1e-9·max(1, L_h) is floating-point noise, ignored as the fleet's
     tolerant ceiling ignores it (docs/formulas.md): a fleet sized exactly for an hour's load
     carries it."""
-    total = math.fsum(loads)
-    if total <= 0:
-        return 0.0
-    if capacity <= 0:
-        return 1.0
-    return math.fsum(load - capacity for load in loads
-                     if load - capacity > CEIL_TOLERANCE * max(1.0, load)) / total
+    op = formulas.operations(capacity, *loads)
+    total = op.exact_sum(loads)
+    excess = op.exact_sum([op.where(load - capacity > CEIL_TOLERANCE * op.maximum(1.0, load), load - capacity, 0.0)
+                           for load in loads])
+    nothing = total <= 0
+    return op.where(nothing, 0.0, op.where(capacity <= 0, 1.0, excess / op.where(nothing, 1.0, total)))
 
 
-def hybrid_gpus(option: HybridInputs, workload: WorkloadInputs, month: int) -> int:
-    """GPUs the hybrid's fleet needs in `month` for its `size_for` (before owned fleets' running max)."""
-    hosted = option.self_hosted
+def served_busy(busy: Any, overflow: Any) -> Any:
+    """`busy·(1 − overflow)`: average GPUs busy on the fleet in the active hours, the rest overflowing."""
+    return busy * (1 - overflow)
+
+
+def sizing_ratio(option: HybridInputs, peak_to_average: Any, shape: tuple[Any, ...]) -> Any:
+    """The load a hybrid's fleet is sized for, over the average load: `peak_to_average` for p100 (the
+    self-hosted option's own sizing, exactly), the P-th percentile of the `r_h` for pP, 1 for average.
+    (1 for {gpus: N}, which is not sized.)"""
+    if option.size_for == "percentile" and option.percentile == 100:
+        return peak_to_average
+    return percentile(shape, option.percentile) if option.size_for == "percentile" else 1.0
+
+
+def hybrid_fleet(option: HybridInputs, busy: Any, ratio: Any) -> Any:
+    """GPUs the hybrid's fleet needs for `busy` average busy GPUs (before owned fleets' running max):
+    `max(min_replicas, ceil(busy·ratio / (u·k)))·k` with `ratio = sizing_ratio(...)`, or N for {gpus: N}."""
     if option.size_for == "gpus":
         return option.fleet_gpus
-    if option.size_for == "percentile" and option.percentile == 100:
-        return gpus_needed(hosted, workload, month)  # the self-hosted option's own fleet, exactly
-    busy = gpus_busy(hosted, workload, month)
-    relative = 1.0 if option.size_for == "average" else percentile(hourly_shape(workload), option.percentile)
-    k = hosted.gpus_per_replica
-    replicas = max(hosted.min_replicas, tolerant_ceil(busy * relative / (hosted.max_utilization * k)))
-    return replicas * k
+    hosted = option.self_hosted
+    return formulas.fleet_size(busy * ratio, hosted.max_utilization, hosted.gpus_per_replica, hosted.min_replicas)
+
+
+def hybrid_go_live(option: HybridInputs) -> Any:
+    """The month the hybrid's fleet goes live: its self-hosted option's, or 1 for {gpus: 0}, which
+    never runs a fleet and so has nothing to wait for."""
+    go_live = option.self_hosted.go_live_month
+    return go_live if option.size_for != "gpus" else formulas.where(option.fleet_gpus == 0, 1, go_live)
 
 
 def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
     """Every month of a hybrid: the fleet's costs, the overflow's API token costs, and (when it
     runs a fleet at all) the self-hosted option's staff, setup, other and fine-tuning costs."""
     hosted, api, workload = option.self_hosted, option.overflow, scenario.workload
-    fleet, again = fleet_by_month(hosted, scenario, lambda m: hybrid_gpus(option, workload, m))
     shape = hourly_shape(workload)
+    ratio = sizing_ratio(option, workload.peak_to_average, shape)
+    fleet, again = fleet_by_month(hosted, scenario, lambda m: hybrid_fleet(option, gpus_busy(hosted, workload, m),
+                                                                          ratio))
     hours = workload.active_hours_per_month
-    # {gpus: 0} never runs a fleet, so there is nothing to wait for: the API serves every month.
-    go_live = 1 if option.size_for == "gpus" and not option.fleet_gpus else hosted.go_live_month
+    go_live = hybrid_go_live(option)
     plans: list[MonthPlan] = []
     for month in range(1, scenario.horizon_months + 1):
         tokens_in, tokens_out = workload.tokens(month)
@@ -102,10 +122,10 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
         gpus = fleet[month - 1]
         busy = gpus_busy(hosted, workload, month)
         share = overflow_share(tuple(busy * r for r in shape), gpus * hosted.max_utilization)
-        served_busy = busy * (1 - share)  # average GPUs busy on the fleet in the active hours
+        served = served_busy(busy, share)
         rent_hours: float | None = None
         if hosted.acquisition == "rent":
-            rent_hours = _rent_hours(option, gpus, served_busy, hours)
+            rent_hours = rent_gpu_hours(hosted, workload, month, gpus, served)
         previous = fleet[month - 2] if month > 1 else 0
         items = self_hosted_month_items(hosted, workload, month, gpus, gpus - previous,
                                         again[month - 1] if again else 0, scenario.basis, rent_hours)
@@ -115,7 +135,7 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
         if share:
             items += api_items_for_tokens(api, tokens_in * share, tokens_out * share,
                                           workload.cached_input_share, month, "api", "overflow ")
-        plans.append(MonthPlan(items, gpus, (tokens_in + tokens_out) * (1 - share), served_busy * hours,
+        plans.append(MonthPlan(items, gpus, (tokens_in + tokens_out) * (1 - share), served * hours,
                                paid_gpu_hours(hosted, items, gpus)))
     credit, plans[-1].book_value_at_end = terminal_value_items(hosted, scenario, fleet, again)
     plans[-1].items.extend(relabel(i, hosted.name) for i in credit)
@@ -125,21 +145,7 @@ def hybrid_plans(option: HybridInputs, scenario: ScenarioInputs) -> list[MonthPl
     return plans
 
 
-def _rent_hours(option: HybridInputs, gpus: int, served_busy: float, hours: float) -> float:
-    """GPU-hours billed for a rented hybrid fleet of `gpus` (the scaling modes of
-    docs/formulas.md): fixed bills 730 h, scheduled the active hours; autoscale
-    follows the served load, at least the floor."""
-    hosted = option.self_hosted
-    if hosted.scaling == "fixed":
-        return gpus * HOURS_PER_MONTH
-    if hosted.scaling == "scheduled":
-        return gpus * hours
-    floor_gpus = min(gpus, hosted.min_replicas * hosted.gpus_per_replica)
-    in_use = max(floor_gpus, served_busy / hosted.max_utilization)
-    return hours * in_use + (HOURS_PER_MONTH - hours) * floor_gpus
-
-
-def scaled_workload(workload: WorkloadInputs, share: float) -> WorkloadInputs:
+def scaled_workload(workload: WorkloadInputs, share: Any) -> WorkloadInputs:
     """The workload with `share` of its tokens (and requests), the same shape and growth."""
     return replace(
         workload,

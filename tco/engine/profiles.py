@@ -11,6 +11,9 @@ your request logs, per hour) when you have them.
 from __future__ import annotations
 
 import math
+from typing import Any
+
+from tco.engine.formulas import exact_sum, sorted_values
 
 HOURS_PER_DAY = 24
 
@@ -36,36 +39,38 @@ NAMED_PROFILES: dict[str, tuple[float, ...]] = {
 PEAK_TOLERANCE = 0.01
 
 
-def mean_weight(weights: tuple[float, ...]) -> float:
+def mean_weight(weights: tuple[Any, ...]) -> Any:
     """The mean of the 24 weights."""
-    return math.fsum(weights) / HOURS_PER_DAY
+    return exact_sum(weights) / HOURS_PER_DAY
 
 
 def peak_to_average(weights: tuple[float, ...]) -> float:
     """`max(w) / mean(w)`: the busiest hour's load over the day's average load."""
-    return max(weights) / mean_weight(weights)
+    ratio: float = max(weights) / mean_weight(weights)
+    return ratio
 
 
-def relative_loads(weights: tuple[float, ...]) -> tuple[float, ...]:
+def relative_loads(weights: tuple[Any, ...]) -> tuple[Any, ...]:
     """Each hour's load over the day's average, `w_h / mean(w)`; they sum to 24."""
     mean = mean_weight(weights)
     return tuple(w / mean for w in weights)
 
 
-def single_peak(peak: float) -> tuple[float, ...]:
+def single_peak(peak: Any) -> tuple[Any, ...]:
     """The shape assumed when a hybrid needs one and the workload gives none: one hour at
     `peak` times the average, the other 23 level (so max/mean is `peak`). Needs peak ≤ 24."""
     rest = (HOURS_PER_DAY - peak) / (HOURS_PER_DAY - 1)
     return (peak, *(rest,) * (HOURS_PER_DAY - 1))
 
 
-def percentile(values: tuple[float, ...], percent: float) -> float:
+def percentile(values: tuple[Any, ...], percent: float) -> Any:
     """The `percent`-th percentile of `values`, interpolating linearly between order statistics.
 
     Position `(n − 1)·percent/100` in the sorted values (numpy's default, "linear"): p100 is the
-    largest, p50 the median (the mean of the 12th and 13th of 24 values).
+    largest, p50 the median (the mean of the 12th and 13th of 24 values). Values may be arrays
+    (one per run): each run's percentile of its own values.
     """
-    ordered = sorted(values)
+    ordered = sorted_values(values)
     position = (len(ordered) - 1) * percent / 100
     low = math.floor(position)
     high = min(low + 1, len(ordered) - 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tco.engine import formulas
 from tco.engine.inputs import (
     TOKENS_PER_PRICE_UNIT,
     ApiInputs,
@@ -20,7 +21,7 @@ from tco.engine.inputs import (
 )
 from tco.engine.line_items import MonthPlan, api_month_items, month_label, self_hosted_plans, shared_month_items
 from tco.engine.mixed import hybrid_plans, routed_plans
-from tco.engine.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES, MonthCost, OptionResult
+from tco.engine.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES, Fleet, MonthCost, OptionResult
 
 
 def month_plans(option: OptionInputs, scenario: ScenarioInputs) -> list[MonthPlan]:
@@ -62,7 +63,7 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
         cost.total = sum(cost.costs.values())
         cumulative += cost.total
         cost.cumulative = cumulative
-        npv += cost.total / (1 + scenario.discount_rate) ** ((month - 1) / 12)
+        npv += cost.total / formulas.yearly_compound(scenario.discount_rate, month)
         months.append(cost)
     per_million = cumulative / (tokens_total / TOKENS_PER_PRICE_UNIT) if tokens_total else None
     go_live, fallback = months_on_fallback(option)
@@ -70,7 +71,7 @@ def project_option(option: OptionInputs, scenario: ScenarioInputs) -> OptionResu
     purchase_month, purchase_cash = first_purchase(option, scenario, months)
     return OptionResult(
         option.name, option.kind, months, cumulative, npv, per_million,
-        option_label(option, first_fleet, months[-1].gpus if months else None),
+        option_fleet(option, first_fleet, months[-1].gpus if months else None),
         go_live_month=go_live,
         fallback=fallback.name if fallback is not None else None,
         fine_tuning_months=tuple(m.month for m in months if m.costs.get("fine_tuning")),
@@ -125,15 +126,12 @@ def months_on_fallback(option: OptionInputs) -> tuple[int, ApiInputs | None]:
     return 1, None
 
 
-def option_label(option: OptionInputs, gpus_first: int | None, gpus_at_end: int | None) -> str:
-    """How a sentence names the option: "Llama 3.1 70B on 4 → 10 rented H100 SXMs" (its fleet in the first
-    month it has one, then at the end; one number when they are equal), or its name."""
+def option_fleet(option: OptionInputs, gpus_first: int | None, gpus_at_end: int | None) -> Fleet | None:
+    """What a sentence names the option by: a self-hosted option's model and GPUs, with its fleet in the
+    first month it has one and at the end; None (named by its name) for any other option."""
     if isinstance(option, SelfHostedInputs) and option.model_name and option.gpu_name and gpus_at_end:
-        how = "rented" if option.acquisition == "rent" else "owned"
-        plural = "s" if gpus_at_end != 1 else ""
-        fleet = f"{gpus_first} → {gpus_at_end}" if gpus_first and gpus_first != gpus_at_end else f"{gpus_at_end}"
-        return f"{option.model_name} on {fleet} {how} {option.gpu_name}{plural}"
-    return option.name
+        return Fleet(option.model_name, option.gpu_name, option.acquisition, gpus_first, gpus_at_end)
+    return None
 
 
 def project(scenario: ScenarioInputs) -> list[OptionResult]:

@@ -95,6 +95,35 @@ class MonthCost:
         return self.served_gpu_hours / self.fleet_gpu_hours if self.fleet_gpu_hours else None
 
 
+@dataclass(frozen=True)
+class Fleet:
+    """What a sentence names a self-hosted option by: its model on its GPUs, rented or owned, with the
+    fleet in the first month it has one and at the end (`tco.render.text.option_label` words it)."""
+
+    model_name: str
+    gpu_name: str
+    acquisition: str  # "rent" or "buy"
+    gpus_first: int | None
+    gpus_at_end: int
+
+
+@dataclass(frozen=True)
+class StalePrice:
+    """A table price older than the age allowed (`--max-price-age`): a warning `tco.render` words, with
+    the command that refreshes the price."""
+
+    table: str
+    key: str
+    file: str
+    age_days: int
+    as_of: str
+    max_age_days: int
+
+
+# A warning about a scenario: a sentence, or a fact that `tco.render.text.warning_text` words.
+ScenarioWarning = str | StalePrice
+
+
 @dataclass
 class OptionResult:
     """One option projected over the horizon."""
@@ -105,7 +134,7 @@ class OptionResult:
     total: float
     npv: float
     cost_per_million_tokens: float | None
-    label: str  # how the headline names it, e.g. "Llama 3.1 70B on 4 rented H100s"
+    fleet: Fleet | None  # what the headline names a self-hosted option by; None: by its name
     go_live_month: int = 1  # self-hosted: the first month the fleet serves the traffic
     fallback: str | None = None  # self-hosted: the api option that serves it before then
     fine_tuning_months: tuple[int, ...] = ()  # the months in which a fine-tuning run is paid for
@@ -182,7 +211,7 @@ class Comparison:
     start: str | None
     options: list[OptionResult]
     break_even: list[BreakEven]
-    warnings: list[str]
+    warnings: list[ScenarioWarning]
     assumptions: list[Assumption]
     # The month-1 volume every figure assumes, whichever way the workload gave it; requests per day
     # when the workload is in requests (or derived from the bill), else None.

@@ -3,133 +3,21 @@
 Only types and single-field rules live here; rules that relate fields or options to each other
 (one workload form, unique names, references) are in `tco.scenario.loader`, so that every problem in a
 file can be reported at once with the path of the field at fault.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated as the classes are made, not postponed: pydantic would otherwise compile
+each one from its text, which costs every command that reads a scenario about 2 ms more to start.
+"""
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
-    WithJsonSchema,
-)
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, core_schema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from tco.docs import RANGES
 from tco.errors import did_you_mean
-from tco.load.quantities import parse_number, plain_rate_problem
-from tco.load.ranges import parse_range
-
-_NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s*$"
-_PERCENT_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt%]?\s*$"
-
-
-@dataclass(frozen=True)
-class Number:
-    """A numeric field's rule: parsing (suffixes, percentages), bounds, and its JSON Schema.
-
-    Used as `Annotated[float, Number(...)]`; messages are written for the person editing the file.
-    """
-
-    description: str
-    percent: bool = False
-    whole: bool = False
-    minimum: float | None = None
-    exclusive_minimum: float | None = None
-    maximum: float | None = None
-    what: str = "value"
-    ranged: bool = True  # may be a range: {low, high}, {low, mode, high}, {median, p90}, {choices}
-    # A rate (growth, discount rate, drift, maintenance) or the server cost share: its field name and what
-    # it is per ("a month", "of the purchase price"); a plain number above 1 is then refused as a likely
-    # slip for a percentage.
-    rate: tuple[str, str] | None = None
-
-    def check(self, value: Any) -> float | int:
-        if isinstance(value, dict):
-            if not self.ranged:
-                raise ValueError("must be a single number, not a range")
-            return parse_range(value, self.check_number, whole=self.whole,
-                               lognormal_allowed=self.maximum is None and (self.minimum or 0) <= 0
-                               and (self.exclusive_minimum or 0) <= 0)
-        return self.check_number(value)
-
-    def check_number(self, value: Any) -> float | int:
-        """`value` as a number obeying this rule (a range's own values are checked with it too)."""
-        number = parse_number(value, percent=self.percent)
-        if self.rate is not None and (problem := plain_rate_problem(value, number, *self.rate)) is not None:
-            raise ValueError(problem)
-        shown = _show(value)
-        if self.minimum is not None and number < self.minimum:
-            if self.minimum == 0:
-                article = "an" if self.what[:1] in "aeiou" else "a"
-                raise ValueError(f"must not be negative (got {shown}): {article} {self.what} cannot be below 0")
-            raise ValueError(f"must be at least {self.minimum:g} (got {shown})")
-        if self.exclusive_minimum is not None and number <= self.exclusive_minimum:
-            bound = f"{self.exclusive_minimum:.0%}" if self.percent and self.exclusive_minimum else \
-                f"{self.exclusive_minimum:g}"
-            raise ValueError(f"must be above {bound} (got {shown})")
-        if self.maximum is not None and number > self.maximum:
-            limit = "100%" if self.percent and self.maximum == 1 else f"{self.maximum:g}"
-            raise ValueError(f"must be at most {limit} (got {shown})")
-        if self.whole:
-            if number != int(number):
-                raise ValueError(f"must be a whole number (got {shown})")
-            return int(number)
-        return number
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.check)
-
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        number: dict[str, Any] = {"type": "integer" if self.whole else "number"}
-        # A rate as a plain number is at most 1 in size (above: refused as a slip for a percentage).
-        maximum = 1 if self.rate is not None and self.maximum is None else self.maximum
-        for key, bound in (("minimum", self.minimum), ("exclusiveMinimum", self.exclusive_minimum),
-                           ("maximum", maximum)):
-            if bound is not None:
-                number[key] = bound
-        text = {"type": "string", "pattern": _PERCENT_TEXT if self.percent else _NUMBER_TEXT}
-        if not self.ranged:
-            return {"anyOf": [number, text], "description": self.description}
-        one = {"anyOf": [number, text]}
-        ranges = _range_json_schemas(one, self.whole, lognormal=self.maximum is None
-                                     and (self.minimum or 0) <= 0 and (self.exclusive_minimum or 0) <= 0)
-        return {"anyOf": [number, text, *ranges],
-                "description": f"{self.description}; or a range (see {RANGES})"}
-
-
-def _range_json_schemas(one: dict[str, Any], whole: bool, lognormal: bool) -> list[dict[str, Any]]:
-    """JSON Schemas of the range forms a field accepts."""
-    def form(title: str, keys: tuple[str, ...]) -> dict[str, Any]:
-        return {"type": "object", "title": title, "properties": {k: one for k in keys}, "required": list(keys),
-                "additionalProperties": False}
-
-    weight = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": _PERCENT_TEXT}]}
-    choices = {"type": "object", "title": "choices (most likely one used by compare)",
-               "properties": {"choices": {"type": "array", "items": one, "minItems": 1},
-                              "weights": {"type": "array", "items": weight}},
-               "required": ["choices"], "additionalProperties": False}
-    forms = [form("uniform range (midpoint used by compare)", ("low", "high"))]
-    if not whole:
-        forms.append(form("triangular range (mode used by compare)", ("low", "mode", "high")))
-        if lognormal:
-            forms.append(form("lognormal range (median used by compare)", ("median", "p90")))
-    forms.append(choices)
-    return forms
-
-
-def _show(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
+from tco.load.numbers import NUMBER_TEXT, show
+from tco.load.numbers import Number as Number  # every numeric field's rule, shared with the pricing tables
+from tco.load.quantities import parse_number
 
 # Money, volumes and prices: never negative.
 Amount = Annotated[float, Number("a non-negative amount; text like 2.5M or 750K allowed", minimum=0, what="amount")]
@@ -222,7 +110,7 @@ def _load_profile(value: Any) -> Any:
             except ValueError as exc:
                 raise ValueError(f"hour {hour} (weight {hour + 1} of 24): {exc}") from None
             if number < 0:
-                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): must not be negative (got {_show(weight)})")
+                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): must not be negative (got {show(weight)})")
             weights.append(float(number))
         if not any(weights):
             raise ValueError("the 24 weights are all zero: give the relative load of each hour")
@@ -241,7 +129,7 @@ LoadProfile = Annotated[
             {"type": "string", "enum": list(_PROFILE_NAMES)},
             {"type": "array", "minItems": 24, "maxItems": 24,
              "items": {"anyOf": [{"type": "number", "minimum": 0},
-                                 {"type": "string", "pattern": _NUMBER_TEXT}]}},
+                                 {"type": "string", "pattern": NUMBER_TEXT}]}},
         ],
         "description": "the load's shape over the day: a named profile or 24 hourly weights from 00:00",
     }),
@@ -265,7 +153,7 @@ def _size_for(value: Any) -> Any:
     match = re.fullmatch(r"p(\d+(?:\.\d+)?)", text or "")
     if text is None or match is None or not 50 <= float(match.group(1)) <= 100:
         raise ValueError(f"must be p50 to p100 (a percentile of the hourly load), average, or {{gpus: N}} "
-                         f"(got {_show(value)})")
+                         f"(got {show(value)})")
     return text
 
 

@@ -8,6 +8,7 @@ and every key and value keeps its line and column so errors can point at them.
 
 from __future__ import annotations
 
+import codecs
 import copy
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,7 @@ class YamlDocument:
     data: Any
     value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the text parsed, a byte-order mark it began with kept (a report quotes the file)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of `path` (its key when `key`), else where its nearest parent is named."""
@@ -98,9 +100,11 @@ def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> Ya
     Over MAX_BYTES it is refused unparsed, as too large for `what`."""
     if len(text) > MAX_BYTES:
         raise too_large_file(source, what)
+    bom = ""
     if isinstance(text, bytes):
         if b"\x00" in text:
             raise TcoError.single(source, "this is a binary file, not a YAML scenario")
+        bom = "\ufeff" if text.startswith(codecs.BOM_UTF8) else ""
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -108,7 +112,9 @@ def read_yaml(text: str | bytes, source: str, *, what: str = "a scenario") -> Ya
     if "\x00" in text:
         raise TcoError.single(source, "this is a binary file, not a YAML scenario")
     try:
-        return _build(text, source)
+        doc = _build(text, source)
+        doc.text = bom + text
+        return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"

@@ -1,8 +1,10 @@
 """The pricing tables (docs/pricing.md): bundled ones, overlaid field by field by a user pricing folder.
 
-Bundled tables are read with libyaml and trusted (the test suite validates them); a user's
-tables are read with positions and checked, so a mistake there names its file, line and key.
-Every field keeps where it came from, so any default in an output can cite its source and date.
+Every entry is validated by its table's model (`tco.pricing.schema`). A bundled entry is read with
+libyaml, without positions, only when a run asks for it, and validated only when a run computes with
+its fields (the test suite checks every one); a user's tables are read with positions and validated
+whole, so a mistake there names its file, line and key. Every field keeps where it came from, so any
+default in an output can cite its source and date.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tco.errors import Problem, TcoError, did_you_mean
-from tco.load.quantities import parse_number
 from tco.load.yamlsource import YamlDocument, format_path, read_yaml, read_yaml_file
+from tco.pricing.schema import InvalidEntry, TableFields, validate_entry
 
 TABLE_KINDS = ("api", "gpus", "models", "throughput")
 ENV_PRICING = "TCO_PRICING"
@@ -38,31 +41,6 @@ def today() -> dt.date:
         except ValueError:
             raise TcoError.single(f"${ENV_TODAY}", f"{pinned!r} is not a date; write YYYY-MM-DD") from None
     return dt.date.today()
-
-# Field names per table, and which of them are numbers that may not be negative.
-_COMMON = {"source": "text", "as_of": "date", "notes": "text", "sources": "citations"}
-TABLE_FIELDS: dict[str, dict[str, str]] = {
-    "api": {"input": "number", "output": "number", "cached_input": "number", "batch_discount": "share",
-            "training": "number", **_COMMON},
-    "gpus": {"name": "text", "memory_gb": "number+", "memory_unit": "choice:GB|GiB", "bandwidth_tb_s": "number+",
-             "bf16_tflops": "number+",
-             "fp8_tflops": "number?", "fp4_tflops": "number?", "interconnect_gb_s": "number", "watts": "number",
-             "tdp_watts": "number", "achieved_compute_share": "share", "achieved_bandwidth_share": "share",
-             "purchase_price": "number", "rent_per_hour": "rents", **_COMMON},
-    # The capacity model divides by and counts with the architecture's fields: sizes are whole numbers
-    # above 0, an expert format or attention layout it does not know would be sized as something else.
-    "models": {"name": "text", "params_b": "number+", "active_params_b": "number+", "layers": "count+",
-               "hidden": "count+", "kv_heads": "count+", "head_dim": "count+", "context": "count",
-               "license": "text", "attention_heads": "count+", "intermediate_size": "count",
-               "experts": "count", "experts_per_token": "count", "shared_experts": "count",
-               "vocab_size": "count", "kv_bytes_per_token_bf16": "number+", "attention": "attention",
-               "sliding_window": "count", "sliding_window_layers": "count", "expert_precision": "choice:mxfp4|int4",
-               **_COMMON},
-    "throughput": {"model": "text", "gpu": "text", "precision": "text", "gpus_per_replica": "count+",
-                   "parallelism": "choice:tp|tep|dep", "engine": "choice:vllm|sglang|trtllm",
-                   "input_tokens_per_second": "number+", "output_tokens_per_second": "number+",
-                   "input_tokens": "number", "output_tokens": "number+", "benchmark": "text", **_COMMON},
-}
 
 
 def bundled_pricing_dir() -> Path:
@@ -101,12 +79,37 @@ class FieldOrigin:
 
 @dataclass(frozen=True)
 class Entry:
-    """One table entry after the overlay, with the origin of each field."""
+    """One table entry after the overlay, with the origin of each field.
+
+    `values` are the fields as the files give them (a bundled figure as written: 80, not 80.0), for
+    showing and citing; `fields` the same fields validated by the table's model, for computing with.
+    """
 
     table: str
     key: str
     values: dict[str, Any]
     origins: dict[str, FieldOrigin]
+    # What `fields` is made of: the bundled entry as written, validated when first asked for (a run
+    # validates only the entries it computes with), and the user's, validated with the user's table.
+    bundled: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    user: TableFields | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def fields(self) -> TableFields:
+        """The entry's fields validated by its table's model, the user's overlaid on the bundled ones
+        as `values` are (each side is valid, so the overlay is: it is not checked again)."""
+        base = _bundled_fields(self.table, self.key, self.bundled) if self.bundled is not None else None
+        if self.user is None:
+            assert base is not None, "an entry comes from the bundled table, the user's, or both"
+            return base
+        if base is None:
+            return self.user
+        update = {name: getattr(self.user, name) for name in self.user.model_fields_set
+                  if name not in _OWN_PROVENANCE}
+        below, above = getattr(base, "rent_per_hour", None), update.get("rent_per_hour")
+        if isinstance(below, dict) and isinstance(above, dict):
+            update["rent_per_hour"] = {**below, **above}
+        return base.model_copy(update=update)
 
     def get(self, name: str) -> Any:
         return self.values.get(name)
@@ -124,7 +127,7 @@ class Catalog:
         self.user_dir = user_dir
         self.bundled_dir = bundled_dir or bundled_pricing_dir()
         self._bundled: dict[str, dict[str, str]] = {}
-        self._user: dict[str, tuple[dict[str, dict[str, Any]], YamlDocument | None]] = {}
+        self._user: dict[str, tuple[dict[str, TableFields], YamlDocument | None]] = {}
         self._entries: dict[tuple[str, str], Entry | None] = {}
         self._bundled_catalog: Catalog | None = None
         if user_dir is not None and not user_dir.is_dir():
@@ -173,12 +176,13 @@ class Catalog:
         block = self._bundled_blocks(kind).get(key)
         if block is not None:
             data = yaml.load(block, Loader=_FAST_LOADER) or {}
-            entry = _entry(kind, key, dict(data[key]), self.table_label(kind))
-        values, doc = self._user_table(kind)
-        if key in values and doc is not None:
+            values = dict(data[key])
+            entry = _entry(kind, key, values, self.table_label(kind), bundled=values)
+        checked, doc = self._user_table(kind)
+        if key in checked and doc is not None:
             line = doc.locate((key,), key=True)[0]
             label = f"{doc.source}:{line}" if line else doc.source
-            mine = _entry(kind, key, values[key], label)
+            mine = _entry(kind, key, _as_given(checked[key], doc.data[key]), label, user=checked[key])
             entry = _overlay(entry, mine) if entry else mine
         return entry
 
@@ -188,7 +192,7 @@ class Catalog:
             self._bundled[kind] = index_table(path.read_text(encoding="utf-8")) if path.is_file() else {}
         return self._bundled[kind]
 
-    def _user_table(self, kind: str) -> tuple[dict[str, dict[str, Any]], YamlDocument | None]:
+    def _user_table(self, kind: str) -> tuple[dict[str, TableFields], YamlDocument | None]:
         if kind not in self._user:
             user_file = self.user_dir / f"{kind}.yaml" if self.user_dir is not None else None
             if user_file is None or not user_file.is_file():
@@ -243,14 +247,33 @@ def _iso(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-def _entry(kind: str, key: str, values: dict[str, Any], label: str) -> Entry:
+def _entry(kind: str, key: str, values: dict[str, Any], label: str, *, bundled: dict[str, Any] | None = None,
+           user: TableFields | None = None) -> Entry:
     citation = str(values.get("source") or "")
     as_of = _iso(values.get("as_of"))
     per_field = values.get("sources") or {}
     origins = {"*": FieldOrigin(label, citation, as_of)}
     for name in values:
         origins[name] = FieldOrigin(label, str(per_field.get(name, citation)), as_of)
-    return Entry(kind, key, values, origins)
+    return Entry(kind, key, values, origins, bundled, user)
+
+
+def _bundled_fields(kind: str, key: str, values: dict[str, Any]) -> TableFields:
+    """A bundled entry validated by its table's model (the test suite keeps every one valid)."""
+    try:
+        return validate_entry(kind, values)
+    except InvalidEntry as exc:
+        raise TcoError([Problem(f"pricing/{kind}.yaml", p.message, f"{key}.{p.field}")
+                        for p in exc.problems]) from None
+
+
+def _as_given(fields: TableFields, written: dict[str, Any]) -> dict[str, Any]:
+    """The validated value of each field an entry gives, in the file's order."""
+    return {name: getattr(fields, name) for name in written}
+
+
+# The fields of a user's entry that describe the entry itself, and never override the bundled one's.
+_OWN_PROVENANCE = ("source", "sources")
 
 
 def _overlay(base: Entry, top: Entry) -> Entry:
@@ -258,7 +281,7 @@ def _overlay(base: Entry, top: Entry) -> Entry:
     values = dict(base.values)
     origins = dict(base.origins)
     for name, value in top.values.items():
-        if name in ("source", "sources"):
+        if name in _OWN_PROVENANCE:
             continue
         if name == "rent_per_hour" and isinstance(value, dict) and isinstance(values.get(name), dict):
             below = base.origin(name)
@@ -270,7 +293,7 @@ def _overlay(base: Entry, top: Entry) -> Entry:
         else:
             values[name] = value
         origins[name] = top.origins[name]
-    return Entry(base.table, base.key, values, origins)
+    return Entry(base.table, base.key, values, origins, base.bundled, top.user)
 
 
 def check_user_table(kind: str, text: bytes, source: str) -> dict[str, dict[str, Any]]:
@@ -279,19 +302,19 @@ def check_user_table(kind: str, text: bytes, source: str) -> dict[str, dict[str,
     Raises TcoError with every problem (file, line, field) at once. `tco pricing set` and
     `tco compare` share this, so they agree on what a valid user table is.
     """
-    return _checked_user_table(kind, read_yaml(text, source, what="a pricing table"))
+    doc = read_yaml(text, source, what="a pricing table")
+    return {key: _as_given(fields, doc.data[key]) for key, fields in _checked_user_table(kind, doc).items()}
 
 
-def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any]]:
-    """Check a user table's shape and field types; raise every problem at once."""
+def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, TableFields]:
+    """Check a user table's shape and every entry with its table's model; raise every problem at once."""
     problems: list[Problem] = []
     data = doc.data
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise TcoError.single(doc.source, "a pricing table must be a mapping of entry name to fields", line=1)
-    fields = TABLE_FIELDS[kind]
-    checked: dict[str, dict[str, Any]] = {}
+    checked: dict[str, TableFields] = {}
 
     def problem(path: tuple[str, ...], message: str, *, key: bool = False) -> None:
         problems.append(Problem(doc.source, message, format_path(path), *doc.locate(path, key=key)))
@@ -300,91 +323,11 @@ def _checked_user_table(kind: str, doc: YamlDocument) -> dict[str, dict[str, Any
         if not isinstance(values, dict):
             problem((key,), "an entry must be a mapping of fields")
             continue
-        clean: dict[str, Any] = {}
-        for name, value in values.items():
-            path = (key, name)
-            rule = fields.get(name)
-            if rule is None:
-                problem(path, f"unknown field in {kind}.yaml{did_you_mean(name, fields, most=1)}", key=True)
-                continue
-            try:
-                clean[name] = _check_field(rule, value)
-            except ValueError as exc:
-                problem(path, str(exc))
-        checked[key] = clean
+        try:
+            checked[key] = validate_entry(kind, values)
+        except InvalidEntry as exc:
+            for found in exc.problems:
+                problem((key, found.field), found.message, key=found.unknown)
     if problems:
         raise TcoError(problems)
     return checked
-
-
-def check_field(rule: str, value: Any) -> Any:
-    """`value` checked against a TABLE_FIELDS rule, as the overlay reads it; raises ValueError."""
-    return _check_field(rule, value)
-
-
-# models.yaml `attention`: the layouts the capacity model knows, joined by "+" (docs/capacity.md).
-ATTENTION_LAYOUTS = ("gqa", "mla")
-ATTENTION_PARTS = ("sliding_window", "sinks")
-
-
-def _check_field(rule: str, value: Any) -> Any:
-    if rule.startswith("count"):
-        number = parse_number(value)
-        if number != int(number) or number < (1 if rule == "count+" else 0):
-            raise ValueError(f"must be a whole number {'above' if rule == 'count+' else 'of at least'} 0 (got {value})")
-        return int(number)
-    if rule.startswith("choice:"):
-        choices = rule.split(":", 1)[1].split("|")
-        if str(value) not in choices:
-            raise ValueError(f"{value!r} is not one of {', '.join(choices)}{did_you_mean(str(value), choices, most=1)}")
-        return str(value)
-    if rule == "attention":
-        parts = str(value).split("+")
-        if parts[0] not in ATTENTION_LAYOUTS or any(part not in ATTENTION_PARTS for part in parts[1:]):
-            raise ValueError(f"{value!r} is not an attention layout the capacity model knows: "
-                             f"{' or '.join(ATTENTION_LAYOUTS)}, then any of "
-                             f"{', '.join('+' + part for part in ATTENTION_PARTS)} (e.g. gqa+sliding_window+sinks)")
-        return str(value)
-    if rule == "number+":
-        number = parse_number(value)
-        if number <= 0:
-            raise ValueError(f"must be above 0 (got {value})")
-        return number
-    if rule.startswith("number"):
-        if value is None and rule.endswith("?"):
-            return None
-        number = parse_number(value)
-        if number < 0:
-            raise ValueError(f"must not be negative (got {value})")
-        return number
-    if rule == "share":
-        number = parse_number(value, percent=True)
-        if not 0 <= number <= 1:
-            raise ValueError(f"must be a share from 0 to 1 (got {value})")
-        return number
-    if rule == "rents":
-        if not isinstance(value, dict):
-            raise ValueError("must be a mapping of cloud name to price per GPU-hour")
-        rents = {}
-        for cloud, price in value.items():
-            number = parse_number(price)
-            if number <= 0:
-                raise ValueError(f"{cloud}: must be above 0 (got {price})")
-            rents[str(cloud)] = number
-        return rents
-    if rule == "citations":
-        if not isinstance(value, dict):
-            raise ValueError("must be a mapping of field name to citation")
-        return {str(k): str(v) for k, v in value.items()}
-    if rule == "date":
-        if isinstance(value, dt.datetime):  # a YAML timestamp with a time of day: the day is what ages
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD") from None
-    if isinstance(value, dict | list):
-        raise ValueError("expected text")
-    return str(value)

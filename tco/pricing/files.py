@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tco.errors import Problem, TcoError, did_you_mean
+from tco.load.numbers import Number
 from tco.load.quantities import parse_number
 from tco.load.yamlsource import read_bounded
-from tco.pricing.catalog import TABLE_FIELDS, TABLE_KINDS, check_field, check_user_table
+from tco.pricing.catalog import TABLE_KINDS, check_user_table
+from tco.pricing.schema import TABLE_MODELS, Citations, Day, Nullable, Rents, Rule, field_rule
 
 LOCK_TIMEOUT_SECONDS = 60.0
 # Fields that describe an entry rather than state a figure: setting only these does not
@@ -88,7 +90,7 @@ _EXAMPLE = {
 
 def table_template(kind: str) -> str:
     """The commented, empty user table `tco pricing init` writes for `kind` (valid as it is)."""
-    fields = ", ".join(TABLE_FIELDS[kind])
+    fields = ", ".join(TABLE_MODELS[kind].model_fields)
     return _HEADER.format(kind=kind, what=_WHAT[kind], fields=fields, example=_EXAMPLE[kind])
 
 
@@ -507,12 +509,13 @@ class Assignment:
 
 
 def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assignment]:
-    """Check every `FIELD=VALUE` against the table's fields; raise one TcoError listing every problem.
+    """Check every `FIELD=VALUE` with the rule of its field in the table's model; raise one TcoError listing
+    every problem.
 
     Values take the scenario number syntax (2.5M, 750K, 1e9, 15% for shares); `rent_per_hour`
     and `sources` are set one key at a time (`rent_per_hour.lambda=2.99`).
     """
-    fields = TABLE_FIELDS[kind]
+    fields = TABLE_MODELS[kind].model_fields
     problems: list[Problem] = []
     assignments: list[Assignment] = []
     seen: set[str] = set()
@@ -533,8 +536,7 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
         if not equals or not field:
             problem("write FIELD=VALUE, e.g. input=1.5")
             continue
-        rule = fields.get(field)
-        if rule is None:
+        if field not in fields:
             problem(f"unknown field in {kind}.yaml{did_you_mean(field, fields, most=2)}")
             continue
         if target in seen:  # which one should win is a guess; the user says
@@ -542,7 +544,7 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
             continue
         seen.add(target)
         try:
-            value = _convert(rule, field, subkey, text.strip())
+            value = _convert(field_rule(kind, field), field, subkey, text.strip())
         except ValueError as exc:
             problem(str(exc))
             continue
@@ -552,35 +554,34 @@ def parse_assignments(kind: str, name: str, arguments: list[str]) -> list[Assign
     return assignments
 
 
-def _convert(rule: str, field: str, subkey: str, text: str) -> Any:
-    if rule in ("rents", "citations"):
+def _convert(rule: Number | Rule, field: str, subkey: str, text: str) -> Any:
+    """The value to write for `FIELD[.SUBKEY]=TEXT`, checked by the field's rule: a number as written (80
+    stays 80, 2.5M becomes 2500000), a share as a plain fraction, a date, text; ValueError when invalid."""
+    if isinstance(rule, Rents | Citations):
         if not subkey:
-            what = "CLOUD=PRICE (USD per GPU-hour)" if rule == "rents" else "FIELD=CITATION"
+            what = "CLOUD=PRICE (USD per GPU-hour)" if isinstance(rule, Rents) else "FIELD=CITATION"
             raise ValueError(f"set one key at a time: {field}.{what}")
-        if rule == "rents":
+        if isinstance(rule, Rents):
             price = _number(text)
-            check_field("rents", {subkey: price})
+            rule.check({subkey: price})
             return price
         return text
     if subkey:
         raise ValueError(f"{field} has no parts; write {field}=VALUE")
-    if rule.startswith("number"):
-        if rule.endswith("?") and text.lower() in ("null", "none", "~"):
+    if isinstance(rule, Nullable):
+        if text.lower() in ("null", "none", "~"):
             return None
-        number = _number(text)
-        check_field(rule, number)
-        return number
-    if rule == "share":
-        share = parse_number(text, percent=True)
-        check_field(rule, share)
-        return _tidy(share)
-    if rule == "date":
-        checked = check_field(rule, text)
-        assert isinstance(checked, dt.date)
-        return checked
+        rule = rule.rule
+    if isinstance(rule, Number):
+        number = rule.check_number(text)
+        if rule.percent:
+            return _tidy(number)
+        return number if rule.whole else _number(text)
+    if isinstance(rule, Day):
+        return rule.check(text)
     if not text:
         raise ValueError("expected text, got nothing")
-    return text
+    return rule.check(text)
 
 
 def _number(text: str) -> float | int:

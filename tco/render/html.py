@@ -17,20 +17,21 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from tco.amounts import money, money_precise, month_count
+from tco.analyses.report import Report
+from tco.analyses.sensitivity import Sensitivity
+from tco.analyses.simulate import PERCENTILES, Simulation
+from tco.analyses.volume import CostByVolume
 from tco.capacity.sizing import SizeReport
-from tco.engine.inputs import ScenarioInputs
 from tco.engine.results import Comparison
+from tco.pricing.catalog import today
 from tco.render import views
+from tco.render.formats import Formats, Target
+from tco.render.images import inline_svg, latency_figure, line_figure, stacked_figure, tornado_figure
 from tco.render.series import LatencyChart, cumulative_chart, latency_chart, monthly_chart, volume_chart
-from tco.render.text import headlines, title
+from tco.render.text import headlines, title, warning_text
 from tco.version import __version__
-
-if TYPE_CHECKING:
-    from tco.analyses.sensitivity import Sensitivity
-    from tco.analyses.simulate import Simulation
 
 
 def escape(text: str) -> str:
@@ -127,10 +128,8 @@ def sizing_section(reports: Sequence[SizeReport], currency: str, title: str = ""
 
 def simulation_section(result: Simulation) -> SimulationSection:
     """`tco simulate`'s percentiles as report cells: each option's total, each pair's break-even month."""
-    from tco.analyses.simulate import PERCENTILES, percentiles
-
-    totals = {o.name: [v for v in (p.p10, p.p50, p.p90) if v is not None]
-              for o in result.options for p in [percentiles(o.total)]}
+    totals = {o.name: [v for v in (o.spread.p10, o.spread.p50, o.spread.p90) if v is not None]
+              for o in result.options}
     months = {r.option: [r.break_even_month.p10, r.break_even_month.p50, r.break_even_month.p90]
               for r in result.results if r.versus == result.baseline}
     notes = [f"{r.option} is cheaper than {r.versus} over {month_count(result.horizon_months)} in "
@@ -266,7 +265,7 @@ def _section(section_id: str, heading: str, body: str) -> str:
 def build_report(
     comparison: Comparison,
     scenario_text: str,
-    inputs: ScenarioInputs,
+    volume: CostByVolume,
     *,
     overrides: Sequence[str] = (),
     sizing: SizingSection | None = None,
@@ -274,16 +273,14 @@ def build_report(
     sensitivity: SensitivitySection | None = None,
     made_on: dt.date | None = None,
 ) -> str:
-    """The report as one HTML document (str). `inputs` gives the cost-against-volume chart;
+    """The report as one HTML document (str). `volume` is the cost-against-volume chart's data;
     `scenario_text` is shown verbatim (escaped), with the `--set` `overrides` applied to it listed.
     The page says it was made on `made_on` (default: today, or $TCO_TODAY) with this tco version.
     Needs matplotlib (the `[report]` extra)."""
-    from tco.pricing.catalog import today
-    from tco.render.images import inline_svg, latency_figure, line_figure, stacked_figure, tornado_figure
-
+    made_on = made_on or today()
     c = comparison
     cur = c.currency
-    made_with = f"Made with tco {escape(__version__)} on {(made_on or today()).isoformat()}."
+    made_with = f"Made with tco {escape(__version__)} on {made_on.isoformat()}."
     parts: list[str] = []
     parts.append("<header>\n"
                  f"<h1>{escape(c.scenario)}</h1>\n"
@@ -328,10 +325,10 @@ def build_report(
                     + "</details>\n")
     parts.append(_section("monthly", "Monthly cost by category", monthly))
 
-    volume = volume_chart(c, inputs)
-    svg = inline_svg(line_figure(volume), "volume", volume.title)
+    by_volume = volume_chart(c, volume)
+    svg = inline_svg(line_figure(by_volume), "volume", by_volume.title)
     parts.append(_section("volume", "Cost against monthly volume",
-                          _figure(svg, [m.label + "." for m in volume.marks] + volume.notes
+                          _figure(svg, [m.label + "." for m in by_volume.marks] + by_volume.notes
                                   + ["Steady monthly cost at month-1 prices and input/output mix, capital "
                                      "amortized, one-time costs left out (the basis of the break-even volume)."],
                                   "volume")))
@@ -362,7 +359,7 @@ def build_report(
                          numeric_from=3, section="sensitivity"))
         parts.append(_section("sensitivity", "Sensitivity", body))
 
-    warnings = ("<ul>\n" + "".join(f"<li>{escape(w)}</li>\n" for w in c.warnings) + "</ul>\n"
+    warnings = ("<ul>\n" + "".join(f"<li>{escape(warning_text(w))}</li>\n" for w in c.warnings) + "</ul>\n"
                 if c.warnings else "<p>None.</p>\n")
     parts.append(_section("warnings", "Warnings", warnings))
 
@@ -380,7 +377,7 @@ def build_report(
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"generator\" content=\"tco {escape(__version__)}\">\n"
-            f"<meta name=\"date\" content=\"{(made_on or today()).isoformat()}\">\n"
+            f"<meta name=\"date\" content=\"{made_on.isoformat()}\">\n"
             f"<title>{escape(c.scenario)}: tco report</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
             + "".join(parts)
             + f"</main>\n<footer>{made_with} Self-contained: this page loads nothing "
@@ -400,3 +397,16 @@ def _simulation(simulation: SimulationSection, currency: str) -> str:
         body += _table(header, rows, section="simulation-break-even")
     body += "".join(f"<p class=\"meta\">{escape(n)}</p>\n" for n in simulation.notes)
     return body
+
+
+def render_report(report: Report, target: Target) -> str:
+    """The report's page: its figures laid out in the sections `build_report` writes."""
+    c = report.comparison
+    sizing = sizing_section(report.sizing, c.currency, c.scenario) if report.sizing else None
+    return build_report(c, report.scenario_text, report.volume, overrides=report.overrides, sizing=sizing,
+                        simulation=simulation_section(report.simulation) if report.simulation else None,
+                        sensitivity=sensitivity_section(report.sensitivity) if report.sensitivity else None,
+                        made_on=report.made_on)
+
+
+REPORT_FORMATS: Formats[Report, str] = Formats("a report", {"html": render_report})

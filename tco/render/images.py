@@ -15,6 +15,7 @@ import io
 import re
 import textwrap
 from collections.abc import Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from tco.amounts import money_short, quantity_short
@@ -302,8 +303,6 @@ def inline_svg(figure: Figure, prefix: str, label: str) -> str:
     svg = re.sub(r'\bid="', f'id="{prefix}-', svg)
     svg = re.sub(r'href="#', f'href="#{prefix}-', svg)
     svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
-    from html import escape
-
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
                  lambda m: f'<svg{m.group(1)} role="img" aria-label="{escape(label)}"', svg, count=1)
     return svg.strip()

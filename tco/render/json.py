@@ -8,6 +8,7 @@ from typing import Any
 
 from tco.engine.results import BreakEven, Comparison, MonthCost, OptionResult
 from tco.render.numbers import tidy
+from tco.render.text import warning_text
 
 SCHEMA_VERSION = 1
 
@@ -76,7 +77,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                           "requests_per_day": comparison.month1_requests_per_day},
         "options": [option_to_dict(o) for o in comparison.options],
         "break_even": [break_even_to_dict(p) for p in comparison.break_even],
-        "warnings": list(comparison.warnings),
+        "warnings": [warning_text(w) for w in comparison.warnings],
         "assumptions": [{"field": a.field, "value": a.value, "source": a.source} for a in comparison.assumptions],
     }
 

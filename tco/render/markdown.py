@@ -5,7 +5,7 @@ from __future__ import annotations
 from tco import docs
 from tco.engine.results import Comparison
 from tco.render import views
-from tco.render.text import headlines, title
+from tco.render.text import headlines, title, warning_text
 
 
 def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
@@ -37,7 +37,7 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
             lines += ["", f"### {option.name}, month by month", "",
                       *_table(views.monthly_header(option), views.monthly_rows(option, c.currency), right_from=2)]
     if c.warnings:
-        lines += ["", "### Warnings", "", *[f"- {w}" for w in c.warnings]]
+        lines += ["", "### Warnings", "", *[f"- {warning_text(w)}" for w in c.warnings]]
     if c.assumptions:
         lines += ["", "### Assumptions", "", *_table(["Field", "Value", "Source"],
                                                       views.assumption_rows(c.assumptions), right_from=3)]

@@ -8,6 +8,7 @@ from typing import Any
 from tco.amounts import money_short
 from tco.analyses.sensitivity import Sensitivity, Tornado
 from tco.render.csv import write_csv
+from tco.render.formats import Formats, Target
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import tidy
 
@@ -105,3 +106,14 @@ def render_sensitivity_table(result: Sensitivity, screen: Screen | None = None) 
     text += paragraph("Each input moves alone from its low to its high value, every other input at its central "
                       "value. Savings = baseline total minus the option's total over the horizon.", screen)
     return text
+
+
+def _table(result: Sensitivity, target: Target) -> str:
+    return render_sensitivity_table(result, target.screen)
+
+
+SENSITIVITY_FORMATS: Formats[Sensitivity, str] = Formats("a sensitivity analysis", {
+    "table": _table,
+    "json": lambda result, target: render_sensitivity_json(result),
+    "csv": lambda result, target: render_sensitivity_csv(result),
+})

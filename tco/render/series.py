@@ -1,36 +1,25 @@
 """The numbers every chart draws, computed once: the terminal charts, the images and the HTML
 report all plot these series, so they never disagree on where a line or a mark is.
 
-The cumulative and monthly series come from the `Comparison` alone. Cost against volume needs the
-scenario's inputs (a cost at a volume no month had), through `tco.engine.breakeven.steady_monthly_cost`,
-on the same basis as the break-even volume (docs/formulas.md). The latency
-curves come from the sizing of each self-hosted option (`tco.capacity.sizing`, what `tco size SCENARIO`
-prints), through `tco.capacity.latency`.
+The cumulative and monthly series come from the `Comparison` alone, cost against volume from
+`tco.analyses.volume` (a cost at a volume no month had needs the scenario's inputs). The latency
+curves come from the sizing of each self-hosted option (`tco.analyses.size`, what `tco size SCENARIO`
+prints).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tco.amounts import money_short, month_count, months_text
-from tco.capacity.latency import latency_curve
-from tco.capacity.sizing import SizeReport
-from tco.engine.breakeven import (
-    live_from_month_one,
-    replica_boundaries,
-    replica_step_volumes,
-    steady_cost,
-    steady_monthly_cost,
-)
-from tco.engine.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
-from tco.engine.results import BreakEven, Comparison, OptionResult, computable, too_large
+from tco.engine.results import BreakEven, Comparison, OptionResult
 from tco.render.text import volume_text
 
-POINTS_ALONG_VOLUME = 240  # samples of a cost-against-volume curve, besides the exact replica steps
-POINTS_ALONG_CURVE = 48  # concurrencies of a latency curve, evenly on a log scale from 1 to the KV cache's limit
-MAX_EXACT_STEPS = 400  # more replica steps than this in view are drawn from the samples alone
+if TYPE_CHECKING:  # types only: `tco compare --chart` draws neither, and loads neither
+    from tco.analyses.volume import CostByVolume
+    from tco.capacity.sizing import SizeReport
 
 
 @dataclass(frozen=True)
@@ -121,56 +110,14 @@ def monthly_chart(c: Comparison, option: OptionResult) -> StackedChart:
                         [m.month for m in option.months], categories, amounts, [m.total for m in option.months])
 
 
-def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
+def volume_chart(c: Comparison, volume: CostByVolume) -> LineChart:
     """Steady monthly cost of every option against monthly volume (tokens, month-1 mix and prices,
-    amortized capex, no one-time costs), the break-even volume against the baseline marked.
-
-    The volume axis runs from 0 to the larger of twice the month-1 volume, the last month's volume,
-    and 1.5 times the largest break-even volume, so the crossovers and today's volume are in view.
-    """
-    workload = inputs.workload
-    month1 = workload.input_tokens_month1 + workload.output_tokens_month1
-    last = sum(workload.tokens(inputs.horizon_months))
-    pairs = baseline_pairs(c)
-    crossings = [v for p in pairs for v in (p.volume_tokens_per_month, p.first_volume_tokens_per_month)
-                 if v is not None]
-    up_to = max(2 * month1, 1.05 * last, 1.5 * max(crossings, default=0.0))
-    if up_to <= 0:
-        up_to = 1e6
-    samples = [up_to * i / POINTS_ALONG_VOLUME for i in range(POINTS_ALONG_VOLUME + 1)]
-    by_name = {o.name: o for o in inputs.options}
-
-    def cost_at(option: OptionInputs, volume: float) -> float:
-        if isinstance(option, ApiInputs | SelfHostedInputs):
-            return steady_monthly_cost(option, workload, volume)
-        return steady_cost(live_from_month_one(option), inputs, volume)  # hybrid, routed
-
-    def costs_at(index: int, option: OptionInputs, xs: list[float]) -> list[tuple[float, float]]:
-        """The option's points; a cost beyond what tco computes (a fleet priced near 1e300 at a volume
-        far past any month's) is the error `compare` gives for such figures, at that option."""
-        try:
-            points = [(x, cost_at(option, x)) for x in xs]
-        except OverflowError:
-            points = [(0.0, math.inf)]
-        if not all(computable(y) for _, y in points):
-            raise too_large(c.source or c.scenario, f"options[{index}]")
-        return points
-
-    series = []
-    for index, result in enumerate(c.options):
-        option = by_name[result.name]
-        xs = set(samples) | {v for v in crossings if v <= up_to}
-        steps: list[float] = []
-        if isinstance(option, SelfHostedInputs):
-            steps = replica_step_volumes(option, workload, up_to, MAX_EXACT_STEPS)
-        elif not isinstance(option, ApiInputs):
-            steps = [v for v in replica_boundaries(option, workload) if v <= up_to]
-        if len(steps) <= MAX_EXACT_STEPS:  # draw each step as a vertical rise, not a slope
-            xs |= {v for v in steps} | {v * (1 + 1e-9) for v in steps if v * (1 + 1e-9) <= up_to}
-        series.append(Series(result.name, result.kind, costs_at(index, option, sorted(xs))))
+    amortized capex, no one-time costs; `tco.analyses.volume.cost_by_volume`), the break-even volume
+    against the baseline marked."""
+    series = [Series(curve.option, curve.kind, curve.points) for curve in volume.curves]
     marks: list[Mark] = []
     notes: list[str] = []
-    for p in pairs:
+    for p in baseline_pairs(c):
         requests = p.volume_requests_per_day
         if p.volume_tokens_per_month is None:
             window = ("" if p.first_volume_tokens_per_month is None else
@@ -179,10 +126,10 @@ def volume_chart(c: Comparison, inputs: ScenarioInputs) -> LineChart:
             notes.append(f"{p.option} is at no volume lastingly cheaper than {p.versus}{window}: its cost per "
                          "token is not below the API's.")
             continue
-        [(_, y)] = costs_at(c.options.index(c.option(p.option)), by_name[p.option], [p.volume_tokens_per_month])
-        marks.append(Mark(p.option, p.versus, p.volume_tokens_per_month, y,
+        marks.append(Mark(p.option, p.versus, p.volume_tokens_per_month, volume.at_break_even[p.option],
                           f"{p.option} stays cheaper than {p.versus} from "
                           f"{volume_text(p.volume_tokens_per_month, requests)}"))
+    month1 = volume.month1
     return LineChart(f"{c.scenario}: monthly cost against monthly volume", "Monthly volume (tokens)",
                      f"Monthly cost ({c.currency})", c.currency, series, marks, notes, x_is_volume=True,
                      reference_x=month1, reference_label=f"month-1 volume {volume_text(month1, None)}")
@@ -214,15 +161,6 @@ class LatencyChart:
     notes: list[str]
 
 
-def _curve_concurrencies(limit: int, at: int | None) -> list[int]:
-    """1 .. `limit` evenly on a log scale, and the operating point `at`."""
-    top = max(1, limit)
-    shown = {max(1, round(top ** (i / POINTS_ALONG_CURVE))) for i in range(POINTS_ALONG_CURVE + 1)} | {top}
-    if at is not None and at <= top:
-        shown.add(at)
-    return sorted(shown)
-
-
 def latency_chart(title: str, reports: Sequence[SizeReport]) -> LatencyChart:
     """Per-GPU output throughput against tokens/s per user for each sized option with a latency model
     (an option with its own throughput has none, and is named in a note); the target drawn as the
@@ -237,9 +175,7 @@ def latency_chart(title: str, reports: Sequence[SizeReport]) -> LatencyChart:
             notes.append(f"{name} is not drawn: {why}.")
             continue
         point = r.operating_point
-        wanted = _curve_concurrencies(r.kv_limit, point.concurrency if point is not None else None)
-        curve = latency_curve(r.replica, r.input_tokens_per_request, r.output_tokens_per_request, wanted)
-        xy = sorted((p.tokens_per_second_per_user, p.output_tokens_per_second_per_gpu) for p in curve)
+        xy = sorted((p.tokens_per_second_per_user, p.output_tokens_per_second_per_gpu) for p in r.chart_curve)
         target = r.target
         target_x = 1000.0 / target.tpot_ms if target is not None and target.tpot_ms else None
         marked: tuple[float, float] | None = None

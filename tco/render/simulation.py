@@ -9,6 +9,7 @@ from typing import Any
 from tco.amounts import money_short
 from tco.analyses.simulate import Percentiles, Simulation
 from tco.render.csv import csv_cell, write_csv
+from tco.render.formats import Formats, Target
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import money_number, number_for, tidy
 
@@ -148,3 +149,14 @@ def render_simulation_table(sim: Simulation, screen: Screen | None = None) -> st
                       "minus the option's total. A break-even percentile is 'never' when more runs than that never "
                       "break even within the horizon.", screen)
     return text
+
+
+def _table(sim: Simulation, target: Target) -> str:
+    return render_simulation_table(sim, target.screen)
+
+
+SIMULATION_FORMATS: Formats[Simulation, str] = Formats("a simulation", {
+    "table": _table,
+    "json": lambda sim, target: render_simulation_json(sim),
+    "csv": lambda sim, target: render_simulation_csv(sim),
+})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from tco.capacity.latency import LatencyPoint, Slo
 from tco.capacity.sizing import SizeReport
+from tco.render.formats import Formats
 from tco.render.layout import Screen, paragraph, stacked, table_text
 from tco.render.numbers import figure_number, money_number, tidy
 
@@ -199,3 +201,18 @@ def render_size_table(reports: list[SizeReport], screen: Screen | None = None) -
         lines += [f"  note: {note}" for note in (*r.notes, *r.latency_notes)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+@dataclass(frozen=True)
+class Sized:
+    """What `tco size` prints: one report per option of a scenario, or the one report of `--model/--gpu`
+    (`single`: its JSON is that report's object rather than a list)."""
+
+    reports: list[SizeReport]
+    single: bool = False
+
+
+SIZE_FORMATS: Formats[Sized, str] = Formats("a sizing", {
+    "table": lambda sized, target: render_size_table(sized.reports, target.screen),
+    "json": lambda sized, target: render_size_json(sized.reports, sized.single),
+})

@@ -8,6 +8,7 @@ from typing import Any
 from tco.amounts import money, money_precise
 from tco.analyses.sweep import Sweep, SweepPoint
 from tco.render.csv import write_csv
+from tco.render.formats import Formats, Target
 from tco.render.json import break_even_to_dict
 from tco.render.layout import BOLD, Screen, paragraph, table_text
 from tco.render.numbers import tidy
@@ -100,3 +101,14 @@ def _as_shown(value: float, result: Sweep, axis: int) -> float:
     """The key a point's value has in `SweepPoint.values` (whole-number fields are ints)."""
     sample = result.points[0].values[result.axes[axis].name]
     return int(value) if isinstance(sample, int) else value
+
+
+def _table(result: Sweep, target: Target) -> str:
+    return render_sweep_table(result, target.screen)
+
+
+SWEEP_FORMATS: Formats[Sweep, str] = Formats("a sweep", {
+    "table": _table,
+    "json": lambda result, target: render_sweep_json(result),
+    "csv": lambda result, target: render_sweep_csv(result),
+})

@@ -13,7 +13,7 @@ from tco import docs
 from tco.engine.results import Comparison
 from tco.render import views
 from tco.render.layout import BOLD, DIM, Screen, paragraph, plain_table, styled, table_text
-from tco.render.text import headlines, title
+from tco.render.text import headlines, title, warning_text
 
 __all__ = ["MIXED_TITLE", "plain_table", "render_comparison", "render_table"]
 
@@ -51,7 +51,8 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
                                keep=("Month", "Total", "Cumulative"), more=MORE_MONTHLY) + "\n"
     if c.warnings:
         text += styled("Warnings", "1;33", screen) + "\n"
-        text += "".join(paragraph(f"! {w}", screen, indent="  ", hang="    ", style="33") for w in c.warnings)
+        text += "".join(paragraph(f"! {warning_text(w)}", screen, indent="  ", hang="    ", style="33")
+                       for w in c.warnings)
         text += "\n"
     if c.assumptions:
         text += table_text(["Field", "Value", "Source"], views.assumption_rows(c.assumptions), screen,

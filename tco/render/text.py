@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from tco.amounts import money_short, month_count, months_text, quantity_short
-from tco.engine.results import BreakEven, Comparison, OptionResult
+from tco.engine.results import BreakEven, Comparison, OptionResult, ScenarioWarning, StalePrice
 
 CLOSE_CALL_SHARE = 0.05
 
@@ -41,6 +41,37 @@ def _path_to_it(option: OptionResult, through_month: int) -> str:
     return " and ".join(parts)
 
 
+def option_label(option: OptionResult) -> str:
+    """How a sentence names the option: "Llama 3.1 70B on 4 → 10 rented H100 SXMs" (its fleet in the first
+    month it has one, then at the end; one number when they are equal), or its name."""
+    fleet = option.fleet
+    if fleet is None:
+        return option.name
+    how = "rented" if fleet.acquisition == "rent" else "owned"
+    plural = "s" if fleet.gpus_at_end != 1 else ""
+    first, last = fleet.gpus_first, fleet.gpus_at_end
+    count = f"{first} → {last}" if first and first != last else f"{last}"
+    return f"{fleet.model_name} on {count} {how} {fleet.gpu_name}{plural}"
+
+
+def refresh_command(table: str, key: str) -> str:
+    """The `tco pricing` command that refreshes one stale price (named in the warning)."""
+    if table == "api":
+        return (f"`tco pricing import litellm model_prices_and_context_window.json --model {key} --only-existing` "
+                f"or `tco pricing set api {key} input=... output=...`")
+    return (f"`tco pricing import skypilot vms.csv --cloud CLOUD` "
+            f"or `tco pricing set gpus {key} rent_per_hour.CLOUD=...`")
+
+
+def warning_text(warning: ScenarioWarning) -> str:
+    """A warning as it is printed: a sentence as given, a stale price with the command that refreshes it."""
+    if isinstance(warning, StalePrice):
+        return (f"the {warning.table} price of {warning.key} in {warning.file} is {warning.age_days} days old "
+                f"(as of {warning.as_of}, over {warning.max_age_days}); refresh it with "
+                f"{refresh_command(warning.table, warning.key)}, or set the current one inline")
+    return warning
+
+
 def headline(comparison: Comparison, pair: BreakEven) -> str:
     """One sentence a manager can quote, about one self-hosted option against the baseline.
 
@@ -53,7 +84,8 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
     elif option.kind == "routed":
         who = f"Routing as {option.name}"
     else:
-        who = f"Self-hosting {option.label}" if option.label != option.name else f"Self-hosting ({option.name})"
+        label = option_label(option)
+        who = f"Self-hosting {label}" if label != option.name else f"Self-hosting ({option.name})"
     horizon = comparison.horizon_months
     c = comparison.currency
     versus_total = comparison.option(pair.versus).total

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from tco.amounts import money_short
 from tco.engine.breakeven import compare_pair
 from tco.engine.inputs import ApiInputs, HybridInputs, OptionInputs, RoutedInputs, ScenarioInputs, SelfHostedInputs
 from tco.engine.projection import project, project_option
-from tco.engine.results import Assumption, BreakEven, Comparison, OptionResult, computable, too_large
+from tco.engine.results import Assumption, BreakEven, Comparison, OptionResult, ScenarioWarning, computable, too_large
 from tco.errors import TcoError
 from tco.load.yamlsource import format_path
-from tco.pricing.catalog import Catalog
+from tco.pricing.catalog import Catalog, user_pricing_dir
 from tco.scenario.loader import LoadedScenario, load_scenario
 
 
@@ -22,7 +23,7 @@ def compare_inputs(
     inputs: ScenarioInputs,
     *,
     source: str = "",
-    warnings: Sequence[str] = (),
+    warnings: Sequence[ScenarioWarning] = (),
     assumptions: Sequence[Assumption] = (),
 ) -> Comparison:
     """Project every option of `inputs` and measure every self-hosted option against every API option.
@@ -134,8 +135,6 @@ BOOK_VALUE_WARNING_SHARE = 0.05
 def book_value_warnings(inputs: ScenarioInputs, results: Sequence[OptionResult]) -> list[str]:
     """One warning per option whose owned GPUs are still worth more than 5% of its total at book value
     after the last month, when the cash basis does not credit it (`finance.terminal_value: none`)."""
-    from tco.amounts import money_short
-
     if inputs.basis != "cash" or inputs.terminal_value == "book":
         return []
     found = []
@@ -182,8 +181,6 @@ def compare_file(
     today: dt.date | None = None,
 ) -> Comparison:
     """Read the scenario at `path`, apply `--set`-style overrides, and compare its options."""
-    from tco.pricing.catalog import user_pricing_dir
-
     catalog = Catalog(user_pricing_dir(pricing_dir))
     loaded = load_scenario(path, overrides=list(overrides), catalog=catalog, basis=basis, today=today)
     return compare_loaded(loaded)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tco.engine.inputs import ScenarioInputs
-from tco.engine.results import Assumption
+from tco.engine.results import Assumption, ScenarioWarning
 from tco.errors import TcoError
 from tco.load.overrides import apply_overrides
 from tco.load.ranges import describe_central, ranged_fields
@@ -25,7 +25,7 @@ from tco.load.validation import Problems, validate
 from tco.load.yamlsource import Path, YamlDocument, read_yaml_file
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
 from tco.pricing.catalog import today as current_date
-from tco.scenario.resolve import Resolver
+from tco.scenario.resolve import Context, resolve_scenario
 
 
 @dataclass
@@ -35,7 +35,7 @@ class LoadedScenario:
     source: str
     inputs: ScenarioInputs
     assumptions: list[Assumption] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ScenarioWarning] = field(default_factory=list)
     scenario: Scenario | None = None  # the validated file; its ranged fields carry their distributions
     document: YamlDocument | None = None  # the file as read, to locate a problem found later
 
@@ -105,13 +105,13 @@ def resolve_data(
     scenario = validate(data, problems)
     problems.raise_if_any()
     assert scenario is not None  # validate returns None only after recording problems
-    resolver = Resolver(scenario, catalog, problems, today or current_date(),
-                        max_price_age_days=max_price_age_days)
-    inputs = resolver.resolve(basis)
+    resolution = resolve_scenario(scenario, Context(catalog, problems, today or current_date(), max_price_age_days),
+                                  basis)
     problems.raise_if_any()
     ranged = [Assumption(field_label(scenario, path), value.distribution.central, describe_central(value.distribution))
               for path, value in ranged_fields(scenario)]
-    return LoadedScenario(doc.source, inputs, ranged + resolver.assumptions, resolver.warnings, scenario, doc)
+    return LoadedScenario(doc.source, resolution.inputs, ranged + list(resolution.assumptions),
+                          list(resolution.warnings), scenario, doc)
 
 
 def _parse_path(field: str) -> Path:

@@ -52,13 +52,13 @@ PROPERTY_SETTINGS = examples(0.6, deadline=None, derandomize=True, database=None
 def model(key: str) -> ModelSpec:
     entry = CATALOG.get("models", key)
     assert entry is not None
-    return model_spec(key, entry.values)
+    return model_spec(entry)
 
 
 def gpu(key: str) -> GpuSpec:
     entry = CATALOG.get("gpus", key)
     assert entry is not None
-    return gpu_spec(key, entry.values)
+    return gpu_spec(entry)
 
 
 # --- tables -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ CATALOG = Catalog()
 def spec(table: str, key: str):  # type: ignore[no-untyped-def]
     entry = CATALOG.get(table, key)
     assert entry is not None
-    return (model_spec if table == "models" else gpu_spec)(key, entry.values)
+    return (model_spec if table == "models" else gpu_spec)(entry)
 
 
 @pytest.mark.parametrize(("key", "total_bytes"), [("l40s", 46068 * 2**20), ("l4", 23034 * 2**20)])

@@ -34,7 +34,7 @@ CATALOG = Catalog()
 def spec(model: str, gpu: str) -> tuple[object, object]:
     m, g = CATALOG.get("models", model), CATALOG.get("gpus", gpu)
     assert m is not None and g is not None
-    return model_spec(model, m.values), gpu_spec(gpu, g.values)
+    return model_spec(m), gpu_spec(g)
 
 
 LLAMA_70B, H100 = spec("llama-3.1-70b", "h100-sxm")

@@ -157,9 +157,9 @@ def test_volume_chart_costs_beyond_the_limit_are_the_located_error() -> None:
     there beyond 1e300 is the error compare gives for its own figures, at that option."""
     from dataclasses import replace
 
+    from tco.analyses.volume import cost_by_volume
     from tco.engine.inputs import ScenarioInputs
     from tco.errors import TcoError
-    from tco.render.series import volume_chart
     from tco.scenario.compare import compare_inputs
 
     api = ApiInputs("A", price_per_million_input_tokens=1e10, price_per_million_output_tokens=1e10,
@@ -169,7 +169,7 @@ def test_volume_chart_costs_beyond_the_limit_are_the_located_error() -> None:
     comparison = compare_inputs(inputs, source="s.yaml")
     far = replace(comparison, break_even=[replace(p, volume_tokens_per_month=1e297) for p in comparison.break_even])
     with pytest.raises(TcoError, match="too large to compute") as caught:
-        volume_chart(far, inputs)
+        cost_by_volume(far, inputs)
     assert caught.value.problems[0].field == "options[0]"
 
 

@@ -32,7 +32,7 @@ def specs(model_key: str, gpu_key: str) -> tuple[ModelSpec, GpuSpec]:
     catalog = Catalog()
     model_entry, gpu_entry = catalog.get("models", model_key), catalog.get("gpus", gpu_key)
     assert model_entry is not None and gpu_entry is not None
-    return model_spec(model_key, model_entry.values), gpu_spec(gpu_key, gpu_entry.values)
+    return model_spec(model_entry), gpu_spec(gpu_entry)
 
 
 

@@ -13,6 +13,8 @@ from tco.engine.inputs import (
     WorkloadInputs,
 )
 from tco.engine.line_items import gpus_needed, month_label, replacements, tolerant_ceil
+from tco.engine.results import Fleet
+from tco.render.text import option_label
 from tco.scenario.compare import compare_inputs
 
 
@@ -219,7 +221,9 @@ def test_month_labels_roll_over_years() -> None:
 def test_headline_label_names_model_gpus_and_acquisition() -> None:
     option = SelfHostedInputs("x", input_tokens_per_second=1e9, output_tokens_per_second=1e9, min_replicas=4,
                               hourly_rate_per_gpu=2, model_name="Llama 3.1 70B", gpu_name="H100 SXM")
-    assert run([option], WorkloadInputs(1, 1), horizon=1).options[0].label == "Llama 3.1 70B on 4 rented H100 SXMs"
+    result = run([option], WorkloadInputs(1, 1), horizon=1).options[0]
+    assert result.fleet == Fleet("Llama 3.1 70B", "H100 SXM", "rent", 4, 4)  # the engine's fact
+    assert option_label(result) == "Llama 3.1 70B on 4 rented H100 SXMs"  # worded by the renderer
 
 
 def test_costs_beyond_a_float_are_an_error_not_inf() -> None:

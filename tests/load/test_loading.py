@@ -17,6 +17,7 @@ from tco.load.overrides import apply_overrides
 from tco.load.quantities import parse_number
 from tco.load.yamlsource import read_yaml, read_yaml_file
 from tco.pricing.catalog import Catalog
+from tco.render.text import warning_text
 from tco.scenario.loader import load_scenario
 
 
@@ -239,7 +240,8 @@ def test_old_prices_warn_once_with_the_entry(tmp_path: Path) -> None:
     assert fresh.warnings == []
     stale = load_scenario(path, today=dt.date(2028, 1, 1))
     assert len(stale.warnings) == 1
-    assert "openai/gpt-4.1" in stale.warnings[0] and "407 days old" in stale.warnings[0]
+    (warning,) = stale.warnings
+    assert "openai/gpt-4.1" in warning_text(warning) and "407 days old" in warning_text(warning)
 
 
 def test_unknown_table_keys_suggest_close_names(tmp_path: Path) -> None:

@@ -20,13 +20,13 @@ import yaml
 
 from tco.load.yamlsource import read_yaml
 from tco.pricing.catalog import (
-    TABLE_FIELDS,
     TABLE_KINDS,
     Catalog,
     _checked_user_table,
     bundled_pricing_dir,
     index_table,
 )
+from tco.pricing.schema import TABLE_MODELS
 
 REPO = Path(__file__).resolve().parents[2]
 PRICING = REPO / "pricing"
@@ -61,7 +61,7 @@ def tables() -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def test_table_kinds_match_the_files() -> None:
-    assert set(TABLE_KINDS) == set(KINDS) == set(TABLE_FIELDS)
+    assert set(TABLE_KINDS) == set(KINDS) == set(TABLE_MODELS)
     for kind in KINDS:
         assert (PRICING / f"{kind}.yaml").is_file()
 
@@ -85,12 +85,12 @@ def test_every_field_is_known_and_valid(tables: dict[str, Any], kind: str) -> No
     checked = _checked_user_table(kind, read_yaml(path.read_bytes(), str(path)))
     assert list(checked) == list(tables[kind])
     for key, entry in tables[kind].items():
-        unknown = set(entry) - set(TABLE_FIELDS[kind])
+        unknown = set(entry) - set(TABLE_MODELS[kind].model_fields)
         assert not unknown, f"{kind} {key}: unknown fields {unknown}"
         missing = DOCUMENTED_FIELDS[kind] - set(entry)
         assert not missing, f"{kind} {key}: missing {missing}"
         for field, citation in (entry.get("sources") or {}).items():
-            assert field in TABLE_FIELDS[kind], f"{kind} {key}: sources names unknown field {field}"
+            assert field in TABLE_MODELS[kind].model_fields, f"{kind} {key}: sources names unknown field {field}"
             assert str(citation).strip()
 
 

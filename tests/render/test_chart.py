@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from clirun import invoke, run
 
+from tco.analyses.volume import cost_by_volume
 from tco.engine.breakeven import steady_monthly_cost
 from tco.render.chart import PLOT_ROWS, nice_step, render_line_chart, render_stacked_chart
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
@@ -176,7 +177,7 @@ def test_volume_series_cross_at_the_break_even_volume(three: Path) -> None:
     same cost function the break-even volume is solved on."""
     loaded = load_scenario(str(three))
     c = compare_loaded(loaded)
-    chart = volume_chart(c, loaded.inputs)
+    chart = volume_chart(c, cost_by_volume(c, loaded.inputs))
     by_name = {o.name: o for o in loaded.inputs.options}
     for mark in chart.marks:
         api = steady_monthly_cost(by_name[mark.versus], loaded.inputs.workload, mark.x)
@@ -484,14 +485,14 @@ def test_volume_chart_memory_does_not_grow_with_volume(path: Path) -> None:
     instead of listing them, so its memory and point count are those of a small scenario."""
     import tracemalloc
 
-    from tco.render.series import MAX_EXACT_STEPS, POINTS_ALONG_VOLUME
+    from tco.analyses.volume import MAX_EXACT_STEPS, POINTS_ALONG_VOLUME
 
     for tokens in ("1T", "100T"):
         loaded = load_scenario(str(path), overrides=huge_volume(path, tokens))
         comparison = compare_loaded(loaded)
         tracemalloc.start()
         try:
-            chart = volume_chart(comparison, loaded.inputs)
+            chart = volume_chart(comparison, cost_by_volume(comparison, loaded.inputs))
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()

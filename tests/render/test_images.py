@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from clirun import run
 
+from tco.analyses.volume import cost_by_volume
 from tco.render.images import image_bytes, inline_svg, line_figure, stacked_figure
 from tco.render.series import cumulative_chart, monthly_chart, volume_chart
 from tco.scenario.compare import compare_loaded
@@ -81,7 +82,7 @@ def test_cumulative_svg_marks_the_break_even_month(three: Path) -> None:
 def test_volume_svg_marks_the_break_even_volume(three: Path) -> None:
     loaded = load_scenario(str(three))
     c = compare_loaded(loaded)
-    chart = volume_chart(c, loaded.inputs)
+    chart = volume_chart(c, cost_by_volume(c, loaded.inputs))
     root = parse_svg(image_bytes(line_figure(chart), "svg"))
     words = texts(root)
     assert "Monthly volume (tokens)" in words
@@ -257,7 +258,8 @@ def test_a_long_option_name_keeps_its_break_even_note_inside_the_axes(three: Pat
     loaded = load_scenario(str(three), overrides=[f"options.Rented GPU.name={long_name}",
                                                   "options.Owned GPU.purchase_price_per_gpu=1000"])
     comparison = compare_loaded(loaded)
-    chart = volume_chart(comparison, loaded.inputs) if chart_of == "volume" else chart_of(comparison)
+    chart = volume_chart(comparison, cost_by_volume(comparison, loaded.inputs)) if chart_of == "volume" \
+        else chart_of(comparison)
     assert len(chart.marks) == 2
     figure = line_figure(chart)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]

@@ -8,8 +8,10 @@ import pytest
 
 from tco.amounts import money, money_precise, money_short, month_count, months_text, quantity_short
 from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, WorkloadInputs
-from tco.render import OutputFormat, renderer
+from tco.render.comparison import COMPARISON_FORMATS, Compared
 from tco.render.csv import csv_cell
+from tco.render.formats import Target
+from tco.render.layout import Screen
 from tco.scenario.compare import compare_inputs
 
 COMPARISON = compare_inputs(ScenarioInputs(
@@ -19,22 +21,22 @@ COMPARISON = compare_inputs(ScenarioInputs(
     ), horizon_months=3, baseline="API"))
 
 
-@pytest.mark.parametrize("fmt", list(OutputFormat))
-def test_every_format_has_a_renderer(fmt: OutputFormat) -> None:
-    text = renderer(fmt)([COMPARISON], False, 100, False)
+@pytest.mark.parametrize("fmt", COMPARISON_FORMATS.names)
+def test_every_format_has_a_renderer(fmt: str) -> None:
+    text = COMPARISON_FORMATS.render(fmt, Compared([COMPARISON]), Target(Screen(100, False)))
     assert text.strip()
     assert "GPU" in text
 
 
 def test_json_is_strict_json_with_full_precision() -> None:
-    data = json.loads(renderer(OutputFormat.json)([COMPARISON], False, None, False))
+    data = json.loads(COMPARISON_FORMATS.render("json", Compared([COMPARISON])))
     assert data["schema_version"] == 1
     assert data["options"][0]["total"] == COMPARISON.options[0].total
 
 
 def test_colour_is_only_drawn_when_asked() -> None:
-    plain = renderer(OutputFormat.table)([COMPARISON], False, 100, False)
-    drawn = renderer(OutputFormat.table)([COMPARISON], False, 100, True)
+    plain = COMPARISON_FORMATS.render("table", Compared([COMPARISON]), Target(Screen(100, False)))
+    drawn = COMPARISON_FORMATS.render("table", Compared([COMPARISON]), Target(Screen(100, True)))
     assert "\x1b[" not in plain and "╭" not in plain
     assert "\x1b[" in drawn and "╭" in drawn
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from clirun import run
 
+from tco.analyses.volume import cost_by_volume
 from tco.render.html import (
     SensitivitySection,
     SimulationSection,
@@ -245,10 +246,10 @@ def test_optional_sections_only_when_given(tmp_path_factory: pytest.TempPathFact
     loaded = load_scenario(str(path))
     c = compare_loaded(loaded)
     assert 'id="sizing"' in plain and 'id="simulation"' not in plain and 'id="sensitivity"' not in plain
-    bare = build_report(c, THREE, loaded.inputs)
+    bare = build_report(c, THREE, cost_by_volume(c, loaded.inputs))
     assert 'id="sizing"' not in bare and 'id="simulation"' not in bare and 'id="sensitivity"' not in bare
     text = build_report(
-        c, THREE, loaded.inputs,
+        c, THREE, cost_by_volume(c, loaded.inputs),
         sizing=SizingSection(["Option", "GPU", "Fits", "GPUs"], [["Rented GPU", "H100 <80GB>", "yes", "1"]],
                              notes=["Memory fit at bf16."]),
         simulation=SimulationSection(runs=2000, seed=7, percentiles=["P5", "P50", "P95"],

@@ -2,8 +2,9 @@
 
 Each importer (`litellm`, `skypilot`, `genai_prices`) maps external records onto our table
 fields and returns an `ImportPlan`: every record is added, changed, unchanged or skipped (with
-the reason). The plan compares against the prices in force (bundled overlaid by the user's
-folder), so "unchanged" means tco already uses that figure. `apply_plan` writes the added and
+the reason; a record whose fields the table's model refuses is skipped with its problems). The
+plan compares against the prices in force (bundled overlaid by the user's folder), so "unchanged"
+means tco already uses that figure. `apply_plan` writes the added and
 changed entries to the user's table through `tco.pricing.files.edit_table`; bundled tables are
 never written.
 """
@@ -19,6 +20,7 @@ from typing import Any, Literal
 
 from tco.pricing.catalog import Catalog
 from tco.pricing.files import TableText, TableWrite, edit_table, put
+from tco.pricing.schema import InvalidEntry, validate_entry
 
 Status = Literal["added", "changed", "unchanged", "skipped"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "skipped")
@@ -79,7 +81,15 @@ class Selection:
 
 def plan_entry(catalog: Catalog, kind: str, key: str, record: str, fields: dict[str, Any],
                only_existing: bool) -> PlannedEntry:
-    """Compare imported `fields` with the entry in force and say what importing them would do."""
+    """Compare imported `fields` with the entry in force and say what importing them would do.
+
+    Fields the table's model refuses skip the record (with why), rather than fail the whole import
+    when it is written.
+    """
+    try:
+        validate_entry(kind, fields)
+    except InvalidEntry as invalid:
+        return PlannedEntry(key, "skipped", record, reason=str(invalid))
     current = catalog.get(kind, key)
     if current is None:
         if only_existing:
