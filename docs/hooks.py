@@ -454,7 +454,7 @@ def imports() -> dict[str, set[str]]:
 def package_diagram() -> str:
     """A Mermaid graph of the subpackages and which imports which. `tco` is the top-level modules: the
     lazy facade `__init__` and `__main__` import the packages; the shared modules (errors, docs,
-    version, amounts) import none, and the arrows into them, from nearly everywhere, are left out."""
+    version, amounts, defaults) import none, and the arrows into them, from nearly everywhere, are left out."""
     edges = imports()
     units = sorted({u for u in edges} | {u for targets in edges.values() for u in targets})
     lines = ["```mermaid", "graph TD"]
