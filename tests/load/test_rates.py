@@ -80,10 +80,11 @@ def test_an_explicit_150_percent_stays_possible(tmp_path: Path, field: str) -> N
 
 
 def test_a_negative_rate_is_judged_by_its_size(tmp_path: Path) -> None:
-    """-25 on a price change is -2500% a year (also below -100%, but the likelier slip is the % sign)."""
+    """-25 on a price change is -2500% a year (also below -100%, but the likelier slip is the % sign); -2500%
+    itself is refused, so it is not offered."""
     message = only_problem(scenario_with(tmp_path, "price_change_per_year", "-25"))
     assert message == ("options[0].price_change_per_year: `price_change_per_year: -25` would be -2500% a year; "
-                       "write -25% (or -0.25), or -2500% if you mean it")
+                       "write -25% (or -0.25)")
     load_scenario(scenario_with(tmp_path, "price_change_per_year", "-0.25"))
 
 
@@ -186,3 +187,27 @@ def test_the_json_schema_bounds_a_plain_rate_at_1() -> None:
         text = next(f for f in forms if f.get("type") == "string")
         assert number["maximum"] == 1, field
         assert re.match(text["pattern"], "150%"), field
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("price_change_per_year", "-25", "`price_change_per_year: -25` would be -2500% a year; write -25% (or -0.25)"),
+    ("monthly_growth", "-5", "`monthly_growth: -5` would be -500% a month; write -5% (or -0.05)"),
+    ("discount_rate", "-3", "`discount_rate: -3` would be -300% a year; write -3% (or -0.03)"),
+    # Negative maintenance is refused whichever way it is read: the bound says so, nothing is offered.
+    ("maintenance_per_year", "-3", "must not be negative (got -3): a rate cannot be below 0"),
+])
+def test_a_percent_the_field_refuses_is_not_offered(tmp_path: Path, field: str, value: str, message: str) -> None:
+    """-2500% was offered "if you mean it" and then refused (a change cannot pass -100%), and -3% offered for
+    a maintenance rate that cannot be negative: only a percent the field accepts is offered."""
+    assert only_problem(scenario_with(tmp_path, field, value)) == f"{RATES[field][2]}: {message}"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1.0000001", "`monthly_growth: 1.0000001` would be 100.00001% a month; write 1.0000001% (or 0.010000001), "
+                  "or 100.00001% if you mean it"),
+    ("'1.25'", "`monthly_growth: 1.25` would be 125% a month; write 1.25% (or 0.0125), or 125% if you mean it"),
+    ("1.07", "`monthly_growth: 1.07` would be 107% a month; write 1.07% (or 0.0107), or 107% if you mean it"),
+])
+def test_the_value_is_quoted_as_written(tmp_path: Path, value: str, message: str) -> None:
+    """`monthly_growth: 1.0000001` was quoted back as `monthly_growth: 1`, which is accepted."""
+    assert only_problem(scenario_with(tmp_path, "monthly_growth", value)) == f"workload.monthly_growth: {message}"
