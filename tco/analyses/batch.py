@@ -29,11 +29,12 @@ from tco.engine.inputs import ScenarioInputs
 from tco.engine.results import MAX_FIGURE, too_large
 from tco.engine.vectorised import BatchOption, project_batch
 from tco.load import schema
+from tco.load.overrides import apply_overrides
 from tco.load.quantities import ReadNumber
-from tco.load.yamlsource import Path, YamlDocument
+from tco.load.yamlsource import Path, YamlDocument, read_yaml_file
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog
 from tco.pricing.catalog import today as current_date
-from tco.scenario.loader import LoadedScenario, field_label, resolve_data
+from tco.scenario.loader import LoadedScenario, field_label, require_mapping, resolve_data
 from tco.scenario.resolve import month1_tokens, monthly_from_annual
 
 Leaf = tuple[str | int, ...]  # attribute names and tuple indices from ScenarioInputs down to a number
@@ -371,9 +372,6 @@ def open_scenario(path: str | os.PathLike[str], *, overrides: list[str] | tuple[
                   max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS) -> OpenedScenario:
     """Read the scenario at `path`, apply `overrides` and check it (raises TcoError with every problem).
     `today` and `max_price_age_days` decide which table prices are stale, as for `load_scenario`."""
-    from tco.load.overrides import apply_overrides
-    from tco.load.yamlsource import read_yaml_file
-    from tco.scenario.loader import require_mapping
 
     doc = read_yaml_file(os.fspath(path))
     require_mapping(doc)

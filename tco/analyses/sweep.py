@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tco.analyses.batch import OpenedScenario
+from tco.analyses.batch import OpenedScenario, _whole_field
 from tco.engine.breakeven import break_even_volumes, searched_volumes
 from tco.engine.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, WorkloadInputs
 from tco.engine.results import Assumption, BreakEven, ScenarioWarning, computable, too_large
@@ -173,7 +173,6 @@ def _finite(value: float) -> float | None:
 
 
 def _is_whole(loaded: object, path: Path) -> bool:
-    from tco.analyses.batch import _whole_field
 
     scenario = getattr(loaded, "scenario", None)
     return scenario is not None and _whole_field(scenario, path)

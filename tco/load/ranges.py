@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import BaseModel
+
+from tco.load.quantities import parse_number
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -306,7 +310,6 @@ def parse_range(
 
 
 def _choices(given: dict[Any, Any], check: Callable[[Any], float | int], whole: bool) -> Choices:
-    from tco.load.quantities import parse_number
 
     choices = given["choices"]
     if not isinstance(choices, list) or not choices:
@@ -346,7 +349,6 @@ def describe_central(distribution: Distribution) -> str:
 
 def ranged_fields(model: Any, path: Path = ()) -> Iterator[tuple[Path, Ranged]]:
     """Every ranged value in a validated scenario model, with its path, in schema field order."""
-    from pydantic import BaseModel
 
     if isinstance(model, RangedFloat | RangedInt):
         yield path, model

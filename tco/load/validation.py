@@ -12,6 +12,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from tco.engine.inputs import HOURS_PER_MONTH
+from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.load import schema
 from tco.load.quantities import parse_number
@@ -262,7 +263,6 @@ def _check_bill_form(given_a: list[str], given_b: list[str], problems: Problems)
 def _check_load_profile(workload: dict[str, Any], problems: Problems) -> None:
     """A load profile decides the hours and the peak: `active_hours_per_month` must be the whole
     month, and a given `peak_to_average` must agree with the profile's max/mean."""
-    from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
 
     given = workload.get("load_profile")
     if given is None:

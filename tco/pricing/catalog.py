@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -51,10 +52,17 @@ def bundled_pricing_dir() -> Path:
 
 
 def default_user_pricing_dir() -> Path:
-    """`tco/pricing` in the user configuration folder (`~/.config/tco/pricing` on Linux)."""
-    import typer  # already loaded by the CLI; imported late so the library does not pay for it
-
-    return Path(typer.get_app_dir("tco")) / "pricing"
+    """`tco/pricing` in the user configuration folder: `$XDG_CONFIG_HOME/tco/pricing` (by default
+    `~/.config/tco/pricing`) on Linux, `~/Library/Application Support/tco/pricing` on macOS,
+    `%APPDATA%\\tco\\pricing` on Windows: the folder click's `get_app_dir("tco")` names, without
+    importing the command-line stack into the library."""
+    if sys.platform == "win32":
+        base = os.environ.get("APPDATA") or os.path.expanduser("~")
+        return Path(base) / "tco" / "pricing"
+    if sys.platform == "darwin":
+        return Path(os.path.expanduser("~/Library/Application Support")) / "tco" / "pricing"
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return Path(base) / "tco" / "pricing"
 
 
 def user_pricing_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:

@@ -16,6 +16,8 @@ ruamel.yaml is imported only here, inside the functions: `tco compare` never pay
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import os
 import re
 import tempfile
@@ -24,6 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
 
 from tco.errors import Problem, TcoError, did_you_mean
 from tco.load.numbers import Number
@@ -110,8 +114,6 @@ class TableWrite:
 @contextmanager
 def table_lock(path: Path) -> Iterator[None]:
     """Hold the lock of one table file (a `.NAME.lock` file beside it) for the duration."""
-    from filelock import FileLock, Timeout
-
     lock = FileLock(str(path.with_name(f".{path.name}.lock")))
     try:
         with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
@@ -394,14 +396,10 @@ _RESERVED = re.compile(r"^(?:[-+]?[0-9][0-9_.:eE+-]*|y|Y|yes|Yes|YES|n|N|no|No|N
 
 
 def _plain_key(key: str) -> str:
-    import json
-
     return key if _PLAIN_KEY.match(key) and not _RESERVED.match(key) else json.dumps(key, ensure_ascii=False)
 
 
 def _plain_value(value: Any) -> str:
-    import json
-
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -446,8 +444,6 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
 
 
 def _dump(yaml: Any, data: Any) -> str:
-    import io
-
     stream = io.StringIO()
     yaml.dump(data, stream)
     return stream.getvalue()

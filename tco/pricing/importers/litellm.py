@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -182,8 +183,6 @@ def per_million(x: float) -> float:
     """USD per token -> USD per 1M tokens: the source's decimal shifted six places, so 4e-07 gives 0.4
     (not the float product 0.39999999999999997) and every digit the source gives is kept:
     the imported prices match the source x 1e6 exactly; rounding to ten digits did not."""
-    from decimal import Decimal
-
     return float(Decimal(repr(x)).scaleb(6))
 
 
