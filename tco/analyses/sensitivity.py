@@ -25,6 +25,7 @@ from tco.errors import TcoError
 from tco.load import schema
 from tco.load.overrides import override_path
 from tco.load.ranges import RangedFloat, RangedInt, ranged_fields
+from tco.load.validation import model_in
 from tco.load.yamlsource import Path
 
 ALL_SHARE = 0.2  # --all moves each input by ±20%
@@ -99,7 +100,7 @@ def number_rule(model: schema.Scenario, path: Path) -> schema.Number | None:
         if rule is None:
             rule = _rule_in(info.annotation)
         node = getattr(node, str(part), None) if node is not None else None
-        current = _model_in(info.annotation)
+        current = model_in(info.annotation)
     return rule
 
 
@@ -113,14 +114,6 @@ def _rule_in(annotation: Any) -> schema.Number | None:
     return None
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _moved(value: float, rule: schema.Number) -> tuple[float, float] | None:

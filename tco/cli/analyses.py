@@ -35,8 +35,8 @@ from tco.render.simulation import SIMULATION_FORMATS, render_samples_csv
 from tco.render.sweep import SWEEP_FORMATS
 
 commands = command_app()
-# The bar is transient, so on a fast vectorised run it only flickers; runs that fall back to the scalar
-# engine (hybrid or routed options) take ~5 ms each, and 1,000 of them already deserve one.
+# The bar is transient, so on a fast vectorised run it only flickers; runs resolved in full (a ranged
+# field that switches a default on or off) take milliseconds each, and 1,000 of them deserve one.
 PROGRESS_AFTER_RUNS = 1_000
 
 

@@ -7,7 +7,7 @@ the file, or attributed to the `--set` argument that introduced it.
 from __future__ import annotations
 
 import re
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -145,7 +145,7 @@ def _known_fields(parent: Path, data: dict[str, Any]) -> list[str]:
                 model = _OPTION_MODELS.get(str(kind), schema.ApiOption)
             continue
         annotation = model.model_fields[str(part)].annotation if str(part) in model.model_fields else None
-        found = _model_in(annotation)
+        found = model_in(annotation)
         if found is None:
             return []
         model = found
@@ -156,15 +156,14 @@ def _has(node: dict[str, Any] | list[Any], part: str | int) -> bool:
     return part in node if isinstance(node, dict) else isinstance(part, int) and part < len(node)
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field's annotation holds (itself, or inside a union or a list), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
-    if get_origin(annotation) is not None:
-        return None
     return None
 
 
