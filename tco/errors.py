@@ -31,7 +31,7 @@ def shortened(text: str, longest: int = LONGEST_QUOTE) -> str:
     return text if len(text) <= longest else text[:longest - 1] + "…"
 
 
-def quoted(value: object) -> str:
+def echoed(value: object) -> str:
     """A user's value as a message quotes it: the `repr` of its text, shortened; every message that
     echoes what a user wrote goes through this, so a huge input gives a one-line error."""
     return repr(shortened(value)) if isinstance(value, str) else shortened(repr(value))
@@ -52,7 +52,7 @@ def described(value: object) -> str:
             return f"the number {shortened(str(value))}"
         except ValueError:  # an integer of more digits than Python turns into text
             return "a number of thousands of digits"
-    return quoted(value) if isinstance(value, str) else type(value).__name__
+    return echoed(value) if isinstance(value, str) else type(value).__name__
 
 
 @dataclass(frozen=True)

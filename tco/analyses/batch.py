@@ -259,7 +259,8 @@ class BatchPlan:
         picked = {f.path: _plain(values[f.path][run], f.whole) for f in self.fields if f.path in values}
         if self.generic:
             if self.unset_at_central:
-                picked = {f.path: picked[f.path] for f in self.fields if picked[f.path] != f.central}
+                picked = {f.path: picked[f.path] for f in self.fields
+                          if f.path in picked and picked[f.path] != f.central}
             return self.resolve(picked).inputs
         return self.inputs_with(picked)
 

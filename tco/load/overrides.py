@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tco.errors import TcoError, quoted, shortened
+from tco.errors import TcoError, echoed, shortened
 from tco.load.yamlsource import Path, format_path, read_yaml
 
 
@@ -82,8 +82,8 @@ def override_path(data: dict[str, Any], text: str, label: str) -> Path:
                 if head.isdigit():
                     index, rest = int(head), rest[len(head):]
         if index is None or index >= len(options):
-            known = ", ".join(quoted(name) for _, name in names) if not text.startswith("options[") else ""
-            raise TcoError.single(label, f"no option matches {quoted(text)}"
+            known = ", ".join(echoed(name) for _, name in names) if not text.startswith("options[") else ""
+            raise TcoError.single(label, f"no option matches {echoed(text)}"
                                   + (f"; options are {known}" if known else ""))
         keys = _keys(rest.lstrip("."))
         if not keys:

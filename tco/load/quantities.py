@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Callable
 
-from tco.errors import quoted
+from tco.errors import echoed, shortened
 
 _SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _NUMBER = re.compile(
@@ -55,8 +55,10 @@ def figure(number: float) -> str:
 
 
 def quoted(value: object) -> str:
-    """A value as the person wrote it: text stripped, a number with up to 12 significant digits."""
-    return value.strip() if isinstance(value, str) else figure(value) if isinstance(value, float) else str(value)
+    """A value as the person wrote it: text stripped (and shortened, `tco.errors.shortened`), a number with
+    up to 12 significant digits."""
+    return shortened(value.strip()) if isinstance(value, str) else figure(value) if isinstance(value, float) \
+        else str(value)
 
 
 def parse_number(value: object, *, percent: bool = False) -> float:
@@ -76,19 +78,19 @@ def parse_number(value: object, *, percent: bool = False) -> float:
         match = _NUMBER.match(value)
         if match is None:
             hint = " such as 2.5M, 750K or 15%" if percent else " such as 2.5M or 750K"
-            raise ValueError(f"{quoted(value)} is not a number{hint}")
+            raise ValueError(f"{echoed(value)} is not a number{hint}")
         number = float(match["num"].replace("_", ""))  # float() of text overflows to inf, never raises
         suffix = match["suffix"]
         if suffix == "%":
             if not percent:
-                raise ValueError(f"{quoted(value)}: a percentage is only allowed for shares and rates")
+                raise ValueError(f"{echoed(value)}: a percentage is only allowed for shares and rates")
             number /= 100
         elif suffix:
             number *= _SUFFIXES[suffix.upper()]
     else:
         raise ValueError(f"expected a number, got {_kind(value)}")
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{quoted(value)} is not a finite number")
+        raise ValueError(f"{echoed(value)} is not a finite number")
     return number
 
 

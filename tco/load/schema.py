@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from tco.errors import did_you_mean, quoted
+from tco.errors import did_you_mean, echoed
 from tco.load.numbers import NUMBER_TEXT, show
 from tco.load.numbers import Number as Number  # every numeric field's rule, shared with the pricing tables
 from tco.load.quantities import parse_number
@@ -79,9 +79,9 @@ def _year_month(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
         month = value.strip().split("-")[1]
         if not 1 <= int(month) <= 12:
-            raise ValueError(f"{quoted(value)} has no month {int(month)}; write YYYY-MM, e.g. 2027-01")
+            raise ValueError(f"{echoed(value)} has no month {int(month)}; write YYYY-MM, e.g. 2027-01")
         return value.strip()
-    raise ValueError(f"{quoted(value)} is not a month; write YYYY-MM, e.g. 2027-01")
+    raise ValueError(f"{echoed(value)} is not a month; write YYYY-MM, e.g. 2027-01")
 
 
 YearMonth = Annotated[
@@ -104,7 +104,7 @@ def _load_profile(value: Any) -> Any:
         weights = []
         for hour, weight in enumerate(value):
             if isinstance(weight, bool) or not isinstance(weight, int | float | str):
-                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): expected a number, got {quoted(weight)}")
+                raise ValueError(f"hour {hour} (weight {hour + 1} of 24): expected a number, got {echoed(weight)}")
             try:
                 number = parse_number(weight)
             except ValueError as exc:
@@ -115,7 +115,7 @@ def _load_profile(value: Any) -> Any:
         if not any(weights):
             raise ValueError("the 24 weights are all zero: give the relative load of each hour")
         return tuple(weights)
-    shown = quoted(value) if isinstance(value, str) else type(value).__name__
+    shown = echoed(value) if isinstance(value, str) else type(value).__name__
     hint = did_you_mean(value, _PROFILE_NAMES, most=1) if isinstance(value, str) else ""
     raise ValueError(f"must be one of {', '.join(_PROFILE_NAMES)}, or a list of 24 hourly weights "
                      f"(got {shown}){hint}")
@@ -233,7 +233,7 @@ def _slo_from_name(value: Any) -> Any:
     """`slo: chat` is the preset of that name; `none` sizes at the offline maximum."""
     if isinstance(value, str):
         if value not in SLO_PRESET_NAMES:
-            raise ValueError(f"unknown latency target {quoted(value)}{did_you_mean(value, SLO_PRESET_NAMES, most=1)}; "
+            raise ValueError(f"unknown latency target {echoed(value)}{did_you_mean(value, SLO_PRESET_NAMES, most=1)}; "
                              f"one of {', '.join(SLO_PRESET_NAMES)}, or {{ttft_ms, tpot_ms}}")
         return {"preset": value}
     if isinstance(value, dict):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco.engine.inputs import HOURS_PER_MONTH
 from tco.engine.profiles import NAMED_PROFILES, PEAK_TOLERANCE, peak_to_average
-from tco.errors import Problem, TcoError, described, did_you_mean, quoted
+from tco.errors import Problem, TcoError, described, did_you_mean, echoed
 from tco.load import schema
 from tco.load.quantities import parse_number
 from tco.load.ranges import RangeError
@@ -84,12 +84,12 @@ def _add_pydantic_error(error: Any, data: dict[str, Any], problems: Problems) ->
         return
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         if kind == "union_tag_invalid":
-            problems.add((*path, "kind"), f"must be {_KINDS_TEXT} (got {quoted(error['ctx']['tag'])})")
+            problems.add((*path, "kind"), f"must be {_KINDS_TEXT} (got {echoed(error['ctx']['tag'])})")
         else:
             problems.add(path, f"missing kind: {_KINDS_TEXT}")
         return
     if kind == "literal_error":
-        problems.add(path, f"must be {error['ctx']['expected']} (got {quoted(given)})")
+        problems.add(path, f"must be {error['ctx']['expected']} (got {echoed(given)})")
         return
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         problems.add(path, f"expected a mapping of fields, got {described(given)}")
@@ -191,7 +191,7 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         if name is None:
             continue
         if name in first_index:
-            problems.add(("options", index, "name"), f"duplicate option name {quoted(name)} "
+            problems.add(("options", index, "name"), f"duplicate option name {echoed(name)} "
                          f"(also options[{first_index[name]}])")
         else:
             first_index[name] = index
@@ -199,9 +199,9 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
     baseline = _as_name(data.get("baseline"))
     if baseline is not None:
         if _named_nothing(baseline, kinds, unnamed):
-            problems.add(("baseline",), f"no option is named {quoted(baseline)}{did_you_mean(baseline, kinds, most=1)}")
+            problems.add(("baseline",), f"no option is named {echoed(baseline)}{did_you_mean(baseline, kinds, most=1)}")
         elif baseline in kinds and kinds[baseline] != "api":
-            problems.add(("baseline",), f"{quoted(baseline)} is not an api option; break-even is measured "
+            problems.add(("baseline",), f"{echoed(baseline)} is not an api option; break-even is measured "
                          "against an API")
     horizon = _number_or_none(data.get("horizon_months", 36))
     routes = _check_mixed_options(options, kinds, problems, unnamed)
@@ -227,9 +227,9 @@ def _check_relations(data: dict[str, Any], problems: Problems) -> None:
         if fallback is not None:
             if _named_nothing(fallback, kinds, unnamed):
                 problems.add((*where, "fallback"),
-                             f"no option is named {quoted(fallback)}{did_you_mean(fallback, kinds, most=1)}")
+                             f"no option is named {echoed(fallback)}{did_you_mean(fallback, kinds, most=1)}")
             elif fallback in kinds and kinds[fallback] != "api":
-                problems.add((*where, "fallback"), f"{quoted(fallback)} is not an api option")
+                problems.add((*where, "fallback"), f"{echoed(fallback)} is not an api option")
         go_live = max(_possible_values(option.get("go_live_month")), default=None)
         if go_live is not None and horizon is not None and go_live > horizon:
             problems.add((*where, "go_live_month"), f"month {go_live:g} is after the horizon "
@@ -287,12 +287,12 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
             return None
         if name not in kinds:
             if _named_nothing(name, kinds, unnamed):
-                problems.add(path, f"no option is named {quoted(name)}{did_you_mean(name, kinds, most=1)}")
+                problems.add(path, f"no option is named {echoed(name)}{did_you_mean(name, kinds, most=1)}")
             return None
         if want is not None and kinds[name] != want:
             if kinds[name] not in schema.OPTION_KINDS:  # that option's own kind is reported as wrong
                 return None
-            problems.add(path, f"{quoted(name)} is {_article(kinds[name])} {kinds[name]} option; this must name "
+            problems.add(path, f"{echoed(name)} is {_article(kinds[name])} {kinds[name]} option; this must name "
                                 f"{_article(want)} {want} option")
             return None
         return name
@@ -319,7 +319,7 @@ def _check_mixed_options(options: list[Any], kinds: dict[str, str], problems: Pr
             if name is not None and name == own:
                 problems.add(path, "a routed option cannot route to itself")
             elif name in targets:
-                problems.add(path, f"routes to {quoted(name)} twice; give it one route with the shares added")
+                problems.add(path, f"routes to {echoed(name)} twice; give it one route with the shares added")
             else:
                 target = refer(path, route.get("to"), None)
                 if target is not None:

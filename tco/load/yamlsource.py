@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from tco.errors import Problem, TcoError, quoted
+from tco.errors import Problem, TcoError, echoed
 
 Path = tuple[str | int, ...]
 
@@ -303,7 +303,7 @@ def _scalar(event: Any, source: str, path: Path) -> Any:
         raise TcoError.single(source, _not_allowed(event.tag, "a single value"), format_path(path), *_mark(event))
 
     def misfit() -> TcoError:  # made only for a value that does not fit, not for every scalar read
-        return TcoError.single(source, f"{quoted(event.value)} is not {_TAG_NEEDS.get(tag, 'text')}, as its tag "
+        return TcoError.single(source, f"{echoed(event.value)} is not {_TAG_NEEDS.get(tag, 'text')}, as its tag "
                                f"{_short(tag)} says", format_path(path), *_mark(event))
 
     if explicit and tag == "tag:yaml.org,2002:null" and event.value not in _NULL_TEXTS:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaH
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from tco.errors import described, did_you_mean, quoted
+from tco.errors import described, did_you_mean, echoed
 from tco.load.numbers import Number
 
 
@@ -82,7 +82,7 @@ class Day(Rule):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise ValueError(f"{quoted(value)} is not a date; write YYYY-MM-DD") from None
+            raise ValueError(f"{echoed(value)} is not a date; write YYYY-MM-DD") from None
 
     def json_schema(self, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
@@ -96,7 +96,7 @@ class Choice(Rule):
 
     def check(self, value: Any) -> str:
         if str(value) not in self.choices:
-            raise ValueError(f"{quoted(value)} is not one of {', '.join(self.choices)}"
+            raise ValueError(f"{echoed(value)} is not one of {', '.join(self.choices)}"
                              f"{did_you_mean(str(value), self.choices, most=1)}")
         return str(value)
 
@@ -115,7 +115,7 @@ class AttentionLayout(Rule):
     def check(self, value: Any) -> str:
         parts = str(value).split("+")
         if parts[0] not in ATTENTION_LAYOUTS or any(part not in ATTENTION_PARTS for part in parts[1:]):
-            raise ValueError(f"{quoted(value)} is not an attention layout the capacity model knows: "
+            raise ValueError(f"{echoed(value)} is not an attention layout the capacity model knows: "
                              f"{' or '.join(ATTENTION_LAYOUTS)}, then any of "
                              f"{', '.join('+' + part for part in ATTENTION_PARTS)} (e.g. gqa+sliding_window+sinks)")
         return str(value)

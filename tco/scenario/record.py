@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from tco.defaults import Default
 from tco.engine.results import DEFAULT_SOURCE, Assumption, ScenarioWarning, StalePrice
-from tco.errors import quoted
+from tco.errors import echoed
 from tco.load.validation import Problems
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
@@ -38,7 +38,7 @@ class Context:
             return None
         entry = self.catalog.get(kind, key)
         if entry is None:
-            self.problems.add(path, f"{quoted(key)} is not in {self.catalog.table_label(kind)}"
+            self.problems.add(path, f"{echoed(key)} is not in {self.catalog.table_label(kind)}"
                               f"{self.catalog.suggest(kind, key)}")
         return entry
 

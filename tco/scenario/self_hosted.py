@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from tco.defaults import DEFAULTS, Default
 from tco.engine.inputs import ApiInputs, SelfHostedInputs, WorkloadInputs
-from tco.errors import did_you_mean, quoted
+from tco.errors import did_you_mean, echoed
 from tco.load import schema
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import Entry
@@ -193,7 +193,7 @@ def _hourly_rate(o: schema.SelfHostedOption, gpu: Entry | None, where: Path, lab
     if o.cloud is not None:
         if o.cloud not in rents:
             problems.add((*where, "cloud"), f"{files_of(gpu, 'rent_per_hour')} {gpu.key} has no rent price for "
-                         f"{quoted(o.cloud)} (listed: {', '.join(sorted(rents))})"
+                         f"{echoed(o.cloud)} (listed: {', '.join(sorted(rents))})"
                          f"{did_you_mean(o.cloud, rents, most=1)}")
             return 0.0
         cloud = o.cloud

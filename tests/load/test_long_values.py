@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from clirun import run
 
-from tco.errors import LONGEST_QUOTE, quoted, shortened
+from tco.errors import LONGEST_QUOTE, echoed, shortened
 
 SUPPORT = Path(__file__).resolve().parents[2] / "scenarios" / "support-assistant.yaml"
 LONG = "A" * 10_000
@@ -21,7 +21,7 @@ def test_shortened_keeps_short_text_and_cuts_long_text_to_the_limit() -> None:
     assert shortened("x" * LONGEST_QUOTE) == "x" * LONGEST_QUOTE
     cut = shortened(LONG)
     assert len(cut) == LONGEST_QUOTE and cut.endswith("…") and cut.startswith("AAAA")
-    assert quoted(LONG) == repr(cut) and quoted("a'b") == repr("a'b")
+    assert echoed(LONG) == repr(cut) and echoed("a'b") == repr("a'b")
 
 
 def one_short_line(*args: object) -> str:
