@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tco.capacity.latency import SLO_PRESETS, LatencyPoint, Replica, Slo, kv_limit, latency_curve, latency_point
+from tco.capacity.latency import (
+    SLO_PRESETS,
+    TABLES_ENGINE,
+    LatencyPoint,
+    Replica,
+    Slo,
+    kv_limit,
+    latency_curve,
+    latency_point,
+)
 from tco.capacity.model import MemoryBreakdown, concurrency, gpu_spec, kv_precision, memory_fit, model_spec
 from tco.capacity.sizing import SizeReport, rent_of, with_latency
 from tco.defaults import DEFAULTS
@@ -100,7 +109,7 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
                 notes.append(f"the weights do not leave room for one request's KV cache on {option.gpus_per_replica} "
                              "GPU(s): the throughput given cannot be reached")
             elif option.serving is not None or option.throughput_source != "given":
-                serving_engine = option.serving.engine if option.serving is not None else engine or "trtllm"
+                serving_engine = option.serving.engine if option.serving is not None else engine or TABLES_ENGINE
                 candidate = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
                                     serving_engine)
                 limit = kv_limit(candidate, request_in, request_out)

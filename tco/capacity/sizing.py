@@ -16,6 +16,7 @@ from tco.capacity.latency import (
     DEFAULT_ENGINE,
     DEFAULT_SLO,
     SLO_PRESETS,
+    TABLES_ENGINE,
     LatencyPoint,
     Replica,
     Slo,
@@ -280,7 +281,7 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
             notes.append(f"measured at {carried[0]:,.0f} in / {carried[1]:,.0f} out tokens per request; carried to "
                          f"{input_tokens:,.0f} in / {output_tokens:,.0f} out by the capacity model")
         source = "measured"
-    elif engine == "trtllm":  # its offline maximum is what its published tables measure, as the capacity model has it
+    elif engine == TABLES_ENGINE:  # the capacity model's offline maximum is its figure
         x = significant(offline.input_tokens_per_second_per_gpu)
         y = significant(offline.output_tokens_per_second_per_gpu)
         notes.extend(offline.notes)

@@ -24,6 +24,7 @@ from tco.cli.shared import (
     whole_number,
     write_output,
 )
+from tco.defaults import DEFAULTS
 from tco.render.size import SIZE_FORMATS, Sized
 
 commands = command_app()
@@ -101,11 +102,11 @@ def size(
         "models. Default: at --slo none the measured entry's layout, else tp.", show_default=False,
         **choice(ParallelismChoice))] = None,
     engine: Annotated[EngineChoice | None, typer.Option(
-        "--engine", help="Serving engine whose latency and offline maximum to use. Default: vllm.",
+        "--engine", help=f"Serving engine whose latency and offline maximum to use. Default: {DEFAULTS.engine.value}.",
         show_default=False, **choice(EngineChoice))] = None,
     slo: Annotated[SloChoice | None, typer.Option(
         "--slo", help="Latency target: a preset (mean TTFT/TPOT ms: chat 800/30, rag 1500/40, agentic 3000/50, "
-        "batch 10000/100, voice 200/15) or none (the offline maximum). Default: chat.",
+        f"batch 10000/100, voice 200/15) or none (the offline maximum). Default: {DEFAULTS.slo.value}.",
         show_default=False, **choice(SloChoice))] = None,
     ttft_ms: Annotated[float | None, typer.Option(
         "--ttft-ms", help="A custom target's mean time to first token, ms (instead of "

@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tco.capacity.latency import SLO_PRESETS, SLO_SOURCE, Replica, Slo, kv_limit, latency_point, plan_serving
+from tco.capacity.latency import (
+    SLO_PRESETS,
+    SLO_SOURCE,
+    TABLES_ENGINE,
+    Replica,
+    Slo,
+    kv_limit,
+    latency_point,
+    plan_serving,
+)
 from tco.capacity.model import (
     CALIBRATION,
     CALIBRATION_TYPICAL_ERROR,
@@ -109,7 +118,7 @@ def _capacity(option: _Option, model: Entry | None, gpu: Entry | None, record: R
         else:
             parallelism = record.default(f"{label}.parallelism", o.parallelism, DEFAULTS.parallelism)
     if engine is not None and model is not None and gpu is not None and measured is None \
-            and (slo is not None or engine != "trtllm"):
+            and (slo is not None or engine != TABLES_ENGINE):
         return _serving(option, model, gpu, precision, parallelism, engine, slo, given, record)
     x = record.from_table(f"{label}.throughput.input_tokens_per_second", given.input_tokens_per_second,
                           measured, "input_tokens_per_second")
