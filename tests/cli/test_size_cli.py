@@ -262,7 +262,7 @@ options:
         "    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 300}\n", ""))
     failed = run("validate", scenario, "--pricing", pricing)
     assert failed.exit_code == 1
-    assert "options[1].model: my-model lacks active_params_b, layers" in failed.stderr
+    assert f"options[1].model: {pricing / 'models.yaml'}:1 my-model lacks active_params_b, layers" in failed.stderr
 
 
 def test_a_measurement_applies_only_to_its_own_layout(tmp_path: Path) -> None:
