@@ -9,6 +9,7 @@ curve of that replica, and adds the rent, so that the command and the engine tel
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -38,9 +39,10 @@ from tco.capacity.model import (
     significant,
     size_replica,
 )
+from tco.engine.results import StalePrice
 from tco.errors import TcoError, did_you_mean
 from tco.pricing.catalog import Catalog, Entry
-from tco.pricing.origins import files_of, in_its_file
+from tco.pricing.origins import files_of, in_its_file, stale_price
 
 DEFAULT_INPUT_TOKENS = 1000  # request shape of `tco size --model --gpu` when none is given
 DEFAULT_OUTPUT_TOKENS = 1000
@@ -199,6 +201,16 @@ def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry,
     figures = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
     return carry_measured(*measured_on(catalog, measured, model, gpu), precision, n, layout, figures, measured_at,
                           request)
+
+
+def stale_rent(catalog: Catalog, report: SizeReport, today: dt.date, max_age_days: int) -> list[StalePrice]:
+    """The warning about the rent `report` prices its GPU-hours at, when older than `max_age_days` on
+    `today` (as a scenario's stale table prices are warned about); none without a rent."""
+    gpu = catalog.get("gpus", report.gpu)
+    if gpu is None or report.cloud is None or report.hourly_rate_per_gpu is None:
+        return []
+    stale = stale_price(gpu, "rent_per_hour", gpu.origin(f"rent_per_hour.{report.cloud}"), today, max_age_days)
+    return [stale] if stale is not None else []
 
 
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",

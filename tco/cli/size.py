@@ -11,7 +11,7 @@ import typer
 
 from tco.analyses.size import size_scenario
 from tco.capacity.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
-from tco.capacity.sizing import size_from_tables
+from tco.capacity.sizing import size_from_tables, stale_rent
 from tco.cli.options import DEFAULT_OPTIONS, ScenarioOptions, scenario_options
 from tco.cli.shared import (
     OutputOpt,
@@ -25,6 +25,7 @@ from tco.cli.shared import (
     write_output,
 )
 from tco.defaults import DEFAULTS
+from tco.pricing.catalog import today
 from tco.render.size import SIZE_FORMATS, Sized
 
 commands = command_app()
@@ -171,4 +172,5 @@ def size(
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
                                     gpus_per_replica, parallelism.value if parallelism else None, cloud,
                                     engine.value if engine else DEFAULT_ENGINE, slo_target, concurrencies)]
+        print_warnings("tco size", stale_rent(catalog, reports[0], today(), options.max_price_age))
     write_output(SIZE_FORMATS.render(format, Sized(reports, single=scenario is None), target(output)), output)

@@ -926,3 +926,14 @@ def test_no_engine_name_is_hard_coded_as_a_fallback_outside_the_capacity_model()
     root = Path(__file__).resolve().parents[2] / "tco"
     for module in ("analyses/size.py", "capacity/sizing.py", "scenario/throughput.py"):
         assert '"trtllm"' not in (root / module).read_text(encoding="utf-8"), module
+
+
+def test_size_without_a_scenario_warns_about_a_stale_rent_as_compare_does() -> None:
+    args = ("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--cloud", "aws")
+    code, out, err = run(*args, "--max-price-age", "1", env={"TCO_TODAY": "2030-01-01"})
+    assert code == 0
+    assert re.match(r"warning: tco size: the gpus price of h100-sxm in pricing/gpus\.yaml is \d+ days old "
+                    r"\(as of \d{4}-\d\d-\d\d, over 1\); refresh it with `tco pricing import skypilot", err), err
+    assert err.count("warning:") == 1
+    fresh = run(*args, "--max-price-age", "100000", env={"TCO_TODAY": "2030-01-01"})
+    assert fresh.exit_code == 0 and fresh.stderr == "" and fresh.stdout == out
