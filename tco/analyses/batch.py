@@ -59,6 +59,7 @@ class VariedField:
     whole: bool
     leaves: tuple[Leaf, ...]  # resolved inputs equal to the field's value
     workload: str | None  # the workload field's name when it feeds the month-1 volumes or growth
+    central: float | None = None  # the value the scenario resolves the field to (written, default or table)
 
 
 def leaves_of(value: Any, prefix: Leaf = ()) -> dict[Leaf, Any]:
@@ -121,11 +122,19 @@ class BatchPlan:
         today: dt.date | None = None,
         max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS,
         labels: dict[Path, str] | None = None,
+        unset_at_central: bool = False,
     ) -> None:
         """`varied`: each field's path and two or more probe values (values a run may take). `today`
         (default: `tco.pricing.catalog.today()`, which $TCO_TODAY pins) and `max_price_age_days` decide
-        which table prices are stale, as for `load_scenario`."""
+        which table prices are stale, as for `load_scenario`.
+
+        `unset_at_central`: a run whose value of a field is the field's central value leaves the field as
+        the scenario has it instead of writing it (what "every other input at its central value" means to
+        `tco sensitivity`). Writing a value the scenario does not give is not neutral: a throughput written
+        in the option replaces the latency model's estimate, and with it the replica size it chose.
+        """
         self.doc, self.data, self.overridden = doc, data, overridden
+        self.unset_at_central = unset_at_central
         self.catalog, self.basis, self.today = catalog, basis, today or current_date()
         self.max_price_age_days = max_price_age_days
         self.labels = labels or {}
@@ -187,8 +196,25 @@ class BatchPlan:
                 self.generic = True
         # Leaves equal to the probe only by coincidence of an unchanged default are not fed by the field.
         feeds = tuple(leaf for leaf in feeds if leaf not in _DERIVED or workload is None)
-        return VariedField(path, field_label(self.model, path), whole or _whole_field(self.model, path), feeds,
-                           workload)
+        label = field_label(self.model, path)
+        return VariedField(path, label, whole or _whole_field(self.model, path), feeds, workload,
+                           self._central_value(path, label))
+
+    def _central_value(self, path: Path, label: str) -> float | None:
+        """The field's value in the validated scenario, or failing that in the assumptions (a default, a
+        pricing table, an estimate); None when neither has a number there."""
+        node: Any = self.model
+        for part in path:
+            if isinstance(part, int):
+                node = node[part] if isinstance(node, list) and part < len(node) else None
+            else:
+                node = getattr(node, str(part), None)
+        if _is_number(node):
+            return float(node)
+        for assumption in self.central.assumptions:
+            if assumption.field == label and _is_number(assumption.value):
+                return float(assumption.value)  # type: ignore[arg-type]
+        return None
 
     # building inputs for runs
     def _workload_leaves(self, values: dict[str, Any]) -> dict[Leaf, Any]:
@@ -226,6 +252,8 @@ class BatchPlan:
         """Plain inputs of one run (`values` hold every run's value of each field)."""
         picked = {f.path: _plain(values[f.path][run], f.whole) for f in self.fields}
         if self.generic:
+            if self.unset_at_central:
+                picked = {f.path: picked[f.path] for f in self.fields if picked[f.path] != f.central}
             return self.resolve(picked).inputs
         return self.inputs_with(picked)
 
@@ -331,10 +359,12 @@ class OpenedScenario:
         assert self.loaded.scenario is not None
         return self.loaded.scenario
 
-    def plan(self, varied: list[tuple[Path, list[float]]], labels: dict[Path, str] | None = None) -> BatchPlan:
-        """A batch plan over `varied` fields (path, probe values)."""
+    def plan(self, varied: list[tuple[Path, list[float]]], labels: dict[Path, str] | None = None, *,
+             unset_at_central: bool = False) -> BatchPlan:
+        """A batch plan over `varied` fields (path, probe values); `unset_at_central` as BatchPlan takes it."""
         return BatchPlan(self.doc, self.doc.data, self.overridden, varied, catalog=self.catalog, basis=self.basis,
-                         today=self.today, max_price_age_days=self.max_price_age_days, labels=labels)
+                         today=self.today, max_price_age_days=self.max_price_age_days, labels=labels,
+                         unset_at_central=unset_at_central)
 
 
 def open_scenario(path: str | os.PathLike[str], *, overrides: list[str] | tuple[str, ...] = (),

@@ -203,7 +203,7 @@ def sensitivity(opened: OpenedScenario, *, every_input: bool = False) -> Sensiti
                               "number)" if every_input else "no field is a range, so nothing moves: give a field "
                               "a range such as {low: 2, high: 3}, or run with --all to move every numeric input "
                               f"±{ALL_SHARE:.0%}")
-    plan = opened.plan([(path, [low, high]) for path, _, low, high, _ in moves])
+    plan = opened.plan([(path, [low, high]) for path, _, low, high, _ in moves], unset_at_central=True)
     runs = 1 + 2 * len(moves)
     values = {}
     for j, (path, central, low, high, _) in enumerate(moves):

@@ -44,13 +44,19 @@ def size_scenario(loaded: LoadedScenario, catalog: Catalog,
     workload = loaded.inputs.workload
     options = loaded.scenario.options if loaded.scenario is not None else []
     engines = {o.name: o.engine for o in options if isinstance(o, SelfHostedOption)}
+    # The cloud a rented option's rate is from: the option's own, or the lowest-priced one the resolver chose.
+    clouds = {o.name: o.cloud for o in options if isinstance(o, SelfHostedOption) and o.cloud is not None}
+    for assumption in loaded.assumptions:
+        name = assumption.field.removeprefix("options.").removesuffix(".cloud")
+        if assumption.field == f"options.{name}.cloud" and isinstance(assumption.value, str):
+            clouds.setdefault(name, assumption.value)
     reports = []
     for index, option in enumerate(loaded.inputs.options):
         if not isinstance(option, SelfHostedInputs):
             continue
         report = _option_report(option, workload.input_tokens_per_request, workload.output_tokens_per_request,
                                 workload.input_tokens_month1, workload.output_tokens_month1, catalog,
-                                engines.get(option.name))
+                                engines.get(option.name), clouds.get(option.name))
         try:
             reports.append(with_chart_curve(with_latency(report, concurrencies)))
         except TcoError as error:  # a point of the curve beyond 1e300, at the option's GPU
@@ -91,7 +97,8 @@ def _option_target(option: SelfHostedInputs) -> Slo | None:
 
 
 def _option_report(option: SelfHostedInputs, request_in: float | None, request_out: float | None,
-                   month_in: float, month_out: float, catalog: Catalog, engine: str | None) -> SizeReport:
+                   month_in: float, month_out: float, catalog: Catalog, engine: str | None,
+                   cloud: str | None = None) -> SizeReport:
     """The figures the engine uses for `option`; with a latency model (not for inline throughput), its
     replica, engine, target and operating point (`option.serving`; a measured or estimated option at
     `slo: none` serves at the KV cache's limit, on `engine`, the scenario's, by default TensorRT-LLM's)."""
@@ -130,9 +137,10 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     else:
         notes.append(NoTableEntries())
     hourly: float | None = option.hourly_rate_per_gpu or None
-    cloud = None
-    if option.acquisition == "buy" and gpu_entry is not None:
-        hourly, cloud = rent_of(gpu_entry, None)  # owned GPUs: what renting them would cost, for comparison
+    if option.acquisition == "buy":
+        cloud = None
+        if gpu_entry is not None:  # owned GPUs: what renting them would cost, for comparison
+            hourly, cloud = rent_of(gpu_entry, None)
     return SizeReport(
         model=option.model or "", gpu=option.gpu or "", precision=option.precision,
         parallelism=option.parallelism, gpus_per_replica=option.gpus_per_replica, memory=memory,

@@ -8,6 +8,7 @@ import typer
 
 from tco.cli.options import DEFAULT_OPTIONS, ScenarioOptions, scenario_options
 from tco.cli.shared import (
+    MissingOption,
     OutputOpt,
     ScenarioArg,
     command_app,
@@ -52,8 +53,8 @@ def optimize(
     loaded = options.load(scenario)
     named = next((o for o in loaded.inputs.options if o.name == hybrid), None)
     if api is None and isinstance(named, SelfHostedInputs):
-        raise typer.BadParameter(f"{hybrid!r} is a self_hosted option: name the api option that takes the load "
-                                 "above its fleet", param_hint="'--overflow-to'")
+        raise MissingOption("--overflow-to", f"{hybrid!r} is a self_hosted option; name the api option that takes "
+                            "the load above its fleet")
     try:
         result = optimize_hybrid(loaded.inputs, hybrid, api, source=loaded.source)
     except TcoError as error:

@@ -149,6 +149,17 @@ class RootGroup(Group):
 # --- option values --------------------------------------------------------------------------------
 
 
+class MissingOption(typer.BadParameter):
+    """A usage error (exit 2) for an option this invocation needs although the command does not always:
+    "Missing option '--overflow-to': why", never "Invalid value for" a flag that was not given."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message, param_hint=f"'{option}'")
+
+    def format_message(self) -> str:
+        return f"Missing option {self.param_hint}: {self.message}"
+
+
 def choice(kind: type[E] | Iterable[str]) -> dict[str, Any]:
     """The `parser` and `metavar` of an option or argument that takes one of `kind`'s values (an enum's,
     or names): the help lists them (`table|json|csv`), and any other value is one usage error (exit 2)

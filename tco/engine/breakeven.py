@@ -90,9 +90,15 @@ class _Fleet:
 
 
 def _mix(workload: WorkloadInputs) -> float:
-    """Input share of month-1 tokens (0.5 when there are none)."""
+    """Input share of month-1 tokens; with none, of a request's tokens (zero traffic keeps its request
+    shape, so its break-even volume is that of any other traffic); 0.5 when neither is known."""
     total = workload.input_tokens_month1 + workload.output_tokens_month1
-    return workload.input_tokens_month1 / total if total else 0.5
+    if total:
+        return workload.input_tokens_month1 / total
+    per_request = workload.tokens_per_request
+    if per_request and workload.input_tokens_per_request is not None:
+        return workload.input_tokens_per_request / per_request
+    return 0.5
 
 
 def _api_line(api: ApiInputs, workload: WorkloadInputs) -> _ApiLine:

@@ -16,7 +16,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from tco.docs import RANGES
-from tco.load.quantities import parse_number, plain_rate_problem
+from tco.load.quantities import parse_number, plain_rate_problem, quoted
 from tco.load.ranges import parse_range
 
 NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s*$"
@@ -40,8 +40,9 @@ class Number:
     # The bounds in words (`a share from 0 to 1`), said instead of the one bound a value breaks.
     bounds: str | None = None
     ranged: bool = True  # may be a range: {low, high}, {low, mode, high}, {median, p90}, {choices}
-    # A rate (growth, discount rate, drift, maintenance): its field name and period ("a month"); a plain
-    # number above 1 is then refused as a likely slip for a percentage.
+    # A rate (growth, discount rate, drift, maintenance) or the server cost share: its field name and what
+    # it is per ("a month", "of the purchase price"); a plain number above 1 is then refused as a likely
+    # slip for a percentage.
     rate: tuple[str, str] | None = None
 
     def check(self, value: Any) -> float | int:
@@ -56,8 +57,10 @@ class Number:
     def check_number(self, value: Any) -> float | int:
         """`value` as a number obeying this rule (a range's own values are checked with it too)."""
         number = parse_number(value, percent=self.percent)
-        if self.rate is not None and (problem := plain_rate_problem(value, number, *self.rate)) is not None:
-            raise ValueError(problem)
+        if self.rate is not None:
+            problem = plain_rate_problem(value, number, *self.rate, allowed=self._within)
+            if problem is not None:
+                raise ValueError(problem)
         shown = show(value)
         if self.bounds is not None and not self._within(number):
             raise ValueError(f"must be {self.bounds} (got {shown})")
@@ -127,5 +130,6 @@ def _range_json_schemas(one: dict[str, Any], whole: bool, lognormal: bool) -> li
 
 
 def show(value: Any) -> str:
-    """A value as a message quotes it: a float without trailing zeros (2.5, 1e+20), anything else as text."""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A value as a message quotes it: a float without trailing zeros and up to 12 significant digits
+    (2.5, 1.0000001, 1e+20), anything else as text."""
+    return quoted(value) if isinstance(value, float) else str(value)

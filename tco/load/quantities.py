@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 _SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _NUMBER = re.compile(
@@ -24,20 +25,36 @@ def written_as_percent(value: object) -> bool:
     return isinstance(value, str) and value.strip().endswith("%")
 
 
-def plain_rate_problem(value: object, number: float, field: str, per: str) -> str | None:
+def plain_rate_problem(value: object, number: float, field: str, per: str,
+                       allowed: Callable[[float], bool] = lambda _: True) -> str | None:
     """Why a rate written as a plain number above 1 (in size) is refused, or None when it is not.
 
     `monthly_growth: 5` reads as 500% a month, almost always a slip for 5%; an explicit `500%`
     (text with the sign), or a number tco computed itself (`ReadNumber`), is taken as it stands.
+    The message offers only the readings the field takes (`allowed`): `5%`, and `500%` "if you mean
+    it"; with neither (maintenance of -3 is negative either way) the field's bounds say what is wrong.
     """
     if abs(number) <= 1 or written_as_percent(value) or isinstance(value, ReadNumber):
         return None
-    return (f"`{field}: {_plain(value)}` would be {number * 100:g}% {per}; write {number:g}% "
-            f"(or {number / 100:g}), or {number * 100:g}% if you mean it")
+    offers = []
+    if allowed(number / 100):
+        offers.append(f"write {figure(number)}% (or {figure(number / 100)})")
+    if allowed(number):
+        offers.append(f"{'or ' if offers else 'write '}{figure(number * 100)}% if you mean it")
+    if not offers:
+        return None
+    return f"`{field}: {quoted(value)}` would be {figure(number * 100)}% {per}; {', '.join(offers)}"
 
 
-def _plain(value: object) -> str:
-    return value.strip() if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+def figure(number: float) -> str:
+    """A number in a message: up to 12 significant digits, so 1.0000001 is not quoted as 1, while the
+    float noise of a product (0.07 × 100 = 7.000000000000001) is left out."""
+    return f"{number:.12g}"
+
+
+def quoted(value: object) -> str:
+    """A value as the person wrote it: text stripped, a number with up to 12 significant digits."""
+    return value.strip() if isinstance(value, str) else figure(value) if isinstance(value, float) else str(value)
 
 
 def parse_number(value: object, *, percent: bool = False) -> float:

@@ -29,8 +29,6 @@ Share = Annotated[float, Number("a share from 0 to 1, or a percentage such as 15
                                 maximum=1, what="share")]
 Utilization = Annotated[float, Number("a share above 0 and at most 1, or a percentage such as 70%", percent=True,
                                       exclusive_minimum=0, maximum=1)]
-NonNegativeRate = Annotated[float, Number("a non-negative rate, such as 8% or 0.25", percent=True, minimum=0,
-                                          what="rate")]
 
 
 # Growth, price drift, the discount rate and maintenance: rates. Changes may be negative, never -100% or below.
@@ -51,6 +49,12 @@ PriceChange = Annotated[float, _rate("price_change_per_year", "a year", _CHANGE.
 RentChange = Annotated[float, _rate("rent_change_per_year", "a year", _CHANGE.format("year"), exclusive_minimum=-1)]
 MaintenanceRate = Annotated[float, _rate("maintenance_per_year", "a year",
                                          "a share of the capital cost per year, such as 8%", minimum=0)]
+# Servers, network and storage as a share of the GPU price: it may pass 100% (a cheap GPU in a costly
+# server), written so; a plain number above 1 is refused as a rate is (`25` would be 2,500%).
+ServerCostShare = Annotated[float, Number(
+    "servers, network and storage as a share of the GPU price, such as 25%; a plain number above 1 is refused "
+    "(write 25% or 0.25, not 25)", percent=True, minimum=0, what="share",
+    rate=("server_cost_share", "of the purchase price"))]
 PeakRatio = Annotated[float, Number("busiest-hour load over average load, at least 1", minimum=1)]
 PowerUsage = Annotated[float, Number("power usage effectiveness, at least 1", minimum=1)]
 HoursPerMonth = Annotated[float, Number("hours in a month, above 0 and at most 730", exclusive_minimum=0,
@@ -318,7 +322,7 @@ class SelfHostedOption(_OptionBase):
     max_utilization: Utilization | None = None
     # buy
     purchase_price_per_gpu: Price | None = None
-    server_cost_share: NonNegativeRate | None = None
+    server_cost_share: ServerCostShare | None = None
     lifetime_months: Months | None = None
     residual_value: Share | None = None
     power: Power | None = None

@@ -29,7 +29,8 @@ def render_optimization_json(result: Optimization) -> str:
 
     data = {"schema_version": 1, "scenario": result.scenario, "currency": result.currency,
             "horizon_months": result.horizon_months, "hybrid": result.hybrid, "self_hosted": result.self_hosted,
-            "overflow": result.overflow, "gpus_per_replica": result.gpus_per_replica,
+            # `overflow_to` as the flag and the scenario key name it; `overflow` kept for what reads it
+            "overflow": result.overflow, "overflow_to": result.overflow, "gpus_per_replica": result.gpus_per_replica,
             "p100_gpus": result.p100_gpus, "exhaustive": result.exhaustive,
             "cheapest": dict(zip(COLUMNS, _row(result.cheapest, result.cheapest), strict=True)),
             "fixed_fleets": points(result.fixed), "size_rules": points(result.rules)}

@@ -54,6 +54,22 @@ def option_label(option: OptionResult) -> str:
     return f"{fleet.model_name} on {count} {how} {fleet.gpu_name}{plural}"
 
 
+def _fleet_kind(option: OptionResult) -> tuple[str, str, str] | None:
+    """What `option_label` says of an option but its GPU counts: model, rented or owned, GPU."""
+    fleet = option.fleet
+    if fleet is None or option.kind in ("hybrid", "routed"):
+        return None
+    return fleet.model_name, fleet.acquisition, fleet.gpu_name
+
+
+def _shares_its_label(comparison: Comparison, option: OptionResult) -> bool:
+    """Whether another option's sentence would name the same model on the same GPUs, rented or owned
+    alike (vLLM against SGLang, say): the counts alone cannot tell a reader which row is which."""
+    kind = _fleet_kind(option)
+    return kind is not None and any(_fleet_kind(other) == kind for other in comparison.options
+                                    if other.name != option.name)
+
+
 def refresh_command(table: str, key: str) -> str:
     """The `tco pricing` command that refreshes one stale price (named in the warning)."""
     if table == "api":
@@ -85,7 +101,12 @@ def headline(comparison: Comparison, pair: BreakEven) -> str:
         who = f"Routing as {option.name}"
     else:
         label = option_label(option)
-        who = f"Self-hosting {label}" if label != option.name else f"Self-hosting ({option.name})"
+        if label == option.name:
+            who = f"Self-hosting ({option.name})"
+        elif _shares_its_label(comparison, option):
+            who = f"Self-hosting {label} ({option.name})"
+        else:
+            who = f"Self-hosting {label}"
     horizon = comparison.horizon_months
     c = comparison.currency
     versus_total = comparison.option(pair.versus).total

@@ -83,9 +83,12 @@ def monthly_rows(o: OptionResult, currency: str) -> list[list[str]]:
 
 
 def value_text(value: object) -> str:
-    """An assumption's value for a table: `0.7`, `2.99`, `1.2M` for large floats."""
+    """An assumption's value for a table: `0.7`, `2.99`, `343,607` (thousands separated, as money and
+    counts are), `1.2M` for large floats."""
     if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e6 else quantity_short(value)
+        return f"{value:,.6g}" if abs(value) < 1e6 else quantity_short(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return str(value)
 
 

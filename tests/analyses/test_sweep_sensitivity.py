@@ -201,3 +201,70 @@ def test_sensitivity_without_ranges_stops_and_suggests_all(format: str) -> None:
     assert result.stderr == (f"{SUPPORT}: no field is a range, so nothing moves: give a field a range such as "
                              "{low: 2, high: 3}, or run with --all to move every numeric input ±20%\n")
     assert invoke(["sensitivity", str(SUPPORT), "--all", "--format", format]).exit_code == 0
+
+
+def _savings_and_month(path: Path, option: str, versus: str, sets: list[str]) -> tuple[float, int | None]:
+    comparison = compare_file(str(path), overrides=sets)
+    [pair] = [b for b in comparison.break_even if (b.option, b.versus) == (option, versus)]
+    return pair.savings_at_horizon, pair.month
+
+
+# Fields the file writes (requests_per_day, staff.fte), takes from a pricing table (hourly_rate_per_gpu,
+# price.output), from a default (max_utilization) or from the latency model (throughput).
+SUPPORT_LLAMA = "options.Llama 3.1 70B on rented H100"
+ALL_CASES = [
+    (SUPPORT, "Llama 3.1 70B on rented H100", [
+        "workload.requests_per_day", f"{SUPPORT_LLAMA}.hourly_rate_per_gpu", "options.GPT-4.1.price.output",
+        f"{SUPPORT_LLAMA}.max_utilization", f"{SUPPORT_LLAMA}.staff.fte",
+        f"{SUPPORT_LLAMA}.throughput.output_tokens_per_second"]),
+    (HYBRID, "Llama base + GPT-4.1 overflow", [
+        "workload.requests_per_day", f"{SUPPORT_LLAMA}.hourly_rate_per_gpu", "options.GPT-4.1.price.input",
+        f"{SUPPORT_LLAMA}.max_utilization"]),
+    (HYBRID, "Easy to Llama, hard to GPT-4.1", ["workload.monthly_growth", f"{SUPPORT_LLAMA}.setup_cost"]),
+]
+
+
+@pytest.mark.parametrize(("path", "option", "inputs"), ALL_CASES)
+def test_sensitivity_all_starts_from_compare_and_each_end_is_compare_set(path: Path, option: str,
+                                                                        inputs: list[str]) -> None:
+    """--all moved every input through a full resolve with every other input pinned at its central value,
+    so an estimated throughput was pinned as if written and the latency model's replica size (4 GPUs) fell
+    back to the memory fit (2): support-assistant's central row read $167K / month 8 where compare says
+    $92,459.60 / month 15. The central row is compare's, each end is compare --set at that end."""
+    result = sensitivity(open_scenario(str(path)), every_input=True)
+    tornado = next(t for t in result.tornados if t.option == option)
+    savings, month = _savings_and_month(path, option, result.baseline, [])
+    assert tornado.savings == pytest.approx(savings, rel=1e-12, abs=1e-6)
+    assert tornado.break_even_month == month
+    rows = {row.input: row for row in tornado.rows}
+    for name in inputs:
+        row = rows[name]
+        for value, got_savings, got_month in ((row.low, row.savings_at_low, row.break_even_at_low),
+                                              (row.high, row.savings_at_high, row.break_even_at_high)):
+            want_savings, want_month = _savings_and_month(path, option, result.baseline, [f"{name}={value!r}"])
+            assert got_savings == pytest.approx(want_savings, rel=1e-12, abs=1e-6), (name, value)
+            assert got_month == want_month, (name, value)
+
+
+def test_sensitivity_all_on_support_assistant_by_hand() -> None:
+    """compare's own figures: $92,459.60 saved over 36 months, break-even in month 15; requests/day at
+    120K (150K − 20%) costs $56.4K more than GPT-4.1 and never breaks even (the tornado said +$36.2K, month 24)."""
+    [tornado] = sensitivity(open_scenario(str(SUPPORT)), every_input=True).tornados
+    assert round(tornado.savings, 2) == 92_459.60
+    assert tornado.break_even_month == 15
+    row = next(r for r in tornado.rows if r.input == "workload.requests_per_day")
+    assert (row.low, row.high) == (120_000, 180_000)
+    assert round(row.savings_at_low / 100) * 100 == -56_400
+    assert row.break_even_at_low is None
+
+
+def test_sweep_of_an_estimated_throughput_agrees_with_compare_set() -> None:
+    """A sweep writes its axes at every point, the central value included, as compare --set does: a
+    throughput the latency model estimated (879 tokens/s out) and a rate from the pricing table move
+    together, and each point is compare --set with both."""
+    vary = [f"{SUPPORT_LLAMA}.throughput.output_tokens_per_second=700..1100",
+            f"{SUPPORT_LLAMA}.hourly_rate_per_gpu=2..3"]
+    result = sweep(open_scenario(str(SUPPORT)), vary, steps=2)
+    assert len(result.points) == 4
+    for point in result.points:
+        assert_point_matches_compare(SUPPORT, point, [f"{name}={value!r}" for name, value in point.values.items()])

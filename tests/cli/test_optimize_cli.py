@@ -73,6 +73,15 @@ def test_optimize_needs_both_names() -> None:
     assert "--overflow-to" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_self_hosted_hybrid_without_overflow_to_says_the_flag_is_missing() -> None:
+    """The flag was never given, so it was not an "Invalid value for '--overflow-to'": it is missing."""
+    result = run("optimize", SCENARIO, "--hybrid", "Llama 3.1 70B on rented H100", env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "Invalid value" not in result.stderr
+    assert ("Missing option '--overflow-to': 'Llama 3.1 70B on rented H100' is a self_hosted option; name the api "
+            "option that takes the load above its fleet") in result.stderr
+
+
 def test_optimize_takes_the_hybrid_options_own_name() -> None:
     """Named by the hybrid option, the fleet and overflow are its own, and so are its own costs: its p75 row
     (the size_for the scenario gives it) totals what `compare` says the hybrid costs."""
@@ -82,6 +91,7 @@ def test_optimize_takes_the_hybrid_options_own_name() -> None:
     by_name = json.loads(result.stdout)
     assert (by_name["self_hosted"], by_name["overflow"], by_name["hybrid"]) == (
         "Llama 3.1 70B on rented H100", "GPT-4.1", HYBRID)
+    assert by_name["overflow_to"] == by_name["overflow"]  # the flag's and the scenario key's name, too
     assert by_parts["hybrid"] is None
     assert [p["total"] for p in by_name["size_rules"]] == [p["total"] for p in by_parts["size_rules"]]
     compared = json.loads(run("compare", SCENARIO, "--format", "json").stdout)

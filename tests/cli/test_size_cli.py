@@ -937,3 +937,21 @@ def test_size_without_a_scenario_warns_about_a_stale_rent_as_compare_does() -> N
     assert err.count("warning:") == 1
     fresh = run(*args, "--max-price-age", "100000", env={"TCO_TODAY": "2030-01-01"})
     assert fresh.exit_code == 0 and fresh.stderr == "" and fresh.stdout == out
+
+
+def test_a_scenarios_rented_option_carries_the_cloud_its_rate_is_from(tmp_path: Path) -> None:
+    """support-assistant rents on `cloud: lambda` at lambda's $2.99 (gpus.yaml h100-sxm): the JSON said
+    `"cloud": null`. Without `cloud`, the rate is the lowest listed, runpod's $2.69, and it says runpod;
+    with an inline rate and no cloud, no cloud."""
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "support-assistant.yaml"
+    [report] = json.loads(run("size", scenario, "--format", "json").stdout)
+    assert (report["hourly_rate_per_gpu"], report["cloud"]) == (2.99, "lambda")
+    text = scenario.read_text(encoding="utf-8")
+    lowest = tmp_path / "lowest.yaml"
+    lowest.write_text(text.replace("    cloud: lambda", "    # no cloud"), encoding="utf-8")
+    [report] = json.loads(run("size", lowest, "--format", "json").stdout)
+    assert (report["hourly_rate_per_gpu"], report["cloud"]) == (2.69, "runpod")
+    inline = tmp_path / "inline.yaml"
+    inline.write_text(text.replace("    cloud: lambda", "    hourly_rate_per_gpu: 2.5"), encoding="utf-8")
+    [report] = json.loads(run("size", inline, "--format", "json").stdout)
+    assert (report["hourly_rate_per_gpu"], report["cloud"]) == (2.5, None)

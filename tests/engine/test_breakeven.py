@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tco.engine.breakeven import break_even_month, break_even_months, break_even_volumes
 from tco.engine.inputs import ApiInputs, ScenarioInputs, SelfHostedInputs, SharedCosts, WorkloadInputs
 from tco.engine.results import LineItem, MonthCost, OptionResult
-from tco.scenario.compare import compare_inputs
+from tco.scenario.compare import compare_file, compare_inputs
 
 
 def curve(name: str, monthly: list[float], one_time: list[float] | None = None) -> OptionResult:
@@ -186,3 +188,47 @@ def test_pairs_list_the_baseline_first() -> None:
     other = ApiInputs("B", 5, 5, 5)
     inputs = ScenarioInputs("t", SHAPE, (other, ONE_DOLLAR, stepped_fleet(2.4)), horizon_months=2, baseline="A")
     assert [(p.option, p.versus) for p in compare_inputs(inputs).break_even] == [("S", "A"), ("S", "B")]
+
+
+SUPPORT = Path(__file__).resolve().parents[2] / "scenarios" / "support-assistant.yaml"
+
+
+def test_the_break_even_volume_does_not_depend_on_the_scenario_volume_being_zero(tmp_path: Path) -> None:
+    """support-assistant: 1800 in + 350 out tokens a request, 30% of input cached. GPT-4.1 costs
+    1800 × (0.7 × $2 + 0.3 × $0.50)/1M + 350 × $8/1M = $0.00559 a request, a = 0.00559 / 2150 = 2.6e-6
+    per token. Llama: 2 replicas of 4 H100s (the latency model's size, the min_replicas floor) at
+    730 h × $2.99, plus staff 0.5 × 220K / 12 and $1,500 other: 8 × 2,182.70 + 9,166.67 + 1,500 =
+    $28,128.27 a month, so it stays cheaper from 28,128.27 / 2.6e-6 = 10.82B tokens a month, i.e.
+    10.82B / (2150 × 365/12) = 165,432 requests a day. At zero traffic the token mix fell back to half
+    input, half output (a = 4.775e-6), which put the volume at 5.89B (90,078 requests a day), where
+    GPT-4.1 costs $14,953 a month and Llama $28,128."""
+    support = str(SUPPORT)
+    volume = (8 * 730 * 2.99 + 0.5 * 220_000 / 12 + 1500) / (0.00559 / 2150)
+    for requests in ("0", "1", "150K"):
+        comparison = compare_file(support, overrides=[f"workload.requests_per_day={requests}"])
+        pair = next(p for p in comparison.break_even if p.versus == "GPT-4.1")
+        assert pair.volume_tokens_per_month == pytest.approx(volume, rel=1e-9), requests
+        assert pair.first_volume_tokens_per_month == pytest.approx(volume, rel=1e-9), requests
+        assert pair.volume_requests_per_day == pytest.approx(volume / (2150 * 365 / 12), rel=1e-9), requests
+    # Form C, the bill: $0 a month is zero traffic of the same request shape.
+    text = SUPPORT.read_text(encoding="utf-8").replace("requests_per_day: 150K", "monthly_spend: 0")
+    path = tmp_path / "bill.yaml"
+    path.write_text(text, encoding="utf-8")
+    pair = next(p for p in compare_file(str(path)).break_even if p.versus == "GPT-4.1")
+    assert pair.volume_tokens_per_month == pytest.approx(volume, rel=1e-9)
+
+
+def test_at_the_reported_volume_the_two_costs_meet() -> None:
+    """compare itself at 165,432 requests a day, flat: GPT-4.1's month 2 (no one-time costs, price drift of
+    -25% a year) and Llama's; just above the volume Llama is cheaper in month 1's prices, just below dearer.
+    Month 1 prices: GPT-4.1 5,031,890 requests × $0.00559 = $28,128.27 = Llama's $28,128.27."""
+    volume = (8 * 730 * 2.99 + 0.5 * 220_000 / 12 + 1500) / (0.00559 / 2150)
+    per_day = volume / (2150 * 365 / 12)
+    for factor, llama_cheaper in ((1.001, True), (0.999, False)):
+        comparison = compare_file(str(SUPPORT), overrides=[
+            f"workload.requests_per_day={per_day * factor!r}", "workload.monthly_growth=0",
+            "options.GPT-4.1.price_change_per_year=0",
+            "options.Llama 3.1 70B on rented H100.rent_change_per_year=0"])
+        gpt, llama = comparison.option("GPT-4.1"), comparison.option("Llama 3.1 70B on rented H100")
+        assert gpt.months[1].total == pytest.approx(28_128.27 * factor, abs=0.01)
+        assert (llama.months[1].total < gpt.months[1].total) is llama_cheaper

@@ -80,10 +80,11 @@ def test_an_explicit_150_percent_stays_possible(tmp_path: Path, field: str) -> N
 
 
 def test_a_negative_rate_is_judged_by_its_size(tmp_path: Path) -> None:
-    """-25 on a price change is -2500% a year (also below -100%, but the likelier slip is the % sign)."""
+    """-25 on a price change is -2500% a year (also below -100%, but the likelier slip is the % sign); -2500%
+    itself is refused, so it is not offered."""
     message = only_problem(scenario_with(tmp_path, "price_change_per_year", "-25"))
     assert message == ("options[0].price_change_per_year: `price_change_per_year: -25` would be -2500% a year; "
-                       "write -25% (or -0.25), or -2500% if you mean it")
+                       "write -25% (or -0.25)")
     load_scenario(scenario_with(tmp_path, "price_change_per_year", "-0.25"))
 
 
@@ -111,7 +112,7 @@ def test_set_is_held_to_the_same_rule(tmp_path: Path) -> None:
 
 
 def test_other_fields_are_not_rates(tmp_path: Path) -> None:
-    """Prices, hourly rates and the server cost share are not rates in this sense."""
+    """Prices and hourly rates are not rates in this sense (nor is a server cost share given in percent)."""
     path = tmp_path / "s.yaml"
     path.write_text(textwrap.dedent("""\
         name: t
@@ -123,10 +124,40 @@ def test_other_fields_are_not_rates(tmp_path: Path) -> None:
             acquisition: buy
             throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 100}
             purchase_price_per_gpu: 20K
-            server_cost_share: 2
+            server_cost_share: 200%
             power: {watts_per_gpu: 1000}
     """), encoding="utf-8")
     load_scenario(str(path))
+
+
+def test_a_plain_server_cost_share_above_1_is_refused_like_a_rate(tmp_path: Path) -> None:
+    """`server_cost_share: 25` read as 2,500% of the GPU price: the option cost $5.97M and could no longer
+    win, with nothing said. A plain number above 1 is refused in the rates' words; 25%, 0.25 and an
+    explicit 200% (a cheap GPU in a costly server) are read as before."""
+    path = scenario_with(tmp_path, "maintenance_per_year", "8%")
+    message = only_problem(path, overrides=("options.Owned.server_cost_share=25",))
+    assert message == ("options[2].server_cost_share: `server_cost_share: 25` would be 2500% of the purchase price; "
+                       "write 25% (or 0.25), or 2500% if you mean it")
+    for written, share in (("25%", 0.25), ("0.25", 0.25), ("1", 1.0), ("200%", 2.0)):
+        loaded = load_scenario(path, overrides=(f"options.Owned.server_cost_share={written}",))
+        owned = loaded.inputs.options[2]
+        assert owned.server_cost_share == pytest.approx(share), written  # type: ignore[union-attr]
+        # The capital cost per GPU, c = 20,000 × (1 + share): 25,000 at 25%, 60,000 at 200%.
+        assert owned.capital_cost_per_gpu == pytest.approx(20_000 * (1 + share))  # type: ignore[union-attr]
+    ranged = only_problem(path, overrides=("options.Owned.server_cost_share={low: 20, high: 30}",))
+    assert ranged.startswith("options[2].server_cost_share.low: `server_cost_share: 20` would be 2000% of the "
+                             "purchase price")
+
+
+def test_every_share_refuses_a_plain_number_above_1(tmp_path: Path) -> None:
+    """The other shares (and max_utilization) stop at 100% whatever the spelling: 80 is a slip for 80%."""
+    path = scenario_with(tmp_path, "maintenance_per_year", "8%")
+    for field in ("workload.cached_input_share", "options.A.batch_share", "options.A.discount",
+                  "options.A.price.batch_discount", "options.Owned.residual_value", "options.Owned.power.load_factor",
+                  "options.Rented.max_utilization"):
+        with pytest.raises(TcoError) as caught:
+            load_scenario(path, overrides=(f"{field}=80",))
+        assert str(caught.value).endswith("must be at most 100% (got 80)"), field
 
 
 def test_analyses_may_move_a_large_percentage_rate(tmp_path: Path) -> None:
@@ -150,9 +181,33 @@ def test_the_json_schema_bounds_a_plain_rate_at_1() -> None:
     defs = json.loads(scenario_json_schema())["$defs"]
     for model, field in (("Workload", "monthly_growth"), ("Workload", "annual_growth"), ("Finance", "discount_rate"),
                          ("ApiOption", "price_change_per_year"), ("SelfHostedOption", "rent_change_per_year"),
-                         ("SelfHostedOption", "maintenance_per_year")):
+                         ("SelfHostedOption", "maintenance_per_year"), ("SelfHostedOption", "server_cost_share")):
         forms = defs[model]["properties"][field]["anyOf"][0]["anyOf"]
         number = next(f for f in forms if f.get("type") == "number")
         text = next(f for f in forms if f.get("type") == "string")
         assert number["maximum"] == 1, field
         assert re.match(text["pattern"], "150%"), field
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("price_change_per_year", "-25", "`price_change_per_year: -25` would be -2500% a year; write -25% (or -0.25)"),
+    ("monthly_growth", "-5", "`monthly_growth: -5` would be -500% a month; write -5% (or -0.05)"),
+    ("discount_rate", "-3", "`discount_rate: -3` would be -300% a year; write -3% (or -0.03)"),
+    # Negative maintenance is refused whichever way it is read: the bound says so, nothing is offered.
+    ("maintenance_per_year", "-3", "must not be negative (got -3): a rate cannot be below 0"),
+])
+def test_a_percent_the_field_refuses_is_not_offered(tmp_path: Path, field: str, value: str, message: str) -> None:
+    """-2500% was offered "if you mean it" and then refused (a change cannot pass -100%), and -3% offered for
+    a maintenance rate that cannot be negative: only a percent the field accepts is offered."""
+    assert only_problem(scenario_with(tmp_path, field, value)) == f"{RATES[field][2]}: {message}"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1.0000001", "`monthly_growth: 1.0000001` would be 100.00001% a month; write 1.0000001% (or 0.010000001), "
+                  "or 100.00001% if you mean it"),
+    ("'1.25'", "`monthly_growth: 1.25` would be 125% a month; write 1.25% (or 0.0125), or 125% if you mean it"),
+    ("1.07", "`monthly_growth: 1.07` would be 107% a month; write 1.07% (or 0.0107), or 107% if you mean it"),
+])
+def test_the_value_is_quoted_as_written(tmp_path: Path, value: str, message: str) -> None:
+    """`monthly_growth: 1.0000001` was quoted back as `monthly_growth: 1`, which is accepted."""
+    assert only_problem(scenario_with(tmp_path, "monthly_growth", value)) == f"workload.monthly_growth: {message}"

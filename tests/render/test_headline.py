@@ -90,3 +90,37 @@ def test_sentences_keep_their_order_by_savings() -> None:
     dear = replace(RENTED, name="Dear", hourly_rate_per_gpu=53.35, model_name="Dear model")
     first, second = sentences(dear, cheap, tokens=40e9)
     assert first.startswith("Self-hosting Cheap model") and second.startswith("Self-hosting Dear model")
+
+
+def test_two_fleets_of_one_model_on_one_gpu_are_told_apart_by_name() -> None:
+    """vLLM against SGLang: the same model on the same rented GPU, so both sentences read "Self-hosting
+    Llama 3.1 70B on N rented H100 SXMs" and neither could be matched to its row. SGLang at twice the
+    throughput serves the 40B tokens on ceil(40 / 52.56) = 1 GPU: 730 + 1,000 staff = 1,730 a month against
+    the API's 80,000, (80,000 − 1,730) · 12 = $939K saved; vLLM on 2 GPUs: 2,460 a month, $930K. Each
+    sentence names its option after the fleet."""
+    sglang = replace(RENTED, name="Rented, SGLang", input_tokens_per_second=20_000, output_tokens_per_second=20_000)
+    first, second = sentences(RENTED, sglang, tokens=40e9)
+    assert first.startswith("Self-hosting Llama 3.1 70B on 1 rented H100 SXM (Rented, SGLang) breaks even with "
+                            "API in month 1 (after "), first
+    assert "saves $939K over 12 months" in first
+    assert second.startswith("Self-hosting Llama 3.1 70B on 2 rented H100 SXMs (Rented) breaks even with API in "
+                             "month 1 (after "), second
+    assert "saves $930K over 12 months" in second
+
+
+def test_identical_fleets_differing_off_the_headline_are_told_apart_by_name() -> None:
+    """Staff of 0.1 and 0.2 FTE (1,000 and 2,000 a month) on the same 2 GPUs: word for word the same
+    sentence but for the savings, (80,000 − 2,460) · 12 = $930K and (80,000 − 3,460) · 12 = $918K."""
+    more_staff = replace(RENTED, name="Rented, more staff",
+                         shared=SharedCosts(staff_fte=0.2, cost_per_fte_year=120_000))
+    first, second = sentences(RENTED, more_staff, tokens=40e9)
+    assert first.startswith("Self-hosting Llama 3.1 70B on 2 rented H100 SXMs (Rented) breaks even"), first
+    assert second.startswith("Self-hosting Llama 3.1 70B on 2 rented H100 SXMs (Rented, more staff) breaks "
+                             "even"), second
+
+
+def test_rented_and_owned_fleets_of_one_model_keep_todays_sentences() -> None:
+    """Rented and owned already tell the two apart: no name is added."""
+    sentences_ = sentences(RENTED, OWNED, tokens=40e9)
+    assert {s.split(" breaks even")[0] for s in sentences_} == {
+        "Self-hosting Llama 3.1 70B on 2 rented H100 SXMs", "Self-hosting Llama 3.1 70B on 2 owned H100 SXMs"}

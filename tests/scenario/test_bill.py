@@ -213,3 +213,15 @@ def test_a_range_on_the_bill_simulates_run_for_run_as_compare_would(tmp_path: Pa
         for option in result.options:
             assert option.total[run_index] == pytest.approx(compared.option(option.name).total, rel=1e-12)
     assert any("resolved in full" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("format", ["table", "markdown"])
+def test_the_derived_requests_per_day_are_written_with_thousands_separators(tmp_path: Path, format: str) -> None:
+    """343,606.63 requests a day (above) read `343607` next to `15.7B` tokens: now `343,607`, as the
+    other figures of the page write thousands."""
+    result = invoke(["compare", write(tmp_path, BILL), "--format", format], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "workload.requests_per_day" in line)
+    assert "343,607" in row and "343607" not in row, row
+    tokens = next(line for line in result.stdout.splitlines() if "workload.input_tokens_per_month" in line)
+    assert "15.7B" in tokens, tokens
