@@ -7,9 +7,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tco.capacity.latency import SLO_PRESETS, LatencyPoint, Replica, Slo, kv_limit, latency_curve, latency_point
+from tco.capacity.latency import (
+    SLO_PRESETS,
+    TABLES_ENGINE,
+    LatencyPoint,
+    Replica,
+    Slo,
+    kv_limit,
+    latency_curve,
+    latency_point,
+)
 from tco.capacity.model import MemoryBreakdown, concurrency, gpu_spec, kv_precision, memory_fit, model_spec
-from tco.capacity.sizing import SizeReport, rent_of, with_latency
+from tco.capacity.sizing import (
+    GivenThroughput,
+    NoKvRoom,
+    NoTableEntries,
+    SizeNote,
+    SizeReport,
+    rent_of,
+    with_latency,
+)
 from tco.defaults import DEFAULTS
 from tco.engine.inputs import SelfHostedInputs
 from tco.errors import TcoError
@@ -88,7 +105,7 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
     if request_in is None or request_out is None:
         request_out = float(DEFAULTS.output_tokens_per_request.value)
         request_in = request_out * (month_in / month_out if month_out else 1.0)
-    notes: list[str] = []
+    notes: list[SizeNote] = []
     memory = MemoryBreakdown(0.0, 0.0, 0.0, 0.0)
     fits = 0
     replica: Replica | None = None
@@ -104,10 +121,9 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
             fits = concurrency(model, kv_precision(model, gpu, option.precision), kv_tokens, request_in,
                                request_out)
             if fits < 1:
-                notes.append(f"the weights do not leave room for one request's KV cache on {option.gpus_per_replica} "
-                             "GPU(s): the throughput given cannot be reached")
+                notes.append(NoKvRoom(option.gpus_per_replica))
             elif option.serving is not None or option.throughput_source != "given":
-                serving_engine = option.serving.engine if option.serving is not None else engine or "trtllm"
+                serving_engine = option.serving.engine if option.serving is not None else engine or TABLES_ENGINE
                 candidate = Replica(model, gpu, option.precision, option.gpus_per_replica, option.parallelism,
                                     serving_engine)
                 limit = kv_limit(candidate, request_in, request_out)
@@ -115,11 +131,11 @@ def _option_report(option: SelfHostedInputs, request_in: float | None, request_o
                 point = latency_point(candidate, request_in, request_out, at)
                 replica = candidate  # only a replica the latency model can size gets a curve
             else:
-                notes.append("no latency curve: the option gives its own throughput, which is what it serves at")
+                notes.append(GivenThroughput())
         except TcoError as error:
             notes.extend(problem.message for problem in error.problems)
     else:
-        notes.append("no model and gpu table entries: memory not sized")
+        notes.append(NoTableEntries())
     hourly: float | None = option.hourly_rate_per_gpu or None
     if option.acquisition == "buy":
         cloud = None

@@ -56,6 +56,8 @@ from tco.errors import TcoError
 Engine = Literal["vllm", "sglang", "trtllm"]
 ENGINES: tuple[Engine, ...] = ("vllm", "sglang", "trtllm")
 DEFAULT_ENGINE: Engine = DEFAULTS.engine.value  # the most used open serving engine
+# The engine the published offline tables were measured on: the capacity model's offline maximum is its figure.
+TABLES_ENGINE: Engine = "trtllm"
 CHUNK_TOKENS = 8192  # prompt tokens one step takes (vLLM max_num_batched_tokens, SGLang chunked_prefill_size)
 
 

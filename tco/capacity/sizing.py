@@ -9,6 +9,7 @@ curve of that replica, and adds the rent, so that the command and the engine tel
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +17,7 @@ from tco.capacity.latency import (
     DEFAULT_ENGINE,
     DEFAULT_SLO,
     SLO_PRESETS,
+    TABLES_ENGINE,
     LatencyPoint,
     Replica,
     Slo,
@@ -37,9 +39,10 @@ from tco.capacity.model import (
     significant,
     size_replica,
 )
+from tco.engine.results import StalePrice
 from tco.errors import TcoError, did_you_mean
 from tco.pricing.catalog import Catalog, Entry
-from tco.pricing.origins import files_of, in_its_file
+from tco.pricing.origins import files_of, in_its_file, stale_price
 
 DEFAULT_INPUT_TOKENS = 1000  # request shape of `tco size --model --gpu` when none is given
 DEFAULT_OUTPUT_TOKENS = 1000
@@ -54,6 +57,75 @@ def rent_per_million_tokens(hourly_rate_per_gpu: float, input_tokens: float, out
     prefill = input_tokens / input_tokens_per_second_per_gpu if input_tokens else 0.0
     seconds = prefill + output_tokens / output_tokens_per_second_per_gpu
     return seconds * hourly_rate_per_gpu / 3600 / (input_tokens + output_tokens) * 1e6
+
+
+@dataclass(frozen=True)
+class MeasuredBy:
+    """The figures are a throughput.yaml entry's, measured by `benchmark` (or its citation)."""
+
+    benchmark: str
+
+
+@dataclass(frozen=True)
+class CarriedFrom:
+    """A measurement at one request shape carried to the one asked for by the capacity model."""
+
+    measured_input_tokens: float
+    measured_output_tokens: float
+    input_tokens: float
+    output_tokens: float
+
+
+@dataclass(frozen=True)
+class LatencyModelMaximum:
+    """The figures are `engine`'s offline maximum, by the latency model at the KV cache's limit."""
+
+    engine: str
+    kv_limit: int
+
+
+@dataclass(frozen=True)
+class OutOfReach:
+    """No replica meets `target`: the best mean TTFT and TPOT reached (one request in flight); `asked`:
+    the replica size was given, else the smallest that holds a request is shown."""
+
+    target: Slo
+    best_ttft_ms: float
+    best_tpot_ms: float
+    gpus_per_replica: int
+    asked: bool
+
+
+@dataclass(frozen=True)
+class Queued:
+    """At these concurrencies, more requests than a replica runs at once (`by_kv_cache`: its KV cache's
+    limit, else the scheduler's): the others queue."""
+
+    concurrencies: tuple[int, ...]
+    kv_limit: int
+    by_kv_cache: bool
+
+
+@dataclass(frozen=True)
+class NoKvRoom:
+    """The weights leave no room for one request's KV cache on the replica: its given throughput is out of reach."""
+
+    gpus_per_replica: int
+
+
+@dataclass(frozen=True)
+class GivenThroughput:
+    """No latency curve: the option gives its own throughput, which is what it serves at."""
+
+
+@dataclass(frozen=True)
+class NoTableEntries:
+    """The option names no model and gpu table entries: memory is not sized."""
+
+
+# A note about a size report: a fact `tco.render.size.note_text` words, or a sentence from the capacity model.
+SizeNote = str | MeasuredBy | CarriedFrom | LatencyModelMaximum | OutOfReach | Queued | NoKvRoom | GivenThroughput \
+    | NoTableEntries
 
 
 @dataclass(frozen=True)
@@ -75,13 +147,13 @@ class SizeReport:
     hourly_rate_per_gpu: float | None = None
     cloud: str | None = None
     option: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[SizeNote, ...] = field(default=())
     engine: str | None = None  # the serving engine whose latency curve this is; None: no latency model
     target: Slo | None = None  # the latency target; None: `slo: none` (or no latency model)
     replica: Replica | None = None  # what the latency model serves on; None: no latency model
     kv_limit: int = 0  # requests the replica's KV cache (and scheduler) run at once
     latency: tuple[LatencyPoint, ...] = ()  # the replica at each concurrency asked for
-    latency_notes: tuple[str, ...] = ()  # about those rows (requests that would queue); with `notes` in the JSON
+    latency_notes: tuple[SizeNote, ...] = ()  # about those rows (requests that would queue); with `notes` in the JSON
     operating_point: LatencyPoint | None = None  # where it serves: the target's point, or the KV limit at none
     # The replica from one request in flight to the KV cache's limit, evenly on a log scale: what a chart draws.
     chart_curve: tuple[LatencyPoint, ...] = ()
@@ -200,6 +272,16 @@ def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry,
                           request)
 
 
+def stale_rent(catalog: Catalog, report: SizeReport, today: dt.date, max_age_days: int) -> list[StalePrice]:
+    """The warning about the rent `report` prices its GPU-hours at, when older than `max_age_days` on
+    `today` (as a scenario's stale table prices are warned about); none without a rent."""
+    gpu = catalog.get("gpus", report.gpu)
+    if gpu is None or report.cloud is None or report.hourly_rate_per_gpu is None:
+        return []
+    stale = stale_price(gpu, "rent_per_hour", gpu.origin(f"rent_per_hour.{report.cloud}"), today, max_age_days)
+    return [stale] if stale is not None else []
+
+
 def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: str = "bf16",
                      input_tokens: float = DEFAULT_INPUT_TOKENS, output_tokens: float = DEFAULT_OUTPUT_TOKENS,
                      gpus_per_replica: int | None = None, parallelism: str | None = None,
@@ -265,10 +347,10 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         top = latency_point(replica, input_tokens, output_tokens, max(1, limit))
     except TcoError as error:  # figures beyond 1e300: the GPU's or the model's entry
         raise TcoError.single("tco size", error.problems[0].message, field="--gpu") from None
-    notes: list[str] = []
+    notes: list[SizeNote] = []
     if measured is not None and measured_n == n:
         x, y = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
-        notes.append(f"measured: {measured.get('benchmark') or measured.origin('*').citation}")
+        notes.append(MeasuredBy(str(measured.get("benchmark") or measured.origin("*").citation)))
         if (note := context_note(model, input_tokens, output_tokens)) is not None:
             notes.append(note)
         carried = measured_shape(measured)
@@ -277,10 +359,9 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
                 x, y = carried_figures(catalog, measured, model_entry, gpu_entry, precision, carried, request)
             except TcoError as error:
                 raise TcoError.single("tco size", error.problems[0].message, field="--input-tokens") from None
-            notes.append(f"measured at {carried[0]:,.0f} in / {carried[1]:,.0f} out tokens per request; carried to "
-                         f"{input_tokens:,.0f} in / {output_tokens:,.0f} out by the capacity model")
+            notes.append(CarriedFrom(carried[0], carried[1], input_tokens, output_tokens))
         source = "measured"
-    elif engine == "trtllm":  # its offline maximum is what its published tables measure, as the capacity model has it
+    elif engine == TABLES_ENGINE:  # the capacity model's offline maximum is its figure
         x = significant(offline.input_tokens_per_second_per_gpu)
         y = significant(offline.output_tokens_per_second_per_gpu)
         notes.extend(offline.notes)
@@ -289,14 +370,13 @@ def size_from_tables(catalog: Catalog, model_key: str, gpu_key: str, precision: 
         x = significant(top.input_tokens_per_second_per_gpu)
         y = significant(top.decode_tokens_per_second_per_gpu)
         notes.extend(offline.notes)
-        notes.append(f"input and output tokens/s per GPU: {engine}'s offline maximum, by the latency model at the "
-                     f"most requests the KV cache holds ({limit:,} a replica)")
+        notes.append(LatencyModelMaximum(engine, limit))
         source = "estimated"
     point: LatencyPoint | None = top
     if plan is not None and target is not None:
         point = plan.point
         if point is None:
-            notes.append(_out_of_reach(target, plan.best_ttft_ms, plan.best_tpot_ms, n, gpus_per_replica))
+            notes.append(OutOfReach(target, plan.best_ttft_ms, plan.best_tpot_ms, n, asked=bool(gpus_per_replica)))
     report = SizeReport(
         model=model_key, gpu=gpu_key, precision=precision, parallelism=parallelism, gpus_per_replica=n,
         memory=offline.memory, max_concurrency=offline.max_concurrency, input_tokens_per_request=input_tokens,
@@ -321,16 +401,6 @@ def _estimate(model: ModelSpec, gpu: GpuSpec, precision: str, request: tuple[flo
                               field=flags.get(error.problems[0].field, "")) from None
 
 
-def _out_of_reach(target: Slo, best_ttft_ms: float, best_tpot_ms: float, n: int, asked: int | None) -> str:
-    """The note for a target the replica cannot meet: the best mean TTFT and TPOT reached (one request)."""
-    best = (f"TTFT {best_ttft_ms:,.0f} ms and TPOT {best_tpot_ms:,.1f} ms (one request in flight); loosen the "
-            "target, or choose a faster GPU or a lower precision")
-    if asked:
-        return f"a replica of {n} GPU(s) does not meet {target.describe()}: the best it reaches is {best}"
-    return (f"no replica of 1, 2, 4 or 8 GPUs meets {target.describe()}: the best reached is {best}; shown: {n} "
-            "GPU(s), the smallest that holds a request")
-
-
 def concurrency_ladder(limit: int, point: LatencyPoint | None = None) -> list[int]:
     """The requests in flight `tco size` shows by default: doublings up to the first at or past the KV
     cache's `limit`, the limit itself (the offline maximum) and the operating `point`'s."""
@@ -349,12 +419,6 @@ def with_latency(report: SizeReport, concurrencies: Sequence[int] | None) -> Siz
         return report
     wanted = list(concurrencies) if concurrencies else concurrency_ladder(report.kv_limit, report.operating_point)
     curve = latency_curve(report.replica, report.input_tokens_per_request, report.output_tokens_per_request, wanted)
-    notes: list[str] = []
-    queued = sorted({p.concurrency for p in curve if p.queued})
-    if queued:
-        held = ("the KV cache holds" if report.kv_limit >= report.max_concurrency
-                else "the scheduler runs")
-        shown = ", ".join(f"{c:,}" for c in queued)
-        notes.append(f"at {shown} requests in flight a replica, more than the {report.kv_limit:,} {held} at once, "
-                     "the others queue for a place: their wait adds to TTFT, not to throughput")
-    return replace(report, latency=tuple(curve), latency_notes=tuple(notes))
+    queued = tuple(sorted({p.concurrency for p in curve if p.queued}))
+    notes = (Queued(queued, report.kv_limit, by_kv_cache=report.kv_limit >= report.max_concurrency),) if queued else ()
+    return replace(report, latency=tuple(curve), latency_notes=notes)

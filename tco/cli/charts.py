@@ -44,10 +44,14 @@ class ChartKind(StrEnum):
 
 
 def _image_format(output: Path | None, fmt: str | None) -> str:
-    """`--format` when given, else from the file's suffix (.svg, .png), else text."""
-    if fmt is not None:
-        return fmt
+    """`--format` when given, else from the file's suffix (.svg, .png), else text; a usage error when the
+    suffix names an image format other than `--format`'s."""
     suffix = output.suffix.lower() if output else ""
+    if fmt is not None:
+        if output is not None and suffix != f".{fmt}" and suffix in {".svg", ".png", ".pdf"} | OTHER_IMAGE_SUFFIXES:
+            raise typer.BadParameter(f"{output.name}: --format {fmt} does not write {suffix} files",
+                                     param_hint="'--output'")
+        return fmt
     if suffix == ".pdf":
         raise typer.BadParameter("PDF is not supported; use FILE.svg or FILE.png", param_hint="'--output'")
     if suffix in OTHER_IMAGE_SUFFIXES:  # else a text chart would land in slide.jpg, unopenable as an image

@@ -11,7 +11,7 @@ import typer
 
 from tco.analyses.size import size_scenario
 from tco.capacity.latency import DEFAULT_ENGINE, DEFAULT_SLO, SLO_PRESETS, Slo
-from tco.capacity.sizing import size_from_tables
+from tco.capacity.sizing import size_from_tables, stale_rent
 from tco.cli.options import DEFAULT_OPTIONS, ScenarioOptions, scenario_options
 from tco.cli.shared import (
     OutputOpt,
@@ -24,6 +24,8 @@ from tco.cli.shared import (
     whole_number,
     write_output,
 )
+from tco.defaults import DEFAULTS
+from tco.pricing.catalog import today
 from tco.render.size import SIZE_FORMATS, Sized
 
 commands = command_app()
@@ -101,11 +103,11 @@ def size(
         "models. Default: at --slo none the measured entry's layout, else tp.", show_default=False,
         **choice(ParallelismChoice))] = None,
     engine: Annotated[EngineChoice | None, typer.Option(
-        "--engine", help="Serving engine whose latency and offline maximum to use. Default: vllm.",
+        "--engine", help=f"Serving engine whose latency and offline maximum to use. Default: {DEFAULTS.engine.value}.",
         show_default=False, **choice(EngineChoice))] = None,
     slo: Annotated[SloChoice | None, typer.Option(
         "--slo", help="Latency target: a preset (mean TTFT/TPOT ms: chat 800/30, rag 1500/40, agentic 3000/50, "
-        "batch 10000/100, voice 200/15) or none (the offline maximum). Default: chat.",
+        f"batch 10000/100, voice 200/15) or none (the offline maximum). Default: {DEFAULTS.slo.value}.",
         show_default=False, **choice(SloChoice))] = None,
     ttft_ms: Annotated[float | None, typer.Option(
         "--ttft-ms", help="A custom target's mean time to first token, ms (instead of "
@@ -170,4 +172,5 @@ def size(
         reports = [size_from_tables(catalog, model, gpu, precision.value, input_tokens, output_tokens,
                                     gpus_per_replica, parallelism.value if parallelism else None, cloud,
                                     engine.value if engine else DEFAULT_ENGINE, slo_target, concurrencies)]
+        print_warnings("tco size", stale_rent(catalog, reports[0], today(), options.max_price_age))
     write_output(SIZE_FORMATS.render(format, Sized(reports, single=scenario is None), target(output)), output)

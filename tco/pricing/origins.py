@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from tco.engine.results import StalePrice
 from tco.errors import Problem, TcoError
-from tco.pricing.catalog import Entry
+from tco.pricing.catalog import PRICE_FIELDS, Entry, FieldOrigin
 
 
 def files_of(entry: Entry, name: str) -> str:
@@ -27,3 +30,17 @@ def in_its_file(error: TcoError, entry: Entry) -> TcoError:
             problem = Problem(source, problem.message, problem.field, problem.line, problem.column)
         problems.append(problem)
     return TcoError(problems)
+
+
+def stale_price(entry: Entry, name: str, origin: FieldOrigin, today: dt.date, max_age_days: int) -> StalePrice | None:
+    """The warning about price field `name` of `entry` (as of `origin`'s date) when it is older than
+    `max_age_days` on `today`, else None. Only prices go stale (PRICE_FIELDS); specs and measured
+    throughput do not."""
+    as_of = origin.as_of
+    if name not in PRICE_FIELDS.get(entry.table, ()) or as_of is None:
+        return None
+    try:
+        age = (today - dt.date.fromisoformat(as_of)).days
+    except ValueError:
+        return None
+    return StalePrice(entry.table, entry.key, origin.file, age, as_of, max_age_days) if age > max_age_days else None

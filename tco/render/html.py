@@ -30,6 +30,7 @@ from tco.render import views
 from tco.render.formats import Formats, Target
 from tco.render.images import inline_svg, latency_figure, line_figure, stacked_figure, tornado_figure
 from tco.render.series import LatencyChart, cumulative_chart, latency_chart, monthly_chart, volume_chart
+from tco.render.size import note_text
 from tco.render.text import headlines, title, warning_text
 from tco.version import __version__
 
@@ -115,7 +116,7 @@ def sizing_section(reports: Sequence[SizeReport], currency: str, title: str = ""
             f"{point.ttft_ms:,.0f} ms" if point is not None else "-",
             f"{point.tpot_ms:,.1f} ms" if point is not None else "-",
         ])
-        notes.extend(f"{r.option}: {note}" for note in r.notes)
+        notes.extend(f"{r.option}: {note_text(note)}" for note in r.notes)
         if r.replica is not None:
             charts.append(latency_chart(f"{title}: {r.option}" if title else r.option or r.model, [r]))
     if reports:

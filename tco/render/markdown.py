@@ -6,7 +6,7 @@ shown as escapes, as in the table view.
 
 from __future__ import annotations
 
-from tco import docs
+from tco.docs import SCENARIO_FILE
 from tco.engine.results import Comparison
 from tco.errors import inert
 from tco.render import views
@@ -48,7 +48,7 @@ def render_comparison(c: Comparison, *, monthly: bool = False) -> str:
                                                       views.assumption_rows(c.assumptions), right_from=3)]
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            lines += ["", f"Defaults used (see {docs.SCENARIO_FILE}):", "", *[f"- {line}" for line in defaults]]
+            lines += ["", f"Defaults used (see {SCENARIO_FILE}):", "", *[f"- {line}" for line in defaults]]
     return "\n".join(inert(line) for line in lines) + "\n"
 
 

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from tco.capacity.latency import LatencyPoint, Slo
-from tco.capacity.sizing import SizeReport
+from tco.capacity.sizing import (
+    CarriedFrom,
+    GivenThroughput,
+    LatencyModelMaximum,
+    MeasuredBy,
+    NoKvRoom,
+    NoTableEntries,
+    OutOfReach,
+    Queued,
+    SizeNote,
+    SizeReport,
+)
 from tco.errors import inert
 from tco.render.formats import Formats
 from tco.render.layout import Screen, paragraph, stacked, table_text
@@ -15,6 +26,45 @@ from tco.render.numbers import figure_number, money_number, tidy
 
 LATENCY_KEYS = ("concurrency", "ttft_ms", "tpot_ms", "output_tokens_per_second_per_gpu",
                 "tokens_per_second_per_user", "cost_per_million_tokens")
+
+
+def note_text(note: SizeNote) -> str:
+    """A size report's note as it is printed: a sentence as given, a fact worded."""
+    match note:
+        case str():
+            return note
+        case MeasuredBy(benchmark):
+            return f"measured: {benchmark}"
+        case CarriedFrom(measured_in, measured_out, input_tokens, output_tokens):
+            return (f"measured at {measured_in:,.0f} in / {measured_out:,.0f} out tokens per request; carried to "
+                    f"{input_tokens:,.0f} in / {output_tokens:,.0f} out by the capacity model")
+        case LatencyModelMaximum(engine, kv_limit):
+            return (f"input and output tokens/s per GPU: {engine}'s offline maximum, by the latency model at the "
+                    f"most requests the KV cache holds ({kv_limit:,} a replica)")
+        case OutOfReach(target, best_ttft_ms, best_tpot_ms, n, asked):
+            best = (f"TTFT {best_ttft_ms:,.0f} ms and TPOT {best_tpot_ms:,.1f} ms (one request in flight); loosen the "
+                    "target, or choose a faster GPU or a lower precision")
+            if asked:
+                return f"a replica of {n} GPU(s) does not meet {target.describe()}: the best it reaches is {best}"
+            return (f"no replica of 1, 2, 4 or 8 GPUs meets {target.describe()}: the best reached is {best}; shown: "
+                    f"{n} GPU(s), the smallest that holds a request")
+        case Queued(concurrencies, kv_limit, by_kv_cache):
+            held = "the KV cache holds" if by_kv_cache else "the scheduler runs"
+            shown = ", ".join(f"{c:,}" for c in concurrencies)
+            return (f"at {shown} requests in flight a replica, more than the {kv_limit:,} {held} at once, "
+                    "the others queue for a place: their wait adds to TTFT, not to throughput")
+        case NoKvRoom(gpus_per_replica):
+            return (f"the weights do not leave room for one request's KV cache on {gpus_per_replica} GPU(s): the "
+                    "throughput given cannot be reached")
+        case GivenThroughput():
+            return "no latency curve: the option gives its own throughput, which is what it serves at"
+        case NoTableEntries():
+            return "no model and gpu table entries: memory not sized"
+
+
+def notes_of(report: SizeReport) -> list[str]:
+    """Every note of `report` as printed: its own, then its latency rows'."""
+    return [note_text(note) for note in (*report.notes, *report.latency_notes)]
 
 
 def _target_ms(value: float | None) -> float | int | None:
@@ -75,7 +125,7 @@ def size_json_object(report: SizeReport) -> dict[str, Any]:
         "latency": [latency_row(report, point) for point in report.latency],
         "slo": None if report.slo_point is None or report.target is None
         else {"target": target_object(report.target), **latency_row(report, report.slo_point)},
-        "notes": [*report.notes, *report.latency_notes],
+        "notes": notes_of(report),
     })
     return data
 
@@ -192,14 +242,14 @@ def render_size_table(reports: list[SizeReport], screen: Screen | None = None) -
                             wrap=range(1, len(rows) + 1))
             latency = render_latency_table(r, screen=screen)
             notes = "".join(paragraph(f"note: {note}", screen, indent="  ", hang="        ")
-                            for note in (*r.notes, *r.latency_notes))
+                            for note in notes_of(r))
             blocks.append("\n".join([*lines, *latency]) + ("\n" + notes.rstrip("\n") if notes else ""))
             continue
         width = max(len(label) for label, _ in rows)
         lines = [heading]
         lines += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in rows]
         lines += render_latency_table(r)
-        lines += [f"  note: {note}" for note in (*r.notes, *r.latency_notes)]
+        lines += [f"  note: {note}" for note in notes_of(r)]
         blocks.append("\n".join(inert(line) for line in lines))
     return "\n\n".join(blocks) + "\n"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tco import docs
+from tco.docs import SCENARIO_FILE
 from tco.engine.results import Comparison
 from tco.errors import inert
 from tco.render import views
@@ -61,9 +61,9 @@ def render_comparison(c: Comparison, *, monthly: bool, screen: Screen | None) ->
                            paths=(0, 2), keep=(0, 1, 2), more=MORE)
         defaults = views.default_lines(c.assumptions)
         if defaults:
-            heading = f"Defaults used (see {docs.SCENARIO_FILE})"
+            heading = f"Defaults used (see {SCENARIO_FILE})"
             if screen is not None and len(heading) > screen.width:  # the address on a line of its own
-                heading = f"Defaults used, see\n  {docs.SCENARIO_FILE}"
+                heading = f"Defaults used, see\n  {SCENARIO_FILE}"
             text += "\n" + styled(heading, BOLD, screen) + "\n"
             if screen is None:
                 text += "".join(textwrap.fill(inert(line), width=DEFAULTS_WIDTH, initial_indent="  ",

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tco.defaults import Default
-from tco.engine.results import DEFAULT_SOURCE, Assumption, ScenarioWarning, StalePrice
+from tco.engine.results import DEFAULT_SOURCE, Assumption, ScenarioWarning
 from tco.errors import echoed
 from tco.load.validation import Problems
 from tco.load.yamlsource import Path
-from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, PRICE_FIELDS, Catalog, Entry, FieldOrigin
+from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog, Entry, FieldOrigin
+from tco.pricing.origins import stale_price
 
 T = TypeVar("T")
 
@@ -122,17 +123,9 @@ class Record:
 
         Only prices go stale (PRICE_FIELDS); specs and measured throughput do not.
         """
-        as_of = origin.as_of
-        if name not in PRICE_FIELDS.get(entry.table, ()) or as_of is None:
-            return
-        try:
-            age = (self.context.today - dt.date.fromisoformat(as_of)).days
-        except ValueError:
-            return
-        limit = self.context.max_price_age_days
-        if age > limit:
-            self.notices.append(Notice(StalePrice(entry.table, entry.key, origin.file, age, as_of, limit),
-                                       stale=(entry.table, entry.key, origin.file.rsplit(":", 1)[0])))
+        stale = stale_price(entry, name, origin, self.context.today, self.context.max_price_age_days)
+        if stale is not None:
+            self.notices.append(Notice(stale, stale=(entry.table, entry.key, origin.file.rsplit(":", 1)[0])))
 
 
 def table_assumption(label: str, value: Any, entry: Entry, name: str, shown: str | None = None) -> Assumption:

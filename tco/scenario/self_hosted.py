@@ -143,7 +143,8 @@ def _purchase(o: schema.SelfHostedOption, label: str, where: Path, gpu: Entry | 
     watts = record.from_table(f"{label}.power.watts_per_gpu", power.watts_per_gpu, gpu, "watts")
     if watts is None:
         problems.add((*where, "power", "watts_per_gpu") if o.gpu is None else (*where, "gpu"),
-                     "no power draw: give power.watts_per_gpu (whole-server watts per GPU)")
+                     "no power draw: give power.watts_per_gpu (whole-server watts per GPU"
+                     + (f"; {files_of(gpu, 'watts')} {o.gpu} has none)" if gpu else ")"))
     return purchase, watts
 
 

@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tco.capacity.latency import SLO_PRESETS, SLO_SOURCE, Replica, Slo, kv_limit, latency_point, plan_serving
+from tco.capacity.latency import (
+    SLO_PRESETS,
+    SLO_SOURCE,
+    TABLES_ENGINE,
+    Replica,
+    Slo,
+    kv_limit,
+    latency_point,
+    plan_serving,
+)
 from tco.capacity.model import (
     CALIBRATION,
     CALIBRATION_TYPICAL_ERROR,
@@ -30,7 +39,7 @@ from tco.defaults import DEFAULTS, Parallelism
 from tco.docs import CAPACITY_CALIBRATION
 from tco.engine.inputs import ServingInputs, WorkloadInputs
 from tco.engine.results import Assumption
-from tco.errors import TcoError
+from tco.errors import Problem, TcoError
 from tco.load import schema
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import Entry
@@ -109,7 +118,7 @@ def _capacity(option: _Option, model: Entry | None, gpu: Entry | None, record: R
         else:
             parallelism = record.default(f"{label}.parallelism", o.parallelism, DEFAULTS.parallelism)
     if engine is not None and model is not None and gpu is not None and measured is None \
-            and (slo is not None or engine != "trtllm"):
+            and (slo is not None or engine != TABLES_ENGINE):
         return _serving(option, model, gpu, precision, parallelism, engine, slo, given, record)
     x = record.from_table(f"{label}.throughput.input_tokens_per_second", given.input_tokens_per_second,
                           measured, "input_tokens_per_second")
@@ -187,13 +196,28 @@ def _measured_applies(measured: Entry, engine: str | None, slo: Slo | None) -> b
 
 
 def _capacity_problem(option: _Option, error: TcoError, record: Record) -> None:
-    """The capacity model's objection, at the field the option gave that caused it, else at its model."""
+    """The capacity model's objections, each at the field the option gave that caused it, else at its model;
+    one about the option's model or GPU entry at that field, naming the file the entry came from."""
     o, where = option.o, option.where
-    field_name = error.problems[0].field if error.problems else ""
-    path = (*where, field_name) if field_name in ("gpus_per_replica", "parallelism", "precision", "gpu") and \
-        getattr(o, field_name) is not None else (*where, "model")
     for problem in error.problems:
+        entry = _entry_named(o, problem)
+        if entry is not None:
+            record.context.problems.add((*where, entry), f"{problem.source} {problem.message}")
+            continue
+        name = problem.field
+        path = (*where, name) if name in ("gpus_per_replica", "parallelism", "precision", "gpu") and \
+            getattr(o, name) is not None else (*where, "model")
         record.context.problems.add(path, problem.message)
+
+
+def _entry_named(o: schema.SelfHostedOption, problem: Problem) -> str | None:
+    """"gpu" or "model" when `problem` is about that table entry of the option (its field the entry's key,
+    or a field of it, in that table's file), else None."""
+    for name, key in (("gpu", o.gpu), ("model", o.model)):
+        if key is not None and (problem.field == key or problem.field.startswith(f"{key}.")) \
+                and f"{name}s.yaml" in problem.source:
+            return name
+    return None
 
 
 def _serving_target(option: _Option, record: Record) -> tuple[str, Slo | None]:

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tco.capacity.model import GpuSpec, ModelSpec, gpu_spec, model_spec, size_replica
+from tco.defaults import DEFAULTS
 from tco.pricing.catalog import Catalog
 from tco.scenario.compare import compare_file
 from tests.conftest import examples
@@ -261,7 +262,7 @@ options:
         "    throughput: {input_tokens_per_second: 1000, output_tokens_per_second: 300}\n", ""))
     failed = run("validate", scenario, "--pricing", pricing)
     assert failed.exit_code == 1
-    assert "options[1].model: my-model lacks active_params_b, layers" in failed.stderr
+    assert f"options[1].model: {pricing / 'models.yaml'}:1 my-model lacks active_params_b, layers" in failed.stderr
 
 
 def test_a_measurement_applies_only_to_its_own_layout(tmp_path: Path) -> None:
@@ -909,6 +910,33 @@ def test_size_a_scenario_shows_each_options_curve_at_its_engine_and_target(tmp_p
     assert [[row["concurrency"] for row in option["latency"]] for option in rows] == [[1, 16], [1, 16], []]
     table = run("size", path).stdout
     assert "Qwen on H100: qwen2.5-72b on h100-sxm, fp8\n  Request" in table and "<- chat" in table
+
+
+def test_size_help_states_the_default_engine_and_target_from_the_defaults_table() -> None:
+    code, out, _ = run("size", "--help", env={"COLUMNS": "400"})
+    assert code == 0
+    flat = " ".join(out.split())
+    assert f"Default: {DEFAULTS.engine.value}." in flat and f"Default: {DEFAULTS.slo.value}." in flat
+    source = (Path(__file__).resolve().parents[2] / "tco" / "cli" / "size.py").read_text(encoding="utf-8")
+    assert "Default: vllm" not in source and "Default: chat" not in source
+
+
+def test_no_engine_name_is_hard_coded_as_a_fallback_outside_the_capacity_model() -> None:
+    """The engine whose offline maximum the published tables measure is one named constant."""
+    root = Path(__file__).resolve().parents[2] / "tco"
+    for module in ("analyses/size.py", "capacity/sizing.py", "scenario/throughput.py"):
+        assert '"trtllm"' not in (root / module).read_text(encoding="utf-8"), module
+
+
+def test_size_without_a_scenario_warns_about_a_stale_rent_as_compare_does() -> None:
+    args = ("size", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--cloud", "aws")
+    code, out, err = run(*args, "--max-price-age", "1", env={"TCO_TODAY": "2030-01-01"})
+    assert code == 0
+    assert re.match(r"warning: tco size: the gpus price of h100-sxm in pricing/gpus\.yaml is \d+ days old "
+                    r"\(as of \d{4}-\d\d-\d\d, over 1\); refresh it with `tco pricing import skypilot", err), err
+    assert err.count("warning:") == 1
+    fresh = run(*args, "--max-price-age", "100000", env={"TCO_TODAY": "2030-01-01"})
+    assert fresh.exit_code == 0 and fresh.stderr == "" and fresh.stdout == out
 
 
 def test_a_scenarios_rented_option_carries_the_cloud_its_rate_is_from(tmp_path: Path) -> None:

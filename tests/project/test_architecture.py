@@ -50,6 +50,18 @@ def test_nothing_inside_the_package_imports_the_facade() -> None:
     assert wrong == []
 
 
+def test_modules_are_imported_by_their_dotted_name() -> None:
+    """`from tco.docs import X`, not `from tco import docs`: nothing goes through the package's namespace."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "tco" and node.level == 0:
+                wrong += [f"{path.relative_to(PACKAGE)}:{node.lineno}: {a.name}" for a in node.names]
+    assert wrong == []
+
+
 def test_the_checks_see_what_they_look_for() -> None:
     """numpy is imported inside a function somewhere (so the first walk reaches function bodies)."""
     late = []

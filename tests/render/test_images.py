@@ -320,3 +320,25 @@ def test_latency_chart_image_file(tmp_path: Path) -> None:
     group(root, "target-1")
     png = run("chart", path, "--kind", "latency", "-o", tmp_path / "x.png")
     assert png.exit_code == 0 and (tmp_path / "x.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("png", "c.svg"), ("svg", "c.png"), ("text", "c.svg"), ("png", "c.jpg"),
+                                           ("svg", "c.pdf")])
+def test_a_format_the_output_suffix_contradicts_is_refused(three: Path, tmp_path: Path, fmt: str, name: str) -> None:
+    """`--format png -o y.svg` would write PNG bytes into y.svg: a usage error, and nothing written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("chart", three, "--format", fmt, "-o", out / name)
+    assert result.exit_code == 2
+    suffix = name.rsplit(".", 1)[1]
+    assert re.search(rf"'--output': {name}: --format {fmt} does not write \.{suffix} files",
+                     " ".join(result.stderr.replace("│", " ").split())), result.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_format_the_output_suffix_agrees_with_is_written(three: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run("chart", three, "--format", "svg", "-o", out / "c.SVG").exit_code == 0
+    assert run("chart", three, "--format", "text", "-o", out / "c.txt").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["c.SVG", "c.txt"]

@@ -200,3 +200,49 @@ def test_compare_json_cites_the_users_file(tmp_path: Path) -> None:
     assert code == 0, stderr
     sources = {a["field"]: a["source"] for a in json.loads(stdout)["assumptions"]}
     assert sources["options.Own.cloud"] == f"tco default: the lowest rent listed in {folder / 'gpus.yaml'}:1"
+
+
+def located(path: Path, folder: Path | None) -> list[tuple[str, str]]:
+    """(field, message) of each problem loading `path`."""
+    with pytest.raises(TcoError) as caught:
+        load_scenario(path, catalog=Catalog(folder))
+    return [(problem.field, problem.message) for problem in caught.value.problems]
+
+
+SIZED = """\
+- {name: API, kind: api, price: {input: 2, output: 8}}
+- {name: Own, kind: self_hosted, model: MODEL, gpu: GPU, precision: fp8, hourly_rate_per_gpu: 2}
+"""
+
+
+def test_a_users_gpu_the_capacity_model_cannot_size_is_at_the_gpu_and_names_the_users_file(tmp_path: Path) -> None:
+    folder = pricing(tmp_path, gpus="""\
+        half-gpu: {name: "Half GPU", memory_gb: 80, source: me, as_of: 2027-01-01}
+        """)
+    options = SIZED.replace("MODEL", "llama-3.1-70b").replace("GPU", "half-gpu")
+    found = located(scenario(tmp_path, options), folder)
+    assert found == [("options[1].gpu", f"{folder / 'gpus.yaml'}:1 half-gpu lacks bandwidth_tb_s, bf16_tflops, "
+                      "which the capacity model needs; add them (tco pricing set) or give throughput and "
+                      "gpus_per_replica")]
+
+
+def test_a_users_model_the_capacity_model_cannot_size_is_at_the_model_and_names_the_users_file(tmp_path: Path) -> None:
+    folder = pricing(tmp_path, models="""\
+        acme-7b:
+          params_b: 7
+        """)
+    options = SIZED.replace("MODEL", "acme-7b").replace("GPU", "h100-sxm")
+    [(field, message)] = located(scenario(tmp_path, options), folder)
+    assert field == "options[1].model"
+    assert message.startswith(f"{folder / 'models.yaml'}:1 acme-7b lacks active_params_b"), message
+
+
+def test_a_users_gpu_without_a_power_draw_names_the_users_file(tmp_path: Path) -> None:
+    folder = pricing(tmp_path, gpus="""\
+        acme-x1:
+          purchase_price: 20K
+        """)
+    extra = "acquisition: buy\n  hosting_per_gpu_month: 100\n  maintenance_per_year: 5%"
+    found = problems(scenario(tmp_path, rented("acme-x1", extra)), folder)
+    assert found == [f"no power draw: give power.watts_per_gpu (whole-server watts per GPU; {folder / 'gpus.yaml'}:1 "
+                     "acme-x1 has none)"]
