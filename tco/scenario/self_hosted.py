@@ -16,6 +16,8 @@ from tco.scenario.costs import TuningRate, resolve_shared
 from tco.scenario.record import Context, Record, Recorded, table_assumption
 from tco.scenario.throughput import resolve_capacity
 
+# Data centres run at a power usage effectiveness of 1.1 to 2; above this, `pue` is warned about.
+HIGHEST_USUAL_PUE = 3.0
 _RENT_ONLY = ("cloud", "hourly_rate_per_gpu", "rent_change_per_year")
 _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "residual_value", "power",
              "hosting_per_gpu_month", "maintenance_per_year")
@@ -66,6 +68,8 @@ def resolve_self_hosted(o: schema.SelfHostedOption, index: int, apis: dict[str, 
     if acquisition == "buy" and o.maintenance_per_year is None:
         record.warn(f"{o.name} has no maintenance cost: owned servers need support contracts and "
                     "spare parts (add maintenance_per_year, e.g. 8%)")
+    if acquisition == "buy" and o.power is not None and o.power.pue is not None and o.power.pue > HIGHEST_USUAL_PUE:
+        record.warn(_unusual_pue(o.name, o.power.pue))
     go_live, fallback = _go_live(o, label, where, apis, baseline, record)
     shared = resolve_shared(o, label, index, record, tuning)
     if capacity is None or (acquisition == "rent" and not hourly) or \
@@ -117,6 +121,13 @@ def resolve_self_hosted(o: schema.SelfHostedOption, index: int, apis: dict[str, 
         serving=capacity.serving,
     )
     return ResolvedSelfHosted(inputs, tuning, record.done())
+
+
+def _unusual_pue(name: str, pue: float) -> str:
+    """The warning for a `power.pue` beyond any data centre's: 14 is more likely 1.4 with its point lost."""
+    guess = f"; did you mean {pue / 10:g}?" if 10 <= pue < 10 * HIGHEST_USUAL_PUE else ""
+    return (f"{name}: power.pue {pue:g} is far above a data centre's 1.1 to 2 ({DEFAULTS.pue.value:g} by default), "
+            f"and multiplies its electricity by {pue:g}{guess}")
 
 
 def _warn_ignored_fields(o: schema.SelfHostedOption, acquisition: str, record: Record) -> None:

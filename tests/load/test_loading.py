@@ -316,6 +316,25 @@ def test_an_owned_fleet_without_hosting_or_maintenance_is_warned_like_missing_st
     assert not any("hosting cost" in w or "maintenance cost" in w for w in rented.warnings)
 
 
+def test_a_power_usage_effectiveness_far_above_any_data_centre_is_warned(tmp_path: Path) -> None:
+    """`pue: 14` multiplies the electricity bill by 14; real data centres run at 1.1 to 2. It stays the
+    user's statement (an old or odd site may be worse), but it is said, with what it does to the bill."""
+    path = write(tmp_path, INLINE + "    purchase_price_per_gpu: 20000\n    power: {watts_per_gpu: 1000, pue: 14}\n")
+    bought = load_scenario(path, overrides=["options.S.acquisition=buy"])
+    assert ("S: power.pue 14 is far above a data centre's 1.1 to 2 (1.4 by default), and multiplies its "
+            "electricity by 14; did you mean 1.4?") in bought.warnings
+    assert bought.inputs.options[2].pue == 14
+    usual = load_scenario(path, overrides=["options.S.acquisition=buy", "options.S.power.pue=1.6"])
+    assert not any("power.pue" in w for w in usual.warnings)
+    high = load_scenario(path, overrides=["options.S.acquisition=buy", "options.S.power.pue=3"])
+    assert not any("power.pue" in w for w in high.warnings)
+    odd = load_scenario(path, overrides=["options.S.acquisition=buy", "options.S.power.pue=3.5"])
+    assert ("S: power.pue 3.5 is far above a data centre's 1.1 to 2 (1.4 by default), and multiplies its "
+            "electricity by 3.5") in odd.warnings
+    rented = load_scenario(path)
+    assert not any("power.pue" in w for w in rented.warnings)
+
+
 ROUTED = INLINE + """\
   - name: R
     kind: routed
