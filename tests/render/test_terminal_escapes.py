@@ -234,3 +234,22 @@ def test_svg_charts_show_the_names_escaped_and_parse_as_xml(kind: str, scenario:
         minidom.parseString(svg.encode("utf-8"))  # well-formed XML
         # matplotlib keeps each text drawn as paths in a comment: the scenario's name is in the title
         assert html.escape(inert(SCENARIO_NAME), quote=False) in svg
+
+
+def test_the_report_holds_no_control_character(scenario: Path, pricing: Path) -> None:
+    pytest.importorskip("matplotlib")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run("report", scenario, "--pricing", pricing, "-n", "200")
+    assert result.exit_code == 0, result.output
+    assert glyph_warnings(caught) == []
+    page = result.stdout
+    assert controls_in(page) == [], sorted({repr(ch) for ch in controls_in(page)})
+    assert controls_in(result.stderr) == [], result.stderr
+    shown = html.escape(inert(SCENARIO_NAME))
+    assert f"<h1>{shown}</h1>" in page
+    assert f'aria-label="{shown}: cumulative cost"' in page  # the charts' accessible names
+    assert f"<li>{html.escape(inert(BIDI))} never breaks even" in page or \
+        f"<li>{html.escape(inert(BIDI))} breaks even" in page  # a figure's caption
+    for section in ("sizing", "simulation", "sensitivity"):  # the optional sections' figures and tables too
+        assert f'id="{section}"' in page
