@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import warnings
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -293,7 +294,11 @@ def image_bytes(figure: Figure, fmt: str) -> bytes:
 
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
-    figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
+    with warnings.catch_warnings():
+        # A printable name in a script the font lacks (CJK in DejaVu Sans) is drawn as boxes; matplotlib's
+        # warning for each glyph, pointing into this file, is nothing a user can act on.
+        warnings.filterwarnings("ignore", r"(?s)Glyph \d+ .*missing from", UserWarning)
+        figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
     plt.close(figure)
     return buffer.getvalue()
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import json
+import subprocess
+import sys
 import unicodedata
 import warnings
 from pathlib import Path
@@ -234,6 +236,20 @@ def test_svg_charts_show_the_names_escaped_and_parse_as_xml(kind: str, scenario:
         minidom.parseString(svg.encode("utf-8"))  # well-formed XML
         # matplotlib keeps each text drawn as paths in a comment: the scenario's name is in the title
         assert html.escape(inert(SCENARIO_NAME), quote=False) in svg
+
+
+def test_a_png_chart_of_such_names_puts_no_python_warning_on_stderr(scenario: Path, pricing: Path,
+                                                                    tmp_path: Path) -> None:
+    """In a fresh interpreter, so stderr is what a user sees (pytest would catch the warning itself)."""
+    pytest.importorskip("matplotlib")
+    image = tmp_path / "chart.png"
+    result = subprocess.run([sys.executable, "-m", "tco", "chart", str(scenario), "--pricing", str(pricing),
+                             "-o", str(image)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "Glyph" not in result.stderr, result.stderr
+    assert controls_in(result.stderr) == [], result.stderr
+    assert [line for line in result.stderr.splitlines() if not line.startswith("warning: ")] == [f"wrote {image}"]
+    assert image.read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_report_holds_no_control_character(scenario: Path, pricing: Path) -> None:
