@@ -233,8 +233,23 @@ class Basis(StrEnum):
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="SCENARIO")]
 ScenarioArgs = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).", show_default=False,
                                                     metavar="SCENARIO")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
-                                                metavar="FILE", dir_okay=False)]
+
+
+def _output_file(text: str | Path) -> Path | None:
+    """-o's value: the file to write, or None for `-`, which is stdout as when -o is not given, so every
+    check made for stdout (a PNG or a report refused on a terminal) holds for `-o -` alike. Only `-`
+    itself: `./-` is a file of that name."""
+    if isinstance(text, Path):
+        return text
+    if text == "-":
+        return None
+    if os.path.isdir(text):
+        raise typer.BadParameter(f"file {text!r} is a directory.")
+    return Path(text)
+
+
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-' for "
+                                                "stdout).", metavar="FILE", parser=_output_file)]
 BasisOpt = Annotated[Basis | None, typer.Option("--basis", help="Override finance.basis: cash (pay for GPUs "
                                                 "when bought) or amortized (depreciate them).",
                                                 **choice(Basis))]

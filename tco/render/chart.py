@@ -7,7 +7,8 @@ run together, their characters take turns column by column, so no line hides ano
 character in the key shows in the plot. Each break-even point has its own mark (`1`, `2`, ...),
 repeated under the x-axis and said in words in the key, as is a pair that never breaks even, so
 nothing depends on colour. Colour (on a terminal only, never with NO_COLOR) only tints the characters.
-Every text a chart shows (option names, the currency, titles) goes through `tco.errors.inert` first.
+Every text a chart shows (option names, the currency, titles) goes through `tco.errors.inert` first
+(`tco.render.series.inert_texts`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ import bisect
 import math
 import textwrap
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass, replace
-from typing import Any, TypeVar
 
 from tco.amounts import money_precise, money_short, month_count, quantity_short
-from tco.errors import inert
-from tco.render.series import LatencyChart, LineChart, StackedChart
+from tco.render.series import LatencyChart, LineChart, StackedChart, inert_texts
 
 LINE_SYMBOLS = "*o+x#@%&=~"
 STACK_SYMBOLS = "#=+o%@:x~&$^"
@@ -34,21 +32,6 @@ MIN_WIDTH = 40
 MIN_PLOT_COLUMNS = 12
 # ANSI colours for the symbols, in order (blue, orange-ish yellow, green, magenta, cyan, red).
 _ANSI = ("34", "33", "32", "35", "36", "31")
-C = TypeVar("C")
-
-
-def _inert_texts(value: C) -> C:
-    """A copy of a chart with every text in it made inert (`tco.errors.inert`), numbers untouched."""
-    found: Any = value
-    if isinstance(value, str):
-        found = inert(value)
-    elif is_dataclass(value) and not isinstance(value, type):
-        found = replace(value, **{f.name: _inert_texts(getattr(value, f.name)) for f in fields(value) if f.init})
-    elif isinstance(value, list | tuple):
-        found = type(value)(_inert_texts(item) for item in value)
-    elif isinstance(value, dict):
-        found = {_inert_texts(key): _inert_texts(item) for key, item in value.items()}
-    return found  # type: ignore[no-any-return]
 
 
 def nice_step(span: float, intervals: int = 4) -> float:
@@ -185,7 +168,7 @@ def _wrap(text: str, width: int, indent: str = "  ", hang: str = "    ") -> list
 def render_line_chart(chart: LineChart, width: int = 80, colour: bool = False) -> str:
     """The chart as text, `width` columns wide (at least 40): title, plot, x-axis, the key and the
     break-even sentences."""
-    chart = _inert_texts(chart)
+    chart = inert_texts(chart)
     width = max(MIN_WIDTH, width)
     ys = [y for s in chart.series for _, y in s.points]
     xs = [x for s in chart.series for x, _ in s.points]
@@ -278,7 +261,7 @@ def render_stacked_chart(chart: StackedChart, width: int = 80, colour: bool = Fa
     of the bars; the key gives each category's total over the horizon, negatives included. When the
     months outnumber the columns, each bar sums several months, and the y-axis says so.
     """
-    chart = _inert_texts(chart)
+    chart = inert_texts(chart)
     width = max(MIN_WIDTH, width)
     label_width = len(money_short(max(chart.totals, default=0.0), chart.currency)) + 2
     per = max(1, math.ceil(len(chart.months) / (width - label_width - 2)))
@@ -328,7 +311,7 @@ def render_latency_chart(chart: LatencyChart, width: int = 80, colour: bool = Fa
     """The latency curves as text, `width` columns wide (at least 40): each option's line, its target's
     speed per user as a column of `:` (and a `^` under the axis), its operating point an `X`, then the
     key and the notes."""
-    chart = _inert_texts(chart)
+    chart = inert_texts(chart)
     width = max(MIN_WIDTH, width)
     xs = [x for curve in chart.curves for x, _ in curve.points]
     ys = [y for curve in chart.curves for _, y in curve.points]

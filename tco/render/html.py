@@ -3,7 +3,9 @@
 Self-contained by construction: inline CSS, charts as inline SVG with their text drawn as paths,
 no JavaScript, no fonts, no images by URL, and a Content-Security-Policy that forbids the browser
 any fetch at all (`default-src 'none'`), so opening the file makes no network request even if a
-scenario name smuggled markup in (every text is escaped anyway).
+scenario name smuggled markup in (every text is escaped anyway). Every text is made inert first
+(`tco.errors.inert`), as tables and terminal charts make it: a name's control characters reach the
+page, its charts and their accessible names as escapes (`\\x1b`), never raw.
 
 Tables give full amounts (`$1,234,567`, from `tco.render.views`, the same cells `tco compare`
 prints); abbreviations (`$1.2M`) appear only in the charts and the headline. The capacity sizing,
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +28,7 @@ from tco.analyses.simulate import PERCENTILES, Simulation
 from tco.analyses.volume import CostByVolume
 from tco.capacity.sizing import SizeReport
 from tco.engine.results import Comparison
+from tco.errors import inert
 from tco.pricing.catalog import today
 from tco.render import views
 from tco.render.formats import Formats, Target
@@ -36,9 +40,19 @@ from tco.version import __version__
 
 
 def escape(text: str) -> str:
-    """`text` escaped for HTML, with the `:` of `scheme://` written `&#58;`: citations show their
-    URLs as plain text (never links), and the file holds no literal URL for a scanner to flag."""
-    return html.escape(text).replace("://", "&#58;//")
+    """`text` made inert (`tco.errors.inert`) and escaped for HTML, with the `:` of `scheme://` written
+    `&#58;`: citations show their URLs as plain text (never links), and the file holds no literal URL
+    for a scanner to flag."""
+    return html.escape(inert(text)).replace("://", "&#58;//")
+
+
+_WHITESPACE = re.compile(r"(\r\n|\n|\t)")
+
+
+def verbatim(text: str) -> str:
+    """A file as written, for `<pre>`: its line ends (`\\n`, `\\r\\n`) and tabs kept, the text between
+    them through `escape`."""
+    return "".join(part if index % 2 else escape(part) for index, part in enumerate(_WHITESPACE.split(text)))
 
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -372,7 +386,7 @@ def build_report(
                                     wrap=(2,), stack=True) if assumptions else "<p>None.</p>\n")))
 
     parts.append(_section("scenario", "Scenario file",
-                          f"<p class=\"meta\">{escape(c.source or '-')}</p>\n<pre>{escape(scenario_text)}</pre>\n"))
+                          f"<p class=\"meta\">{escape(c.source or '-')}</p>\n<pre>{verbatim(scenario_text)}</pre>\n"))
 
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n"

@@ -7,6 +7,10 @@ units and currency, each line named at its end instead of in a legend, the Okabe
 (readable with the common colour-vision deficiencies) plus a distinct line style per option, and
 each break-even point marked and annotated. SVG text is drawn as paths (`svg.fonttype = path`),
 so an SVG needs no fonts, and the output is deterministic (fixed hash salt, no date).
+
+Every text a figure shows goes through `tco.errors.inert` as the figure is made (the chart's through
+`tco.render.series.inert_texts`, as the terminal charts do): a name's control characters would make
+an SVG unparseable as XML and reach a page's markup raw, so they are drawn as their escapes (`\\x1b`).
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import warnings
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from tco.amounts import money_short, quantity_short
-from tco.errors import TcoError
-from tco.render.series import LatencyChart, LineChart, StackedChart
+from tco.errors import TcoError, inert
+from tco.render.series import LatencyChart, LineChart, StackedChart, inert_texts
 from tco.version import DISTRIBUTION
 
 if TYPE_CHECKING:
@@ -117,6 +122,7 @@ def _spread(positions: list[float], heights: list[float], ceiling: float) -> lis
 
 def line_figure(chart: LineChart) -> Figure:
     """Lines per option, each named at its right end, break-even points marked and annotated."""
+    chart = inert_texts(chart)
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -174,6 +180,7 @@ def line_figure(chart: LineChart) -> Figure:
 
 def stacked_figure(chart: StackedChart) -> Figure:
     """One option's monthly cost as stacked bars by category (a legend: the bars are too thin to name)."""
+    chart = inert_texts(chart)
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
@@ -210,6 +217,7 @@ def stacked_figure(chart: StackedChart) -> Figure:
 def latency_figure(chart: LatencyChart) -> Figure:
     """Output tokens/s per GPU against tokens/s per user, one line per option named at its end (one request
     in flight), its target's speed per user a dotted vertical line, its operating point ringed and labelled."""
+    chart = inert_texts(chart)
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
@@ -260,6 +268,7 @@ def latency_figure(chart: LatencyChart) -> Figure:
 def tornado_figure(title: str, metric: str, base: float, bars: Sequence[tuple[str, float, float]],
                    currency: str) -> Figure:
     """Horizontal bars from `base` to the low and high outcome of each input, largest swing on top."""
+    title, metric, bars, currency = inert_texts((title, metric, list(bars), currency))
     plt = _pyplot()
     ordered = sorted(bars, key=lambda b: abs(b[2] - b[1]))
     fig, ax = plt.subplots(figsize=(FIGURE_SIZE_INCHES[0], 0.45 * len(ordered) + 1.4), layout="constrained")
@@ -285,7 +294,11 @@ def image_bytes(figure: Figure, fmt: str) -> bytes:
 
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
-    figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
+    with warnings.catch_warnings():
+        # A printable name in a script the font lacks (CJK in DejaVu Sans) is drawn as boxes; matplotlib's
+        # warning for each glyph, pointing into this file, is nothing a user can act on.
+        warnings.filterwarnings("ignore", r"(?s)Glyph \d+ .*missing from", UserWarning)
+        figure.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
     plt.close(figure)
     return buffer.getvalue()
 
@@ -304,5 +317,5 @@ def inline_svg(figure: Figure, prefix: str, label: str) -> str:
     svg = re.sub(r'href="#', f'href="#{prefix}-', svg)
     svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                 lambda m: f'<svg{m.group(1)} role="img" aria-label="{escape(label)}"', svg, count=1)
+                 lambda m: f'<svg{m.group(1)} role="img" aria-label="{escape(inert(label))}"', svg, count=1)
     return svg.strip()

@@ -5,21 +5,43 @@ The cumulative and monthly series come from the `Comparison` alone, cost against
 `tco.analyses.volume` (a cost at a volume no month had needs the scenario's inputs). The latency
 curves come from the sizing of each self-hosted option (`tco.analyses.size`, what `tco size SCENARIO`
 prints).
+
+A user's names reach these as written; every renderer of a chart (the terminal's, the images') takes
+the chart it is given through `inert_texts` first, so control characters and bidi overrides are shown
+as escapes (`tco.errors.inert`) wherever a chart is drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco.amounts import money_short, month_count, months_text
 from tco.engine.results import BreakEven, Comparison, OptionResult
+from tco.errors import inert
 from tco.render.text import volume_text
 
 if TYPE_CHECKING:  # types only: `tco compare --chart` draws neither, and loads neither
     from tco.analyses.volume import CostByVolume
     from tco.capacity.sizing import SizeReport
+
+C = TypeVar("C")
+
+
+def inert_texts(value: C) -> C:
+    """A copy of a chart with every text in it made inert (`tco.errors.inert`), numbers untouched: what
+    each renderer of a chart does first. Printable text comes back unchanged."""
+    found: Any = value
+    if isinstance(value, str):
+        found = inert(value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        found = replace(value, **{f.name: inert_texts(getattr(value, f.name)) for f in fields(value) if f.init})
+    elif isinstance(value, list | tuple):
+        found = type(value)(inert_texts(item) for item in value)
+    elif isinstance(value, dict):
+        found = {inert_texts(key): inert_texts(item) for key, item in value.items()}
+    return found  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -627,6 +627,77 @@ def test_output_into_missing_folder(tmp_path: Path, small: Path) -> None:
     assert not target.parent.exists()
 
 
+# --- -o - : stdout ----------------------------------------------------------------------------
+# `-o -` is stdout, as `tco init -` is, for every command that takes -o (one shared option): it once
+# wrote a file named `-`. Everything that holds without -o holds with it: a PNG or a report is not
+# for a terminal.
+
+DASH_CASES = {
+    "compare json": (["compare", "{s}", "--format", "json"], False),
+    "compare table": (["compare", "{s}"], False),
+    "export": (["export", "{s}"], False),
+    "schema": (["schema"], False),
+    "pricing list": (["pricing", "list", "gpus", "--format", "csv"], False),
+    "chart text": (["chart", "{s}"], False),
+    "chart svg": (["chart", "{s}", "-f", "svg"], True),
+    "chart png": (["chart", "{s}", "--format", "png"], True),
+    "report": (["report", "{s}"], True),
+}
+
+
+@pytest.mark.parametrize("case", list(DASH_CASES))
+def test_dash_output_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: Path, case: str) -> None:
+    args, images = DASH_CASES[case]
+    if images:
+        pytest.importorskip("matplotlib")
+    args = [a.format(s=small) for a in args]
+    monkeypatch.chdir(tmp_path)
+    plain = run(*args)
+    dashed = run(*args, "-o", "-")
+    assert dashed.exit_code == plain.exit_code == 0, dashed.output
+    assert dashed.stdout_bytes == plain.stdout_bytes and dashed.stdout_bytes
+    assert dashed.stderr == plain.stderr and "wrote" not in dashed.stderr
+    assert sorted(tmp_path.iterdir()) == [small]  # no file named `-`
+
+
+def test_dash_output_gives_an_svg_chart_on_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  small: Path) -> None:
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    result = run("chart", small, "-f", "svg", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<?xml") and result.stdout.rstrip().endswith("</svg>")
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["chart", "{s}", "-f", "png"], "a PNG is not for the terminal"),
+    (["report", "{s}"], "the report is a file to open in a browser"),
+])
+def test_dash_output_on_a_terminal_is_refused_like_no_output(tmp_path: Path, small: Path, args: list[str],
+                                                             message: str) -> None:
+    """A PNG's bytes or a page of HTML on a terminal is a usage error, with `-o -` as without -o."""
+    pytest.importorskip("matplotlib")
+    from terminal import run_on_terminal
+
+    args = [a.format(s=small) for a in args]
+    for given in (args, [*args, "-o", "-"]):
+        shown = run_on_terminal(given, 100, cwd=str(tmp_path))
+        assert shown.exit_code == 2, shown.stderr
+        assert message in " ".join(shown.stderr.replace("│", " ").split()), shown.stderr  # in rich's box
+        assert shown.screen == ""
+    assert sorted(tmp_path.iterdir()) == [small]
+
+
+def test_a_file_named_dash_is_still_written_by_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        small: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("compare", small, "--format", "json", "-o", "./-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert json.loads((tmp_path / "-").read_text(encoding="utf-8"))["scenario"] == "Small"
+
+
 # --- --set -------------------------------------------------------------------------------------
 
 

@@ -160,6 +160,21 @@ def test_every_command_with_output_has_a_format_registry() -> None:
     assert without == ["schema"]
 
 
+OUTPUT_COMMANDS = [(words, command) for words, command in every_command() if "--output" in long_options(command)]
+
+
+@pytest.mark.parametrize(("words", "command"), OUTPUT_COMMANDS, ids=[w for w, _ in OUTPUT_COMMANDS])
+def test_every_output_option_takes_a_dash_for_stdout(words: str, command: Any) -> None:
+    """One declaration of -o/--output: in every command `-o -` is stdout (as no -o is), and the help says so."""
+    import click
+
+    param = next(p for p in command.params if "--output" in p.opts)
+    context = click.Context(command)
+    assert param.process_value(context, "-") is None
+    assert param.process_value(context, "out.txt") == Path("out.txt")
+    assert "'-' for stdout" in (param.help or "")
+
+
 def test_an_unknown_format_is_refused_on_the_command_line() -> None:
     result = run("compare", SUPPORT, "--format", "yaml")
     assert result.exit_code == 2

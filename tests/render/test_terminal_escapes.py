@@ -5,9 +5,14 @@ them; CSV and JSON keep the exact text."""
 
 from __future__ import annotations
 
+import html
 import json
+import subprocess
+import sys
 import unicodedata
+import warnings
 from pathlib import Path
+from xml.dom import minidom
 
 import pytest
 from clirun import run
@@ -195,3 +200,72 @@ def test_errors_and_warnings_are_inert_too(scenario: Path, pricing: Path) -> Non
     assert warned.exit_code == 0, warned.output
     assert "warning:" in warned.stderr and inert(BIDI) in warned.stderr, warned.stderr
     assert controls_in(warned.stderr) == []
+
+
+# --- images and the HTML report ---------------------------------------------------------------------
+# The same names reach chart images and the report page: a raw ESC there made the SVG unparseable as
+# XML and put matplotlib's "Glyph 27 missing" warning on stderr. They show the escapes the text does.
+
+C0_BUT_WHITESPACE = {chr(c) for c in range(0x20)} - {"\t", "\n", "\r"}
+
+
+def raw_controls(text: str) -> list[str]:
+    """Every C0 control character of `text` but tab, line feed and carriage return, and DEL."""
+    return sorted({ch for ch in text if ch in C0_BUT_WHITESPACE or ch == "\x7f"})
+
+
+def glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+@pytest.mark.parametrize("kind", ["cumulative", "monthly", "volume", "latency"])
+def test_svg_charts_show_the_names_escaped_and_parse_as_xml(kind: str, scenario: Path, pricing: Path,
+                                                            tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    image = tmp_path / f"{kind}.svg"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        to_file = run("chart", scenario, "--pricing", pricing, "--kind", kind, "-o", image)
+        to_stdout = run("chart", scenario, "--pricing", pricing, "--kind", kind, "--format", "svg")
+    for result in (to_file, to_stdout):
+        assert result.exit_code == 0, result.output
+        assert "UserWarning" not in result.stderr and controls_in(result.stderr) == [], result.stderr
+    assert glyph_warnings(caught) == []
+    for svg in (image.read_text(encoding="utf-8"), to_stdout.stdout):
+        assert raw_controls(svg) == []
+        minidom.parseString(svg.encode("utf-8"))  # well-formed XML
+        # matplotlib keeps each text drawn as paths in a comment: the scenario's name is in the title
+        assert html.escape(inert(SCENARIO_NAME), quote=False) in svg
+
+
+def test_a_png_chart_of_such_names_puts_no_python_warning_on_stderr(scenario: Path, pricing: Path,
+                                                                    tmp_path: Path) -> None:
+    """In a fresh interpreter, so stderr is what a user sees (pytest would catch the warning itself)."""
+    pytest.importorskip("matplotlib")
+    image = tmp_path / "chart.png"
+    result = subprocess.run([sys.executable, "-m", "tco", "chart", str(scenario), "--pricing", str(pricing),
+                             "-o", str(image)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "Glyph" not in result.stderr, result.stderr
+    assert controls_in(result.stderr) == [], result.stderr
+    assert [line for line in result.stderr.splitlines() if not line.startswith("warning: ")] == [f"wrote {image}"]
+    assert image.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_report_holds_no_control_character(scenario: Path, pricing: Path) -> None:
+    pytest.importorskip("matplotlib")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run("report", scenario, "--pricing", pricing, "-n", "200")
+    assert result.exit_code == 0, result.output
+    assert glyph_warnings(caught) == []
+    page = result.stdout
+    assert controls_in(page) == [], sorted({repr(ch) for ch in controls_in(page)})
+    assert controls_in(result.stderr) == [], result.stderr
+    shown = html.escape(inert(SCENARIO_NAME))
+    assert f"<h1>{shown}</h1>" in page
+    assert f'aria-label="{shown}: cumulative cost"' in page  # the charts' accessible names
+    assert f"<li>{html.escape(inert(BIDI))} never breaks even" in page or \
+        f"<li>{html.escape(inert(BIDI))} breaks even" in page  # a figure's caption
+    for section in ("sizing", "simulation", "sensitivity"):  # the optional sections' figures and tables too
+        assert f'id="{section}"' in page
