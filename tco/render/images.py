@@ -84,6 +84,8 @@ def _pyplot() -> Any:
     matplotlib.rcParams.update({
         "svg.fonttype": "path",
         "svg.hashsalt": "tco",
+        # Names and currencies are plain text: "$5K to $10K" is not math to typeset ("Plan $_$" raised).
+        "text.parse_math": False,
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,

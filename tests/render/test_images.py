@@ -360,3 +360,22 @@ def test_a_name_the_font_cannot_draw_gives_no_warning(three: Path, fmt: str) -> 
         assert "東京 GPU" in texts(parse_svg(data))  # the name as written: it is printable
     else:
         assert data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", ["Plan $_$", "GPT ($2 in / $8 out)", "Budget $5K to $10K"])
+def test_dollar_signs_in_names_are_drawn_as_written_not_as_math(three: Path, name: str) -> None:
+    """matplotlib reads text between two `$` as math: "Plan $_$" raised a parse error (an internal
+    error of every image and the report), and "GPT ($2 in / $8 out)" lost its dollars to italics.
+    In a cost tool, names with prices in them are common: they are plain text."""
+    c = compare_loaded(load_scenario(str(three), overrides=[f"options.Rented GPU.name={name}"]))
+    for figure in (line_figure(cumulative_chart(c)), stacked_figure(monthly_chart(c, next(o for o in c.options if o.name == name)))):
+        assert any(name in text for text in texts(parse_svg(image_bytes(figure, "svg"))))
+    assert image_bytes(line_figure(cumulative_chart(c)), "png").startswith(b"\x89PNG")
+
+
+def test_a_dollar_sign_in_the_scenario_name_does_not_stop_the_report(three: Path, tmp_path: Path) -> None:
+    renamed = tmp_path / "dollar.yaml"
+    renamed.write_text(three.read_text(encoding="utf-8").replace("name: ", "name: Plan $_$ ", 1), encoding="utf-8")
+    code, stdout, stderr = run("report", renamed, "-o", tmp_path / "r.html")
+    assert code == 0 and stderr.endswith(f"wrote {tmp_path / 'r.html'}\n") and "error" not in stderr
+    assert "Plan $_$" in (tmp_path / "r.html").read_text(encoding="utf-8")
