@@ -21,6 +21,7 @@ from tco.cli.options import DEFAULT_OPTIONS, ScenarioOptions, scenario_options
 from tco.cli.shared import (
     OutputOpt,
     RunsOpt,
+    SamplesOpt,
     ScenarioArg,
     command_app,
     format_option,
@@ -63,8 +64,7 @@ def simulate(
     runs: RunsOpt = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same numbers.",
                                       **whole_number(0))] = 0,
-    samples: Annotated[Path | None, typer.Option("--samples", help="Also write every run's sampled inputs and "
-                                                 "results to FILE (CSV).", metavar="FILE", dir_okay=False)] = None,
+    samples: SamplesOpt = None,
     format: Annotated[str, format_option(SIMULATION_FORMATS)] = "table",
     output: OutputOpt = None,
     options: ScenarioOptions = DEFAULT_OPTIONS,

@@ -15,6 +15,7 @@ from tco.cli.shared import (
     ScenarioArgs,
     command_app,
     format_option,
+    output_file,
     print_warnings,
     reports_errors,
     target,
@@ -119,14 +120,14 @@ def validate(
 @commands.command()
 @reports_errors
 def init(
-    file: Annotated[Path, typer.Argument(help="Where to write the starter scenario ('-' for stdout).",
-                                         dir_okay=False, metavar="FILE")] = Path("scenario.yaml"),
+    file: Annotated[Path | None, typer.Argument(help="Where to write the starter scenario ('-' for stdout).",
+                                                metavar="FILE", parser=output_file)] = Path("scenario.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Write a commented starter scenario that validates as it is."""
     text = starter_scenario()
-    if str(file) == "-":
+    if file is None:  # `-`
         write_output(text, None)
         return
     if file.exists() and not force:

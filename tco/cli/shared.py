@@ -235,7 +235,7 @@ ScenarioArgs = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).
                                                     metavar="SCENARIO")]
 
 
-def _output_file(text: str | Path) -> Path | None:
+def output_file(text: str | Path) -> Path | None:
     """-o's value: the file to write, or None for `-`, which is stdout as when -o is not given, so every
     check made for stdout (a PNG or a report refused on a terminal) holds for `-o -` alike. Only `-`
     itself: `./-` is a file of that name."""
@@ -248,8 +248,17 @@ def _output_file(text: str | Path) -> Path | None:
     return Path(text)
 
 
+def _samples_file(text: str | Path) -> Path:
+    """--samples' value: a file. stdout carries the summary, so `-` is refused, not taken as a file name."""
+    if text == "-":
+        raise typer.BadParameter("stdout carries the summary, so the samples need a file (./- for a file named -).")
+    return output_file(text) or Path(text)
+
+
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-' for "
-                                                "stdout).", metavar="FILE", parser=_output_file)]
+                                                "stdout).", metavar="FILE", parser=output_file)]
+SamplesOpt = Annotated[Path | None, typer.Option("--samples", help="Also write every run's sampled inputs and "
+                                                 "results to FILE (CSV).", metavar="FILE", parser=_samples_file)]
 BasisOpt = Annotated[Basis | None, typer.Option("--basis", help="Override finance.basis: cash (pay for GPUs "
                                                 "when bought) or amortized (depreciate them).",
                                                 **choice(Basis))]

@@ -165,3 +165,19 @@ def test_chunks_and_threads_do_not_change_the_numbers(tmp_path: Path, monkeypatc
     assert sum(done) == 3000 and len(done) == 429
     assert (whole.results[0].savings_by_run == chunked.results[0].savings_by_run).all()
     assert (whole.results[0].months == chunked.results[0].months).all()
+
+
+def test_samples_to_dash_is_refused_and_dot_slash_dash_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    """stdout carries the summary, so `--samples -` (which `-o -` would suggest means stdout) is a usage
+    error that says how to name a file `-`, rather than a file silently named `-`."""
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM)
+    monkeypatch.chdir(tmp_path)
+    refused = invoke(["simulate", str(path), "--runs", "20", "--samples", "-"])
+    assert refused.exit_code == 2
+    assert "--samples" in refused.stderr and "./-" in refused.stderr
+    assert not (tmp_path / "-").exists()
+    named = invoke(["simulate", str(path), "--runs", "20", "--samples", "./-"])
+    assert named.exit_code == 0, named.output
+    assert (tmp_path / "-").read_text().splitlines()[0].startswith("run,")

@@ -1039,6 +1039,15 @@ def test_init_to_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert run("validate", written).exit_code == 0
 
 
+def test_init_dot_slash_dash_writes_a_file_named_dash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with -o: only `-` itself is stdout."""
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "./-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("#")
+
+
 # --- schema ------------------------------------------------------------------------------------
 
 

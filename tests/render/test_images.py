@@ -368,7 +368,8 @@ def test_dollar_signs_in_names_are_drawn_as_written_not_as_math(three: Path, nam
     error of every image and the report), and "GPT ($2 in / $8 out)" lost its dollars to italics.
     In a cost tool, names with prices in them are common: they are plain text."""
     c = compare_loaded(load_scenario(str(three), overrides=[f"options.Rented GPU.name={name}"]))
-    for figure in (line_figure(cumulative_chart(c)), stacked_figure(monthly_chart(c, next(o for o in c.options if o.name == name)))):
+    option = next(o for o in c.options if o.name == name)
+    for figure in (line_figure(cumulative_chart(c)), stacked_figure(monthly_chart(c, option))):
         assert any(name in text for text in texts(parse_svg(image_bytes(figure, "svg"))))
     assert image_bytes(line_figure(cumulative_chart(c)), "png").startswith(b"\x89PNG")
 
@@ -376,6 +377,6 @@ def test_dollar_signs_in_names_are_drawn_as_written_not_as_math(three: Path, nam
 def test_a_dollar_sign_in_the_scenario_name_does_not_stop_the_report(three: Path, tmp_path: Path) -> None:
     renamed = tmp_path / "dollar.yaml"
     renamed.write_text(three.read_text(encoding="utf-8").replace("name: ", "name: Plan $_$ ", 1), encoding="utf-8")
-    code, stdout, stderr = run("report", renamed, "-o", tmp_path / "r.html")
+    code, _, stderr = run("report", renamed, "-o", tmp_path / "r.html")
     assert code == 0 and stderr.endswith(f"wrote {tmp_path / 'r.html'}\n") and "error" not in stderr
     assert "Plan $_$" in (tmp_path / "r.html").read_text(encoding="utf-8")
