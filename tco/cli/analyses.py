@@ -70,6 +70,9 @@ def simulate(
     options: ScenarioOptions = DEFAULT_OPTIONS,
 ) -> None:
     """Monte Carlo over the ranges in a scenario: how likely each self-hosted option is to be cheaper."""
+    if samples is not None and output is not None and samples.resolve() == output.resolve():
+        raise typer.BadParameter("--samples and -o name the same file: one would overwrite the other.",
+                                 param_hint="'--samples'")
     opened = _open(scenario, options)
     with _progress(runs, runs >= PROGRESS_AFTER_RUNS) as advance:
         result = run_simulation(opened, runs=runs, seed=seed, progress=advance)

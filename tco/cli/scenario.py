@@ -133,7 +133,8 @@ def init(
     if file.exists() and not force:
         raise TcoError.single(str(file), "already exists; use --force to overwrite it")
     write_output(text, file)
-    typer.echo(f"next: tco compare {file}", err=True)
+    typer.echo(f"next: tco compare {'./' if file.name.startswith('-') and file.parent == Path() else ''}{file}",
+               err=True)
 
 
 @commands.command()

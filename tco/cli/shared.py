@@ -243,6 +243,8 @@ def output_file(text: str | Path) -> Path | None:
         return text
     if text == "-":
         return None
+    if not text:
+        raise typer.BadParameter("give a file name (or - for stdout).")
     if os.path.isdir(text):
         raise typer.BadParameter(f"file {text!r} is a directory.")
     return Path(text)
@@ -251,7 +253,7 @@ def output_file(text: str | Path) -> Path | None:
 def _samples_file(text: str | Path) -> Path:
     """--samples' value: a file. stdout carries the summary, so `-` is refused, not taken as a file name."""
     if text == "-":
-        raise typer.BadParameter("stdout carries the summary, so the samples need a file (./- for a file named -).")
+        raise typer.BadParameter("the samples need a file, not stdout (./- for a file named -).")
     return output_file(text) or Path(text)
 
 
@@ -319,7 +321,7 @@ def print_warnings(source: str, warnings: Sequence[ScenarioWarning]) -> None:
 
 def write_output(text: str | bytes, output: Path | None) -> None:
     """Write `text` (or an image's bytes) to stdout, or atomically to `output` (a temporary file
-    renamed over it)."""
+    renamed over it; through a link to the file it points to; straight into a device or a pipe)."""
     if output is None:
         try:
             if isinstance(text, bytes):
@@ -333,10 +335,18 @@ def write_output(text: str | bytes, output: Path | None) -> None:
             # The reader went away (`tco compare ... | head`): not an error worth a message.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
-    folder = output.parent if str(output.parent) else Path(".")
+    # A link is written through, as a shell's `>` would: the file it points to gets the output.
+    real = output.resolve() if output.is_symlink() else output
+    if real.exists() and not real.is_file():
+        # A device or a pipe (`-o /dev/null`) is written into: renaming over it would replace it.
+        with open(real, "wb") as stream:
+            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        typer.echo(f"wrote {output}", err=True)
+        return
+    folder = real.parent if str(real.parent) else Path(".")
     if not folder.is_dir():
         raise TcoError.single(str(output), "the folder to write into does not exist")
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".tmp")
     try:
         if isinstance(text, bytes):
             with os.fdopen(fd, "wb") as binary:
@@ -348,7 +358,7 @@ def write_output(text: str | bytes, output: Path | None) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, output)
+        os.replace(temporary, real)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)

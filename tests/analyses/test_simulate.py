@@ -176,8 +176,19 @@ def test_samples_to_dash_is_refused_and_dot_slash_dash_is_a_file(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     refused = invoke(["simulate", str(path), "--runs", "20", "--samples", "-"])
     assert refused.exit_code == 2
-    assert "--samples" in refused.stderr and "./-" in refused.stderr
+    assert "--samples" in refused.stderr and "./-" in refused.stderr and "stdout" in refused.stderr
     assert not (tmp_path / "-").exists()
     named = invoke(["simulate", str(path), "--runs", "20", "--samples", "./-"])
     assert named.exit_code == 0, named.output
     assert (tmp_path / "-").read_text().splitlines()[0].startswith("run,")
+
+
+def test_samples_and_output_cannot_be_the_same_file(tmp_path: Path) -> None:
+    """One would overwrite the other: said before anything runs."""
+    path = tmp_path / "closed.yaml"
+    path.write_text(CLOSED_FORM)
+    same = tmp_path / "same.txt"
+    result = invoke(["simulate", str(path), "--runs", "20", "--samples", str(same), "-o", str(same)])
+    assert result.exit_code == 2
+    assert "--samples" in result.stderr and "same file" in result.stderr
+    assert not same.exists()

@@ -1226,3 +1226,55 @@ def test_warnings_go_to_stderr_unless_the_table_shows_them_on_a_terminal(tmp_pat
     assert exited.value.code == 0
     assert "no staff cost" in terminal.getvalue()  # in the table's warnings section
     assert errors.getvalue() == ""
+
+
+# --- where output goes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["compare", "{small}", "-o", ""], ["export", "{small}", "-o", ""],
+                                  ["schema", "-o", ""], ["init", ""]])
+def test_an_empty_output_path_is_a_usage_error(args: list[str], small: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*[str(small) if a == "{small}" else a for a in args])
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.stderr and "give a file name" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [small.name]
+
+
+def test_output_through_a_link_writes_the_linked_file(small: Path, tmp_path: Path) -> None:
+    """A link stays a link: the file it points to gets the output, as a shell's `>` would do."""
+    target = tmp_path / "target.json"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = run("compare", small, "--format", "json", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["scenario"] == "Small"
+
+
+def test_output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(small: Path, tmp_path: Path) -> None:
+    """A device or a pipe (`-o /dev/null`, a FIFO) is written into, never replaced by a regular file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    result = run("compare", small, "--format", "json", "-o", fifo)
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["scenario"] == "Small"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", small.name]
+
+
+def test_output_to_dev_null_leaves_it_a_device(small: Path) -> None:
+    import stat
+
+    result = run("compare", small, "--format", "json", "-o", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
