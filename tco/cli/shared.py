@@ -252,8 +252,8 @@ def output_file(text: str | Path) -> Path | None:
 
 def _samples_file(text: str | Path) -> Path:
     """--samples' value: a file. stdout carries the summary, so `-` is refused, not taken as a file name."""
-    if text == "-":
-        raise typer.BadParameter("the samples need a file, not stdout (./- for a file named -).")
+    if text == "-" or not text:
+        raise typer.BadParameter("the samples need a file name, not stdout (./- for a file named -).")
     return output_file(text) or Path(text)
 
 
@@ -336,7 +336,10 @@ def write_output(text: str | bytes, output: Path | None) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     # A link is written through, as a shell's `>` would: the file it points to gets the output.
-    real = output.resolve() if output.is_symlink() else output
+    try:
+        real = output.resolve() if output.is_symlink() else output
+    except RuntimeError:  # Python 3.11 raises it for a loop of links
+        raise TcoError.single(str(output), "is a link that loops back to itself") from None
     if real.exists() and not real.is_file():
         # A device or a pipe (`-o /dev/null`) is written into: renaming over it would replace it.
         with open(real, "wb") as stream:
@@ -354,10 +357,14 @@ def write_output(text: str | bytes, output: Path | None) -> None:
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
-        # mkstemp makes the file private (0600); a written report or export is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        # mkstemp makes the file private (0600): a file written over keeps its own permissions, and a new
+        # report or export is an ordinary file.
+        if real.exists():
+            os.chmod(temporary, real.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, real)
     except BaseException:
         if os.path.exists(temporary):

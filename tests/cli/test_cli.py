@@ -1278,3 +1278,21 @@ def test_output_to_dev_null_leaves_it_a_device(small: Path) -> None:
     result = run("compare", small, "--format", "json", "-o", "/dev/null")
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_output_to_a_link_loop_is_a_located_error(small: Path, tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    result = run("compare", small, "-o", loop)
+    assert result.exit_code == 1
+    assert result.stderr == f"{loop}: is a link that loops back to itself\n"
+
+
+def test_overwriting_a_file_keeps_its_permissions(small: Path, tmp_path: Path) -> None:
+    """A private file (0600) stays private when tco writes over it."""
+    private = tmp_path / "private.json"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    assert run("compare", small, "--format", "json", "-o", private).exit_code == 0
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert json.loads(private.read_text(encoding="utf-8"))["scenario"] == "Small"
