@@ -31,18 +31,16 @@ from tco.capacity.model import (
     MemoryBreakdown,
     ModelSpec,
     ReplicaSize,
-    carry_measured,
     context_note,
     effective_output_rate,
-    gpu_spec,
-    model_spec,
     significant,
     size_replica,
 )
+from tco.capacity.tables import carried_figures, gpu_spec_of, measured_shape, model_spec_of
 from tco.engine.results import StalePrice
 from tco.errors import TcoError, did_you_mean
 from tco.pricing.catalog import Catalog, Entry
-from tco.pricing.origins import files_of, in_its_file, stale_price
+from tco.pricing.origins import files_of, stale_price
 
 DEFAULT_INPUT_TOKENS = 1000  # request shape of `tco size --model --gpu` when none is given
 DEFAULT_OUTPUT_TOKENS = 1000
@@ -197,22 +195,6 @@ def _entry(catalog: Catalog, kind: str, key: str, option: str) -> Entry:
     return entry
 
 
-def model_spec_of(entry: Entry) -> ModelSpec:
-    """The `ModelSpec` of a models.yaml entry; its problems name the file each field came from."""
-    try:
-        return model_spec(entry)
-    except TcoError as error:
-        raise in_its_file(error, entry) from None
-
-
-def gpu_spec_of(entry: Entry) -> GpuSpec:
-    """The `GpuSpec` of a gpus.yaml entry; its problems name the file each field came from."""
-    try:
-        return gpu_spec(entry)
-    except TcoError as error:
-        raise in_its_file(error, entry) from None
-
-
 def rent_of(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
     rents: dict[str, float] = gpu.get("rent_per_hour") or {}
     if cloud is not None:
@@ -225,51 +207,6 @@ def rent_of(gpu: Entry, cloud: str | None) -> tuple[float | None, str | None]:
         return None, None
     cheapest = min(rents, key=lambda c: rents[c])
     return float(rents[cheapest]), cheapest
-
-
-def measured_shape(entry: Entry) -> tuple[float, float] | None:
-    """The request shape (input, output tokens) a throughput.yaml entry's X and Y hold for, when it says.
-
-    Raises TcoError when the entry states one of the two: X and Y for half a shape cannot be carried,
-    and using them as they are would silently apply them to any request."""
-    at_in, at_out = entry.get("input_tokens"), entry.get("output_tokens")
-    if (at_in is None) != (at_out is None):
-        given, lacking = ("input_tokens", "output_tokens") if at_out is None else ("output_tokens", "input_tokens")
-        raise TcoError.single(entry.origin(given).file, f"states {given} but not {lacking}: the request shape its "
-                              "X and Y hold for needs both (or neither, to use them for any request)",
-                              field=f"{entry.key}.{lacking}")
-    if at_in is None or at_out is None:
-        return None
-    return float(at_in), float(at_out)
-
-
-def measured_on(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry) -> tuple[ModelSpec, GpuSpec]:
-    """The model and GPU a measured entry describes, for carrying it to another request shape.
-
-    A bundled measurement was taken on the bundled model and GPU, so it is carried with their specs
-    even where the user's tables change them (a GPU's bandwidth edited does not change what was
-    measured, and must not bend the measured figures); the user's own measurement uses the specs as
-    the tables give them after the overlay.
-    """
-    source = catalog
-    if catalog.is_bundled(measured, "input_tokens_per_second") and \
-            catalog.is_bundled(measured, "output_tokens_per_second"):
-        source = catalog.bundled_only()
-    model = source.get("models", model.key) or model
-    gpu = source.get("gpus", gpu.key) or gpu
-    return model_spec_of(model), gpu_spec_of(gpu)
-
-
-def carried_figures(catalog: Catalog, measured: Entry, model: Entry, gpu: Entry, precision: str,
-                    measured_at: tuple[float, float], request: tuple[float, float]) -> tuple[float, float]:
-    """A measured entry's X and Y carried from the shape they hold for to `request`, on the measured
-    replica and the hardware it was measured on (`measured_on`). Raises TcoError when the request
-    does not fit that replica."""
-    n = int(measured.get("gpus_per_replica") or 1)
-    layout = str(measured.get("parallelism") or "tp")
-    figures = float(measured.get("input_tokens_per_second")), float(measured.get("output_tokens_per_second"))
-    return carry_measured(*measured_on(catalog, measured, model, gpu), precision, n, layout, figures, measured_at,
-                          request)
 
 
 def stale_rent(catalog: Catalog, report: SizeReport, today: dt.date, max_age_days: int) -> list[StalePrice]:

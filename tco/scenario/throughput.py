@@ -34,7 +34,7 @@ from tco.capacity.model import (
     size_replica,
     smallest_replica,
 )
-from tco.capacity.sizing import carried_figures, gpu_spec_of, measured_shape, model_spec_of
+from tco.capacity.tables import carried_figures, gpu_spec_of, measured_shape, model_spec_of
 from tco.defaults import DEFAULTS, Parallelism
 from tco.docs import CAPACITY_CALIBRATION
 from tco.engine.inputs import ServingInputs, WorkloadInputs

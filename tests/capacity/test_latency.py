@@ -211,7 +211,7 @@ def test_trtllm_at_no_target_keeps_the_measured_offline_figures(tmp_path: Path) 
     option = loaded.inputs.options[1]
     entry = CATALOG.get("throughput", "llama-3.1-70b/h100-sxm/fp8")
     assert entry is not None and option.throughput_source == "measured"  # type: ignore[union-attr]
-    from tco.capacity.sizing import carried_figures
+    from tco.capacity.tables import carried_figures
 
     model, gpu = CATALOG.get("models", "llama-3.1-70b"), CATALOG.get("gpus", "h100-sxm")
     assert model is not None and gpu is not None
