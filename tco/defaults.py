@@ -8,8 +8,10 @@ defaults from here; tests hold the annotated scenario of docs/scenario.md and `t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, Generic, Literal, TypeVar
+
+from tco.frozen import frozen
 
 T = TypeVar("T")
 
@@ -23,7 +25,7 @@ Engine = Literal["vllm", "sglang", "trtllm"]
 HOURS_IN_A_MONTH = 365 * 24 / 12  # 730.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Default(Generic[T]):
     """One default: the field it fills (as the scenario file names it; an option's field as
     `options.FIELD`), the value, and a one-line reason or source."""
@@ -33,7 +35,7 @@ class Default(Generic[T]):
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Defaults:
     """The defaults, by name; iterate for all of them, `by_field` to find one by its scenario field."""
 

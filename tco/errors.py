@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from tco.frozen import frozen
 
 
 def inert(text: str) -> str:
@@ -55,7 +56,7 @@ def described(value: object) -> str:
     return echoed(value) if isinstance(value, str) else type(value).__name__
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One thing wrong with an input, and where it is.
 

@@ -29,6 +29,7 @@ from tco.engine.inputs import ScenarioInputs
 from tco.engine.results import MAX_FIGURE, too_large
 from tco.engine.vectorised import BatchOption, project_batch
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.load import schema
 from tco.load.overrides import apply_overrides
 from tco.load.quantities import ReadNumber
@@ -53,7 +54,7 @@ THREADS = 2
 T = TypeVar("T")  # runs × months per chunk: ~5 MB per array, so memory stays flat
 
 
-@dataclass(frozen=True)
+@frozen
 class VariedField:
     """A scenario field that takes a different value in each run."""
 

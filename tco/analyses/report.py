@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tco.analyses.batch import OpenedScenario
 from tco.analyses.sensitivity import Sensitivity, sensitivity
@@ -16,10 +15,11 @@ from tco.capacity.sizing import SizeReport
 from tco.engine.inputs import SelfHostedInputs
 from tco.engine.results import Comparison
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.load.ranges import ranged_fields
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """The report's figures and what it quotes: the scenario file's text and the `--set` overrides."""
 

@@ -22,6 +22,7 @@ from tco.analyses.batch import OpenedScenario
 from tco.engine.results import Assumption, ScenarioWarning
 from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.load import schema
 from tco.load.overrides import override_path
 from tco.load.ranges import RangedFloat, RangedInt, ranged_fields
@@ -31,7 +32,7 @@ from tco.load.yamlsource import Path
 ALL_SHARE = 0.2  # --all moves each input by ±20%
 
 
-@dataclass(frozen=True)
+@frozen
 class TornadoRow:
     """One input moved from low to high, the rest at their central values."""
 

@@ -20,6 +20,7 @@ from tco.engine import formulas
 from tco.engine.results import Assumption, ScenarioWarning
 from tco.engine.vectorised import BatchOption, break_even_batch, within_reference
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.load.ranges import Distribution, ranged_fields
 from tco.load.yamlsource import Path
 from tco.scenario.loader import field_label
@@ -30,7 +31,7 @@ MAX_RUNS = 1_000_000  # every sampled value is kept for --samples: ~8 MB per ran
 PERCENTILES = (10, 50, 90)
 
 
-@dataclass(frozen=True)
+@frozen
 class Percentiles:
     """P10, P50 and P90 of one quantity over the runs (None: the run never breaks even)."""
 

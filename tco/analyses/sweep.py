@@ -18,6 +18,7 @@ from tco.engine.inputs import DAYS_PER_MONTH, ApiInputs, SelfHostedInputs, Workl
 from tco.engine.results import Assumption, BreakEven, ScenarioWarning, computable, too_large
 from tco.engine.vectorised import break_even_batch
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.load.overrides import checked_override_path, setting_text
 from tco.load.quantities import parse_number
 from tco.load.yamlsource import Path
@@ -27,7 +28,7 @@ DEFAULT_STEPS = 11
 MAX_POINTS = 100_000
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepAxis:
     """One `--vary PATH=FROM..TO`: the path as given, where it points, and the values it takes."""
 
@@ -36,14 +37,14 @@ class SweepAxis:
     values: tuple[float, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class OptionAtPoint:
     name: str
     total: float
     cost_per_million_tokens: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class SweepPoint:
     """The scenario at one point of the grid."""
 

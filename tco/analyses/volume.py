@@ -9,7 +9,6 @@ prices, amortized capex, no one-time costs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from tco.engine.breakeven import (
     live_from_month_one,
@@ -20,12 +19,13 @@ from tco.engine.breakeven import (
 )
 from tco.engine.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
 from tco.engine.results import Comparison, computable, too_large
+from tco.frozen import frozen
 
 POINTS_ALONG_VOLUME = 240  # samples of a cost-against-volume curve, besides the exact replica steps
 MAX_EXACT_STEPS = 400  # more replica steps than this in view are drawn from the samples alone
 
 
-@dataclass(frozen=True)
+@frozen
 class VolumeCurve:
     """One option's steady monthly cost (y, in the scenario's currency) at monthly volumes (x, tokens)."""
 
@@ -34,7 +34,7 @@ class VolumeCurve:
     points: list[tuple[float, float]]
 
 
-@dataclass(frozen=True)
+@frozen
 class CostByVolume:
     """Every option's curve, in the comparison's order, the month-1 volume, and each self-hosted option's
     steady monthly cost at its lasting break-even volume against the baseline (where the chart marks it)."""

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 from tco.capacity.model import (
@@ -52,6 +52,7 @@ from tco.capacity.model import (
 from tco.defaults import DEFAULTS
 from tco.engine.results import computable
 from tco.errors import TcoError
+from tco.frozen import frozen
 
 Engine = Literal["vllm", "sglang", "trtllm"]
 ENGINES: tuple[Engine, ...] = ("vllm", "sglang", "trtllm")
@@ -61,7 +62,7 @@ TABLES_ENGINE: Engine = "trtllm"
 CHUNK_TOKENS = 8192  # prompt tokens one step takes (vLLM max_num_batched_tokens, SGLang chunked_prefill_size)
 
 
-@dataclass(frozen=True)
+@frozen
 class EngineEfficiency:
     """How one serving engine serves, next to the offline calibration (`tco.capacity.model.CALIBRATION`)."""
 
@@ -95,7 +96,7 @@ def _scaled(calibration: Calibration, bandwidth: float, prefill: float, compute:
                    decode_compute_efficiency=calibration.decode_compute_efficiency * compute)
 
 
-@dataclass(frozen=True)
+@frozen
 class LatencyPoint:
     """One replica at `concurrency` requests in flight: mean TTFT and TPOT, and what it serves per GPU."""
 
@@ -117,7 +118,7 @@ class LatencyPoint:
         return (ttft_ms is None or self.ttft_ms <= ttft_ms) and (tpot_ms is None or self.tpot_ms <= tpot_ms)
 
 
-@dataclass(frozen=True)
+@frozen
 class Replica:
     """What the latency model needs of a replica: specs, precision, size, layout and engine."""
 
@@ -226,7 +227,7 @@ def latency_curve(replica: Replica, input_tokens: float, output_tokens: float, r
     return [latency_point(replica, input_tokens, output_tokens, c, calibration) for c in requests]
 
 
-@dataclass(frozen=True)
+@frozen
 class Slo:
     """Mean latency targets in ms; None where the target leaves that one free."""
 
@@ -277,7 +278,7 @@ def operating_point(replica: Replica, input_tokens: float, output_tokens: float,
     return latency_point(replica, input_tokens, output_tokens, low, calibration), best
 
 
-@dataclass(frozen=True)
+@frozen
 class ServingPlan:
     """How a replica serves a workload: its size, the point it runs at, and the best it could do."""
 

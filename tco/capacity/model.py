@@ -41,11 +41,12 @@ The efficiency factors live in `CALIBRATION`; benchmarks/calibrate_capacity.py f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, TypeVar
 
 from tco.engine.results import computable
 from tco.errors import Problem, TcoError
+from tco.frozen import frozen
 from tco.pricing.catalog import Entry
 from tco.pricing.schema import GpuFields, ModelFields, TableFields
 
@@ -70,7 +71,7 @@ KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp8": 1.0, "fp4": 1.0, "
 ACTIVATION_BYTES = 2.0  # activations exchanged between GPUs travel in bf16
 
 
-@dataclass(frozen=True)
+@frozen
 class Calibration:
     """The few efficiency factors of the model, fitted to published measurements.
 
@@ -126,7 +127,7 @@ CALIBRATION_TYPICAL_ERROR = (f"a factor of 1.5 for {CALIBRATION_WITHIN_1_5X_SHAR
                              f"published TensorRT-LLM measurements (worst {CALIBRATION_WORST_FACTOR}x)")
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelSpec:
     """A model's architecture, as models.yaml gives it."""
 
@@ -212,7 +213,7 @@ class ModelSpec:
         return per_position * (context * self.full_attention_layers + sliding)
 
 
-@dataclass(frozen=True)
+@frozen
 class GpuSpec:
     """A GPU's specs, as gpus.yaml gives them."""
 
@@ -257,7 +258,7 @@ class GpuSpec:
         return self.bandwidth_tb_s * 1e12 * self.achieved_bandwidth_share
 
 
-@dataclass(frozen=True)
+@frozen
 class MemoryBreakdown:
     """Memory of one replica, decimal GB (1e9 bytes), summed over its GPUs."""
 
@@ -267,7 +268,7 @@ class MemoryBreakdown:
     total_available_gb: float
 
 
-@dataclass(frozen=True)
+@frozen
 class ReplicaSize:
     """Everything `tco size` prints and the engine uses, for one model on one GPU type."""
 
@@ -323,7 +324,7 @@ def _experts_touched(experts: float, per_token: int, total_experts: int, tokens:
     return experts * (1.0 - miss)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Layout:
     """Per-GPU view of a replica layout."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from tco.capacity.latency import (
     DEFAULT_ENGINE,
@@ -39,6 +39,7 @@ from tco.capacity.model import (
 from tco.capacity.tables import carried_figures, gpu_spec_of, measured_shape, model_spec_of
 from tco.engine.results import StalePrice
 from tco.errors import TcoError, did_you_mean
+from tco.frozen import frozen
 from tco.pricing.catalog import Catalog, Entry
 from tco.pricing.origins import files_of, stale_price
 
@@ -57,14 +58,14 @@ def rent_per_million_tokens(hourly_rate_per_gpu: float, input_tokens: float, out
     return seconds * hourly_rate_per_gpu / 3600 / (input_tokens + output_tokens) * 1e6
 
 
-@dataclass(frozen=True)
+@frozen
 class MeasuredBy:
     """The figures are a throughput.yaml entry's, measured by `benchmark` (or its citation)."""
 
     benchmark: str
 
 
-@dataclass(frozen=True)
+@frozen
 class CarriedFrom:
     """A measurement at one request shape carried to the one asked for by the capacity model."""
 
@@ -74,7 +75,7 @@ class CarriedFrom:
     output_tokens: float
 
 
-@dataclass(frozen=True)
+@frozen
 class LatencyModelMaximum:
     """The figures are `engine`'s offline maximum, by the latency model at the KV cache's limit."""
 
@@ -82,7 +83,7 @@ class LatencyModelMaximum:
     kv_limit: int
 
 
-@dataclass(frozen=True)
+@frozen
 class OutOfReach:
     """No replica meets `target`: the best mean TTFT and TPOT reached (one request in flight); `asked`:
     the replica size was given, else the smallest that holds a request is shown."""
@@ -94,7 +95,7 @@ class OutOfReach:
     asked: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Queued:
     """At these concurrencies, more requests than a replica runs at once (`by_kv_cache`: its KV cache's
     limit, else the scheduler's): the others queue."""
@@ -104,19 +105,19 @@ class Queued:
     by_kv_cache: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class NoKvRoom:
     """The weights leave no room for one request's KV cache on the replica: its given throughput is out of reach."""
 
     gpus_per_replica: int
 
 
-@dataclass(frozen=True)
+@frozen
 class GivenThroughput:
     """No latency curve: the option gives its own throughput, which is what it serves at."""
 
 
-@dataclass(frozen=True)
+@frozen
 class NoTableEntries:
     """The option names no model and gpu table entries: memory is not sized."""
 
@@ -126,7 +127,7 @@ SizeNote = str | MeasuredBy | CarriedFrom | LatencyModelMaximum | OutOfReach | Q
     | NoTableEntries
 
 
-@dataclass(frozen=True)
+@frozen
 class SizeReport:
     """One model on one GPU type: memory, concurrency, per-GPU throughput and what it costs."""
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
 from tco.cli.shared import Basis, BasisOpt, DebugOpt, MaxPriceAgeOpt, PricingOpt, SetOpt
+from tco.frozen import frozen
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog, user_pricing_dir
 from tco.scenario.loader import LoadedScenario, load_scenario
 
@@ -30,7 +30,7 @@ class Resolving(TypedDict):
     max_price_age_days: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ScenarioOptions:
     """`--basis`, `--pricing`, `--set`, `--max-price-age` and `--debug`, as one command was given them."""
 

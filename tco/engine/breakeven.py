@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 
 from tco.engine import formulas
 from tco.engine.inputs import (
@@ -28,6 +27,7 @@ from tco.engine.inputs import (
 from tco.engine.mixed import hourly_shape, sizing_ratio
 from tco.engine.projection import month_plans
 from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
+from tco.frozen import frozen, replace
 
 
 def _within(cost: float, reference: float) -> bool:
@@ -62,7 +62,7 @@ def break_even_months(option: OptionResult, versus: OptionResult, month: int | N
 # --- volume -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class _ApiLine:
     """An API option's steady monthly cost: `per_token · V + fixed`."""
 
@@ -70,7 +70,7 @@ class _ApiLine:
     fixed: float
 
 
-@dataclass(frozen=True)
+@frozen
 class _Fleet:
     """A self-hosted option's steady monthly cost as a function of monthly volume V.
 
@@ -400,17 +400,21 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
         return cheap
 
     first: float | None = None
+    first_bracket = None
     if flags[0]:
         first = 0.0
     else:
         index = next((i for i, flag in enumerate(flags) if flag), None)
         if index is not None:
+            first_bracket = index - 1
             first = boundary(grid[index - 1], grid[index])
     if not flags[-1]:
         return None, first
     last_dearer = max((i for i, flag in enumerate(flags) if not flag), default=None)
     if last_dearer is None:
         return 0.0, first
+    if last_dearer == first_bracket and first is not None:  # one change of answer: the same bisection
+        return first, first
     return boundary(grid[last_dearer], grid[last_dearer + 1]), first
 
 

@@ -6,7 +6,7 @@ these, so it can be called directly from Python with no files at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from tco.defaults import DEFAULTS
@@ -14,9 +14,10 @@ from tco.engine import formulas
 from tco.engine.formulas import DAYS_PER_MONTH as DAYS_PER_MONTH
 from tco.engine.formulas import HOURS_PER_MONTH as HOURS_PER_MONTH
 from tco.engine.formulas import TOKENS_PER_PRICE_UNIT as TOKENS_PER_PRICE_UNIT
+from tco.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkloadInputs:
     """Month-1 token volumes and the traffic's shape (docs/formulas.md, volume)."""
 
@@ -44,7 +45,7 @@ class WorkloadInputs:
         return self.input_tokens_per_request + self.output_tokens_per_request
 
 
-@dataclass(frozen=True)
+@frozen
 class FineTuningInputs:
     """One fine-tuning run's costs, repeated every `every_months` (None: month 1 only)."""
 
@@ -60,7 +61,7 @@ class FineTuningInputs:
         return due
 
 
-@dataclass(frozen=True)
+@frozen
 class SharedCosts:
     """Costs any option may carry: staff, one-time setup, other monthly costs, fine-tuning."""
 
@@ -76,7 +77,7 @@ class SharedCosts:
         return monthly
 
 
-@dataclass(frozen=True)
+@frozen
 class ApiInputs:
     """An API option: prices per 1M tokens and the adjustments of docs/formulas.md."""
 
@@ -100,7 +101,7 @@ class ApiInputs:
         return factor
 
 
-@dataclass(frozen=True)
+@frozen
 class ServingInputs:
     """How a self-hosted option serves, when the latency model sized it: engine, target, operating point."""
 
@@ -113,7 +114,7 @@ class ServingInputs:
     tpot_ms: float
 
 
-@dataclass(frozen=True)
+@frozen
 class SelfHostedInputs:
     """A self-hosted option: capacity, how the GPUs are paid for, and what runs them."""
 
@@ -159,7 +160,7 @@ class SelfHostedInputs:
         return c
 
 
-@dataclass(frozen=True)
+@frozen
 class HybridInputs:
     """A self-hosted fleet sized for part of the load, the rest sent to an API.
 
@@ -184,7 +185,7 @@ class HybridInputs:
         return "average" if self.size_for == "average" else f"{self.fleet_gpus} GPUs"
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
     """One route of a routed option: `share` of the tokens go to `option`."""
 
@@ -192,7 +193,7 @@ class Route:
     share: float
 
 
-@dataclass(frozen=True)
+@frozen
 class RoutedInputs:
     """Traffic split across other options by share; the shares sum to 1."""
 
@@ -205,7 +206,7 @@ class RoutedInputs:
 OptionInputs = ApiInputs | SelfHostedInputs | HybridInputs | RoutedInputs
 
 
-@dataclass(frozen=True)
+@frozen
 class ScenarioInputs:
     """Everything the engine needs for one scenario."""
 

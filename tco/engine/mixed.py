@@ -23,7 +23,6 @@ vectorised engine projects hybrids with them too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from tco.engine import formulas
@@ -43,6 +42,7 @@ from tco.engine.line_items import (
 )
 from tco.engine.profiles import percentile, relative_loads, single_peak
 from tco.engine.results import LineItem
+from tco.frozen import replace
 
 
 def relabel(item: LineItem, owner: str) -> LineItem:

@@ -9,14 +9,13 @@ it beats them all. The cheapest total over the horizon wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tco.engine.inputs import ApiInputs, HybridInputs, OptionInputs, ScenarioInputs, SelfHostedInputs, SharedCosts
 from tco.engine.line_items import gpus_needed
 from tco.engine.projection import project_option
 from tco.engine.results import OptionResult, computable
 from tco.engine.results import too_large as figures_too_large
 from tco.errors import TcoError, did_you_mean
+from tco.frozen import frozen
 
 # Fleets of more replicas than this are scanned at this many evenly spaced sizes, then every size
 # between the two scanned neighbours of the cheapest is projected, so the scan stays quick.
@@ -26,7 +25,7 @@ MAX_SCANNED_SIZES = 1000
 MAX_REFINED_SIZES = 2000
 
 
-@dataclass(frozen=True)
+@frozen
 class FleetCost:
     """One point of the cost curve: a fleet size (or a `size_for` rule) and what the hybrid costs."""
 
@@ -40,7 +39,7 @@ class FleetCost:
     gpus_at_end: int | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Optimization:
     """The cost curve of a hybrid against its fleet size, and the cheapest point."""
 

@@ -7,8 +7,6 @@ figure in an output can be explained.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tco.engine import formulas
 from tco.engine.inputs import (
     TOKENS_PER_PRICE_UNIT,
@@ -22,6 +20,7 @@ from tco.engine.inputs import (
 from tco.engine.line_items import MonthPlan, api_month_items, month_label, self_hosted_plans, shared_month_items
 from tco.engine.mixed import hybrid_plans, routed_plans
 from tco.engine.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES, Fleet, MonthCost, OptionResult
+from tco.frozen import replace
 
 
 def month_plans(option: OptionInputs, scenario: ScenarioInputs) -> list[MonthPlan]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tco.docs import SCENARIO_FILE
 from tco.errors import TcoError
+from tco.frozen import frozen
 
 CATEGORIES = (
     "api",
@@ -60,7 +61,7 @@ def too_large(source: str, field: str = "", *, volumes: bool = False, runs: bool
     return TcoError.single(source, f"{what} are too large to compute (beyond 1e300): {advice}", field=field)
 
 
-@dataclass(frozen=True)
+@frozen
 class LineItem:
     """One priced component of a month's cost: `quantity × unit_price = amount`."""
 
@@ -108,7 +109,7 @@ class MonthCost:
         return self.served_gpu_hours / self.fleet_gpu_hours if self.fleet_gpu_hours else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Fleet:
     """What a sentence names a self-hosted option by: its model on its GPUs, rented or owned, with the
     fleet in the first month it has one and at the end (`tco.render.text.option_label` words it)."""
@@ -120,7 +121,7 @@ class Fleet:
     gpus_at_end: int
 
 
-@dataclass(frozen=True)
+@frozen
 class StalePrice:
     """A table price older than the age allowed (`--max-price-age`): a warning `tco.render` words, with
     the command that refreshes the price."""
@@ -182,7 +183,7 @@ class OptionResult:
         return [c for c in CATEGORIES if c in used]
 
 
-@dataclass(frozen=True)
+@frozen
 class BreakEven:
     """A self-hosted option against an API option (docs/formulas.md, break-even)."""
 
@@ -197,7 +198,7 @@ class BreakEven:
     first_volume_requests_per_day: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Assumption:
     """A value that did not come from the scenario file, and its source."""
 

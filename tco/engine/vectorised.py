@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -48,6 +48,7 @@ from tco.engine.mixed import (
 )
 from tco.engine.projection import project_option
 from tco.engine.results import END_OF_MONTH_CATEGORIES, ONE_TIME_CATEGORIES
+from tco.frozen import replace
 
 Array = NDArray[np.float64]
 

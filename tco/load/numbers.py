@@ -8,7 +8,6 @@ pricing commands do not load the scenario's models to read a table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -16,6 +15,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from tco.docs import RANGES
+from tco.frozen import frozen
 from tco.load.quantities import parse_number, plain_rate_problem, quoted
 from tco.load.ranges import parse_range
 
@@ -23,7 +23,7 @@ NUMBER_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt]?\s
 PERCENT_TEXT = r"^\s*[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KkMmBbTt%]?\s*$"
 
 
-@dataclass(frozen=True)
+@frozen
 class Number:
     """A numeric field's rule: parsing (suffixes, percentages), bounds, and its JSON Schema.
 

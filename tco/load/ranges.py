@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
+from tco.frozen import frozen
 from tco.load.quantities import parse_number
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class RangeError(ValueError):
         self.key = key
 
 
-@dataclass(frozen=True)
+@frozen
 class Distribution:
     """A range's shape. Subclasses give the central value, the tornado's ends and a sampler."""
 
@@ -84,7 +84,7 @@ def _g(value: float) -> str:
     return f"{value:.6g}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Uniform(Distribution):
     """Every value from `low` to `high` equally likely; whole fields: every whole number in between."""
 
@@ -115,7 +115,7 @@ class Uniform(Distribution):
         return rng.uniform(self.low, self.high, runs)
 
 
-@dataclass(frozen=True)
+@frozen
 class Triangular(Distribution):
     """Triangular from `low` to `high`, most likely at `mode`."""
 
@@ -144,7 +144,7 @@ class Triangular(Distribution):
         return rng.triangular(self.low, self.mode, self.high, runs)
 
 
-@dataclass(frozen=True)
+@frozen
 class LogNormal(Distribution):
     """Lognormal with the given median and 90th percentile: σ = (ln p90 − ln median) / z₀.₉₀."""
 
@@ -177,7 +177,7 @@ class LogNormal(Distribution):
         return rng.lognormal(math.log(self.median), self.sigma, runs)
 
 
-@dataclass(frozen=True)
+@frozen
 class Choices(Distribution):
     """One of `values`, with probabilities `weights` (equal when none are given)."""
 

@@ -6,10 +6,10 @@ bundled table or the user's folder, with the file and line, and the `as_of` of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.pricing.catalog import TABLE_KINDS, Catalog, Entry
 
 # The columns a listing shows per table (every field is in `show` and in JSON).
@@ -21,7 +21,7 @@ SUMMARY_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class FieldRow:
     """One field of an entry and where its value came from."""
 
@@ -34,7 +34,7 @@ class FieldRow:
     citation: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ListRow:
     """One entry of a listing."""
 

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from tco.errors import Problem, TcoError, did_you_mean
+from tco.frozen import frozen
 from tco.load.yamlsource import YamlDocument, format_path, read_yaml, read_yaml_file
 from tco.pricing.schema import InvalidEntry, TableFields, validate_entry
 
@@ -76,7 +77,7 @@ def user_pricing_dir(explicit: str | os.PathLike[str] | None = None) -> Path | N
     return folder if folder.is_dir() else None
 
 
-@dataclass(frozen=True)
+@frozen
 class FieldOrigin:
     """Where one field of a table entry came from."""
 
@@ -85,7 +86,7 @@ class FieldOrigin:
     as_of: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One table entry after the overlay, with the origin of each field.
 

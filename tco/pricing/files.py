@@ -23,13 +23,13 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 
 from tco.errors import Problem, TcoError, did_you_mean
+from tco.frozen import frozen
 from tco.load.numbers import Number
 from tco.load.quantities import parse_number
 from tco.load.yamlsource import read_bounded
@@ -98,7 +98,7 @@ def table_template(kind: str) -> str:
     return _HEADER.format(kind=kind, what=_WHAT[kind], fields=fields, example=_EXAMPLE[kind])
 
 
-@dataclass(frozen=True)
+@frozen
 class TableWrite:
     """What one edit did to a user table: its text before (None: no file yet) and after."""
 
@@ -184,7 +184,7 @@ def read_table_bytes(path: Path) -> bytes | None:
         raise TcoError.single(str(path), f"cannot read it: {exc.strerror or exc}") from None
 
 
-@dataclass(frozen=True)
+@frozen
 class TextShape:
     """The byte-level habits of a user's file that YAML tools drop: a byte-order mark and Windows
     line endings. Edits work on the plain text; `restore` puts both back, so untouched lines keep
@@ -494,7 +494,7 @@ def _sync_folder(folder: Path) -> None:
 # --- tco pricing set ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Assignment:
     """One `FIELD=VALUE` (or `FIELD.SUBKEY=VALUE`) argument, checked and converted."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tco.engine.results import Comparison
+from tco.frozen import frozen
 from tco.render.chart import render_line_chart
 from tco.render.csv import render_csv, render_rows_json
 from tco.render.formats import Formats, Target
@@ -16,7 +15,7 @@ from tco.render.table import render_table
 DEFAULT_CHART_WIDTH = 80  # columns of a terminal chart, when stdout is not a terminal and COLUMNS is not set
 
 
-@dataclass(frozen=True)
+@frozen
 class Compared:
     """What `tco compare` prints: its scenarios' comparisons, every month of every option or not, and
     whether to append each scenario's cumulative cost chart (table and markdown formats)."""

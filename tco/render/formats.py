@@ -7,16 +7,16 @@ renders through it; a format a registry does not know is an error, never another
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tco.frozen import frozen
 from tco.render.layout import Screen
 
 R = TypeVar("R")  # the result rendered
 T = TypeVar("T")  # text, or an image's bytes
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """Where rendered output goes. `screen` is the terminal it is fitted to (None: a pipe or a file,
     where it is plain text that never wraps); `columns` the width $COLUMNS or the terminal gives

@@ -19,7 +19,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tco.amounts import money, money_precise, month_count
 from tco.analyses.report import Report
@@ -29,6 +29,7 @@ from tco.analyses.volume import CostByVolume
 from tco.capacity.sizing import SizeReport
 from tco.engine.results import Comparison
 from tco.errors import inert
+from tco.frozen import frozen
 from tco.pricing.catalog import today
 from tco.render import views
 from tco.render.formats import Formats, Target
@@ -58,7 +59,7 @@ def verbatim(text: str) -> str:
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-@dataclass(frozen=True)
+@frozen
 class SizingSection:
     """Capacity sizing of the self-hosted options, as a table of ready-made cells, and the latency
     curve of each option that has one."""
@@ -69,7 +70,7 @@ class SizingSection:
     latency: list[LatencyChart] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class SimulationSection:
     """Monte Carlo percentiles: for each option, its total cost at each percentile."""
 
@@ -81,7 +82,7 @@ class SimulationSection:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class TornadoBar:
     """One input of the tornado: its low and high value (as text) and the outcome at each."""
 
@@ -92,7 +93,7 @@ class TornadoBar:
     high: float
 
 
-@dataclass(frozen=True)
+@frozen
 class SensitivitySection:
     """Which input moves the answer most: the outcome at the base case and per input."""
 

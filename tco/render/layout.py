@@ -28,9 +28,9 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tco.errors import inert
+from tco.frozen import frozen
 
 BOLD = "1"
 DIM = "2"
@@ -42,7 +42,7 @@ MOST_LEFT_OUT = 0.5
 NARROWEST_TEXT = 12
 
 
-@dataclass(frozen=True)
+@frozen
 class Screen:
     """A terminal `width` columns wide, drawn in colour (ANSI styles, box lines) or not."""
 

@@ -6,6 +6,7 @@ every other figure to 12 significant digits, so no float noise (`1825000000.0000
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ _MONEY_KEYS = frozenset({
 _PERCENTILE_SUFFIXES = ("_p10", "_p50", "_p90")
 
 
+@functools.cache  # a comparison's JSON asks about the same few dozen keys thousands of times
 def number_kind(key: str) -> Kind | None:
     """What a number under `key` (a JSON key or CSV column) is; None for a key with no kind of its own
     (a percentile `p10`, a path), whose number takes its parent key's kind."""

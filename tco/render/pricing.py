@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tco.errors import inert
+from tco.frozen import frozen
 from tco.pricing.browse import SUMMARY_FIELDS, FieldRow, ListRow
 from tco.pricing.importers import ImportPlan
 from tco.render.csv import write_csv
@@ -73,7 +73,7 @@ def _aligned(headers: list[str], rows: list[list[str]]) -> str:
 # --- pricing list ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Listing:
     """The entries `tco pricing list` found, of the tables `kinds`."""
 
@@ -134,7 +134,7 @@ LISTING_FORMATS: Formats[Listing, str] = Formats("a pricing listing", {
 # --- pricing show ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class EntryFields:
     """One entry of a table, field by field with where each came from (`tco pricing show`)."""
 
@@ -180,7 +180,7 @@ ENTRY_FORMATS: Formats[EntryFields, str] = Formats("a pricing entry", {
 # --- pricing import / sync ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class PlannedImport:
     """What an import would write to the user's table `file` (nothing when `dry_run`)."""
 

@@ -14,12 +14,13 @@ as escapes (`tco.errors.inert`) wherever a chart is drawn.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco.amounts import money_short, month_count, months_text
 from tco.engine.results import BreakEven, Comparison, OptionResult
 from tco.errors import inert
+from tco.frozen import frozen
 from tco.render.text import volume_text
 
 if TYPE_CHECKING:  # types only: `tco compare --chart` draws neither, and loads neither
@@ -44,7 +45,7 @@ def inert_texts(value: C) -> C:
     return found  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
+@frozen
 class Series:
     """One option's line: (x, y) points, y in the scenario's currency."""
 
@@ -53,7 +54,7 @@ class Series:
     points: list[tuple[float, float]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Mark:
     """A marked break-even point on a chart, and the words that explain it."""
 
@@ -64,7 +65,7 @@ class Mark:
     label: str
 
 
-@dataclass(frozen=True)
+@frozen
 class LineChart:
     """Lines per option, the break-even marks, and sentences for the pairs with no mark."""
 
@@ -80,7 +81,7 @@ class LineChart:
     reference_label: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class StackedChart:
     """One option's monthly cost, split by category, month by month."""
 
@@ -157,7 +158,7 @@ def volume_chart(c: Comparison, volume: CostByVolume) -> LineChart:
                      reference_x=month1, reference_label=f"month-1 volume {volume_text(month1, None)}")
 
 
-@dataclass(frozen=True)
+@frozen
 class LatencyCurve:
     """One self-hosted option's replica: output tokens/s per GPU (y) against tokens/s one user sees
     (x, 1000 / TPOT), from one request in flight to all the KV cache holds; its target and operating point."""
@@ -172,7 +173,7 @@ class LatencyCurve:
     point_brief: str = ""  # beside the mark in an image: "19 in flight: TTFT 581 ms, TPOT 39.0 ms"
 
 
-@dataclass(frozen=True)
+@frozen
 class LatencyChart:
     """The latency curves of a scenario's self-hosted options, and sentences for the ones left out."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from tco.capacity.latency import LatencyPoint, Slo
@@ -20,6 +19,7 @@ from tco.capacity.sizing import (
     SizeReport,
 )
 from tco.errors import inert
+from tco.frozen import frozen
 from tco.render.formats import Formats
 from tco.render.layout import Screen, paragraph, stacked, table_text
 from tco.render.numbers import figure_number, money_number, tidy
@@ -254,7 +254,7 @@ def render_size_table(reports: list[SizeReport], screen: Screen | None = None) -
     return "\n\n".join(blocks) + "\n"
 
 
-@dataclass(frozen=True)
+@frozen
 class Sized:
     """What `tco size` prints: one report per option of a scenario, or the one report of `--model/--gpu`
     (`single`: its JSON is that report's object rather than a list)."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tco.defaults import DEFAULTS
 from tco.engine.inputs import ApiInputs, WorkloadInputs
+from tco.frozen import frozen
 from tco.load import schema
 from tco.load.yamlsource import Path
 from tco.pricing.origins import files_of
@@ -13,7 +12,7 @@ from tco.scenario.costs import resolve_shared
 from tco.scenario.record import Context, Record, Recorded
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedApi:
     """An api option's engine inputs (None when it has problems, already reported), and what was assumed."""
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from tco.defaults import DEFAULTS
 from tco.engine.inputs import FineTuningInputs, SharedCosts
 from tco.engine.results import Assumption
+from tco.frozen import frozen
 from tco.load import schema
 from tco.pricing.catalog import Entry
 from tco.pricing.origins import files_of
 from tco.scenario.record import Record
 
 
-@dataclass(frozen=True)
+@frozen
 class TuningRate:
     """The rent per GPU-hour an option's fine-tuning runs default to, and its citation when a table gave
     it (None: the option's own rate, or no rate at all)."""

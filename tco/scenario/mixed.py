@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from tco.docs import LOAD_PROFILE
 from tco.engine.inputs import (
@@ -16,12 +16,13 @@ from tco.engine.inputs import (
     WorkloadInputs,
 )
 from tco.engine.profiles import HOURS_PER_DAY, single_peak
+from tco.frozen import frozen
 from tco.load import schema
 from tco.scenario.costs import TuningRate, resolve_shared
 from tco.scenario.record import Context, Record, Recorded
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedMixed:
     """The hybrid and routed options (in the file's order, a routed option's mixed targets first), the
     workload with the daily shape a hybrid needs, and what was assumed."""

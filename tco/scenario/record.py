@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from tco.defaults import Default
 from tco.engine.results import DEFAULT_SOURCE, Assumption, ScenarioWarning
 from tco.errors import echoed
+from tco.frozen import frozen
 from tco.load.validation import Problems
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import DEFAULT_MAX_PRICE_AGE_DAYS, Catalog, Entry, FieldOrigin
@@ -23,7 +24,7 @@ from tco.pricing.origins import stale_price
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """What every step reads: the pricing tables, the date prices age from and the age they may reach;
     and the scenario's problem collector, the one thing the steps add to (each problem at its field)."""
@@ -44,7 +45,7 @@ class Context:
         return entry
 
 
-@dataclass(frozen=True)
+@frozen
 class Notice:
     """A warning. One about a stale price names it in `stale` (table, entry, file), and is given once
     however many fields and steps use that price."""
@@ -53,7 +54,7 @@ class Notice:
     stale: tuple[str, str, str] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Recorded:
     """What one step assumed and warned about, each in the order it found them."""
 

@@ -10,12 +10,12 @@ the baseline's prices, the self-hosted options (`tco.scenario.self_hosted`, with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import cast
 
 from tco.defaults import DEFAULTS, Basis, TerminalValue
 from tco.engine.inputs import ApiInputs, OptionInputs, ScenarioInputs, SelfHostedInputs
 from tco.engine.results import Assumption, ScenarioWarning
+from tco.frozen import frozen
 from tco.load import schema
 from tco.scenario.api import resolve_api
 from tco.scenario.costs import TuningRate
@@ -27,7 +27,7 @@ from tco.scenario.workload import month1_tokens, monthly_from_annual, resolve_bi
 __all__ = ["Context", "Resolution", "month1_tokens", "monthly_from_annual", "resolve_scenario"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolution:
     """A scenario's engine inputs, every value assumed to make them (in the order found), and the warnings."""
 
@@ -99,7 +99,7 @@ def resolve_scenario(scenario: schema.Scenario, context: Context, basis: str | N
     return Resolution(inputs, done.assumptions, tuple(warnings_of(done.notices)))
 
 
-@dataclass(frozen=True)
+@frozen
 class _Finance:
     basis: Basis
     discount_rate: float

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 from tco.defaults import DEFAULTS, Default
 from tco.engine.inputs import ApiInputs, SelfHostedInputs, WorkloadInputs
 from tco.errors import did_you_mean, echoed
+from tco.frozen import frozen
 from tco.load import schema
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import Entry
@@ -23,7 +24,7 @@ _BUY_ONLY = ("purchase_price_per_gpu", "server_cost_share", "lifetime_months", "
              "hosting_per_gpu_month", "maintenance_per_year")
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedSelfHosted:
     """A self-hosted option's engine inputs (None when it has problems, already reported), the GPU-hour
     rate fine-tuning runs on its fleet default to (a hybrid of this fleet defaults to it too), and what

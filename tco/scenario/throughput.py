@@ -9,7 +9,7 @@ shape; each default is recorded as an assumption saying which and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 from tco.capacity.latency import (
@@ -40,6 +40,7 @@ from tco.docs import CAPACITY_CALIBRATION
 from tco.engine.inputs import ServingInputs, WorkloadInputs
 from tco.engine.results import Assumption
 from tco.errors import Problem, TcoError
+from tco.frozen import frozen
 from tco.load import schema
 from tco.load.yamlsource import Path
 from tco.pricing.catalog import Entry
@@ -48,7 +49,7 @@ from tco.scenario.record import Context, Record, Recorded, shown
 ThroughputSource = Literal["given", "measured", "estimated"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Capacity:
     """What one GPU of a self-hosted option serves and how its replicas are laid out."""
 
@@ -60,7 +61,7 @@ class Capacity:
     serving: ServingInputs | None = None  # engine, target and operating point, when the latency model sized it
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedCapacity:
     """An option's capacity (None when it cannot be had: a problem was reported), and what was assumed."""
 
@@ -68,7 +69,7 @@ class ResolvedCapacity:
     recorded: Recorded
 
 
-@dataclass(frozen=True)
+@frozen
 class _Option:
     """The self-hosted option being sized, and where its figures go in the file and the assumptions."""
 

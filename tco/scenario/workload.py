@@ -6,7 +6,7 @@ Form C (`monthly_spend`) needs the baseline api option's prices, so its volume i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from tco.amounts import money, money_small
@@ -16,12 +16,13 @@ from tco.engine.inputs import DAYS_PER_MONTH, ApiInputs, WorkloadInputs
 from tco.engine.line_items import api_items_for_tokens
 from tco.engine.profiles import NAMED_PROFILES, peak_to_average
 from tco.engine.results import Assumption
+from tco.frozen import frozen
 from tco.load import schema
 from tco.load.yamlsource import Path
 from tco.scenario.record import Context, Record, Recorded
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedWorkload:
     """The workload's engine inputs, and what was assumed to make them."""
 

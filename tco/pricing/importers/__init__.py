@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tco.frozen import frozen
 from tco.pricing.catalog import Catalog
 from tco.pricing.files import TableText, TableWrite, edit_table, put
 from tco.pricing.schema import InvalidEntry, validate_entry
@@ -29,7 +30,7 @@ STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "skipped")
 _PROVENANCE = ("source", "sources", "as_of", "notes")
 
 
-@dataclass(frozen=True)
+@frozen
 class PlannedEntry:
     """One record of the import: what it would write to `key`, or why it is skipped.
 
@@ -61,7 +62,7 @@ class ImportPlan:
         return [e for e in self.entries if e.status in ("added", "changed")]
 
 
-@dataclass(frozen=True)
+@frozen
 class Selection:
     """Which records to import: by provider, by a glob on the name, only names tco already has."""
 

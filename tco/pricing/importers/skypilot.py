@@ -18,10 +18,10 @@ import csv
 import datetime as dt
 import io
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 from tco.errors import TcoError
+from tco.frozen import frozen
 from tco.pricing.catalog import Catalog
 from tco.pricing.importers import ImportPlan, PlannedEntry, Selection, plan_entry
 
@@ -43,7 +43,7 @@ _GCP_L4_HOSTS = {1: "g2-standard-4", 2: "g2-standard-24", 4: "g2-standard-48", 8
 REQUIRED = ("InstanceType", "AcceleratorName", "AcceleratorCount", "Price")
 
 
-@dataclass(frozen=True)
+@frozen
 class Offer:
     """One instance's on-demand price per GPU-hour (USD)."""
 

@@ -1,0 +1,200 @@
+"""`@frozen` records behave as `@dataclass(frozen=True)` classes do: each behaviour is checked against
+a twin class declared with the standard decorator."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import pickle
+import re
+from dataclasses import FrozenInstanceError, field
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tco.frozen import frozen
+
+
+@frozen
+class Item:
+    category: str
+    amount: float
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    hidden: int = field(default=0, repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class StandardItem:
+    category: str
+    amount: float
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    hidden: int = field(default=0, repr=False, compare=False)
+
+
+@frozen
+class Point:
+    x: float
+    y: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class StandardPoint:
+    x: float
+    y: float = 0.0
+
+
+@frozen()
+class Empty:
+    pass
+
+
+@frozen
+class Point3(Point):
+    z: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class StandardSubclass(Point):
+    z: float = 0.0
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_init_takes_the_same_arguments_as_a_frozen_dataclass() -> None:
+    ours, theirs = inspect.signature(Item).parameters, inspect.signature(StandardItem).parameters
+    assert [(p.name, p.kind) for p in ours.values()] == [(p.name, p.kind) for p in theirs.values()]
+    assert list(ours) == ["category", "amount", "note", "tags", "hidden"]
+    assert [p.default for p in ours.values()][:3] == [inspect.Parameter.empty, inspect.Parameter.empty, ""]
+    item = Item("gpu", 2.5, tags=["a"])
+    assert (item.category, item.amount, item.note, item.tags, item.hidden) == ("gpu", 2.5, "", ["a"], 0)
+    with pytest.raises(TypeError):
+        Item("gpu")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Item("gpu", 1.0, unknown=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Item("gpu", 1.0, category="api")  # type: ignore[misc]
+
+
+def test_a_default_factory_makes_a_new_value_for_each_record() -> None:
+    first, second = Item("a", 1.0), Item("a", 1.0)
+    assert first.tags == [] and first.tags is not second.tags
+
+
+def test_fields_cannot_be_assigned_deleted_or_added() -> None:
+    item = Item("gpu", 1.0)
+    with pytest.raises(FrozenInstanceError, match="cannot assign to field 'amount'"):
+        item.amount = 2.0  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError, match="cannot delete field 'amount'"):
+        del item.amount  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        item.other = 1  # type: ignore[attr-defined]
+    assert item.amount == 1.0
+
+
+def test_equality_hash_and_repr_match_a_frozen_dataclass() -> None:
+    ours, theirs = Point(1.0, 2.0), StandardPoint(1.0, 2.0)
+    assert ours == Point(1.0, 2.0) and ours != Point(1.0, 3.0)
+    assert hash(ours) == hash(theirs) == hash((1.0, 2.0))
+    assert repr(ours) == repr(theirs).replace("StandardPoint", "Point") == "Point(x=1.0, y=2.0)"
+    assert ours != theirs and ours != (1.0, 2.0)  # another class is never equal, as with dataclasses
+    assert Point.__eq__(ours, theirs) is NotImplemented
+
+
+def test_fields_left_out_of_compare_and_repr_are_left_out() -> None:
+    assert Item("a", 1.0, hidden=1) == Item("a", 1.0, hidden=2)
+    assert repr(Item("a", 1.0, hidden=5)) == repr(StandardItem("a", 1.0, hidden=5)).replace("StandardItem", "Item")
+    assert "hidden" not in repr(Item("a", 1.0, hidden=5))
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Item("a", 1.0))  # a list field: unhashable, as with a frozen dataclass
+
+
+def test_a_record_without_fields() -> None:
+    assert Empty() == Empty() and hash(Empty()) == hash(()) and repr(Empty()) == "Empty()"
+
+
+def test_dataclass_functions_work_on_records() -> None:
+    item = Item("gpu", 1.0, "n", ["t"], 3)
+    assert dataclasses.is_dataclass(item)
+    assert [f.name for f in dataclasses.fields(item)] == [f.name for f in dataclasses.fields(StandardItem)]
+    assert dataclasses.asdict(item) == {"category": "gpu", "amount": 1.0, "note": "n", "tags": ["t"], "hidden": 3}
+    assert dataclasses.replace(item, amount=4.0) == Item("gpu", 4.0, "n", ["t"], 3)
+    assert Item.__dataclass_params__.frozen and Item.__dataclass_params__.eq  # type: ignore[attr-defined]
+    assert Item.__match_args__ == StandardItem.__match_args__
+    match Point(1.0, 2.0):
+        case Point(x, y):
+            assert (x, y) == (1.0, 2.0)
+
+
+def test_copies_and_pickles_are_equal_records() -> None:
+    item = Item("gpu", 1.0, tags=["a"])
+    for copied in (copy.copy(item), copy.deepcopy(item), pickle.loads(pickle.dumps(item))):
+        assert copied == item and type(copied) is Item
+
+
+def test_records_subclass_and_are_subclassed_as_frozen_dataclasses_are() -> None:
+    assert Point3(1.0, 2.0, 3.0) == Point3(1.0, 2.0, 3.0) and Point3(1.0) != Point(1.0)
+    assert repr(Point3(1.0, z=2.0)) == "Point3(x=1.0, y=0.0, z=2.0)"
+    with pytest.raises(FrozenInstanceError):
+        Point3(1.0).z = 2.0  # type: ignore[misc]
+    standard = StandardSubclass(1.0, 2.0, 3.0)
+    assert standard == StandardSubclass(1.0, 2.0, 3.0) and hash(standard) == hash((1.0, 2.0, 3.0))
+    with pytest.raises(FrozenInstanceError):
+        standard.x = 2.0  # type: ignore[misc]
+
+
+def test_a_class_writing_its_own_methods_keeps_them() -> None:
+    @frozen
+    class Named:
+        name: str
+
+        def __repr__(self) -> str:
+            return f"<{self.name}>"
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Named) and other.name.lower() == self.name.lower()
+
+        def __hash__(self) -> int:
+            return hash(self.name.lower())
+
+    assert repr(Named("A")) == "<A>" and Named("A") == Named("a") and hash(Named("A")) == hash(Named("a"))
+
+
+def test_what_a_record_cannot_declare_is_refused() -> None:
+    with pytest.raises(TypeError, match="__setattr__"):
+        @frozen
+        class Settable:
+            x: int
+
+            def __setattr__(self, name: str, value: object) -> None:
+                pass
+
+    with pytest.raises(TypeError, match="init=False"):
+        @frozen
+        class Derived:
+            x: int
+            y: int = field(init=False, default=0)
+
+
+@given(st.text(), st.floats(allow_nan=False), st.text(), st.text(), st.floats(allow_nan=False))
+def test_equality_and_hash_agree_with_a_frozen_dataclass(c1: str, a1: float, c2: str, n: str, a2: float) -> None:
+    ours = (Point(a1, a2), Point(a2, a1), Item(c1, a1, n, []), Item(c2, a1, n, []))
+    theirs = (StandardPoint(a1, a2), StandardPoint(a2, a1), StandardItem(c1, a1, n, []), StandardItem(c2, a1, n, []))
+    for i, j in [(0, 1), (2, 3)]:
+        assert (ours[i] == ours[j]) == (theirs[i] == theirs[j])
+    assert (hash(ours[0]) == hash(ours[1])) == (hash(theirs[0]) == hash(theirs[1]))
+    assert hash(ours[0]) == hash(theirs[0])
+
+
+def test_tco_declares_its_immutable_records_with_frozen() -> None:
+    """`@dataclass(frozen=True)` compiles six functions a class where `@frozen` compiles one; the records
+    on the path of `tco compare` are half its start-up otherwise (tco/frozen.py)."""
+    declared = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "tco").rglob("*.py"))
+                for number, line in enumerate(path.read_text().splitlines(), start=1)
+                if re.match(r"\s*@(dataclasses\.)?dataclass\(.*frozen=True", line)]
+    assert declared == []
