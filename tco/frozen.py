@@ -17,6 +17,7 @@ record.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
@@ -62,13 +63,22 @@ def _fields_getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return attrgetter(*names)
 
 
+def _behind_descriptor(cls: type, name: str) -> bool:
+    """Whether the class has a data descriptor (a slot, a property) named `name`."""
+    return hasattr(type(inspect.getattr_static(cls, name, None)), "__set__")
+
+
 def _init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None]:
     """The class's `__init__`, as `@dataclass(frozen=True)` writes it: every field a parameter in
-    order, defaults and default factories applied, each value set past the frozen `__setattr__`."""
+    order, defaults and default factories applied, each value stored past the frozen `__setattr__`
+    (straight into the instance's `__dict__`, which is where `object.__setattr__` puts it and twice
+    as fast, unless the class has a descriptor of that name)."""
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_FROM_FACTORY": _DEFAULT_FROM_FACTORY}
-    parameters, body = ["self"], []
+    parameters, body = ["self"], ["  _state = self.__dict__"]
     for field in fields:
         name = field.name
+        if name in ("self", "_state", "_set", "_FROM_FACTORY") or name.startswith(("_default_", "_factory_")):
+            raise TypeError(f"@frozen class {cls.__qualname__}: a field cannot be named {name!r}")
         if field.default is not _NO_DEFAULT:
             namespace[f"_default_{name}"] = field.default
             parameters.append(f"{name}=_default_{name}")
@@ -78,11 +88,15 @@ def _init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None
             body.append(f"  if {name} is _FROM_FACTORY: {name} = _factory_{name}()")
         else:
             parameters.append(name)
-        body.append(f"  _set(self, {name!r}, {name})")
-    source = f"def __init__({', '.join(parameters)}):\n" + ("\n".join(body) or "  pass") + "\n"
+        if _behind_descriptor(cls, name):
+            body.append(f"  _set(self, {name!r}, {name})")
+        else:
+            body.append(f"  _state[{name!r}] = {name}")
+    source = f"def __init__({', '.join(parameters)}):\n" + "\n".join(body) + "\n"
     exec(compile(source, f"<frozen {cls.__module__}.{cls.__qualname__}.__init__>", "exec"), namespace)
     init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
     return init
 
 
@@ -93,17 +107,31 @@ def _make_frozen(cls: C) -> C:
     # dataclass, so a subclass of a record is declared frozen here, which costs it two compiled
     # functions, replaced below by the shared ones.
     frozen_base = any(getattr(getattr(base, "__dataclass_params__", None), "frozen", False) for base in cls.__mro__[1:])
+    documented = bool(cls.__dict__.get("__doc__"))
+    if not documented:
+        # dataclasses describes an undocumented class by its __init__'s signature, here still object's,
+        # which inspect reads by tokenizing its text signature: 5 ms for the first, and wrong. Below,
+        # once the class has its own __init__, it gets the description a dataclass gets.
+        cls.__doc__ = cls.__name__
     dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=frozen_base)
     fields = dataclasses.fields(cls)
-    if any(not field.init for field in fields):
-        raise TypeError(f"@frozen class {cls.__qualname__}: every field is an __init__ parameter (no init=False)")
+    # What the generated __init__ does not do, refused rather than silently skipped.
+    if any(not field.init or field.kw_only for field in fields):
+        raise TypeError(f"@frozen class {cls.__qualname__}: every field is a positional __init__ parameter "
+                        "(no init=False, no kw_only)")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"@frozen class {cls.__qualname__}: no __post_init__ (a record holds what it is given)")
     cls.__init__ = _init(cls, list(fields))  # type: ignore[misc]
+    if not documented:
+        cls.__doc__ = f"{cls.__name__}{inspect.signature(cls)}".replace(" -> None", "")
     cls.__setattr__ = _setattr  # type: ignore[assignment,method-assign]
     cls.__delattr__ = _delattr  # type: ignore[assignment,method-assign]
     cls.__frozen_compared__ = _fields_getter([f.name for f in fields if f.compare])  # type: ignore[attr-defined]
     cls.__frozen_hashed__ = _fields_getter([f.name for f in fields  # type: ignore[attr-defined]
                                             if (f.compare if f.hash is None else f.hash)])
     cls.__frozen_shown__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
+    # Whether every field lives in the instance's __dict__, so that `replace` may copy it.
+    cls.__frozen_in_dict__ = not any(_behind_descriptor(cls, f.name) for f in fields)  # type: ignore[attr-defined]
     # As dataclasses do: a __repr__, __eq__ or __hash__ the class writes itself wins (a class that
     # writes only __eq__ has __hash__ None from Python, which is not its own, and gets the shared one).
     own_eq = "__eq__" in cls.__dict__
@@ -140,9 +168,9 @@ def replace(record: R, /, **changes: Any) -> R:
     for a `@frozen` record: its fields are copied, not passed through `__init__` again (a record has
     no `__post_init__` and no field outside `__init__`, so the copy is the record `__init__` would
     make). The engine's break-even search replaces a scenario thousands of times. Any other
-    dataclass goes to `dataclasses.replace`."""
+    dataclass (and a record with a field behind a descriptor) goes to `dataclasses.replace`."""
     cls = type(record)
-    if "__frozen_shown__" not in cls.__dict__:
+    if not cls.__dict__.get("__frozen_in_dict__"):
         return dataclasses.replace(record, **changes)  # type: ignore[type-var]
     for name in changes:
         if name not in cls.__dataclass_fields__:  # type: ignore[attr-defined]

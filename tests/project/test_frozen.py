@@ -180,6 +180,19 @@ def test_what_a_record_cannot_declare_is_refused() -> None:
             x: int
             y: int = field(init=False, default=0)
 
+    with pytest.raises(TypeError, match="kw_only"):
+        @frozen
+        class KeywordOnly:
+            x: int = field(kw_only=True)
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        @frozen
+        class Checked:
+            x: int
+
+            def __post_init__(self) -> None:
+                pass
+
 
 @given(st.text(), st.floats(allow_nan=False), st.text(), st.text(), st.floats(allow_nan=False))
 def test_equality_and_hash_agree_with_a_frozen_dataclass(c1: str, a1: float, c2: str, n: str, a2: float) -> None:
@@ -198,3 +211,65 @@ def test_tco_declares_its_immutable_records_with_frozen() -> None:
                 for number, line in enumerate(path.read_text().splitlines(), start=1)
                 if re.match(r"\s*@(dataclasses\.)?dataclass\(.*frozen=True", line)]
     assert declared == []
+
+
+def test_an_undocumented_record_is_described_by_its_fields_as_a_dataclass_is() -> None:
+    @frozen
+    class Bare:
+        x: int
+        y: str = "a"
+
+    @dataclasses.dataclass(frozen=True)
+    class StandardBare:
+        x: int
+        y: str = "a"
+
+    assert Bare.__doc__ == (StandardBare.__doc__ or "").replace("StandardBare", "Bare")
+    assert Bare.__doc__ == "Bare(x: 'int', y: 'str' = 'a')"
+
+
+def test_a_field_behind_a_descriptor_is_set_through_it() -> None:
+    """A field named like a data descriptor of the class (here a slot of a base class) is set as
+    `object.__setattr__` sets it, through the descriptor, not into the instance's `__dict__`."""
+    class Slotted:
+        __slots__ = ("x",)
+
+    @frozen
+    class Record(Slotted):
+        x: int
+        y: int = 0
+
+    record = Record(1, 2)
+    assert record.x == 1 and "x" not in record.__dict__ and record.__dict__ == {"y": 2}
+    assert record == Record(1, 2) and record != Record(2, 2)
+
+
+def test_names_the_generated_init_uses_are_refused_as_fields() -> None:
+    with pytest.raises(TypeError, match="cannot be named 'self'"):
+        @frozen
+        class Selfish:
+            self: int
+
+
+def test_replace_copies_a_record_as_dataclasses_replace_does() -> None:
+    from tco.frozen import replace
+
+    item = Item("gpu", 1.0, "n", ["t"], 3)
+    assert replace(item, amount=2.0) == dataclasses.replace(item, amount=2.0)
+    assert replace(item, amount=2.0).hidden == 3 and replace(item) == item and replace(item) is not item
+    with pytest.raises(TypeError, match="unexpected keyword argument 'amount_usd'"):
+        replace(item, amount_usd=2.0)
+    with pytest.raises(FrozenInstanceError):
+        replace(item, amount=2.0).amount = 3.0  # type: ignore[misc]
+    assert replace(StandardPoint(1.0), y=2.0) == StandardPoint(1.0, 2.0)  # any dataclass
+    assert replace(StandardSubclass(1.0), z=2.0) == StandardSubclass(1.0, 0.0, 2.0)  # a dataclass subclassing one
+
+    class Slotted:
+        __slots__ = ("x",)
+
+    @frozen
+    class Record(Slotted):
+        x: int
+        y: int = 0
+
+    assert replace(Record(1, 2), y=3) == Record(1, 3)
