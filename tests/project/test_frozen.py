@@ -228,20 +228,24 @@ def test_an_undocumented_record_is_described_by_its_fields_as_a_dataclass_is() -
     assert Bare.__doc__ == "Bare(x: 'int', y: 'str' = 'a')"
 
 
+class _Slotted:
+    __slots__ = ("x",)
+
+
+@frozen
+class SlottedRecord(_Slotted):
+    """A record with a field behind a data descriptor: the slot `x` of its base class."""
+
+    x: int
+    y: int = 0
+
+
 def test_a_field_behind_a_descriptor_is_set_through_it() -> None:
-    """A field named like a data descriptor of the class (here a slot of a base class) is set as
-    `object.__setattr__` sets it, through the descriptor, not into the instance's `__dict__`."""
-    class Slotted:
-        __slots__ = ("x",)
-
-    @frozen
-    class Record(Slotted):
-        x: int
-        y: int = 0
-
-    record = Record(1, 2)
+    """Such a field is set as `object.__setattr__` sets it, through the descriptor, not into the
+    instance's `__dict__`."""
+    record = SlottedRecord(1, 2)
     assert record.x == 1 and "x" not in record.__dict__ and record.__dict__ == {"y": 2}
-    assert record == Record(1, 2) and record != Record(2, 2)
+    assert record == SlottedRecord(1, 2) and record != SlottedRecord(2, 2)
 
 
 def test_names_the_generated_init_uses_are_refused_as_fields() -> None:
@@ -263,13 +267,4 @@ def test_replace_copies_a_record_as_dataclasses_replace_does() -> None:
         replace(item, amount=2.0).amount = 3.0  # type: ignore[misc]
     assert replace(StandardPoint(1.0), y=2.0) == StandardPoint(1.0, 2.0)  # any dataclass
     assert replace(StandardSubclass(1.0), z=2.0) == StandardSubclass(1.0, 0.0, 2.0)  # a dataclass subclassing one
-
-    class Slotted:
-        __slots__ = ("x",)
-
-    @frozen
-    class Record(Slotted):
-        x: int
-        y: int = 0
-
-    assert replace(Record(1, 2), y=3) == Record(1, 3)
+    assert replace(SlottedRecord(1, 2), y=3) == SlottedRecord(1, 3)
