@@ -101,11 +101,19 @@ def command_app() -> typer.Typer:
 
 
 @functools.cache
-def _module_group(module: str) -> Any:
-    loaded = importlib.import_module(f"tco.cli.{module}")
-    group = typer.main.get_group(loaded.commands)
-    _plain_types(group)
-    return group
+def _module_command(module: str, name: str) -> Any:
+    """The click command `name` of a module of `tco.cli`, built alone: typer builds a command from its
+    function's signature, and `tco compare` need not pay for the four other commands of its module."""
+    commands: typer.Typer = importlib.import_module(f"tco.cli.{module}").commands
+    for info in commands.registered_commands:
+        if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            command = typer.main.get_command_from_info(info, pretty_exceptions_short=commands.pretty_exceptions_short,
+                                                       rich_markup_mode=commands.rich_markup_mode)
+            break
+    else:  # a group of commands (`tco pricing`)
+        command = typer.main.get_group(commands).commands[name]
+    _plain_types(command)
+    return command
 
 
 class _Commands(dict[str, Any]):
@@ -118,7 +126,7 @@ class _Commands(dict[str, Any]):
     def __getitem__(self, name: str) -> Any:
         command = super().__getitem__(name)
         if command is None:
-            command = _module_group(self.modules[name]).commands[name]
+            command = _module_command(self.modules[name], name)
             super().__setitem__(name, command)
         return command
 
