@@ -1,55 +1,97 @@
 """`@frozen`: the immutable records tco's inputs, results and assumptions are made of.
 
-A `@frozen` class is a standard dataclass, as `@dataclass(frozen=True)` makes it: `dataclasses.fields`,
-`replace`, `asdict` and `match` work on it, assigning or deleting a field raises `FrozenInstanceError`,
-two records are equal when their classes are the same and their compared fields are equal, they hash
-as the tuple of those fields (as a frozen dataclass does), and the repr lists the repr'd fields.
-Type checkers read it as `@dataclass(frozen=True)` (`dataclass_transform`).
+A `@frozen` class is a standard dataclass, as `@dataclass(frozen=True)` makes it on Python 3.11:
+`dataclasses.fields`, `replace`, `asdict` and `match` work on it; assigning or deleting a field
+raises `FrozenInstanceError`; two records are equal when their classes are the same and the
+tuples of their compared fields are equal; they hash as that tuple; the repr lists the repr'd
+fields; pickle, copy and pydantic treat it as a frozen dataclass; type checkers read it as
+`@dataclass(frozen=True)` (`dataclass_transform`); a subclass may be either.
 
 Why not `@dataclass(frozen=True)` itself: it compiles six functions for every class (`__init__`,
 `__repr__`, `__eq__`, `__hash__`, `__setattr__`, `__delattr__`), about half a millisecond a class,
-and `tco compare` defines some sixty records before it prints a line; that was a quarter of its own
-start-up. Here only `__init__` is compiled per class (it must be as fast as a dataclass's: the engine
-builds tens of thousands of line items); the other five are shared functions, the same for every
-record.
+and `tco compare` defines some sixty records before it prints a line; that was half of its own
+start-up. Here only `__init__` is compiled per class (as fast as a dataclass's, or faster: the
+engine builds tens of thousands of line items); the other five are shared by every record, at
+the price of `==`, `hash` and `repr` about twice as slow as a dataclass's (a few hundred
+nanoseconds; tco keys nothing by records).
+
+What a record may not have, refused when the class is defined rather than done differently: an
+`InitVar`, `__post_init__`, a keyword-only field, a field outside `__init__` (`init=False`), a
+non-frozen dataclass base. Its own `__init__`, `__repr__`, `__eq__` and `__hash__` win, as with a
+dataclass. One difference is left: a plain subclass that puts a property over a field does not
+have the property set by `__init__`, which stores the field in the instance (a slot or property
+of the record's own class is honoured).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import reprlib
+import sys
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform, overload
+from typing import Any, NamedTuple, TypeVar, dataclass_transform, overload
 
 C = TypeVar("C", bound=type)
 R = TypeVar("R")
 
 _NO_DEFAULT = dataclasses.MISSING
-_DEFAULT_FROM_FACTORY = object()  # an __init__ argument not given, for a field with a default_factory
+
+
+class _FromFactory:
+    """The default of an `__init__` parameter whose field has a default_factory (shown as a dataclass
+    shows it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FROM_FACTORY = _FromFactory()
+
+
+class _Record(NamedTuple):
+    """What the shared methods need to know of a record's class (its `__frozen__`)."""
+
+    compared: Callable[[Any], tuple[Any, ...]]  # the fields `==` compares, as a tuple
+    hashed: Callable[[Any], tuple[Any, ...]]  # the fields `hash` hashes
+    shown: tuple[str, ...]  # the fields the repr lists
+    fields: frozenset[str]  # every field's name
+    # Every field in the instance's __dict__, and no __init__ or __new__ of the class's own: `replace`
+    # may copy the fields rather than call the class.
+    copied_by_dict: bool
 
 
 def _setattr(self: Any, name: str, value: Any) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    # As a frozen dataclass: a record's fields and attributes are fixed; a plain subclass of one may
+    # set attributes of its own.
+    cls = type(self)
+    if "__frozen__" in cls.__dict__ or name in cls.__frozen__.fields:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
 
 
 def _delattr(self: Any, name: str) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+    cls = type(self)
+    if "__frozen__" in cls.__dict__ or name in cls.__frozen__.fields:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+    object.__delattr__(self, name)
 
 
 def _eq(self: Any, other: Any) -> Any:
     if other.__class__ is not self.__class__:
         return NotImplemented
-    compared = self.__class__.__frozen_compared__
+    compared = self.__class__.__frozen__.compared
     return compared(self) == compared(other)
 
 
 def _hash(self: Any) -> int:
-    return hash(self.__class__.__frozen_hashed__(self))
+    return hash(self.__class__.__frozen__.hashed(self))
 
 
+@reprlib.recursive_repr()
 def _repr(self: Any) -> str:
-    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__class__.__frozen_shown__)
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__class__.__frozen__.shown)
     return f"{self.__class__.__qualname__}({shown})"
 
 
@@ -72,66 +114,92 @@ def _init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None
     """The class's `__init__`, as `@dataclass(frozen=True)` writes it: every field a parameter in
     order, defaults and default factories applied, each value stored past the frozen `__setattr__`
     (straight into the instance's `__dict__`, which is where `object.__setattr__` puts it and twice
-    as fast, unless the class has a descriptor of that name)."""
-    namespace: dict[str, Any] = {"_set": object.__setattr__, "_FROM_FACTORY": _DEFAULT_FROM_FACTORY}
-    parameters, body = ["self"], ["  _state = self.__dict__"]
+    as fast, unless the class has a descriptor of that name). Like a dataclass's, it is compiled in
+    the module's globals, so that its string annotations resolve there."""
+    self_name = "__frozen_self__" if any(field.name == "self" for field in fields) else "self"
+    local: dict[str, Any] = {"__frozen_set__": object.__setattr__, "__frozen_from_factory__": _FROM_FACTORY}
+    parameters, body = [self_name], [f"  __frozen_state__ = {self_name}.__dict__"]
+    defaulted = None
     for field in fields:
         name = field.name
-        if name in ("self", "_state", "_set", "_FROM_FACTORY") or name.startswith(("_default_", "_factory_")):
+        if name.startswith("__frozen_"):
             raise TypeError(f"@frozen class {cls.__qualname__}: a field cannot be named {name!r}")
         if field.default is not _NO_DEFAULT:
-            namespace[f"_default_{name}"] = field.default
-            parameters.append(f"{name}=_default_{name}")
+            local[f"__frozen_default_{name}__"] = field.default
+            parameters.append(f"{name}=__frozen_default_{name}__")
+            defaulted = name
         elif field.default_factory is not _NO_DEFAULT:
-            namespace[f"_factory_{name}"] = field.default_factory
-            parameters.append(f"{name}=_FROM_FACTORY")
-            body.append(f"  if {name} is _FROM_FACTORY: {name} = _factory_{name}()")
+            local[f"__frozen_factory_{name}__"] = field.default_factory
+            parameters.append(f"{name}=__frozen_from_factory__")
+            body.append(f"  if {name} is __frozen_from_factory__: {name} = __frozen_factory_{name}__()")
+            defaulted = name
+        elif defaulted is not None:
+            raise TypeError(f"non-default argument {name!r} follows default argument {defaulted!r}")
         else:
             parameters.append(name)
         if _behind_descriptor(cls, name):
-            body.append(f"  _set(self, {name!r}, {name})")
+            body.append(f"  __frozen_set__({self_name}, {name!r}, {name})")
         else:
-            body.append(f"  _state[{name!r}] = {name}")
-    source = f"def __init__({', '.join(parameters)}):\n" + "\n".join(body) + "\n"
-    exec(compile(source, f"<frozen {cls.__module__}.{cls.__qualname__}.__init__>", "exec"), namespace)
-    init: Callable[..., None] = namespace["__init__"]
+            body.append(f"  __frozen_state__[{name!r}] = {name}")
+    if not any("__frozen_state__[" in line for line in body):
+        body[0] = "  pass"  # every field behind a descriptor (a class of __slots__ has no __dict__)
+    inner = f" def __init__({', '.join(parameters)}):\n" + "\n".join(f" {line}" for line in body)
+    source = f"def __frozen_make_init__({', '.join(local)}):\n{inner}\n return __init__\n"
+    module = sys.modules.get(cls.__module__)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<@frozen __init__ of {cls.__module__}.{cls.__qualname__}>", "exec"),
+         module.__dict__ if module is not None else {}, namespace)
+    init: Callable[..., None] = namespace["__frozen_make_init__"](**local)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
     return init
 
 
+def _refuse_what_init_would_skip(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:
+    name = cls.__qualname__
+    if any(not field.init or field.kw_only for field in fields):
+        raise TypeError(f"@frozen class {name}: every field is a positional __init__ parameter "
+                        "(no init=False, no kw_only)")
+    initvar = getattr(dataclasses, "_FIELD_INITVAR", None)
+    if any(getattr(field, "_field_type", None) is initvar for field in cls.__dataclass_fields__.values()):  # type: ignore[attr-defined]
+        raise TypeError(f"@frozen class {name}: no InitVar (a record holds what it is given)")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"@frozen class {name}: no __post_init__ (a record holds what it is given)")
+
+
 def _make_frozen(cls: C) -> C:
     if any(name in cls.__dict__ for name in ("__setattr__", "__delattr__")):
         raise TypeError(f"@frozen class {cls.__qualname__} cannot define __setattr__ or __delattr__")
-    # Collect the fields only (in place). dataclasses refuses a non-frozen subclass of a frozen
-    # dataclass, so a subclass of a record is declared frozen here, which costs it two compiled
-    # functions, replaced below by the shared ones.
-    frozen_base = any(getattr(getattr(base, "__dataclass_params__", None), "frozen", False) for base in cls.__mro__[1:])
+    bases = [vars(base)["__dataclass_params__"] for base in cls.__mro__[1:] if "__dataclass_params__" in vars(base)]
+    if any(not params.frozen for params in bases):
+        raise TypeError("cannot inherit frozen dataclass from a non-frozen one")
     documented = bool(cls.__dict__.get("__doc__"))
     if not documented:
         # dataclasses describes an undocumented class by its __init__'s signature, here still object's,
         # which inspect reads by tokenizing its text signature: 5 ms for the first, and wrong. Below,
         # once the class has its own __init__, it gets the description a dataclass gets.
         cls.__doc__ = cls.__name__
-    dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=frozen_base)
+    # Collect the fields only (in place). dataclasses refuses a non-frozen subclass of a frozen
+    # dataclass, so a subclass of a record is declared frozen here, which costs it two compiled
+    # functions, replaced below by the shared ones.
+    dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=bool(bases))
     fields = dataclasses.fields(cls)
-    # What the generated __init__ does not do, refused rather than silently skipped.
-    if any(not field.init or field.kw_only for field in fields):
-        raise TypeError(f"@frozen class {cls.__qualname__}: every field is a positional __init__ parameter "
-                        "(no init=False, no kw_only)")
-    if hasattr(cls, "__post_init__"):
-        raise TypeError(f"@frozen class {cls.__qualname__}: no __post_init__ (a record holds what it is given)")
-    cls.__init__ = _init(cls, list(fields))  # type: ignore[misc]
+    _refuse_what_init_would_skip(cls, fields)
+    own_init = "__init__" in cls.__dict__
+    if not own_init:
+        cls.__init__ = _init(cls, list(fields))  # type: ignore[misc]
     if not documented:
         cls.__doc__ = f"{cls.__name__}{inspect.signature(cls)}".replace(" -> None", "")
     cls.__setattr__ = _setattr  # type: ignore[assignment,method-assign]
     cls.__delattr__ = _delattr  # type: ignore[assignment,method-assign]
-    cls.__frozen_compared__ = _fields_getter([f.name for f in fields if f.compare])  # type: ignore[attr-defined]
-    cls.__frozen_hashed__ = _fields_getter([f.name for f in fields  # type: ignore[attr-defined]
-                                            if (f.compare if f.hash is None else f.hash)])
-    cls.__frozen_shown__ = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
-    # Whether every field lives in the instance's __dict__, so that `replace` may copy it.
-    cls.__frozen_in_dict__ = not any(_behind_descriptor(cls, f.name) for f in fields)  # type: ignore[attr-defined]
+    cls.__frozen__ = _Record(  # type: ignore[attr-defined]
+        compared=_fields_getter([f.name for f in fields if f.compare]),
+        hashed=_fields_getter([f.name for f in fields if (f.compare if f.hash is None else f.hash)]),
+        shown=tuple(f.name for f in fields if f.repr),
+        fields=frozenset(f.name for f in fields),
+        copied_by_dict=not own_init and not any("__new__" in vars(base) for base in cls.__mro__[:-1])
+        and not any(_behind_descriptor(cls, f.name) for f in fields),
+    )
     # As dataclasses do: a __repr__, __eq__ or __hash__ the class writes itself wins (a class that
     # writes only __eq__ has __hash__ None from Python, which is not its own, and gets the shared one).
     own_eq = "__eq__" in cls.__dict__
@@ -164,19 +232,26 @@ def frozen(cls: C | None = None, /) -> C | Callable[[C], C]:
 
 
 def replace(record: R, /, **changes: Any) -> R:
-    """A copy of `record` with `changes` made, as `dataclasses.replace` makes it, five times as fast
-    for a `@frozen` record: its fields are copied, not passed through `__init__` again (a record has
-    no `__post_init__` and no field outside `__init__`, so the copy is the record `__init__` would
-    make). The engine's break-even search replaces a scenario thousands of times. Any other
-    dataclass (and a record with a field behind a descriptor) goes to `dataclasses.replace`."""
+    """A copy of `record` with `changes` made, as `dataclasses.replace` makes it, about three times as
+    fast for a `@frozen` record: its fields are copied, not passed through `__init__` again (a record
+    has no `__post_init__` and no field outside `__init__`, so the copy is the record `__init__`
+    would make). The engine's break-even search replaces a scenario thousands of times. Only fields
+    are copied (not a `cached_property`'s value, which the changes could make stale). Any other
+    dataclass, a subclass of a record, and a record with a field behind a descriptor or its own
+    `__init__` or `__new__` go to `dataclasses.replace`. Type checkers check `dataclasses.replace`'s arguments,
+    not these: the engine's calls are covered by its tests."""
     cls = type(record)
-    if not cls.__dict__.get("__frozen_in_dict__"):
+    spec = cls.__dict__.get("__frozen__")
+    if spec is None or not spec.copied_by_dict:
         return dataclasses.replace(record, **changes)  # type: ignore[type-var]
     for name in changes:
-        if name not in cls.__dataclass_fields__:  # type: ignore[attr-defined]
+        if name not in spec.fields:
             raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword argument {name!r}")
     copied: R = object.__new__(cls)
-    state = copied.__dict__
-    state.update(record.__dict__)
+    state, original = copied.__dict__, record.__dict__
+    if len(original) == len(spec.fields):  # the fields and nothing else
+        state.update(original)
+    else:
+        state.update({name: original[name] for name in spec.fields})
     state.update(changes)
     return copied

@@ -39,6 +39,8 @@ class SweepAxis:
 
 @frozen
 class OptionAtPoint:
+    """One option at one point of the grid: its total and its cost per 1M tokens (None without tokens)."""
+
     name: str
     total: float
     cost_per_million_tokens: float | None

@@ -101,6 +101,8 @@ def resolve_scenario(scenario: schema.Scenario, context: Context, basis: str | N
 
 @frozen
 class _Finance:
+    """The finance step's result: basis, discount rate and terminal value, with what it assumed."""
+
     basis: Basis
     discount_rate: float
     terminal_value: TerminalValue

@@ -203,7 +203,8 @@ def test_bundled_pricing_dir_in_a_checkout() -> None:
 
 @pytest.mark.slow
 def test_wheel_ships_the_tables(tmp_path: Path) -> None:
-    """Build the wheel from a copy of the sources; the tables land in tco/_bundled_pricing and are used."""
+    """Build the wheel from a copy of the sources; the tables land in tco/_bundled_pricing and are used,
+    and the package is marked typed."""
     source = tmp_path / "src"
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
@@ -219,6 +220,7 @@ def test_wheel_ships_the_tables(tmp_path: Path) -> None:
     (wheel,) = out.glob("tco_llm-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
+        assert "tco/py.typed" in names  # a user's type checker reads the library's annotations
         for kind in KINDS:
             member = f"tco/_bundled_pricing/{kind}.yaml"
             assert member in names

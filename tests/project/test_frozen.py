@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import inspect
 import pickle
 import re
-from dataclasses import FrozenInstanceError, field
+import typing
+from dataclasses import FrozenInstanceError, InitVar, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -248,11 +251,17 @@ def test_a_field_behind_a_descriptor_is_set_through_it() -> None:
     assert record == SlottedRecord(1, 2) and record != SlottedRecord(2, 2)
 
 
-def test_names_the_generated_init_uses_are_refused_as_fields() -> None:
-    with pytest.raises(TypeError, match="cannot be named 'self'"):
+def test_a_field_may_be_named_self_but_not_like_the_generated_init_s_own_names() -> None:
+    @frozen
+    class Selfish:
+        self: int
+        other: str = "a"
+
+    assert Selfish(self=1) == Selfish(1, "a") and repr(Selfish(2)) == f"{Selfish.__qualname__}(self=2, other='a')"
+    with pytest.raises(TypeError, match="cannot be named '__frozen_state__'"):
         @frozen
-        class Selfish:
-            self: int
+        class Clash:
+            __frozen_state__: int
 
 
 def test_replace_copies_a_record_as_dataclasses_replace_does() -> None:
@@ -268,3 +277,116 @@ def test_replace_copies_a_record_as_dataclasses_replace_does() -> None:
     assert replace(StandardPoint(1.0), y=2.0) == StandardPoint(1.0, 2.0)  # any dataclass
     assert replace(StandardSubclass(1.0), z=2.0) == StandardSubclass(1.0, 0.0, 2.0)  # a dataclass subclassing one
     assert replace(SlottedRecord(1, 2), y=3) == SlottedRecord(1, 3)
+
+
+def test_a_class_s_own_init_is_kept_and_replace_goes_through_it() -> None:
+    from tco.frozen import replace
+
+    @frozen
+    class Doubled:
+        x: int
+
+        def __init__(self, x: int) -> None:
+            object.__setattr__(self, "x", x * 2)
+
+    assert Doubled(3).x == 6
+    assert replace(Doubled(3), x=5).x == 10 == dataclasses.replace(Doubled(3), x=5).x
+
+
+def test_a_plain_subclass_may_hold_attributes_of_its_own_but_not_change_fields() -> None:
+    class Labelled(Point):
+        def __init__(self, x: float, label: str) -> None:
+            super().__init__(x)
+            self.label = label
+
+    labelled = Labelled(1.0, "a")
+    labelled.label = "b"
+    del labelled.label
+    assert labelled == Labelled(1.0, "c") or labelled != Labelled(1.0, "c")  # equality: as for a dataclass
+    with pytest.raises(FrozenInstanceError):
+        labelled.x = 2.0
+    with pytest.raises(FrozenInstanceError):
+        Point(1.0).label = "a"  # type: ignore[attr-defined]
+
+
+def test_a_record_that_contains_itself_has_a_repr() -> None:
+    @frozen
+    class Node:
+        items: list[object]
+
+    node = Node([])
+    node.items.append(node)
+    assert repr(node) == f"{Node.__qualname__}(items=[...])"
+    loop = Point(1.0)
+    object.__setattr__(loop, "y", loop)
+    assert repr(loop) == "Point(x=1.0, y=...)"
+
+
+def test_replace_copies_fields_only() -> None:
+    from tco.frozen import replace
+
+    @frozen
+    class Cached:
+        x: int
+        LIMIT: typing.ClassVar[int] = 3
+
+        @functools.cached_property
+        def double(self) -> int:
+            return self.x * 2
+
+    cached = Cached(1)
+    assert cached.double == 2
+    object.__setattr__(cached, "note", "kept out")
+    copied = replace(cached, x=5)
+    assert copied.double == 10 and not hasattr(copied, "note") and copied.__dict__ == {"x": 5, "double": 10}
+    with pytest.raises(TypeError, match="unexpected keyword argument 'LIMIT'"):
+        replace(cached, LIMIT=9)
+
+
+@frozen
+class Priced:
+    """String annotations that name this module's imports."""
+
+    amount: Decimal
+    tags: list[str] = field(default_factory=list)
+
+
+def test_init_resolves_its_annotations_in_the_module_and_shows_factory_defaults() -> None:
+    assert typing.get_type_hints(Priced.__init__) == {"amount": Decimal, "tags": list[str], "return": type(None)}
+    assert "tags: 'list[str]' = <factory>" in str(inspect.signature(StandardItem))
+    assert str(inspect.signature(Priced)) == "(amount: 'Decimal', tags: 'list[str]' = <factory>) -> None"
+
+
+def test_a_class_of_slots_constructs() -> None:
+    @frozen
+    class Slots:
+        __slots__ = ("x", "y")
+        x: int
+        y: int
+
+    assert Slots(1, 2) == Slots(1, 2) and Slots(1, 2).y == 2 and not hasattr(Slots(1, 2), "__dict__")
+    from tco.frozen import replace
+    assert replace(Slots(1, 2), y=3) == Slots(1, 3)
+
+
+def test_what_a_dataclass_refuses_or_init_would_skip_is_refused() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'y' follows default argument 'x'"):
+        @frozen
+        class Ordered:
+            x: int = 0
+            y: int  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match="InitVar"):
+        @frozen
+        class Initialised:
+            x: int
+            seed: InitVar[int]
+
+    @dataclasses.dataclass
+    class Mutable:
+        x: int
+
+    with pytest.raises(TypeError, match="cannot inherit frozen dataclass from a non-frozen one"):
+        @frozen
+        class Frozen(Mutable):
+            y: int = 0
