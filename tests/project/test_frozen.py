@@ -390,3 +390,39 @@ def test_what_a_dataclass_refuses_or_init_would_skip_is_refused() -> None:
         @frozen
         class Frozen(Mutable):
             y: int = 0
+
+
+def test_defaults_are_ordered_even_when_the_class_writes_its_own_init() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'y' follows default argument 'x'"):
+        @frozen
+        class Ordered:
+            x: int = 1
+            y: int  # type: ignore[misc]
+
+            def __init__(self) -> None:
+                object.__setattr__(self, "y", 2)
+
+
+def test_replace_goes_through_a_metaclass_call_and_reports_a_deleted_field() -> None:
+    from tco.frozen import replace
+
+    calls: list[object] = []
+
+    class Counting(type):
+        def __call__(cls, *args: object, **kwargs: object) -> object:
+            calls.append(args or kwargs)
+            return super().__call__(*args, **kwargs)
+
+    @frozen
+    class Counted(metaclass=Counting):
+        x: int
+
+    assert replace(Counted(1), x=2) == Counted(2) and len(calls) == 3
+
+    broken = Item("gpu", 1.0)
+    object.__delattr__(broken, "amount")  # behind the record's back: as dataclasses.replace says
+    with pytest.raises(AttributeError, match="amount"):
+        replace(broken, note="n")
+    defaulted = Point(1.0, 2.0)
+    object.__delattr__(defaulted, "y")  # the class's default shows through, for both
+    assert replace(defaulted, x=3.0) == dataclasses.replace(defaulted, x=3.0) == Point(3.0, 0.0)
