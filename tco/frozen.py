@@ -64,18 +64,21 @@ class _Record(NamedTuple):
     copied_by_dict: bool
 
 
-def _setattr(self: Any, name: str, value: Any) -> None:
-    # As a frozen dataclass: a record's fields and attributes are fixed; a plain subclass of one may
-    # set attributes of its own.
+def _fixed(self: Any, name: str) -> bool:
+    """As a frozen dataclass: a record's fields and attributes are fixed; a plain subclass of one may
+    change attributes of its own."""
     cls = type(self)
-    if "__frozen__" in cls.__dict__ or name in cls.__frozen__.fields:
+    return "__frozen__" in cls.__dict__ or name in cls.__frozen__.fields
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    if _fixed(self, name):
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
     object.__setattr__(self, name, value)
 
 
 def _delattr(self: Any, name: str) -> None:
-    cls = type(self)
-    if "__frozen__" in cls.__dict__ or name in cls.__frozen__.fields:
+    if _fixed(self, name):
         raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
     object.__delattr__(self, name)
 
@@ -112,15 +115,18 @@ def _behind_descriptor(cls: type, name: str) -> bool:
     return hasattr(type(inspect.getattr_static(cls, name, None)), "__set__")
 
 
-def _init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None]:
+def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozenset[str]) -> Callable[..., None]:
     """The class's `__init__`, as `@dataclass(frozen=True)` writes it: every field a parameter in
     order, defaults and default factories applied, each value stored past the frozen `__setattr__`
     (straight into the instance's `__dict__`, which is where `object.__setattr__` puts it and twice
-    as fast, unless the class has a descriptor of that name). Like a dataclass's, it is compiled in
-    the module's globals, so that its string annotations resolve there."""
+    as fast, unless the class has a descriptor of that name: the fields `behind`). Like a
+    dataclass's, it is compiled in the module's globals, so that its string annotations resolve
+    there."""
     self_name = "__frozen_self__" if any(field.name == "self" for field in fields) else "self"
     local: dict[str, Any] = {"__frozen_set__": object.__setattr__, "__frozen_from_factory__": _FROM_FACTORY}
-    parameters, body = [self_name], [f"  __frozen_state__ = {self_name}.__dict__"]
+    parameters = [self_name]
+    # A class whose every field is behind a descriptor (a class of __slots__) may have no __dict__.
+    body = [f"  __frozen_state__ = {self_name}.__dict__" if len(behind) < len(fields) else "  pass"]
     for field in fields:
         name = field.name
         if name.startswith("__frozen_"):
@@ -134,12 +140,10 @@ def _init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None
             body.append(f"  if {name} is __frozen_from_factory__: {name} = __frozen_factory_{name}__()")
         else:
             parameters.append(name)
-        if _behind_descriptor(cls, name):
+        if name in behind:
             body.append(f"  __frozen_set__({self_name}, {name!r}, {name})")
         else:
             body.append(f"  __frozen_state__[{name!r}] = {name}")
-    if not any("__frozen_state__[" in line for line in body):
-        body[0] = "  pass"  # every field behind a descriptor (a class of __slots__ has no __dict__)
     inner = f" def __init__({', '.join(parameters)}):\n" + "\n".join(f" {line}" for line in body)
     source = f"def __frozen_make_init__({', '.join(local)}):\n{inner}\n return __init__\n"
     module = sys.modules.get(cls.__module__)
@@ -188,9 +192,10 @@ def _make_frozen(cls: C) -> C:
     dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=bool(bases))
     fields = dataclasses.fields(cls)
     _refuse_what_init_would_skip(cls, fields)
+    behind = frozenset(f.name for f in fields if _behind_descriptor(cls, f.name))
     own_init = "__init__" in cls.__dict__
     if not own_init:
-        cls.__init__ = _init(cls, list(fields))  # type: ignore[misc]
+        cls.__init__ = _init(cls, fields, behind)  # type: ignore[misc]
     if not documented:
         cls.__doc__ = f"{cls.__name__}{inspect.signature(cls)}".replace(" -> None", "")
     cls.__setattr__ = _setattr  # type: ignore[assignment,method-assign]
@@ -200,8 +205,8 @@ def _make_frozen(cls: C) -> C:
         hashed=_fields_getter([f.name for f in fields if (f.compare if f.hash is None else f.hash)]),
         shown=tuple(f.name for f in fields if f.repr),
         fields=frozenset(f.name for f in fields),
-        copied_by_dict=not own_init and not any("__new__" in vars(base) for base in cls.__mro__[:-1])
-        and type(cls).__call__ is type.__call__ and not any(_behind_descriptor(cls, f.name) for f in fields),
+        copied_by_dict=not own_init and not behind and type(cls).__call__ is type.__call__
+        and not any("__new__" in vars(base) for base in cls.__mro__[:-1]),
     )
     # As dataclasses do: a __repr__, __eq__ or __hash__ the class writes itself wins (a class that
     # writes only __eq__ has __hash__ None from Python, which is not its own, and gets the shared one).

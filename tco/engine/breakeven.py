@@ -413,7 +413,7 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
     last_dearer = max((i for i, flag in enumerate(flags) if not flag), default=None)
     if last_dearer is None:
         return 0.0, first
-    if last_dearer == first_bracket and first is not None:  # one change of answer: the same bisection
+    if last_dearer == first_bracket:  # one change of answer: the same bisection
         return first, first
     return boundary(grid[last_dearer], grid[last_dearer + 1]), first
 
