@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 from tco.engine import formulas
 from tco.engine.inputs import (
@@ -24,9 +25,10 @@ from tco.engine.inputs import (
     SelfHostedInputs,
     WorkloadInputs,
 )
-from tco.engine.mixed import hourly_shape, sizing_ratio
+from tco.engine.line_items import MonthPlan, shared_month_items
+from tco.engine.mixed import hourly_shape, overflow_share, sizing_ratio
 from tco.engine.projection import month_plans
-from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, OptionResult, computable
+from tco.engine.results import ONE_TIME_CATEGORIES, BreakEven, LineItem, OptionResult, computable
 from tco.frozen import frozen, replace
 
 
@@ -309,6 +311,11 @@ def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -
     """The steady monthly cost of any option at monthly volume `volume` (tokens) (docs/formulas.md):
     month-1 prices and mix, amortized capital, one-time costs left out. Pass the option through
     `live_from_month_one` first for its state after go-live."""
+    return _recurring(_steady_plan(option, scenario, volume).items)
+
+
+def _steady_plan(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> MonthPlan:
+    """The month that `steady_cost` sums: month 1 of `option` at monthly volume `volume`."""
     workload = scenario.workload
     month1 = workload.input_tokens_month1 + workload.output_tokens_month1
     alpha = _mix(workload)
@@ -320,7 +327,11 @@ def steady_cost(option: OptionInputs, scenario: ScenarioInputs, volume: float) -
                                            workload.requests_per_day * volume / month1)),
         options=(), horizon_months=1, basis="amortized",
     )
-    items = month_plans(option, steady)[0].items
+    return month_plans(option, steady)[0]
+
+
+def _recurring(items: list[LineItem]) -> float:
+    """The sum of `items` without the one-time costs."""
     return sum(i.amount for i in items if i.category not in ONE_TIME_CATEGORIES)
 
 
@@ -362,38 +373,28 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
                                                                                                  float | None]:
     """(break-even volume, first break-even volume) of any option against an API, by search.
 
-    `d(V) = S(V) − A(V)` is evaluated at 0, on a geometric grid from 2^-24 to 2^24 times the month-1
-    volume, and at both sides of every replica step of the option's fleets (the first
-    REPLICA_BOUNDARIES replicas): within one step the fleet's cost is fixed and the tokens it
-    serves can only grow with V, so d only falls, and the ends of the steps are where it is
-    highest and lowest. "Stays cheaper from" is the last change to d ≤ 0 (None if d > 0 at the
-    top of the grid), "first cheaper at" the first; each is refined by bisection.
+    Whether `S(V) ≤ A(V)` (the option's steady cost against the API's, `_within`) is known at 0, on a
+    geometric grid from 2^-24 to 2^24 times the month-1 volume, and at both sides of every replica step
+    of the option's fleets (the first REPLICA_BOUNDARIES replicas). "Stays cheaper from" is the last
+    change to cheaper (None if dearer at the top of the grid), "first cheaper at" the first; each is
+    refined by bisection. `_Search` gives each answer, computing few of them.
     """
-    workload = scenario.workload
-    line = _api_line(api, workload)
-    reference = workload.input_tokens_month1 + workload.output_tokens_month1 or 1e9
-    live = live_from_month_one(option)
-
-    def cheaper(volume: float) -> bool:
-        return _within(steady_cost(live, scenario, volume), line.per_token * volume + line.fixed)
-
-    count = SEARCH_STEPS_PER_DOUBLING * SEARCH_DOUBLINGS
-    candidates = {0.0, *(reference * 2 ** (i / SEARCH_STEPS_PER_DOUBLING) for i in range(-count, count + 1))}
-    top = max(candidates)
-    for boundary_volume in replica_boundaries(option, workload):
-        if boundary_volume < top:
-            # Just past the engine's ceil tolerance (1e-9), the next replica is bought.
-            candidates.update((boundary_volume, boundary_volume * (1 + 1e-8)))
-    grid = sorted(candidates)
-    flags = [cheaper(v) for v in grid]
+    search = _Search(live_from_month_one(option), _api_line(api, scenario.workload), scenario)
+    grid = search_grid(option, scenario.workload)
+    flags = search.grid_answers(grid)
 
     def boundary(dearer: float, cheap: float) -> float:
         """The volume between a dearer and a cheaper grid point where the answer changes."""
+        known = (dearer, cheap)  # the nearest volumes either side whose months are computed
         for _ in range(BISECTIONS):
             middle = (dearer + cheap) / 2
             if middle in (dearer, cheap) or abs(dearer - cheap) <= 1e-12 * abs(cheap):
                 break
-            if cheaper(middle):
+            answer = search.settled(middle, *known)
+            if answer is None:
+                answer = search.cheaper(middle)
+                known = (known[0], middle) if answer else (middle, known[1])
+            if answer:
                 cheap = middle
             else:
                 dearer = middle
@@ -416,6 +417,199 @@ def searched_volumes(option: OptionInputs, api: ApiInputs, scenario: ScenarioInp
     if last_dearer == first_bracket:  # one change of answer: the same bisection
         return first, first
     return boundary(grid[last_dearer], grid[last_dearer + 1]), first
+
+
+def search_grid(option: OptionInputs, workload: WorkloadInputs) -> list[float]:
+    """The volumes `searched_volumes` starts from, in order: 0, the geometric grid, and both sides of
+    the replica steps below its top."""
+    reference = workload.input_tokens_month1 + workload.output_tokens_month1 or 1e9
+    count = SEARCH_STEPS_PER_DOUBLING * SEARCH_DOUBLINGS
+    candidates = {0.0, *(reference * 2 ** (i / SEARCH_STEPS_PER_DOUBLING) for i in range(-count, count + 1))}
+    top = max(candidates)
+    for boundary_volume in replica_boundaries(option, workload):
+        if boundary_volume < top:
+            # Just past the engine's ceil tolerance (1e-9), the next replica is bought.
+            candidates.update((boundary_volume, boundary_volume * (1 + 1e-8)))
+    return sorted(candidates)
+
+
+# Bounds settle an answer only when they clear the API's cost by this much, relative: far more than
+# rounding moves a cost (1e-15) or the tolerances inside the engine let it dip (1e-9).
+SETTLED_BY = 1e-6
+
+
+class _Search:
+    """Whether an option (live from month 1) costs no more than an API (`_within`) at a volume: exactly
+    the answer of computing its month there, which it computes only when bounds cannot settle it.
+
+    For volumes from `low` to `high`, `cost_bounds` gives `lo ≤ S(V) ≤ hi` from the months at the ends.
+    When `lo` exceeds the API's cost at V (with its tolerance), V is dearer; when `hi` is below it, V is
+    cheaper; either way by SETTLED_BY at least. The bounds need every cost to grow with the tokens and
+    the GPUs it is for (`_bounded`); where one may not, every answer is computed."""
+
+    def __init__(self, live: OptionInputs, line: _ApiLine, scenario: ScenarioInputs) -> None:
+        self.live, self.line, self.scenario = live, line, scenario
+        self.bounded = line.per_token >= 0 and _bounded(live, scenario.workload)
+        self.points: dict[float, _Point] = {}
+        self.ceilings: dict[int, float] = {}
+
+    def api_cost(self, volume: float) -> float:
+        return self.line.per_token * volume + self.line.fixed
+
+    def point(self, volume: float) -> _Point:
+        if volume not in self.points:
+            self.points[volume] = _point(self.live, self.scenario, volume)
+        return self.points[volume]
+
+    def cheaper(self, volume: float) -> bool:
+        """The answer at `volume`, computed."""
+        return _within(self.point(volume).cost, self.api_cost(volume))
+
+    def settled(self, volume: float, low: float, high: float) -> bool | None:
+        """The answer at `volume` (between `low` and `high`, whose months are computed), when bounds
+        settle it; else None."""
+        return self._settled(low, high, volume, volume)
+
+    def _settled(self, low: float, high: float, first: float, last: float) -> bool | None:
+        """The answer at every volume from `first` to `last` (between `low` and `high`, whose months are
+        computed) when bounds settle them all alike; else None."""
+        if not self.bounded:
+            return None
+        lo, hi = self.cost_bounds(self.live, low, high, self.point(low), self.point(high))
+        below = self.api_cost(first) + formulas.money_tolerance(self.api_cost(first))
+        above = self.api_cost(last) + formulas.money_tolerance(self.api_cost(last))
+        slack = SETTLED_BY * max(1.0, abs(lo), abs(hi), abs(below), abs(above))
+        if hi + slack < below:
+            return True
+        if lo - slack > above:
+            return False
+        return None
+
+    def grid_answers(self, grid: list[float]) -> list[bool]:
+        """The answer at each volume of the sorted `grid`. Its ends are computed; an interval whose
+        bounds do not settle all the volumes inside it has its middle computed, and each half is
+        settled in turn, down to neighbouring volumes."""
+        answers: list[bool | None] = [None] * len(grid)
+        pending = [(0, len(grid) - 1)]
+        while pending:
+            low, high = pending.pop()
+            for end in (low, high):
+                if answers[end] is None:
+                    answers[end] = self.cheaper(grid[end])
+            if high - low < 2:
+                continue
+            answer = self._settled(grid[low], grid[high], grid[low + 1], grid[high - 1])
+            if answer is not None:
+                answers[low + 1:high] = [answer] * (high - low - 1)
+                continue
+            middle = (low + high) // 2
+            pending += [(middle, high), (low, middle)]
+        return [bool(answer) for answer in answers]
+
+    def cost_bounds(self, option: OptionInputs, low: float, high: float, at_low: _Point | None = None,
+                    at_high: _Point | None = None) -> tuple[float, float]:
+        """`(lo, hi)` with `lo ≤ S(V) ≤ hi` for every volume V from `low` to `high` (`at_low` and
+        `at_high`: the option's months at the ends, when computed).
+
+        - An option whose cost only grows with the volume (`_monotone`): its costs at the ends.
+        - A hybrid sized by its load, with as many GPUs at both ends: the same, as its fleet is fixed.
+        - A hybrid sized by its load, with more GPUs at `high`: its fleet's costs grow with the GPUs and
+          with the tokens they serve, so they lie between the fleet's costs at the ends. Its overflow
+          costs at least nothing and at most the API's price for the share of the tokens beyond a fleet
+          sized exactly for them (`overflow_share` at the sizing ratio, plus 1e-7 for the ceiling's
+          tolerance): the fleet is never smaller than that.
+        - A routed option: the sum of its routes' bounds (each on its share of the volumes, widened by
+          1e-12 for the rounding of that share) and its own costs.
+
+        Each bound is widened by `_dip`, by which a cost may fall as the volume grows.
+        """
+        if isinstance(option, RoutedInputs) and not _monotone(option):
+            lo = hi = _recurring(shared_month_items(option.shared, 1))
+            for route in option.routes:
+                route_lo, route_hi = self.cost_bounds(route.option, low * route.share * (1 - 1e-12),
+                                                      high * route.share * (1 + 1e-12))
+                lo, hi = lo + route_lo, hi + route_hi
+            return lo, hi
+        at_low = at_low or _point(option, self.scenario, low)
+        at_high = at_high or _point(option, self.scenario, high)
+        lo, hi = at_low.cost, at_high.cost
+        if isinstance(option, HybridInputs) and not _monotone(option) and at_low.gpus != at_high.gpus:
+            lo -= at_low.overflow
+            hi += self.overflow_ceiling(option) * high - at_high.overflow
+        dip = _dip(option, self.scenario.workload, high)
+        return lo - dip, hi + dip
+
+    def overflow_ceiling(self, option: HybridInputs) -> float:
+        """The most a sized hybrid's overflow costs per token of its volume: the API's price for the
+        share beyond a fleet sized exactly for the load (plus 1e-7)."""
+        if id(option) not in self.ceilings:
+            workload = self.scenario.workload
+            shape = hourly_shape(workload)
+            most = overflow_share(shape, sizing_ratio(option, workload.peak_to_average, shape)) + 1e-7
+            self.ceilings[id(option)] = min(1.0, most) * _api_line(option.overflow, workload).per_token
+        return self.ceilings[id(option)]
+
+
+class _Point(NamedTuple):
+    """An option's steady month at one volume: its cost (`steady_cost`), what a hybrid pays the API for
+    its overflow in it, and its GPUs."""
+
+    cost: float
+    overflow: float
+    gpus: int | None
+
+
+def _point(option: OptionInputs, scenario: ScenarioInputs, volume: float) -> _Point:
+    month = _steady_plan(option, scenario, volume)
+    overflow = sum(i.amount for i in month.items if i.category == "api") if isinstance(option, HybridInputs) else 0.0
+    return _Point(_recurring(month.items), overflow, month.gpus)
+
+
+def _monotone(option: OptionInputs) -> bool:
+    """Whether the option's steady cost only grows with the volume: every option but a hybrid sized by
+    its load, whose fleet's next replica takes tokens off the API (and so may cost less in all)."""
+    if isinstance(option, HybridInputs):
+        return option.size_for == "gpus"
+    if isinstance(option, RoutedInputs):
+        return all(_monotone(route.option) for route in option.routes)
+    return True
+
+
+def _dip(option: OptionInputs, workload: WorkloadInputs, high: float) -> float:
+    """How far the steady cost may fall as the volume grows up to `high`: only an autoscaled rented
+    hybrid's may, when an hour's load passes its fleet by more than the tolerance that
+    `overflow_share` ignores (1e-9·max(1, L_h)). Then the fleet serves up to that much less in that
+    hour and its GPU-hours follow; this is the most it bills for that, in all 24 hours."""
+    if isinstance(option, RoutedInputs):
+        return sum(_dip(route.option, workload, high * route.share * (1 + 1e-12)) for route in option.routes)
+    if not isinstance(option, HybridInputs):
+        return 0.0
+    hosted = option.self_hosted
+    if hosted.acquisition != "rent" or hosted.scaling != "autoscale":
+        return 0.0
+    peak = _busy_per_token(hosted, workload) * high * max(hourly_shape(workload))
+    served = 24 * formulas.CEIL_TOLERANCE * max(1.0, peak)
+    dip: float = hosted.hourly_rate_per_gpu * workload.active_hours_per_month * served / hosted.max_utilization
+    return dip
+
+
+def _bounded(option: OptionInputs, workload: WorkloadInputs) -> bool:
+    """Whether `_Search.cost_bounds` holds for the option: no price, rate or share of it that would make a cost
+    fall as the tokens or the GPUs grow (validated scenarios have none; the Python API may)."""
+    if isinstance(option, ApiInputs):
+        factor = option.price_factor(1)
+        return (factor >= 0 and 0 <= workload.cached_input_share <= 1
+                and min(option.price_per_million_input_tokens, option.price_per_million_cached_input_tokens,
+                        option.price_per_million_output_tokens) >= 0)
+    if isinstance(option, SelfHostedInputs):
+        return (option.hourly_rate_per_gpu >= 0 and steady_gpu_month_cost(option, workload.active_hours_per_month) >= 0
+                and min(option.input_tokens_per_second, option.output_tokens_per_second, option.max_utilization) > 0
+                and option.gpus_per_replica >= 1 and 0 < workload.active_hours_per_month <= HOURS_PER_MONTH)
+    if isinstance(option, HybridInputs):
+        return (_bounded(option.self_hosted, workload) and _bounded(option.overflow, workload)
+                and _recurring(shared_month_items(option.self_hosted.shared, 1)) >= 0
+                and min(hourly_shape(workload)) >= 0)
+    return all(route.share >= 0 and _bounded(route.option, workload) for route in option.routes)
 
 
 def compare_pair(
