@@ -10,8 +10,11 @@ fields; pickle, copy and pydantic treat it as a frozen dataclass; type checkers 
 Why not `@dataclass(frozen=True)` itself: it compiles six functions for every class (`__init__`,
 `__repr__`, `__eq__`, `__hash__`, `__setattr__`, `__delattr__`), about half a millisecond a class,
 and `tco compare` defines some sixty records before it prints a line; that was half of its own
-start-up. Here only `__init__` is compiled per class (as fast as a dataclass's, or faster: the
-engine builds tens of thousands of line items); the other five are shared by every record, at
+start-up. Here `__init__` is the only function of a class's own (as fast as a dataclass's, or
+faster: the engine builds tens of thousands of line items), and it is not compiled either: its code
+is compiled once for each number of fields and renamed for each class, a twentieth of the cost
+(a class with a default factory or a field behind a descriptor gets its own compiled). The other
+five functions are shared by every record, at
 the price of `==`, `hash` and `repr` about twice as slow as a dataclass's (tco keys nothing by
 records, and prints none).
 
@@ -31,6 +34,7 @@ import dataclasses
 import inspect
 import reprlib
 import sys
+import types
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar, dataclass_transform, overload
@@ -111,8 +115,43 @@ def _fields_getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _behind_descriptor(cls: type, name: str) -> bool:
-    """Whether the class has a data descriptor (a slot, a property) named `name`."""
-    return hasattr(type(inspect.getattr_static(cls, name, None)), "__set__")
+    """Whether the class has a data descriptor (a slot, a property) named `name`: what storing the
+    attribute on an instance goes through, the first `name` in the class's MRO."""
+    for base in cls.__mro__:
+        if name in base.__dict__:
+            return hasattr(type(base.__dict__[name]), "__set__")
+    return False
+
+
+_TEMPLATES: dict[int, types.CodeType] = {}
+
+
+def _template(count: int) -> types.CodeType:
+    """The code of an `__init__` storing `count` parameters into the instance's `__dict__`, with
+    placeholder names: compiled once for each number of fields, then renamed for each class."""
+    if count not in _TEMPLATES:
+        parameters = "".join(f", __frozen_p{i}__" for i in range(count))
+        body = "".join(f"\n  __frozen_state__['__frozen_k{i}__'] = __frozen_p{i}__" for i in range(count))
+        namespace: dict[str, Any] = {}
+        exec(compile(f"def __init__(self{parameters}):\n  __frozen_state__ = self.__dict__{body}\n", "<@frozen>",
+                     "exec"), {}, namespace)
+        _TEMPLATES[count] = namespace["__init__"].__code__
+    return _TEMPLATES[count]
+
+
+def _renamed_init(cls: type, fields: tuple[dataclasses.Field[Any], ...], self_name: str) -> types.FunctionType:
+    """`_template(len(fields))` with the fields' names: its parameters and the keys it stores them
+    under. Renaming compiled code costs a twentieth of compiling it."""
+    code = _template(len(fields))
+    names = [field.name for field in fields]
+    keys = {f"__frozen_k{i}__": name for i, name in enumerate(names)}
+    code = code.replace(co_varnames=(self_name, *names, "__frozen_state__"),
+                        co_consts=tuple(keys.get(c, c) if isinstance(c, str) else c for c in code.co_consts),
+                        co_filename=f"<@frozen __init__ of {cls.__module__}.{cls.__qualname__}>",
+                        co_qualname=f"{cls.__qualname__}.__init__")
+    module = sys.modules.get(cls.__module__)
+    defaults = tuple(field.default for field in fields if field.default is not _NO_DEFAULT)
+    return types.FunctionType(code, module.__dict__ if module is not None else {}, "__init__", defaults or None)
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozenset[str]) -> Callable[..., None]:
@@ -123,14 +162,20 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozens
     dataclass's, it is compiled in the module's globals, so that its string annotations resolve
     there."""
     self_name = "__frozen_self__" if any(field.name == "self" for field in fields) else "self"
+    for field in fields:
+        if field.name.startswith("__frozen_"):
+            raise TypeError(f"@frozen class {cls.__qualname__}: a field cannot be named {field.name!r}")
+    if not behind and all(field.default_factory is _NO_DEFAULT for field in fields):
+        init: Callable[..., None] = _renamed_init(cls, fields, self_name)
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
+        return init
     local: dict[str, Any] = {"__frozen_set__": object.__setattr__, "__frozen_from_factory__": _FROM_FACTORY}
     parameters = [self_name]
     # A class whose every field is behind a descriptor (a class of __slots__) may have no __dict__.
     body = [f"  __frozen_state__ = {self_name}.__dict__" if len(behind) < len(fields) else "  pass"]
     for field in fields:
         name = field.name
-        if name.startswith("__frozen_"):
-            raise TypeError(f"@frozen class {cls.__qualname__}: a field cannot be named {name!r}")
         if field.default is not _NO_DEFAULT:
             local[f"__frozen_default_{name}__"] = field.default
             parameters.append(f"{name}=__frozen_default_{name}__")
@@ -150,7 +195,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozens
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<@frozen __init__ of {cls.__module__}.{cls.__qualname__}>", "exec"),
          module.__dict__ if module is not None else {}, namespace)
-    init: Callable[..., None] = namespace["__frozen_make_init__"](**local)
+    init = namespace["__frozen_make_init__"](**local)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
     return init

@@ -426,3 +426,35 @@ def test_replace_goes_through_a_metaclass_call_and_reports_a_deleted_field() -> 
     defaulted = Point(1.0, 2.0)
     object.__delattr__(defaulted, "y")  # the class's default shows through, for both
     assert replace(defaulted, x=3.0) == dataclasses.replace(defaulted, x=3.0) == Point(3.0, 0.0)
+
+
+def test_an_init_renamed_from_a_shared_template_is_the_dataclass_s() -> None:
+    """Records without a default factory get an `__init__` renamed from code compiled once for each
+    number of fields: same signature, messages, module and annotations as a dataclass's own."""
+    @frozen
+    class Three:
+        a: int
+        b: Decimal
+        c: str = "c"
+
+    @dataclasses.dataclass(frozen=True)
+    class StandardThree:
+        a: int
+        b: Decimal
+        c: str = "c"
+
+    assert str(inspect.signature(Three)) == str(inspect.signature(StandardThree))
+    assert typing.get_type_hints(Three.__init__) == typing.get_type_hints(StandardThree.__init__)
+    assert Three.__init__.__module__ == StandardThree.__init__.__module__ == __name__
+    assert Three.__init__.__qualname__.endswith("Three.__init__")
+    assert vars(Three(1, Decimal(2))) == {"a": 1, "b": Decimal(2), "c": "c"}
+    assert Three(b=Decimal(2), a=1, c="x") == Three(1, Decimal(2), "x")
+    for call in (lambda cls: cls(1), lambda cls: cls(1, 2, 3, 4), lambda cls: cls(1, 2, d=4),
+                 lambda cls: cls(1, 2, a=1)):
+        with pytest.raises(TypeError) as ours:
+            call(Three)
+        with pytest.raises(TypeError) as theirs:
+            call(StandardThree)
+        assert str(ours.value).replace("Three", "StandardThree") == str(theirs.value)
+    assert Point.__init__.__code__ is not Three.__init__.__code__
+    assert "test_frozen" in Three.__init__.__code__.co_filename and Point(1.0).y == 0.0 and Empty() == Empty()
