@@ -14,9 +14,8 @@ start-up. Here `__init__` is the only function of a class's own (as fast as a da
 faster: the engine builds tens of thousands of line items), and it is not compiled either: its code
 is compiled once for each number of fields and renamed for each class, a twentieth of the cost
 (a class with a default factory or a field behind a descriptor gets its own compiled). The other
-five functions are shared by every record, at
-the price of `==`, `hash` and `repr` about twice as slow as a dataclass's (tco keys nothing by
-records, and prints none).
+five functions are shared by every record, at the price of `==`, `hash` and `repr` about twice as
+slow as a dataclass's (tco keys nothing by records, and prints none).
 
 What a record may not have, refused when the class is defined rather than done differently: an
 `InitVar`, `__post_init__`, a keyword-only field, a field outside `__init__` (`init=False`), a
