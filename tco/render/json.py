@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tco.engine.results import BreakEven, Comparison, MonthCost, OptionResult
-from tco.render.numbers import tidy
+from tco.render.numbers import json_text
 from tco.render.text import warning_text
 
 SCHEMA_VERSION = 1
@@ -84,7 +83,5 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
 
 def render_json(comparisons: list[Comparison]) -> str:
     """One object for one scenario, a list for several."""
-    data: Any = [tidy(comparison_to_dict(c)) for c in comparisons]
-    if len(data) == 1:
-        data = data[0]
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    data: Any = [comparison_to_dict(c) for c in comparisons]
+    return json_text(data[0] if len(data) == 1 else data) + "\n"

@@ -1,13 +1,17 @@
 """Numbers as JSON and CSV write them: money to 1e-6 of its unit, whole token counts as integers, and
 every other figure to 12 significant digits, so no float noise (`1825000000.0000002` tokens,
-`38027.98125000001` dollars) reaches a file. Every JSON and CSV renderer goes through `tidy` or
-`number_for`; the kind of a number is decided by its key (or column) name, here and nowhere else.
+`38027.98125000001` dollars) reaches a file. Every JSON and CSV renderer goes through `json_text`,
+`tidy` or `number_for`; the kind of a number is decided by its key (or column) name, here and nowhere
+else.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import math
+from collections.abc import Callable
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any, Literal
 
 from tco.engine.results import CATEGORIES
@@ -87,3 +91,67 @@ def tidy(data: Any, key: str = "", parent: Kind = "figure") -> Any:
     if isinstance(data, list | tuple):
         return [tidy(item, key, parent) for item in data]
     return number_for(key, data, parent) if key else figure_number(data)
+
+
+class _NotPlain(Exception):
+    """A value `json_text`'s own writer leaves to `json.dumps`."""
+
+
+def json_text(data: Any, *, ensure_ascii: bool = False) -> str:
+    """`json.dumps(tidy(data), indent=2, ensure_ascii=..., allow_nan=False)`, written in one pass
+    instead of two, and by a writer faster than the pure-Python one `json.dumps` uses to indent: a
+    comparison's JSON is thousands of numbers. Anything but dicts with string keys, lists, tuples,
+    strings, finite numbers, booleans and None goes to `json.dumps` itself, which writes or refuses it."""
+    parts: list[str] = []
+    try:
+        _write(data, "", "figure", "\n", parts.append, encode_basestring_ascii if ensure_ascii else encode_basestring)
+    except _NotPlain:
+        return json.dumps(tidy(data), indent=2, ensure_ascii=ensure_ascii, allow_nan=False)
+    return "".join(parts)
+
+
+def _write(data: Any, key: str, parent: Kind, newline: str, write: Callable[[str], None],
+           quote: Callable[[str], str]) -> None:
+    """Write `tidy(data, key, parent)` as indented JSON; `newline`: a line break and the current
+    indentation."""
+    if isinstance(data, str):
+        write(quote(data))
+    elif isinstance(data, dict):
+        if not data:
+            write("{}")
+            return
+        kind = number_kind(key) or parent if key else parent
+        inner = newline + "  "
+        separator = "{" + inner
+        for name, value in data.items():
+            if not isinstance(name, str):
+                raise _NotPlain
+            write(separator + quote(name) + ": ")
+            _write(value, name, kind, inner, write, quote)
+            separator = "," + inner
+        write(newline + "}")
+    elif isinstance(data, list | tuple):
+        if not data:
+            write("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in data:
+            write(separator)
+            _write(item, key, parent, inner, write, quote)
+            separator = "," + inner
+        write(newline + "]")
+    elif data is None:
+        write("null")
+    elif data is True or data is False:
+        write("true" if data else "false")
+    elif isinstance(data, int | float):
+        number = number_for(key, data, parent) if key else figure_number(data)
+        if isinstance(number, float) and math.isfinite(number):
+            write(float.__repr__(number))
+        elif isinstance(number, int) and not isinstance(number, bool):
+            write(int.__repr__(number))
+        else:
+            raise _NotPlain
+    else:
+        raise _NotPlain

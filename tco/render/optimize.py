@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tco.amounts import money
@@ -10,7 +9,7 @@ from tco.engine.optimize import FleetCost, Optimization
 from tco.render.csv import write_csv
 from tco.render.formats import Formats, Target
 from tco.render.layout import BOLD, Screen, paragraph, table_text
-from tco.render.numbers import tidy
+from tco.render.numbers import json_text
 from tco.render.text import share_text
 
 COLUMNS = ["size_for", "gpus", "replicas", "total", "npv", "self_hosted_share", "fleet_utilization",
@@ -34,7 +33,7 @@ def render_optimization_json(result: Optimization) -> str:
             "p100_gpus": result.p100_gpus, "exhaustive": result.exhaustive,
             "cheapest": dict(zip(COLUMNS, _row(result.cheapest, result.cheapest), strict=True)),
             "fixed_fleets": points(result.fixed), "size_rules": points(result.rules)}
-    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def render_optimization_csv(result: Optimization) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tco.amounts import money_short
@@ -10,7 +9,7 @@ from tco.analyses.sensitivity import Sensitivity, Tornado
 from tco.render.csv import write_csv
 from tco.render.formats import Formats, Target
 from tco.render.layout import BOLD, Screen, paragraph, table_text
-from tco.render.numbers import tidy
+from tco.render.numbers import json_text
 
 BAR_HALF = 20  # characters each side of the central value
 
@@ -35,7 +34,7 @@ def render_sensitivity_json(result: Sensitivity) -> str:
                       "break_even_month": t.break_even_month, "inputs": _row_dict(t, result.horizon_months)}
                      for t in result.tornados],
     }
-    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(data) + "\n"
 
 
 SENSITIVITY_COLUMNS = ["option", "versus", "input", "rule", "low", "high", "savings_at_low", "savings_at_high",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -11,7 +10,7 @@ from tco.analyses.simulate import Percentiles, Simulation
 from tco.render.csv import csv_cell, write_csv
 from tco.render.formats import Formats, Target
 from tco.render.layout import BOLD, Screen, paragraph, table_text
-from tco.render.numbers import money_number, number_for, tidy
+from tco.render.numbers import json_text, money_number, number_for
 
 BAR_WIDTH = 40
 MIN_BAR_WIDTH = 10  # the shortest bars a narrow terminal gets
@@ -39,7 +38,7 @@ def render_simulation_json(sim: Simulation) -> str:
             for r in sim.results
         ],
     }
-    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(data) + "\n"
 
 
 SIMULATION_COLUMNS = ["option", "versus", "probability_cheaper", "total_p10", "total_p50", "total_p90",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tco.amounts import money, money_precise
@@ -11,7 +10,7 @@ from tco.render.csv import write_csv
 from tco.render.formats import Formats, Target
 from tco.render.json import break_even_to_dict
 from tco.render.layout import BOLD, Screen, paragraph, table_text
-from tco.render.numbers import tidy
+from tco.render.numbers import json_text
 
 
 def render_sweep_json(result: Sweep) -> str:
@@ -26,7 +25,7 @@ def render_sweep_json(result: Sweep) -> str:
         }
         for p in result.points
     ]}
-    return json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def render_sweep_csv(result: Sweep) -> str:

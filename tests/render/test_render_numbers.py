@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from clirun import invoke
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tco.render.numbers import figure_number, money_number, number_for, number_kind, token_number
+from tco.render.numbers import figure_number, json_text, money_number, number_for, number_kind, tidy, token_number
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -115,3 +117,31 @@ def test_export_writes_whole_tokens_as_integers_and_cents_exactly() -> None:
     third = list(csv.DictReader(io.StringIO(result.stdout)))[2]
     assert (third["month"], third["input_tokens"], third["output_tokens"]) == ("3", "8882640000", "1727180000")
     assert third["api"] == "26294.095816"
+
+
+KEYS = st.sampled_from(["total", "amount", "input_tokens", "tokens_per_month", "p50", "total:API", "savings_p90",
+                        "gpus", "a.b", "", "name", "ñame \"q\"\n\t\u2028", "volume_tokens_per_month"])
+SCALARS = (st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False, allow_infinity=False)
+           | st.floats(-1e13, 1e13) | st.text(max_size=8))
+JSON_LIKE = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple)
+                         | st.dictionaries(KEYS | st.text(max_size=5), inner, max_size=5), max_leaves=40)
+
+
+@given(data=JSON_LIKE, ascii_only=st.booleans())
+def test_json_text_is_json_dumps_of_the_tidied_data(data: Any, ascii_only: bool) -> None:
+    """The one-pass writer of every JSON output writes what `json.dumps(tidy(data), indent=2)` writes."""
+    assert json_text(data, ensure_ascii=ascii_only) == json.dumps(tidy(data), indent=2, ensure_ascii=ascii_only,
+                                                                   allow_nan=False)
+
+
+@pytest.mark.parametrize("data", [{"total": float("nan")}, [float("inf")], {1: 2.0}, {"x": {None: 1}},
+                                  {"amount": __import__("decimal").Decimal("1.5")}, {"a": {1, 2}}])
+def test_json_text_leaves_what_it_does_not_write_to_json_dumps(data: Any) -> None:
+    """Keys that are not strings, NaN, sets, Decimals: written, or refused, exactly as `json.dumps` does."""
+    try:
+        expected: Any = json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            json_text(data)
+    else:
+        assert json_text(data) == expected
