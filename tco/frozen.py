@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import keyword
 import reprlib
 import sys
 import types
@@ -130,10 +131,11 @@ def _template(count: int) -> types.CodeType:
     placeholder names: compiled once for each number of fields, then renamed for each class."""
     if count not in _TEMPLATES:
         parameters = "".join(f", __frozen_p{i}__" for i in range(count))
-        body = "".join(f"\n  __frozen_state__['__frozen_k{i}__'] = __frozen_p{i}__" for i in range(count))
+        # No field, nothing stored: a record of no fields may have no __dict__ (`__slots__ = ()`).
+        body = "".join(f"\n  __frozen_state__['__frozen_k{i}__'] = __frozen_p{i}__" for i in range(count)) or "\n  pass"
+        state = "\n  __frozen_state__ = self.__dict__" if count else ""
         namespace: dict[str, Any] = {}
-        exec(compile(f"def __init__(self{parameters}):\n  __frozen_state__ = self.__dict__{body}\n", "<@frozen>",
-                     "exec"), {}, namespace)
+        exec(compile(f"def __init__(self{parameters}):{state}{body}\n", "<@frozen>", "exec"), {}, namespace)
         _TEMPLATES[count] = namespace["__init__"].__code__
     return _TEMPLATES[count]
 
@@ -144,7 +146,7 @@ def _renamed_init(cls: type, fields: tuple[dataclasses.Field[Any], ...], self_na
     code = _template(len(fields))
     names = [field.name for field in fields]
     keys = {f"__frozen_k{i}__": name for i, name in enumerate(names)}
-    code = code.replace(co_varnames=(self_name, *names, "__frozen_state__"),
+    code = code.replace(co_varnames=(self_name, *names, "__frozen_state__")[:code.co_nlocals],
                         co_consts=tuple(keys.get(c, c) if isinstance(c, str) else c for c in code.co_consts),
                         co_filename=f"<@frozen __init__ of {cls.__module__}.{cls.__qualname__}>",
                         co_qualname=f"{cls.__qualname__}.__init__")
@@ -164,7 +166,9 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozens
     for field in fields:
         if field.name.startswith("__frozen_"):
             raise TypeError(f"@frozen class {cls.__qualname__}: a field cannot be named {field.name!r}")
-    if not behind and all(field.default_factory is _NO_DEFAULT for field in fields):
+    # The compiled path's source refuses a field name no parameter can have (`class`, `a-b`): SyntaxError.
+    if not behind and all(field.default_factory is _NO_DEFAULT and field.name.isidentifier()
+                          and not keyword.iskeyword(field.name) for field in fields):
         init: Callable[..., None] = _renamed_init(cls, fields, self_name)
         init.__qualname__ = f"{cls.__qualname__}.__init__"
         init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}

@@ -127,7 +127,7 @@ def _write(data: Any, key: str, parent: Kind, newline: str, write: Callable[[str
             if not isinstance(name, str):
                 raise _NotPlain
             write(separator + quote(name) + ": ")
-            _write(value, name, kind, inner, write, quote)
+            _write(value, name if type(name) is str else str(name), kind, inner, write, quote)  # tidy's key
             separator = "," + inner
         write(newline + "}")
     elif isinstance(data, list | tuple):

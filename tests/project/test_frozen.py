@@ -458,3 +458,19 @@ def test_an_init_renamed_from_a_shared_template_is_the_dataclass_s() -> None:
         assert str(ours.value).replace("Three", "StandardThree") == str(theirs.value)
     assert Point.__init__.__code__ is not Three.__init__.__code__
     assert "test_frozen" in Three.__init__.__code__.co_filename and Point(1.0).y == 0.0 and Empty() == Empty()
+
+
+def test_a_record_of_no_fields_and_no_dict_constructs_and_a_field_no_parameter_can_be_is_refused() -> None:
+    @frozen
+    class Nothing:
+        __slots__ = ()
+
+    assert Nothing() == Nothing() and not hasattr(Nothing(), "__dict__")
+
+    class Odd:
+        __annotations__ = {"class": int}
+
+    with pytest.raises(SyntaxError):
+        frozen(Odd)
+    with pytest.raises(SyntaxError):
+        dataclasses.dataclass(frozen=True)(type("Odd", (), {"__annotations__": {"class": int}}))

@@ -4,6 +4,7 @@ figures to 12 significant digits (never `1825000000.0000002` tokens or `38027.98
 from __future__ import annotations
 
 import csv
+import enum
 import io
 import json
 import re
@@ -145,3 +146,13 @@ def test_json_text_leaves_what_it_does_not_write_to_json_dumps(data: Any) -> Non
             json_text(data)
     else:
         assert json_text(data) == expected
+
+
+def test_json_text_reads_a_key_s_kind_from_its_text_as_tidy_does() -> None:
+    """A key of a str subclass whose text differs from its value (an Enum mixed with str): its number's
+    kind comes from its text, as `tidy` reads it, and the key is written as its value, as json does."""
+    class Key(str, enum.Enum):  # noqa: UP042 (a StrEnum's text is its value: the case is the other one)
+        TOTAL = "total"
+
+    data = {Key.TOTAL: 1.23456789012345, "total": 1.23456789012345}
+    assert json_text(data) == json.dumps(tidy(data), indent=2, ensure_ascii=False, allow_nan=False)
