@@ -23,6 +23,7 @@ from tco.engine.inputs import (
     RoutedInputs,
     ScenarioInputs,
     SelfHostedInputs,
+    SharedCosts,
     WorkloadInputs,
 )
 from tco.engine.line_items import MonthPlan, shared_month_items
@@ -117,19 +118,27 @@ def _api_line(api: ApiInputs, workload: WorkloadInputs) -> _ApiLine:
 def steady_gpu_month_cost(option: SelfHostedInputs, hours: float) -> float:
     """Month-1 cost of one GPU kept for a month, the engine's lines for one GPU: rent for the hours a
     fixed or scheduled fleet is billed, or amortized capital plus power, hosting and maintenance."""
-    if option.acquisition == "rent":
-        month1 = formulas.yearly_compound(option.rent_change_per_year, 1)
-        rent: float = formulas.rent(formulas.billed_hours_per_gpu(option.scaling, hours), option.hourly_rate_per_gpu,
-                                    month1).amount
+    lines = _gpu_month_lines(option, hours)
+    if len(lines) == 1:
+        rent: float = lines[0].amount
         return rent
-    c = option.capital_cost_per_gpu
-    lines = (formulas.depreciation(1, c, option.residual_value, option.lifetime_months),
-             formulas.power(1, option.watts_per_gpu, option.load_factor, option.pue, option.power_hours_per_month,
-                            option.price_per_kwh),
-             formulas.hosting(1, option.hosting_per_gpu_month),
-             formulas.maintenance(1, c, option.maintenance_per_year))
     owned: float = lines[0].amount + lines[1].amount + lines[2].amount + lines[3].amount
     return owned
+
+
+def _gpu_month_lines(option: SelfHostedInputs, hours: float) -> tuple[formulas.Priced, ...]:
+    """The engine's month-1 lines for one GPU kept for a month: its rent, or its depreciation, power,
+    hosting and maintenance."""
+    if option.acquisition == "rent":
+        month1 = formulas.yearly_compound(option.rent_change_per_year, 1)
+        return (formulas.rent(formulas.billed_hours_per_gpu(option.scaling, hours), option.hourly_rate_per_gpu,
+                              month1),)
+    c = option.capital_cost_per_gpu
+    return (formulas.depreciation(1, c, option.residual_value, option.lifetime_months),
+            formulas.power(1, option.watts_per_gpu, option.load_factor, option.pue, option.power_hours_per_month,
+                           option.price_per_kwh),
+            formulas.hosting(1, option.hosting_per_gpu_month),
+            formulas.maintenance(1, c, option.maintenance_per_year))
 
 
 def _busy_per_token(option: SelfHostedInputs, workload: WorkloadInputs) -> float:
@@ -449,7 +458,7 @@ class _Search:
 
     def __init__(self, live: OptionInputs, line: _ApiLine, scenario: ScenarioInputs) -> None:
         self.live, self.line, self.scenario = live, line, scenario
-        self.bounded = line.per_token >= 0 and _bounded(live, scenario.workload)
+        self.bounded = line.per_token >= 0 and line.fixed >= 0 and _bounded(live, scenario.workload)
         self.points: dict[float, _Point] = {}
         self.ceilings: dict[int, float] = {}
 
@@ -517,7 +526,9 @@ class _Search:
           with the tokens they serve, so they lie between the fleet's costs at the ends. Its overflow
           costs at least nothing and at most the API's price for the share of the tokens beyond a fleet
           sized exactly for them (`overflow_share` at the sizing ratio, plus 1e-7 for the ceiling's
-          tolerance): the fleet is never smaller than that.
+          tolerance): a fleet of any GPUs is never smaller than that. With none at `low` (min_replicas 0,
+          and a load of at most a billionth of a replica, which the tolerant ceiling rounds to none), at
+          most the API's price for every token.
         - A routed option: the sum of its routes' bounds (each on its share of the volumes, widened by
           1e-12 for the rounding of that share) and its own costs.
 
@@ -535,7 +546,9 @@ class _Search:
         lo, hi = at_low.cost, at_high.cost
         if isinstance(option, HybridInputs) and not _monotone(option) and at_low.gpus != at_high.gpus:
             lo -= at_low.overflow
-            hi += self.overflow_ceiling(option) * high - at_high.overflow
+            ceiling = self.overflow_ceiling(option) if at_low.gpus else _api_line(option.overflow,
+                                                                                    self.scenario.workload).per_token
+            hi += ceiling * high - at_high.overflow
         dip = _dip(option, self.scenario.workload, high)
         return lo - dip, hi + dip
 
@@ -579,7 +592,8 @@ def _dip(option: OptionInputs, workload: WorkloadInputs, high: float) -> float:
     """How far the steady cost may fall as the volume grows up to `high`: only an autoscaled rented
     hybrid's may, when an hour's load passes its fleet by more than the tolerance that
     `overflow_share` ignores (1e-9·max(1, L_h)). Then the fleet serves up to that much less in that
-    hour and its GPU-hours follow; this is the most it bills for that, in all 24 hours."""
+    hour and its GPU-hours follow. This allows for it in every hour at its peak, 24 times what the
+    fleet's served average can fall by in all: generous, and still a billionth-scale amount."""
     if isinstance(option, RoutedInputs):
         return sum(_dip(route.option, workload, high * route.share * (1 + 1e-12)) for route in option.routes)
     if not isinstance(option, HybridInputs):
@@ -594,22 +608,30 @@ def _dip(option: OptionInputs, workload: WorkloadInputs, high: float) -> float:
 
 
 def _bounded(option: OptionInputs, workload: WorkloadInputs) -> bool:
-    """Whether `_Search.cost_bounds` holds for the option: no price, rate or share of it that would make a cost
-    fall as the tokens or the GPUs grow (validated scenarios have none; the Python API may)."""
+    """Whether `_Search.cost_bounds` holds for the option: no price, rate, share or cost of it that
+    would make a cost fall as the tokens or the GPUs grow, and no cost below zero, so that rounding
+    moves a month's cost by a share of that cost (validated scenarios have none; the Python API may)."""
+    if not _nothing_negative(option.shared):
+        return False
     if isinstance(option, ApiInputs):
         factor = option.price_factor(1)
-        return (factor >= 0 and 0 <= workload.cached_input_share <= 1
+        return (factor >= 0 and 0 <= workload.cached_input_share <= 1 and option.fixed_monthly >= 0
                 and min(option.price_per_million_input_tokens, option.price_per_million_cached_input_tokens,
                         option.price_per_million_output_tokens) >= 0)
     if isinstance(option, SelfHostedInputs):
-        return (option.hourly_rate_per_gpu >= 0 and steady_gpu_month_cost(option, workload.active_hours_per_month) >= 0
+        return (option.hourly_rate_per_gpu >= 0
+                and all(line.amount >= 0 for line in _gpu_month_lines(option, workload.active_hours_per_month))
                 and min(option.input_tokens_per_second, option.output_tokens_per_second, option.max_utilization) > 0
                 and option.gpus_per_replica >= 1 and 0 < workload.active_hours_per_month <= HOURS_PER_MONTH)
     if isinstance(option, HybridInputs):
         return (_bounded(option.self_hosted, workload) and _bounded(option.overflow, workload)
-                and _recurring(shared_month_items(option.self_hosted.shared, 1)) >= 0
                 and min(hourly_shape(workload)) >= 0)
     return all(route.share >= 0 and _bounded(route.option, workload) for route in option.routes)
+
+
+def _nothing_negative(shared: SharedCosts) -> bool:
+    """Whether every monthly cost an option carries whatever it serves (staff, other) is at least 0."""
+    return all(i.amount >= 0 for i in shared_month_items(shared, 1) if i.category not in ONE_TIME_CATEGORIES)
 
 
 def compare_pair(

@@ -31,6 +31,7 @@ from tco.engine.inputs import (
     WorkloadInputs,
 )
 from tco.engine.profiles import NAMED_PROFILES
+from tco.frozen import replace
 from tco.scenario.loader import load_scenario
 from tests.conftest import examples
 
@@ -150,7 +151,7 @@ def routed_options(draw: st.DrawFn) -> RoutedInputs:
 def workloads(draw: st.DrawFn) -> WorkloadInputs:
     weights = draw(st.one_of(st.none(), st.sampled_from(sorted(NAMED_PROFILES)).map(NAMED_PROFILES.__getitem__),
                              st.lists(st.floats(0, 5), min_size=24, max_size=24).filter(any).map(tuple)))
-    volume = 10 ** draw(st.floats(4, 13))
+    volume = 10 ** draw(st.floats(1, 13))
     alpha = draw(st.floats(0, 1))
     peak = max(weights) / (sum(weights) / 24) if weights else draw(st.floats(1, 6))
     return WorkloadInputs(volume * alpha, volume * (1 - alpha), cached_input_share=draw(st.floats(0, 1)),
@@ -167,6 +168,22 @@ def test_settled_answers_are_the_computed_ones(option: OptionInputs, workload: W
     assert settled == every
     assert searched_volumes(option, api, scenario) == scanned_volumes(option, api, scenario)
 
+
+
+@examples(0.5, deadline=None)
+@given(hybrid=hybrids(), rate=st.floats(0.01, 1), volume=st.floats(1, 9))
+def test_hybrids_that_may_have_no_fleet_at_small_volumes(hybrid: HybridInputs, rate: float, volume: float) -> None:
+    """min_replicas 0, cheap autoscaled GPUs, a flat day and volumes from 10 tokens a month, overflowing
+    to the dearer API: where a fleet rounds to no GPUs at all and the hybrid costs more than the cheaper
+    API it is compared with."""
+    hosted = replace(hybrid.self_hosted, min_replicas=0, shared=SharedCosts(), acquisition="rent",
+                     scaling="autoscale", hourly_rate_per_gpu=rate)
+    hybrid = replace(hybrid, self_hosted=hosted, overflow=DEAR)
+    scenario = inputs(hybrid, WorkloadInputs(10 ** volume / 2, 10 ** volume / 2, peak_to_average=1.0,
+                                             hourly_weights=(1.0,) * 24))
+    settled, every = computed(hybrid, CHEAP, scenario)
+    assert settled == every
+    assert searched_volumes(hybrid, CHEAP, scenario) == scanned_volumes(hybrid, CHEAP, scenario)
 
 @pytest.mark.parametrize("size_for", ["percentile", "average", "gpus"])
 @pytest.mark.parametrize("scaling", ["fixed", "scheduled", "autoscale"])
@@ -221,3 +238,35 @@ def test_the_shipped_mixed_scenario_computes_a_few_volumes(monkeypatch: pytest.M
             volume = searched_volumes(option, api, scenario)
             assert len(volumes) < len(grid) / 4
             assert volume == scanned_volumes(option, api, scenario)
+
+
+def test_a_hybrid_whose_fleet_rounds_to_none_at_a_tiny_volume() -> None:
+    """Found in review: min_replicas 0 and a load of at most a billionth of a replica give no GPUs at
+    all (the tolerant ceiling), so every token overflows, to an API dearer than the one compared. The
+    search must not settle those volumes as cheaper: the hybrid stays cheaper from about 5.5 tokens
+    a month, not from 0."""
+    cheap = ApiInputs("Cheap", 10, 10, 10)
+    dear = ApiInputs("Dear", 20, 20, 20)
+    hosted = SelfHostedInputs("GPU", 3000, 3000, min_replicas=0, hourly_rate_per_gpu=0.1, scaling="autoscale")
+    hybrid = HybridInputs("H", hosted, dear, "average")
+    scenario = ScenarioInputs("t", WorkloadInputs(5e6, 5e6, peak_to_average=1.0, hourly_weights=(1.0,) * 24),
+                              (cheap, dear, hosted, hybrid), horizon_months=12, baseline="Cheap")
+    settled, every = computed(hybrid, cheap, scenario)
+    assert settled == every
+    volume, _ = searched_volumes(hybrid, cheap, scenario)
+    assert volume == scanned_volumes(hybrid, cheap, scenario)[0]
+    assert volume == pytest.approx(5.5188, rel=1e-4)
+
+
+def test_costs_that_cancel_are_computed_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in review: through the Python API, +1.5e20 of staff and -1.5e20 of other costs cancel, and
+    rounding then moves a month's cost by more than the bounds allow for. A cost below zero anywhere
+    turns the bounds off."""
+    hosted = replace(HOSTED, shared=SharedCosts(staff_fte=1, cost_per_fte_year=1.8e21, other_monthly=-1.5e20))
+    hybrid = HybridInputs("H", hosted, DEAR, "percentile", percentile=75)
+    scenario = inputs(hybrid, WorkloadInputs(8e9, 2e9, hourly_weights=NAMED_PROFILES["office_hours"]))
+    volumes = counting(monkeypatch)
+    settled, every = computed(hybrid, CHEAP, scenario)
+    assert settled == every
+    assert len(volumes) == 2 * len(every)
+
