@@ -458,7 +458,10 @@ class _Search:
 
     def __init__(self, live: OptionInputs, line: _ApiLine, scenario: ScenarioInputs) -> None:
         self.live, self.line, self.scenario = live, line, scenario
-        self.bounded = line.per_token >= 0 and line.fixed >= 0 and _bounded(live, scenario.workload)
+        workload = scenario.workload
+        self.bounded = (line.per_token >= 0 and line.fixed >= 0 and 0 <= _mix(workload) <= 1
+                        and min(workload.input_tokens_month1, workload.output_tokens_month1) >= 0
+                        and _bounded(live, workload))
         self.points: dict[float, _Point] = {}
         self.ceilings: dict[int, float] = {}
 
@@ -622,9 +625,11 @@ def _bounded(option: OptionInputs, workload: WorkloadInputs) -> bool:
         return (option.hourly_rate_per_gpu >= 0
                 and all(line.amount >= 0 for line in _gpu_month_lines(option, workload.active_hours_per_month))
                 and min(option.input_tokens_per_second, option.output_tokens_per_second, option.max_utilization) > 0
-                and option.gpus_per_replica >= 1 and 0 < workload.active_hours_per_month <= HOURS_PER_MONTH)
+                and option.gpus_per_replica >= 1 and option.min_replicas >= 0
+                and 0 < workload.active_hours_per_month <= HOURS_PER_MONTH)
     if isinstance(option, HybridInputs):
-        return (_bounded(option.self_hosted, workload) and _bounded(option.overflow, workload)
+        return (option.fleet_gpus >= 0 and _bounded(option.self_hosted, workload)
+                and _bounded(option.overflow, workload)
                 and min(hourly_shape(workload)) >= 0)
     return all(route.share >= 0 and _bounded(route.option, workload) for route in option.routes)
 
