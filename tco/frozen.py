@@ -160,8 +160,9 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozens
     order, defaults and default factories applied, each value stored past the frozen `__setattr__`
     (straight into the instance's `__dict__`, which is where `object.__setattr__` puts it and twice
     as fast, unless the class has a descriptor of that name: the fields `behind`). Like a
-    dataclass's, it is compiled in the module's globals, so that its string annotations resolve
-    there."""
+    dataclass's, it runs in the module's globals, so that its string annotations resolve there. It is
+    renamed from the shared code for its number of fields (`_renamed_init`), or compiled for the class
+    when that code cannot do (`_compiled_init`)."""
     self_name = "__frozen_self__" if any(field.name == "self" for field in fields) else "self"
     for field in fields:
         if field.name.startswith("__frozen_"):
@@ -170,9 +171,17 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozens
     if not behind and all(field.default_factory is _NO_DEFAULT and field.name.isidentifier()
                           and not keyword.iskeyword(field.name) for field in fields):
         init: Callable[..., None] = _renamed_init(cls, fields, self_name)
-        init.__qualname__ = f"{cls.__qualname__}.__init__"
-        init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
-        return init
+    else:
+        init = _compiled_init(cls, fields, behind, self_name)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
+    return init
+
+
+def _compiled_init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozenset[str],
+                   self_name: str) -> Callable[..., None]:
+    """An `__init__` compiled for this class alone: with default factories, or fields stored through a
+    descriptor."""
     local: dict[str, Any] = {"__frozen_set__": object.__setattr__, "__frozen_from_factory__": _FROM_FACTORY}
     parameters = [self_name]
     # A class whose every field is behind a descriptor (a class of __slots__) may have no __dict__.
@@ -198,10 +207,8 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], behind: frozens
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<@frozen __init__ of {cls.__module__}.{cls.__qualname__}>", "exec"),
          module.__dict__ if module is not None else {}, namespace)
-    init = namespace["__frozen_make_init__"](**local)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__annotations__ = {field.name: field.type for field in fields} | {"return": None}
-    return init
+    compiled: Callable[..., None] = namespace["__frozen_make_init__"](**local)
+    return compiled
 
 
 def _refuse_what_init_would_skip(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:

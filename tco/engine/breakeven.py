@@ -118,12 +118,8 @@ def _api_line(api: ApiInputs, workload: WorkloadInputs) -> _ApiLine:
 def steady_gpu_month_cost(option: SelfHostedInputs, hours: float) -> float:
     """Month-1 cost of one GPU kept for a month, the engine's lines for one GPU: rent for the hours a
     fixed or scheduled fleet is billed, or amortized capital plus power, hosting and maintenance."""
-    lines = _gpu_month_lines(option, hours)
-    if len(lines) == 1:
-        rent: float = lines[0].amount
-        return rent
-    owned: float = lines[0].amount + lines[1].amount + lines[2].amount + lines[3].amount
-    return owned
+    cost: float = sum(line.amount for line in _gpu_month_lines(option, hours))
+    return cost
 
 
 def _gpu_month_lines(option: SelfHostedInputs, hours: float) -> tuple[formulas.Priced, ...]:
@@ -463,7 +459,7 @@ class _Search:
                         and min(workload.input_tokens_month1, workload.output_tokens_month1) >= 0
                         and _bounded(live, workload))
         self.points: dict[float, _Point] = {}
-        self.ceilings: dict[int, float] = {}
+        self.ceilings: dict[int, float] = {}  # a sized hybrid's most overflow share, by id
 
     def api_cost(self, volume: float) -> float:
         return self.line.per_token * volume + self.line.fixed
@@ -549,21 +545,20 @@ class _Search:
         lo, hi = at_low.cost, at_high.cost
         if isinstance(option, HybridInputs) and not _monotone(option) and at_low.gpus != at_high.gpus:
             lo -= at_low.overflow
-            ceiling = self.overflow_ceiling(option) if at_low.gpus else _api_line(option.overflow,
-                                                                                    self.scenario.workload).per_token
-            hi += ceiling * high - at_high.overflow
+            hi += self.overflow_ceiling(option, bool(at_low.gpus)) * high - at_high.overflow
         dip = _dip(option, self.scenario.workload, high)
         return lo - dip, hi + dip
 
-    def overflow_ceiling(self, option: HybridInputs) -> float:
+    def overflow_ceiling(self, option: HybridInputs, fleet: bool) -> float:
         """The most a sized hybrid's overflow costs per token of its volume: the API's price for the
-        share beyond a fleet sized exactly for the load (plus 1e-7)."""
+        share beyond a fleet sized exactly for the load (plus 1e-7), or for every token without a `fleet`."""
         if id(option) not in self.ceilings:
             workload = self.scenario.workload
             shape = hourly_shape(workload)
             most = overflow_share(shape, sizing_ratio(option, workload.peak_to_average, shape)) + 1e-7
-            self.ceilings[id(option)] = min(1.0, most) * _api_line(option.overflow, workload).per_token
-        return self.ceilings[id(option)]
+            self.ceilings[id(option)] = min(1.0, most)
+        share = self.ceilings[id(option)] if fleet else 1.0
+        return share * _api_line(option.overflow, self.scenario.workload).per_token
 
 
 class _Point(NamedTuple):
